@@ -1,0 +1,204 @@
+//! HTTP request and response bodies of the relay's API (`/api/v1/...`).
+
+use crate::decode::ProtocolError;
+use crate::events::ErrorCode;
+use crate::ids::{ConversationId, OperatorId, SiteId, VisitorId};
+use crate::limits::{
+    MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
+};
+use serde::{Deserialize, Serialize};
+
+/// Interface language. Every visitor- and operator-facing text exists in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    En,
+    Ru,
+}
+
+impl Locale {
+    /// Picks a locale from a BCP 47 tag such as the page's `lang` or `navigator.language`.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "ru" => Some(Locale::Ru),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+}
+
+/// Role of an operator account on a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Operator,
+}
+
+/// Which side of the widget the launcher sits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Position {
+    Left,
+    #[default]
+    Right,
+}
+
+/// Per-site settings the widget starts with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetConfig {
+    pub site: SiteId,
+    pub site_name: String,
+    /// `None`: follow the page's language.
+    pub locale: Option<Locale>,
+    /// A CSS hex colour such as `#1f6feb`.
+    pub accent_color: String,
+    pub position: Position,
+}
+
+/// `POST /api/v1/sites/{site}/visitors`: start or resume a visitor session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorSessionRequest {
+    /// The token from an earlier session (localStorage); absent on the first visit.
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorSession {
+    pub token: String,
+    pub visitor: VisitorId,
+    pub conversation: ConversationId,
+    pub config: WidgetConfig,
+}
+
+/// `POST /api/v1/auth/sign-in`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteMembership {
+    pub site: SiteId,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorSession {
+    pub token: String,
+    pub operator: OperatorId,
+    pub name: String,
+    pub sites: Vec<SiteMembership>,
+    /// When the token stops being accepted, in ms since the epoch.
+    pub expires_at: u64,
+}
+
+/// `POST /api/v1/bootstrap`: creates the first owner and his site on an empty installation.
+/// Authorised by the `BOOTSTRAP_TOKEN` secret of the environment, refused once an owner exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BootstrapRequest {
+    pub owner_email: String,
+    pub owner_name: String,
+    pub owner_password: String,
+    pub site: SiteId,
+    pub site_name: String,
+}
+
+impl BootstrapRequest {
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        email(&self.owner_email)?;
+        display_name("owner_name", &self.owner_name)?;
+        password(&self.owner_password)?;
+        display_name("site_name", &self.site_name)?;
+        Ok(())
+    }
+}
+
+/// Body of every non-2xx API response.
+pub type ApiError = crate::events::ErrorBody;
+
+fn invalid(message: impl Into<String>) -> ProtocolError {
+    ProtocolError::new(ErrorCode::InvalidField, message)
+}
+
+/// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn email(value: &str) -> Result<String, ProtocolError> {
+    let value = value.trim();
+    if value.chars().count() > MAX_EMAIL_CHARS {
+        return Err(invalid(format!("email longer than {MAX_EMAIL_CHARS} characters")));
+    }
+    let Some((local, domain)) = value.split_once('@') else {
+        return Err(invalid("email must contain @"));
+    };
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@');
+    if local.is_empty() || !domain_ok || value.chars().any(char::is_whitespace) {
+        return Err(invalid("email is not a valid address"));
+    }
+    Ok(value.to_lowercase())
+}
+
+pub fn password(value: &str) -> Result<(), ProtocolError> {
+    let n = value.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(invalid(format!(
+            "password must have at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err(invalid(format!(
+            "password must have at most {MAX_PASSWORD_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+pub fn display_name(field: &str, value: &str) -> Result<String, ProtocolError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(invalid(format!("{field} is empty")));
+    }
+    if value.chars().count() > MAX_NAME_CHARS {
+        return Err(invalid(format!("{field} longer than {MAX_NAME_CHARS} characters")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(invalid(format!("{field} contains control characters")));
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email(" Anna@Example.COM ").unwrap(), "anna@example.com");
+        for bad in ["", "anna", "@x.io", "a@x", "a@.x", "a b@x.io", "a@x.io."] {
+            assert!(email(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn passwords_and_names() {
+        assert!(password("short").is_err());
+        assert!(password("long enough").is_ok());
+        assert!(display_name("name", "  ").is_err());
+        assert_eq!(display_name("name", " Anna ").unwrap(), "Anna");
+        assert!(display_name("name", &"x".repeat(81)).is_err());
+    }
+
+    #[test]
+    fn locale_from_page_language() {
+        assert_eq!(Locale::from_tag("ru-RU"), Some(Locale::Ru));
+        assert_eq!(Locale::from_tag("EN_us"), Some(Locale::En));
+        assert_eq!(Locale::from_tag("de"), None);
+    }
+}

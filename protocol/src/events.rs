@@ -1,0 +1,194 @@
+//! What flows over the WebSockets.
+//!
+//! A conversation socket (visitor or operator) sends [`ConversationCommand`]s and receives
+//! [`ConversationEvent`]s. An operator's inbox socket receives [`InboxEvent`]s.
+
+use crate::ids::{ClientMessageId, ConversationId, OperatorId, VisitorId};
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch, as the relay's clock saw it.
+pub type Millis = u64;
+
+/// Who wrote a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Author {
+    Visitor,
+    Operator { id: OperatorId, name: String },
+    System,
+}
+
+/// A stored message. `seq` is assigned by the relay: 1, 2, 3… within a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub seq: u64,
+    pub client_id: ClientMessageId,
+    pub author: Author,
+    pub text: String,
+    pub sent_at: Millis,
+}
+
+/// A command from a client on a conversation socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ConversationCommand {
+    /// Send a message. Re-sending the same `client_id` stores nothing new and is acknowledged again.
+    Send {
+        client_id: ClientMessageId,
+        text: String,
+    },
+}
+
+impl ConversationCommand {
+    /// The `type` tags the relay understands; anything else is an unknown command.
+    pub const TYPES: &'static [&'static str] = &["send"];
+}
+
+/// The operator a visitor is talking to, as the widget shows him.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorCard {
+    pub id: OperatorId,
+    pub name: String,
+}
+
+/// What the relay sends on a conversation socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ConversationEvent {
+    /// First frame after connecting: the newest messages (up to `HISTORY_PAGE`) in order.
+    Welcome {
+        conversation: ConversationId,
+        messages: Vec<ChatMessage>,
+        operator: Option<OperatorCard>,
+    },
+    /// A message was stored (by anyone, including the receiver on another tab).
+    Message { message: ChatMessage },
+    /// The receiver's message `client_id` is stored as `seq`.
+    Ack { client_id: ClientMessageId, seq: u64 },
+    /// Something the receiver sent was refused; nothing was stored for it.
+    Error(ErrorBody),
+}
+
+/// A conversation as the operator's inbox lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: ConversationId,
+    pub visitor: VisitorId,
+    pub started_at: Millis,
+    pub last_at: Millis,
+    pub last_preview: String,
+    pub last_author: Author,
+    pub message_count: u64,
+}
+
+impl ConversationSummary {
+    /// True while the visitor wrote last: someone should answer.
+    pub fn awaits_reply(&self) -> bool {
+        self.last_author == Author::Visitor
+    }
+}
+
+/// What the relay sends on an operator's inbox socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InboxEvent {
+    /// First frame: the open conversations of the site, newest activity first.
+    Snapshot {
+        conversations: Vec<ConversationSummary>,
+    },
+    /// A conversation started or got a new message.
+    Updated { conversation: ConversationSummary },
+    Error(ErrorBody),
+}
+
+/// Machine-readable error kinds, shared by HTTP responses and socket error frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not JSON, or not an object with a `type`.
+    MalformedFrame,
+    /// A `type` the relay does not know.
+    UnknownType,
+    /// Over a size limit.
+    TooLarge,
+    /// Well-formed but a field is missing or invalid.
+    InvalidField,
+    /// No or bad credentials.
+    Unauthorized,
+    /// Credentials are fine but do not allow this.
+    Forbidden,
+    NotFound,
+    Conflict,
+    Internal,
+}
+
+/// A clear error: what kind, and a sentence for a developer reading logs or devtools.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The message this error is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<ClientMessageId>,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            client_id: None,
+        }
+    }
+}
+
+/// Cuts `text` to at most `max` characters for previews, marking the cut with an ellipsis.
+pub fn preview(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_have_a_stable_json_shape() {
+        let event = ConversationEvent::Ack {
+            client_id: ClientMessageId::parse("c1").unwrap(),
+            seq: 7,
+        };
+        assert_eq!(
+            serde_json::to_string(&event).unwrap(),
+            r#"{"type":"ack","client_id":"c1","seq":7}"#
+        );
+        let error = ConversationEvent::Error(ErrorBody::new(ErrorCode::TooLarge, "too big"));
+        assert_eq!(
+            serde_json::to_string(&error).unwrap(),
+            r#"{"type":"error","code":"too_large","message":"too big"}"#
+        );
+    }
+
+    #[test]
+    fn author_round_trips() {
+        let author = Author::Operator {
+            id: OperatorId::parse("op1").unwrap(),
+            name: "Anna".into(),
+        };
+        let json = serde_json::to_string(&author).unwrap();
+        assert_eq!(json, r#"{"kind":"operator","id":"op1","name":"Anna"}"#);
+        assert_eq!(serde_json::from_str::<Author>(&json).unwrap(), author);
+    }
+
+    #[test]
+    fn preview_flattens_and_cuts() {
+        assert_eq!(preview("a\n\n b", 10), "a b");
+        assert_eq!(preview("абвгдеёжз", 5), "абвг…");
+        assert_eq!(preview("12345", 5), "12345");
+    }
+}

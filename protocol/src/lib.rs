@@ -1,0 +1,16 @@
+//! Wire types shared by every part of the online consultant.
+//!
+//! The relay (`edge`), the visitor widget and the operator console all speak the JSON defined here:
+//! nobody else declares these shapes. Every decoder of client input lives in [`decode`] and returns a
+//! [`ProtocolError`] instead of panicking, so a bad frame always gets a clear error back.
+
+pub mod api;
+pub mod decode;
+pub mod events;
+pub mod ids;
+pub mod limits;
+
+pub use api::*;
+pub use decode::{decode_command, ProtocolError};
+pub use events::*;
+pub use ids::*;
