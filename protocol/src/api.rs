@@ -3,9 +3,7 @@
 use crate::decode::ProtocolError;
 use crate::events::ErrorCode;
 use crate::ids::{ConversationId, OperatorId, SiteId, VisitorId};
-use crate::limits::{
-    MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
-};
+use crate::limits::{MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use serde::{Deserialize, Serialize};
 
 /// Interface language. Every visitor- and operator-facing text exists in both.
@@ -130,7 +128,9 @@ fn invalid(message: impl Into<String>) -> ProtocolError {
 pub fn email(value: &str) -> Result<String, ProtocolError> {
     let value = value.trim();
     if value.chars().count() > MAX_EMAIL_CHARS {
-        return Err(invalid(format!("email longer than {MAX_EMAIL_CHARS} characters")));
+        return Err(invalid(format!(
+            "email longer than {MAX_EMAIL_CHARS} characters"
+        )));
     }
     let Some((local, domain)) = value.split_once('@') else {
         return Err(invalid("email must contain @"));
@@ -166,7 +166,9 @@ pub fn display_name(field: &str, value: &str) -> Result<String, ProtocolError> {
         return Err(invalid(format!("{field} is empty")));
     }
     if value.chars().count() > MAX_NAME_CHARS {
-        return Err(invalid(format!("{field} longer than {MAX_NAME_CHARS} characters")));
+        return Err(invalid(format!(
+            "{field} longer than {MAX_NAME_CHARS} characters"
+        )));
     }
     if value.chars().any(char::is_control) {
         return Err(invalid(format!("{field} contains control characters")));

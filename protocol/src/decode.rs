@@ -92,7 +92,10 @@ pub fn decode_command(frame: &str) -> Result<ConversationCommand, ProtocolError>
 pub fn message_text(text: &str) -> Result<String, ProtocolError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err(ProtocolError::new(ErrorCode::InvalidField, "message text is empty"));
+        return Err(ProtocolError::new(
+            ErrorCode::InvalidField,
+            "message text is empty",
+        ));
     }
     let chars = trimmed.chars().count();
     if chars > MAX_MESSAGE_CHARS {
@@ -158,7 +161,10 @@ mod tests {
         assert_eq!(code_of("[1,2]"), ErrorCode::MalformedFrame);
         assert_eq!(code_of(r#"{"text":"x"}"#), ErrorCode::MalformedFrame);
         assert_eq!(code_of(r#"{"type":"explode"}"#), ErrorCode::UnknownType);
-        assert_eq!(code_of(r#"{"type":"send","text":"x"}"#), ErrorCode::InvalidField);
+        assert_eq!(
+            code_of(r#"{"type":"send","text":"x"}"#),
+            ErrorCode::InvalidField
+        );
         assert_eq!(
             code_of(r#"{"type":"send","client_id":"a b","text":"x"}"#),
             ErrorCode::InvalidField
@@ -196,7 +202,10 @@ mod tests {
         struct Body {
             n: u32,
         }
-        assert_eq!(decode_body::<Body>("{").unwrap_err().code, ErrorCode::MalformedFrame);
+        assert_eq!(
+            decode_body::<Body>("{").unwrap_err().code,
+            ErrorCode::MalformedFrame
+        );
         assert_eq!(
             decode_body::<Body>(r#"{"n":"x"}"#).unwrap_err().code,
             ErrorCode::InvalidField

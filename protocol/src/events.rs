@@ -64,7 +64,10 @@ pub enum ConversationEvent {
     /// A message was stored (by anyone, including the receiver on another tab).
     Message { message: ChatMessage },
     /// The receiver's message `client_id` is stored as `seq`.
-    Ack { client_id: ClientMessageId, seq: u64 },
+    Ack {
+        client_id: ClientMessageId,
+        seq: u64,
+    },
     /// Something the receiver sent was refused; nothing was stored for it.
     Error(ErrorBody),
 }
@@ -97,7 +100,9 @@ pub enum InboxEvent {
         conversations: Vec<ConversationSummary>,
     },
     /// A conversation started or got a new message.
-    Updated { conversation: ConversationSummary },
+    Updated {
+        conversation: ConversationSummary,
+    },
     Error(ErrorBody),
 }
 

@@ -109,9 +109,18 @@ mod tests {
         assert!(SiteId::parse("demo").is_ok());
         assert!(SiteId::parse("shop-42").is_ok());
         assert_eq!(SiteId::parse("").unwrap_err().reason, "empty");
-        assert_eq!(SiteId::parse("Demo").unwrap_err().reason, "unexpected character");
-        assert_eq!(SiteId::parse("a/b").unwrap_err().reason, "unexpected character");
-        assert_eq!(SiteId::parse("x".repeat(33)).unwrap_err().reason, "too long");
+        assert_eq!(
+            SiteId::parse("Demo").unwrap_err().reason,
+            "unexpected character"
+        );
+        assert_eq!(
+            SiteId::parse("a/b").unwrap_err().reason,
+            "unexpected character"
+        );
+        assert_eq!(
+            SiteId::parse("x".repeat(33)).unwrap_err().reason,
+            "too long"
+        );
     }
 
     #[test]

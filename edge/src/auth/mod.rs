@@ -1,0 +1,4 @@
+//! Who is asking: signed tokens for visitors and operators, and password hashing.
+
+pub mod password;
+pub mod token;

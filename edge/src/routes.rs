@@ -1,0 +1,407 @@
+//! HTTP and WebSocket entry points under `/api/v1`. Every handler authenticates before it
+//! touches an object; objects trust only what the router passes in internal headers.
+
+use crate::auth::token::{Claims, TokenKey};
+use crate::http::{self, internal};
+use crate::objects::directory::{VerifiedOperator, DIRECTORY_NAME};
+use crate::objects::site::SiteInit;
+use crate::participant::Participant;
+use protocol::decode::decode_body;
+use protocol::{
+    BootstrapRequest, ConversationId, ErrorCode, OperatorSession, SignInRequest, SiteId, VisitorId,
+    VisitorSession, VisitorSessionRequest, WidgetConfig,
+};
+use worker::{Env, Headers, Method, Request, Response, Result, RouteContext, Router, Stub};
+
+/// Operators sign in again after this long.
+const OPERATOR_SESSION_MS: u64 = 12 * 60 * 60 * 1000;
+
+pub async fn handle(req: Request, env: Env) -> Result<Response> {
+    Router::new()
+        .get("/api/v1/health", |_, _| {
+            http::json(&serde_json::json!({ "ok": true }))
+        })
+        .post_async("/api/v1/bootstrap", bootstrap)
+        .post_async("/api/v1/auth/sign-in", sign_in)
+        .options("/api/v1/sites/:site/visitors", |_, _| {
+            http::with_cors(Response::empty()?.with_status(204))
+        })
+        .post_async("/api/v1/sites/:site/visitors", |req, ctx| async move {
+            http::with_cors(visitor_session(req, ctx).await?)
+        })
+        .get_async(
+            "/api/v1/sites/:site/conversations/:conversation/visitor-socket",
+            visitor_socket,
+        )
+        .get_async(
+            "/api/v1/sites/:site/conversations/:conversation/operator-socket",
+            operator_socket,
+        )
+        .get_async("/api/v1/sites/:site/inbox-socket", inbox_socket)
+        .or_else_any_method("/*path", |_, _| {
+            http::error(ErrorCode::NotFound, "no such endpoint")
+        })
+        .run(req, env)
+        .await
+}
+
+fn token_key(env: &Env) -> std::result::Result<TokenKey, String> {
+    let secret = env
+        .secret("TOKEN_SECRET")
+        .map_err(|_| "TOKEN_SECRET is not configured".to_string())?;
+    TokenKey::new(&secret.to_string())
+}
+
+fn misconfigured(message: String) -> Result<Response> {
+    worker::console_error!("{message}");
+    http::error(ErrorCode::Internal, message)
+}
+
+fn site_param(ctx: &RouteContext<()>) -> std::result::Result<SiteId, String> {
+    SiteId::parse(ctx.param("site").cloned().unwrap_or_default()).map_err(|e| e.to_string())
+}
+
+fn query(req: &Request, key: &str) -> Result<Option<String>> {
+    Ok(req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned()))
+}
+
+fn sites(env: &Env, site: &SiteId) -> Result<Stub> {
+    env.durable_object("SITES")?
+        .id_from_name(site.as_str())?
+        .get_stub()
+}
+
+fn conversations(env: &Env, site: &SiteId, conversation: &ConversationId) -> Result<Stub> {
+    env.durable_object("CONVERSATIONS")?
+        .id_from_name(&format!("{site}/{conversation}"))?
+        .get_stub()
+}
+
+fn directory(env: &Env) -> Result<Stub> {
+    env.durable_object("DIRECTORY")?
+        .id_from_name(DIRECTORY_NAME)?
+        .get_stub()
+}
+
+/// Constant-time string comparison for secrets.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let Ok(expected) = ctx.env.secret("BOOTSTRAP_TOKEN").map(|s| s.to_string()) else {
+        return http::error(
+            ErrorCode::Forbidden,
+            "bootstrap is disabled: BOOTSTRAP_TOKEN is not set",
+        );
+    };
+    let presented = req
+        .headers()
+        .get("Authorization")?
+        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned))
+        .unwrap_or_default();
+    if expected.is_empty() || !same_secret(&presented, &expected) {
+        return http::error(
+            ErrorCode::Unauthorized,
+            "a valid bootstrap token is required",
+        );
+    }
+    let body = match http::body_text(&mut req).await {
+        Ok(text) => text,
+        Err(e) => return http::protocol_error(e),
+    };
+    let request: BootstrapRequest = match decode_body(&body) {
+        Ok(request) => request,
+        Err(e) => return http::protocol_error(e),
+    };
+    if let Err(e) = request.validate() {
+        return http::protocol_error(e);
+    }
+    let init = SiteInit {
+        site: request.site.clone(),
+        site_name: request.site_name.trim().to_owned(),
+    };
+    let site_stub = sites(&ctx.env, &request.site)?;
+    let init_body = Some(serde_json::to_string(&init)?);
+    http::call_object(&site_stub, Method::Post, "/init", Headers::new(), init_body).await?;
+    http::call_object(
+        &directory(&ctx.env)?,
+        Method::Post,
+        "/bootstrap",
+        Headers::new(),
+        Some(serde_json::to_string(&request)?),
+    )
+    .await
+}
+
+async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let key = match token_key(&ctx.env) {
+        Ok(key) => key,
+        Err(e) => return misconfigured(e),
+    };
+    let body = match http::body_text(&mut req).await {
+        Ok(text) => text,
+        Err(e) => return http::protocol_error(e),
+    };
+    let request: SignInRequest = match decode_body(&body) {
+        Ok(request) => request,
+        Err(e) => return http::protocol_error(e),
+    };
+    if request.password.chars().count() > protocol::limits::MAX_PASSWORD_CHARS {
+        return http::error(ErrorCode::TooLarge, "password is too long");
+    }
+    let mut answer = http::call_object(
+        &directory(&ctx.env)?,
+        Method::Post,
+        "/sign-in",
+        Headers::new(),
+        Some(serde_json::to_string(&request)?),
+    )
+    .await?;
+    if answer.status_code() != 200 {
+        return Ok(answer);
+    }
+    let verified: VerifiedOperator = answer.json().await?;
+    let expires_at = http::now_ms() + OPERATOR_SESSION_MS;
+    let token = key.sign(&Claims::Operator {
+        op: verified.id.clone(),
+        name: verified.name.clone(),
+        sites: verified.sites.clone(),
+        exp: expires_at,
+    });
+    http::json(&OperatorSession {
+        token,
+        operator: verified.id,
+        name: verified.name,
+        sites: verified.sites,
+        expires_at,
+    })
+}
+
+/// Starts a visitor session, or resumes the one whose token the widget kept.
+async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let key = match token_key(&ctx.env) {
+        Ok(key) => key,
+        Err(e) => return misconfigured(e),
+    };
+    let body = match http::body_text(&mut req).await {
+        Ok(text) => text,
+        Err(e) => return http::protocol_error(e),
+    };
+    let request: VisitorSessionRequest = if body.trim().is_empty() {
+        VisitorSessionRequest::default()
+    } else {
+        match decode_body(&body) {
+            Ok(request) => request,
+            Err(e) => return http::protocol_error(e),
+        }
+    };
+    let mut answer = http::call_object(
+        &sites(&ctx.env, &site)?,
+        Method::Get,
+        "/config",
+        Headers::new(),
+        None,
+    )
+    .await?;
+    if answer.status_code() != 200 {
+        return http::error(ErrorCode::NotFound, format!("no site {site}"));
+    }
+    let config: WidgetConfig = answer.json().await?;
+
+    // A token for this site is resumed; anything else (none, another site's, forged) starts a
+    // new visitor, because the widget cannot do anything better with a token we refuse.
+    let resumed = request
+        .token
+        .as_deref()
+        .and_then(|t| key.verify(t, http::now_ms()).ok())
+        .and_then(|claims| match claims {
+            Claims::Visitor {
+                site: s,
+                visitor,
+                conversation,
+            } if s == site => Some((visitor, conversation)),
+            _ => None,
+        });
+    let (visitor, conversation) = match resumed {
+        Some(ids) => ids,
+        None => (
+            VisitorId::parse(crate::random::id()).expect("random ids are valid"),
+            ConversationId::parse(crate::random::id()).expect("random ids are valid"),
+        ),
+    };
+    let token = key.sign(&Claims::Visitor {
+        site,
+        visitor: visitor.clone(),
+        conversation: conversation.clone(),
+    });
+    http::json(&VisitorSession {
+        token,
+        visitor,
+        conversation,
+        config,
+    })
+}
+
+/// What a socket request must carry: a WebSocket upgrade and a token that verifies.
+fn socket_claims(req: &Request, env: &Env) -> std::result::Result<Claims, Result<Response>> {
+    let upgrade = req
+        .headers()
+        .get("Upgrade")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return Err(
+            http::error(ErrorCode::InvalidField, "expected a WebSocket upgrade")
+                .map(|r| r.with_status(426)),
+        );
+    }
+    let key = token_key(env).map_err(misconfigured)?;
+    let token = query(req, "token")
+        .ok()
+        .flatten()
+        .ok_or_else(|| http::error(ErrorCode::Unauthorized, "missing token"))?;
+    key.verify(&token, http::now_ms())
+        .map_err(|e| http::error(ErrorCode::Unauthorized, e.to_string()))
+}
+
+fn connect_headers(
+    participant: &Participant,
+    site: &SiteId,
+    conversation: Option<&ConversationId>,
+) -> Result<Headers> {
+    let headers = Headers::new();
+    headers.set("Upgrade", "websocket")?;
+    headers.set(internal::PARTICIPANT, &participant.encode())?;
+    headers.set(internal::SITE, site.as_str())?;
+    if let Some(conversation) = conversation {
+        headers.set(internal::CONVERSATION, conversation.as_str())?;
+    }
+    Ok(headers)
+}
+
+fn after_param(req: &Request) -> u64 {
+    query(req, "after")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn route_ids(ctx: &RouteContext<()>) -> std::result::Result<(SiteId, ConversationId), String> {
+    let site = site_param(ctx)?;
+    let conversation =
+        ConversationId::parse(ctx.param("conversation").cloned().unwrap_or_default())
+            .map_err(|e| e.to_string())?;
+    Ok((site, conversation))
+}
+
+async fn visitor_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let (site, conversation) = match route_ids(&ctx) {
+        Ok(ids) => ids,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let claims = match socket_claims(&req, &ctx.env) {
+        Ok(claims) => claims,
+        Err(response) => return response,
+    };
+    let visitor = match claims {
+        Claims::Visitor {
+            site: s,
+            visitor,
+            conversation: c,
+        } if s == site && c == conversation => visitor,
+        _ => {
+            return http::error(
+                ErrorCode::Forbidden,
+                "this token does not grant access to this conversation",
+            )
+        }
+    };
+    let participant = Participant::Visitor { visitor };
+    let headers = connect_headers(&participant, &site, Some(&conversation))?;
+    let path = format!("/connect?after={}", after_param(&req));
+    http::call_object(
+        &conversations(&ctx.env, &site, &conversation)?,
+        Method::Get,
+        &path,
+        headers,
+        None,
+    )
+    .await
+}
+
+/// An operator participant for `site`, if the claims are an operator token that includes it.
+fn operator_on(claims: Claims, site: &SiteId) -> Option<Participant> {
+    let role = claims.operator_role(site)?;
+    match claims {
+        Claims::Operator { op, name, .. } => Some(Participant::Operator { id: op, name, role }),
+        Claims::Visitor { .. } => None,
+    }
+}
+
+async fn operator_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let (site, conversation) = match route_ids(&ctx) {
+        Ok(ids) => ids,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let claims = match socket_claims(&req, &ctx.env) {
+        Ok(claims) => claims,
+        Err(response) => return response,
+    };
+    let Some(participant) = operator_on(claims, &site) else {
+        return http::error(
+            ErrorCode::Forbidden,
+            "this token does not grant access to this site",
+        );
+    };
+    let headers = connect_headers(&participant, &site, Some(&conversation))?;
+    let path = format!("/connect?after={}", after_param(&req));
+    http::call_object(
+        &conversations(&ctx.env, &site, &conversation)?,
+        Method::Get,
+        &path,
+        headers,
+        None,
+    )
+    .await
+}
+
+async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let claims = match socket_claims(&req, &ctx.env) {
+        Ok(claims) => claims,
+        Err(response) => return response,
+    };
+    let Some(participant) = operator_on(claims, &site) else {
+        return http::error(
+            ErrorCode::Forbidden,
+            "this token does not grant access to this site",
+        );
+    };
+    let headers = connect_headers(&participant, &site, None)?;
+    http::call_object(
+        &sites(&ctx.env, &site)?,
+        Method::Get,
+        "/inbox",
+        headers,
+        None,
+    )
+    .await
+}
