@@ -8,9 +8,13 @@ pub mod api;
 pub mod decode;
 pub mod events;
 pub mod ids;
+pub mod inbox;
 pub mod limits;
+pub mod timeline;
 
 pub use api::*;
 pub use decode::{decode_command, ProtocolError};
 pub use events::*;
 pub use ids::*;
+pub use inbox::Inbox;
+pub use timeline::{Pending, Timeline};

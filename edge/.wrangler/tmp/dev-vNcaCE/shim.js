@@ -3,7 +3,7 @@ var __name = (target, value) => __defProp(target, "name", { value, configurable:
 
 // build/index.js
 import { WorkerEntrypoint as St } from "cloudflare:workers";
-import _t from "./d0f8cc4d4f48b09d6ab00ec85176d21527c497a6-index_bg.wasm";
+import _t from "./575c8c484ebcf6230a0f11b29ba6b5b8e126ad81-index_bg.wasm";
 var X = globalThis.__worker_init_state = { criticalError: false, instanceId: 0 };
 var E = class {
   static {
@@ -1489,7 +1489,7 @@ var jsonError = /* @__PURE__ */ __name(async (request, env, _ctx, middlewareCtx)
 }, "jsonError");
 var middleware_miniflare3_json_error_default = jsonError;
 
-// .wrangler/tmp/bundle-KKf7ud/middleware-insertion-facade.js
+// .wrangler/tmp/bundle-rMNL2T/middleware-insertion-facade.js
 var __INTERNAL_WRANGLER_MIDDLEWARE__ = [
   middleware_ensure_req_body_drained_default,
   middleware_miniflare3_json_error_default
@@ -1521,7 +1521,7 @@ function __facade_invoke__(request, env, ctx, dispatch, finalMiddleware) {
 }
 __name(__facade_invoke__, "__facade_invoke__");
 
-// .wrangler/tmp/bundle-KKf7ud/middleware-loader.entry.ts
+// .wrangler/tmp/bundle-rMNL2T/middleware-loader.entry.ts
 var __Facade_ScheduledController__ = class ___Facade_ScheduledController__ {
   constructor(scheduledTime, cron, noRetry) {
     this.scheduledTime = scheduledTime;

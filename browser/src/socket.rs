@@ -1,0 +1,177 @@
+//! A WebSocket that reconnects by itself. Every rebuild or deploy of the relay drops all
+//! sockets, so reconnecting is the normal path, not an edge case.
+
+use crate::backoff;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Connecting,
+    Open,
+    /// Dropped; the next attempt starts after a backoff delay.
+    Waiting,
+    /// The server refused us for good (bad token, no such conversation) or we closed it.
+    Closed,
+}
+
+type Handler<T> = Box<dyn Fn(T)>;
+
+struct Inner {
+    /// Builds the URL for each attempt, so it can carry e.g. the last sequence number seen.
+    url: Box<dyn Fn() -> String>,
+    on_message: Handler<String>,
+    on_status: Handler<Status>,
+    socket: Option<WebSocket>,
+    attempt: u32,
+    stopped: bool,
+    // The JS callbacks must live as long as the socket they are attached to.
+    callbacks: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+/// Cloning gives another handle to the same connection.
+#[derive(Clone)]
+pub struct Connection(Rc<RefCell<Inner>>);
+
+/// Close codes after which reconnecting cannot help: the relay refused this client.
+const POLICY_VIOLATION: u16 = 1008;
+
+impl Connection {
+    pub fn open(
+        url: impl Fn() -> String + 'static,
+        on_message: impl Fn(String) + 'static,
+        on_status: impl Fn(Status) + 'static,
+    ) -> Self {
+        let connection = Connection(Rc::new(RefCell::new(Inner {
+            url: Box::new(url),
+            on_message: Box::new(on_message),
+            on_status: Box::new(on_status),
+            socket: None,
+            attempt: 0,
+            stopped: false,
+            callbacks: Vec::new(),
+        })));
+        connection.connect();
+        connection
+    }
+
+    /// Sends a text frame if the socket is open; returns whether it was handed to the browser.
+    pub fn send(&self, text: &str) -> bool {
+        let inner = self.0.borrow();
+        match &inner.socket {
+            Some(ws) if ws.ready_state() == WebSocket::OPEN => ws.send_with_str(text).is_ok(),
+            _ => false,
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        matches!(&self.0.borrow().socket, Some(ws) if ws.ready_state() == WebSocket::OPEN)
+    }
+
+    /// Closes for good: no reconnect follows.
+    pub fn close(&self) {
+        let socket = {
+            let mut inner = self.0.borrow_mut();
+            inner.stopped = true;
+            inner.socket.take()
+        };
+        if let Some(ws) = socket {
+            let _ = ws.close();
+        }
+        (self.0.borrow().on_status)(Status::Closed);
+    }
+
+    fn connect(&self) {
+        let url = (self.0.borrow().url)();
+        (self.0.borrow().on_status)(Status::Connecting);
+        let ws = match WebSocket::new(&url) {
+            Ok(ws) => ws,
+            Err(_) => return self.schedule_retry(),
+        };
+        let mut callbacks = Vec::new();
+
+        let this = self.clone();
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            this.0.borrow_mut().attempt = 0;
+            (this.0.borrow().on_status)(Status::Open);
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        callbacks.push(on_open);
+
+        let this = self.clone();
+        let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            if let Some(text) = e
+                .dyn_ref::<MessageEvent>()
+                .and_then(|m| m.data().as_string())
+            {
+                (this.0.borrow().on_message)(text);
+            }
+        });
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        callbacks.push(on_message);
+
+        let this = self.clone();
+        let socket_of_this_attempt = ws.clone();
+        let on_close = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let code = e.dyn_ref::<CloseEvent>().map(|c| c.code()).unwrap_or(1006);
+            let current = {
+                let inner = this.0.borrow();
+                !inner.stopped && inner.socket.as_ref() == Some(&socket_of_this_attempt)
+            };
+            if !current {
+                return;
+            }
+            if code == POLICY_VIOLATION {
+                this.0.borrow_mut().stopped = true;
+                (this.0.borrow().on_status)(Status::Closed);
+            } else {
+                this.schedule_retry();
+            }
+        });
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        callbacks.push(on_close);
+
+        let mut inner = self.0.borrow_mut();
+        inner.socket = Some(ws);
+        inner.callbacks = callbacks;
+    }
+
+    fn schedule_retry(&self) {
+        let delay = {
+            let mut inner = self.0.borrow_mut();
+            if inner.stopped {
+                return;
+            }
+            let delay = backoff::delay_ms(inner.attempt, js_sys::Math::random());
+            inner.attempt = inner.attempt.saturating_add(1);
+            delay
+        };
+        (self.0.borrow().on_status)(Status::Waiting);
+        let this = self.clone();
+        let retry = Closure::once_into_js(move || {
+            if !this.0.borrow().stopped {
+                this.connect();
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                retry.unchecked_ref(),
+                delay as i32,
+            );
+        }
+    }
+
+    /// Drops the current socket as a network failure would, to reconnect right away
+    /// (e.g. when the page comes back online).
+    pub fn reconnect_now(&self) {
+        let socket = self.0.borrow_mut().socket.take();
+        if let Some(ws) = socket {
+            let _ = ws.close();
+        }
+        self.0.borrow_mut().attempt = 0;
+        self.connect();
+    }
+}

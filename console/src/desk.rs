@@ -1,0 +1,223 @@
+//! The console's state and its two live connections: the site's inbox, and the conversation
+//! that is open. Ordering and dedupe rules are `protocol::{Inbox, Timeline}`.
+
+use crate::i18n;
+use crate::session;
+use browser::socket::{Connection, Status};
+use leptos::prelude::*;
+use protocol::{
+    ClientMessageId, ConversationCommand, ConversationEvent, ConversationId, Inbox, InboxEvent,
+    Locale, OperatorSession, SiteId, Timeline,
+};
+use std::cell::RefCell;
+
+thread_local! {
+    static INBOX: RefCell<Option<Connection>> = const { RefCell::new(None) };
+    static OPEN: RefCell<Option<Connection>> = const { RefCell::new(None) };
+}
+
+const LOCALE_KEY: &str = "consultant:console:locale";
+
+#[derive(Clone, Copy)]
+pub struct Desk {
+    pub locale: RwSignal<Locale>,
+    pub session: RwSignal<Option<OperatorSession>>,
+    pub inbox: RwSignal<Inbox>,
+    pub inbox_live: RwSignal<bool>,
+    pub selected: RwSignal<Option<ConversationId>>,
+    pub timeline: RwSignal<Timeline>,
+    pub open_live: RwSignal<bool>,
+    pub notice: RwSignal<Option<String>>,
+}
+
+fn initial_locale() -> Locale {
+    browser::storage::get(LOCALE_KEY)
+        .and_then(|l| Locale::from_tag(&l))
+        .or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.navigator().language())
+                .and_then(|l| Locale::from_tag(&l))
+        })
+        .unwrap_or_default()
+}
+
+impl Desk {
+    pub fn new() -> Self {
+        let desk = Self {
+            locale: RwSignal::new(initial_locale()),
+            session: RwSignal::new(None),
+            inbox: RwSignal::new(Inbox::default()),
+            inbox_live: RwSignal::new(false),
+            selected: RwSignal::new(None),
+            timeline: RwSignal::new(Timeline::default()),
+            open_live: RwSignal::new(false),
+            notice: RwSignal::new(None),
+        };
+        if let Some(session) = session::stored() {
+            desk.signed_in(session);
+        }
+        desk
+    }
+
+    pub fn texts(&self) -> &'static i18n::Texts {
+        i18n::texts(self.locale.get())
+    }
+
+    pub fn switch_locale(&self) {
+        let next = match self.locale.get_untracked() {
+            Locale::En => Locale::Ru,
+            Locale::Ru => Locale::En,
+        };
+        browser::storage::set(LOCALE_KEY, if next == Locale::Ru { "ru" } else { "en" });
+        self.locale.set(next);
+    }
+
+    /// The site this console works on: the first of the operator's sites.
+    pub fn site(&self) -> Option<SiteId> {
+        self.session.with_untracked(|s| {
+            s.as_ref()
+                .and_then(|s| s.sites.first().map(|m| m.site.clone()))
+        })
+    }
+
+    fn token(&self) -> String {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+            .unwrap_or_default()
+    }
+
+    pub fn signed_in(&self, session: OperatorSession) {
+        self.session.set(Some(session));
+        let Some(site) = self.site() else {
+            return;
+        };
+        let desk = *self;
+        let url = format!(
+            "{}/api/v1/sites/{site}/inbox-socket?token={}",
+            session::socket_origin(),
+            self.token()
+        );
+        let connection = Connection::open(
+            move || url.clone(),
+            move |frame| {
+                if let Ok(event) = serde_json::from_str::<InboxEvent>(&frame) {
+                    desk.inbox.update(|inbox| inbox.apply(event));
+                }
+            },
+            move |status| desk.inbox_live.set(status == Status::Open),
+        );
+        INBOX.with(|c| *c.borrow_mut() = Some(connection));
+    }
+
+    pub fn sign_out(&self) {
+        for slot in [&INBOX, &OPEN] {
+            if let Some(connection) = slot.with(|c| c.borrow_mut().take()) {
+                connection.close();
+            }
+        }
+        session::forget();
+        self.session.set(None);
+        self.selected.set(None);
+        self.inbox.set(Inbox::default());
+        self.timeline.set(Timeline::default());
+    }
+
+    /// Opens a conversation: a socket to it replaces the previous one.
+    pub fn select(&self, conversation: ConversationId) {
+        if self.selected.get_untracked().as_ref() == Some(&conversation) {
+            return;
+        }
+        if let Some(previous) = OPEN.with(|c| c.borrow_mut().take()) {
+            previous.close();
+        }
+        let Some(site) = self.site() else {
+            return;
+        };
+        self.selected.set(Some(conversation.clone()));
+        self.timeline.set(Timeline::default());
+        self.notice.set(None);
+        let desk = *self;
+        let base = format!(
+            "{}/api/v1/sites/{site}/conversations/{conversation}/operator-socket?token={}",
+            session::socket_origin(),
+            self.token()
+        );
+        let connection = Connection::open(
+            move || {
+                let after = desk.timeline.with_untracked(Timeline::last_seq);
+                format!("{base}&after={after}")
+            },
+            move |frame| desk.on_conversation_frame(&frame),
+            move |status| desk.open_live.set(status == Status::Open),
+        );
+        OPEN.with(|c| *c.borrow_mut() = Some(connection));
+    }
+
+    fn on_conversation_frame(&self, frame: &str) {
+        let Ok(event) = serde_json::from_str::<ConversationEvent>(frame) else {
+            return;
+        };
+        match event {
+            ConversationEvent::Welcome { messages, .. } => {
+                self.timeline.update(|t| {
+                    messages.into_iter().for_each(|m| {
+                        t.insert(m);
+                    })
+                });
+                let pending = self.timeline.with_untracked(|t| t.pending().to_vec());
+                for p in pending {
+                    self.transmit(&p.client_id, &p.text);
+                }
+            }
+            ConversationEvent::Message { message } => {
+                self.timeline.update(|t| {
+                    t.insert(message);
+                });
+            }
+            ConversationEvent::Ack { client_id, .. } => {
+                self.timeline.update(|t| t.acknowledge(&client_id));
+            }
+            ConversationEvent::Error(error) => {
+                if let Some(client_id) = &error.client_id {
+                    self.timeline.update(|t| t.acknowledge(client_id));
+                }
+                self.notice.set(Some(format!(
+                    "{}: {}",
+                    self.texts().not_sent,
+                    error.message
+                )));
+            }
+        }
+    }
+
+    pub fn reply(&self, text: &str) -> bool {
+        let text = match protocol::decode::message_text(text) {
+            Ok(text) => text,
+            Err(e) => {
+                self.notice.set(Some(e.message));
+                return false;
+            }
+        };
+        let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
+            return false;
+        };
+        self.notice.set(None);
+        self.timeline
+            .update(|t| t.queue(client_id.clone(), text.clone()));
+        self.transmit(&client_id, &text);
+        true
+    }
+
+    fn transmit(&self, client_id: &ClientMessageId, text: &str) {
+        let frame = serde_json::to_string(&ConversationCommand::Send {
+            client_id: client_id.clone(),
+            text: text.to_owned(),
+        })
+        .unwrap_or_default();
+        OPEN.with(|c| {
+            if let Some(connection) = c.borrow().as_ref() {
+                connection.send(&frame);
+            }
+        });
+    }
+}

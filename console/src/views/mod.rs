@@ -1,0 +1,85 @@
+//! The console's screens.
+
+mod conversation;
+mod inbox;
+mod sign_in;
+
+use crate::desk::Desk;
+use leptos::prelude::*;
+use protocol::Locale;
+
+/// `HH:MM` in the operator's local time.
+pub(crate) fn clock(ms: u64) -> String {
+    let date = js_sys::Date::new(&(ms as f64).into());
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// A short, stable label for a visitor who has not introduced himself.
+pub(crate) fn visitor_label(desk: Desk, visitor: &protocol::VisitorId) -> String {
+    let short: String = visitor.as_str().chars().take(4).collect();
+    format!("{} {short}", desk.texts().visitor)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let desk = Desk::new();
+    // Keep <html lang> and the title in step with the chosen language (screen readers use it).
+    Effect::new(move |_| {
+        let locale = desk.locale.get();
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(html) = doc.document_element() {
+                let _ = html.set_attribute("lang", if locale == Locale::Ru { "ru" } else { "en" });
+            }
+            doc.set_title(desk.texts().title);
+        }
+    });
+    view! {
+        <Show
+            when=move || desk.session.with(Option::is_some)
+            fallback=move || view! { <sign_in::SignIn desk/> }
+        >
+            <Workspace desk/>
+        </Show>
+    }
+}
+
+#[component]
+fn LanguageSwitch(desk: Desk) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="lang"
+            aria-label=move || desk.texts().other_language_label
+            on:click=move |_| desk.switch_locale()
+        >
+            {move || desk.texts().other_language}
+        </button>
+    }
+}
+
+#[component]
+fn Workspace(desk: Desk) -> impl IntoView {
+    let me = move || {
+        desk.session
+            .with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default())
+    };
+    let site = move || {
+        desk.session
+            .with(|_| desk.site().map(|s| s.to_string()))
+            .unwrap_or_else(|| desk.texts().no_sites.to_owned())
+    };
+    view! {
+        <div class="workspace">
+            <header class="topbar">
+                <h1>{move || desk.texts().title}" · "{site}</h1>
+                <span class="me">{me}</span>
+                <LanguageSwitch desk/>
+                <button type="button" on:click=move |_| desk.sign_out()>
+                    {move || desk.texts().sign_out}
+                </button>
+            </header>
+            <inbox::InboxList desk/>
+            <conversation::ConversationPanel desk/>
+        </div>
+    }
+}

@@ -1,0 +1,33 @@
+// Prints what the widget and console transfer: raw, gzip and brotli bytes of each file, and
+// writes the same as JSON to dist/size-report.json for the README and for budget checks.
+import { readFileSync, writeFileSync } from "node:fs";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+
+const files = {
+  "loader (widget.js)": "dist/public/widget.js",
+  "widget JS glue": "dist/public/widget/widget.js",
+  "widget wasm": "dist/public/widget/widget_bg.wasm",
+  "console JS glue": "dist/public/console/console.js",
+  "console wasm": "dist/public/console/console_bg.wasm",
+};
+
+const rows = Object.entries(files).map(([name, path]) => {
+  const bytes = readFileSync(path);
+  return {
+    name,
+    path,
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+    }).length,
+  };
+});
+const widget = rows.slice(0, 3);
+const total = (key) => widget.reduce((sum, r) => sum + r[key], 0);
+rows.push({ name: "widget total (loader + glue + wasm)", path: "", raw: total("raw"), gzip: total("gzip"), brotli: total("brotli") });
+
+const kb = (n) => (n / 1024).toFixed(1) + " KB";
+console.log("| file | raw | gzip | brotli |\n|---|---:|---:|---:|");
+for (const r of rows) console.log(`| ${r.name} | ${kb(r.raw)} | ${kb(r.gzip)} | ${kb(r.brotli)} |`);
+writeFileSync("dist/size-report.json", JSON.stringify(rows, null, 2) + "\n");

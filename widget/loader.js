@@ -1,0 +1,116 @@
+/*
+ * The one script tag a site owner pastes:
+ *   <script src="https://RELAY/widget.js" data-site="SITE" async></script>
+ * It draws the launcher at once (no wasm needed), installs window.Consultant, queues API calls
+ * made before the widget is ready, and loads the wasm widget when the browser is idle or the
+ * visitor reaches for the launcher, whichever comes first.
+ */
+(function () {
+  var script = document.currentScript;
+  var existing = window.Consultant;
+  if (!script || (existing && existing.version)) return;
+
+  var relay = script.getAttribute("data-relay") || new URL(script.src).origin;
+  var site = script.getAttribute("data-site");
+  var tag = (script.getAttribute("data-lang") || document.documentElement.lang || navigator.language || "en").toLowerCase();
+  var ru = tag.slice(0, 2) === "ru";
+  var label = ru ? "Открыть чат" : "Open chat";
+
+  // Calls made through the optional stub before this file arrived: {q: [[name, args], ...]}.
+  var early = (existing && existing.q) || [];
+  var queue = [];
+  var listeners = {};
+  var widget = null;
+  var loading = null;
+
+  function emit(event, detail) {
+    if (event === "open" || event === "close") {
+      launcher.setAttribute("aria-expanded", String(event === "open"));
+      host.toggleAttribute("data-open", event === "open");
+    }
+    (listeners[event] || []).slice().forEach(function (listener) {
+      try { listener(detail); } catch (e) { console.error(e); }
+    });
+  }
+
+  function call(name, args) {
+    if (widget) return widget[name].apply(null, args);
+    queue.push([name, args]);
+    load();
+  }
+
+  function load() {
+    if (loading) return loading;
+    loading = import(relay + "/widget/widget.js")
+      .then(function (module) {
+        return module.default({ module_or_path: relay + "/widget/widget_bg.wasm" }).then(function () {
+          module.start(mount, { site: site, relay: relay, lang: tag }, emit);
+          widget = module;
+          // Replay in order; a call that throws does not stop the ones after it.
+          queue.splice(0).forEach(function (entry) {
+            try { widget[entry[0]].apply(null, entry[1]); } catch (e) { console.error(e); }
+          });
+        });
+      })
+      .catch(function (e) {
+        loading = null;
+        console.error("Consultant widget failed to load", e);
+      });
+    return loading;
+  }
+
+  window.Consultant = {
+    version: 1,
+    open: function () { call("open", []); },
+    close: function () { call("close", []); },
+    toggle: function () { call("toggle", []); },
+    on: function (event, listener) { (listeners[event] = listeners[event] || []).push(listener); },
+    off: function (event, listener) {
+      listeners[event] = (listeners[event] || []).filter(function (l) { return l !== listener; });
+    }
+  };
+
+  early.forEach(function (entry) {
+    var method = window.Consultant[entry[0]];
+    if (method) method.apply(null, entry[1]);
+  });
+
+  var host = document.createElement("consultant-widget");
+  var root = host.attachShadow({ mode: "open" });
+  var sheet = new CSSStyleSheet();
+  sheet.replaceSync(
+    ":host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:0;right:0}" +
+    ".launcher{position:fixed;bottom:20px;right:20px;width:56px;height:56px;border-radius:50%;border:0;" +
+    "background:#1f6feb;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}" +
+    ".launcher:focus-visible{outline:3px solid #0969da;outline-offset:3px}" +
+    "@media (max-width:480px){:host([data-open]) .launcher{display:none}}"
+  );
+  root.adoptedStyleSheets = [sheet];
+  var mount = document.createElement("div");
+  var launcher = document.createElement("button");
+  launcher.className = "launcher";
+  launcher.type = "button";
+  launcher.setAttribute("aria-label", label);
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.innerHTML =
+    '<svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" ' +
+    'd="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
+  launcher.addEventListener("click", function () { window.Consultant.toggle(); });
+  launcher.addEventListener("pointerenter", load, { once: true });
+  launcher.addEventListener("focus", load, { once: true });
+  root.appendChild(mount);
+  root.appendChild(launcher);
+
+  var preconnect = document.createElement("link");
+  preconnect.rel = "preconnect";
+  preconnect.href = relay;
+  preconnect.crossOrigin = "";
+  document.head.appendChild(preconnect);
+
+  function attach() { document.body.appendChild(host); }
+  if (document.body) attach(); else document.addEventListener("DOMContentLoaded", attach);
+
+  if (queue.length) load();
+  else if ("requestIdleCallback" in window) requestIdleCallback(load, { timeout: 4000 });
+  else setTimeout(load, 2000);
+})();
