@@ -81,7 +81,7 @@
   sheet.replaceSync(
     ":host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:0;right:0}" +
     ".launcher{position:fixed;bottom:20px;right:20px;width:56px;height:56px;border-radius:50%;border:0;" +
-    "background:#1f6feb;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}" +
+    "background:#1a5fd6;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}" +
     ".launcher:focus-visible{outline:3px solid #0969da;outline-offset:3px}" +
     "@media (max-width:480px){:host([data-open]) .launcher{display:none}}"
   );

@@ -109,7 +109,7 @@ impl SiteRoom {
             site: init.site,
             site_name: init.site_name,
             locale: None,
-            accent_color: "#1f6feb".into(),
+            accent_color: "#1a5fd6".into(),
             position: Position::Right,
         };
         self.state.storage().sql().exec(

@@ -3,7 +3,7 @@ var __name = (target, value) => __defProp(target, "name", { value, configurable:
 
 // build/index.js
 import { WorkerEntrypoint as St } from "cloudflare:workers";
-import _t from "./575c8c484ebcf6230a0f11b29ba6b5b8e126ad81-index_bg.wasm";
+import _t from "./d192e00ab000a263a3e0248fd0947f55b64765ff-index_bg.wasm";
 var X = globalThis.__worker_init_state = { criticalError: false, instanceId: 0 };
 var E = class {
   static {

@@ -1,0 +1,148 @@
+// The relay's API and sockets against bad and hostile input: every case gets a clear error and
+// nothing stored is lost, doubled or corrupted. Runs the real relay under wrangler dev.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { relayFixture, startRelay, bootstrap, postJson } from "../support/relay.mjs";
+import { openSocket, refusedWith } from "../support/socket.mjs";
+
+const PORT = 8791;
+const fixture = relayFixture();
+let relay, owner, operator, visitor;
+
+const visitorUrl = (v, conversation = v.conversation, token = v.token) =>
+  `${relay.wsOrigin}/api/v1/sites/demo/conversations/${conversation}/visitor-socket?token=${token}`;
+const operatorUrl = (conversation, token = operator.token, site = "demo") =>
+  `${relay.wsOrigin}/api/v1/sites/${site}/conversations/${conversation}/operator-socket?token=${token}`;
+const isWelcome = (f) => f.type === "welcome";
+
+before(async () => {
+  relay = await startRelay(fixture, PORT);
+  owner = await bootstrap(relay, fixture);
+  operator = (await postJson(relay, "/api/v1/auth/sign-in", owner)).json;
+  visitor = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+});
+
+after(async () => relay && (await relay.stop()));
+
+test("bootstrap is refused without the secret and once an owner exists", async () => {
+  const body = { owner_email: "x@y.io", owner_name: "X", owner_password: "long enough", site: "demo", site_name: "D" };
+  assert.equal((await postJson(relay, "/api/v1/bootstrap", body)).status, 401);
+  assert.equal((await postJson(relay, "/api/v1/bootstrap", body, { Authorization: "Bearer wrong" })).status, 401);
+  const again = await postJson(relay, "/api/v1/bootstrap", body, { Authorization: `Bearer ${fixture.secrets.BOOTSTRAP_TOKEN}` });
+  assert.equal(again.status, 409);
+  assert.equal(again.json.code, "conflict");
+});
+
+test("sign-in: wrong password, unknown user, malformed and oversized bodies", async () => {
+  const wrong = await postJson(relay, "/api/v1/auth/sign-in", { email: owner.email, password: "not the password" });
+  assert.equal(wrong.status, 401);
+  assert.equal(wrong.json.code, "unauthorized");
+  assert.equal((await postJson(relay, "/api/v1/auth/sign-in", { email: "nobody@x.io", password: "whatever1" })).status, 401);
+  const malformed = await postJson(relay, "/api/v1/auth/sign-in", "{not json");
+  assert.equal(malformed.status, 400);
+  assert.equal(malformed.json.code, "malformed_frame");
+  const missing = await postJson(relay, "/api/v1/auth/sign-in", { email: owner.email });
+  assert.equal(missing.status, 400);
+  assert.equal(missing.json.code, "invalid_field");
+  const huge = await postJson(relay, "/api/v1/auth/sign-in", { email: owner.email, password: "x".repeat(20_000) });
+  assert.equal(huge.status, 413);
+  assert.ok(operator.token, "the right password signs in");
+  assert.deepEqual(operator.sites, [{ site: "demo", role: "owner" }]);
+});
+
+test("visitor sessions: unknown site is 404, a stored token resumes, a forged one starts afresh", async () => {
+  assert.equal((await postJson(relay, "/api/v1/sites/nope/visitors", {})).status, 404);
+  assert.equal((await postJson(relay, "/api/v1/sites/Bad!Site/visitors", {})).status, 404);
+  const resumed = (await postJson(relay, "/api/v1/sites/demo/visitors", { token: visitor.token })).json;
+  assert.equal(resumed.conversation, visitor.conversation);
+  assert.equal(resumed.visitor, visitor.visitor);
+  const forged = visitor.token.slice(0, -4) + "AAAA";
+  const fresh = (await postJson(relay, "/api/v1/sites/demo/visitors", { token: forged })).json;
+  assert.notEqual(fresh.conversation, visitor.conversation);
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", "[1,2")).status, 400);
+});
+
+test("sockets refuse missing, forged and foreign credentials", async () => {
+  const other = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  // A visitor naming a conversation that is not his own.
+  assert.equal(await refusedWith(visitorUrl(visitor, other.conversation)), 403);
+  // No token, a forged token, an operator token on the visitor endpoint.
+  assert.equal(await refusedWith(visitorUrl(visitor, visitor.conversation, "")), 401);
+  assert.equal(await refusedWith(visitorUrl(visitor, visitor.conversation, visitor.token + "x")), 401);
+  assert.equal(await refusedWith(visitorUrl(visitor, visitor.conversation, operator.token)), 403);
+  // A visitor token on the operator endpoints.
+  assert.equal(await refusedWith(operatorUrl(visitor.conversation, visitor.token)), 403);
+  assert.equal(await refusedWith(`${relay.wsOrigin}/api/v1/sites/demo/inbox-socket?token=${visitor.token}`), 403);
+  // An operator token for another site.
+  assert.equal(await refusedWith(operatorUrl(visitor.conversation, operator.token, "other-shop")), 403);
+  assert.equal(await refusedWith(`${relay.wsOrigin}/api/v1/sites/other-shop/inbox-socket?token=${operator.token}`), 403);
+  // A plain HTTP request to a socket endpoint.
+  const plain = await fetch(visitorUrl(visitor).replace("ws", "http"));
+  assert.equal(plain.status, 426);
+});
+
+test("bad frames get error frames and store nothing; good ones are stored once, in order", async () => {
+  const socket = await openSocket(visitorUrl(visitor));
+  const welcome = await socket.next(isWelcome);
+  assert.deepEqual(welcome.messages, []);
+
+  socket.send("{not json");
+  assert.equal((await socket.next((f) => f.type === "error")).code, "malformed_frame");
+  socket.send({ type: "launch_rockets" });
+  assert.equal((await socket.next((f) => f.type === "error")).code, "unknown_type");
+  socket.send({ type: "send", client_id: "c-big", text: "x".repeat(4001) });
+  const tooLarge = await socket.next((f) => f.type === "error");
+  assert.equal(tooLarge.code, "too_large");
+  assert.equal(tooLarge.client_id, "c-big");
+  socket.send({ type: "send", client_id: "c-huge", text: "y".repeat(30_000) });
+  assert.equal((await socket.next((f) => f.type === "error")).code, "too_large");
+  socket.send({ type: "send", client_id: "bad id!", text: "hi" });
+  assert.equal((await socket.next((f) => f.type === "error")).code, "invalid_field");
+  socket.send({ type: "send", client_id: "c-empty", text: "   " });
+  assert.equal((await socket.next((f) => f.type === "error")).code, "invalid_field");
+  socket.send(Buffer.from([1, 2, 3]));
+  assert.equal((await socket.next((f) => f.type === "error")).code, "malformed_frame");
+
+  for (const [id, text] of [["c1", "first"], ["c2", "second"], ["c1", "first (retry)"], ["c3", "third"]]) {
+    socket.send({ type: "send", client_id: id, text });
+  }
+  const acks = [];
+  for (let i = 0; i < 4; i++) acks.push(await socket.next((f) => f.type === "ack"));
+  assert.deepEqual(acks.map((a) => [a.client_id, a.seq]), [["c1", 1], ["c2", 2], ["c1", 1], ["c3", 3]]);
+  await socket.close();
+
+  // A reconnecting client sees exactly the stored messages: no bad frame, no duplicate.
+  const again = await openSocket(visitorUrl(visitor));
+  const history = (await again.next(isWelcome)).messages;
+  assert.deepEqual(history.map((m) => [m.seq, m.client_id, m.text]), [[1, "c1", "first"], [2, "c2", "second"], [3, "c3", "third"]]);
+  await again.close();
+  const after2 = await openSocket(`${visitorUrl(visitor)}&after=2`);
+  assert.deepEqual((await after2.next(isWelcome)).messages.map((m) => m.seq), [3]);
+  await after2.close();
+});
+
+test("an operator sees the conversation live and his reply reaches the visitor", async () => {
+  const inbox = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/inbox-socket?token=${operator.token}`);
+  const snapshot = await inbox.next((f) => f.type === "snapshot");
+  assert.ok(snapshot.conversations.some((c) => c.id === visitor.conversation));
+
+  const visitorSocket = await openSocket(visitorUrl(visitor));
+  await visitorSocket.next(isWelcome);
+  const operatorSocket = await openSocket(operatorUrl(visitor.conversation));
+  assert.equal((await operatorSocket.next(isWelcome)).messages.length, 3);
+
+  visitorSocket.send({ type: "send", client_id: "c4", text: "Is anyone there?" });
+  const update = await inbox.next((f) => f.type === "updated" && f.conversation.last_preview === "Is anyone there?");
+  assert.equal(update.conversation.last_author.kind, "visitor");
+  assert.equal((await operatorSocket.next((f) => f.type === "message")).message.text, "Is anyone there?");
+
+  operatorSocket.send({ type: "send", client_id: "o1", text: "Yes, Anna here." });
+  const reply = await visitorSocket.next((f) => f.type === "message" && f.message.client_id === "o1");
+  assert.deepEqual(reply.message.author, { kind: "operator", id: operator.operator, name: "Anna Petrova" });
+  assert.equal(reply.message.seq, 5);
+  await Promise.all([inbox.close(), visitorSocket.close(), operatorSocket.close()]);
+});
+
+test("an operator cannot open a conversation that does not exist", async () => {
+  assert.equal(await refusedWith(operatorUrl("no-such-conversation")), 404);
+});

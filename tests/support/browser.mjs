@@ -1,0 +1,35 @@
+// Debian's Chromium driven by playwright-core: never a browser download of a test tool's own.
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync",
+    ],
+  });
+}
+
+/** Collects page errors so a test can assert none happened. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  return errors;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Runs axe-core on the page (shadow roots included); returns serious and critical violations. */
+export async function seriousViolations(page, include) {
+  await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(async (include) => {
+    return window.axe.run(include ? { include } : document, { resultTypes: ["violations"] });
+  }, include);
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}

@@ -1,0 +1,109 @@
+// Starts the real relay (`wrangler dev`, i.e. workerd) on 127.0.0.1 for a test, with its own
+// secrets and persisted state directory, and stops it again.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
+
+/** Fresh secrets and a fresh state directory for one test file. */
+export function relayFixture() {
+  const dir = mkdtempSync(join(tmpdir(), "consultant-test-"));
+  const secrets = {
+    TOKEN_SECRET: randomBytes(32).toString("base64url"),
+    BOOTSTRAP_TOKEN: randomBytes(24).toString("base64url"),
+  };
+  const envFile = join(dir, "test.env");
+  writeFileSync(envFile, Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join(""));
+  return { dir, envFile, persistTo: join(dir, "state"), secrets };
+}
+
+async function healthy(origin) {
+  try {
+    return (await fetch(`${origin}/api/v1/health`)).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts `wrangler dev` and resolves once /api/v1/health answers. */
+export async function startRelay(fixture, port) {
+  const origin = `http://127.0.0.1:${port}`;
+  if (await healthy(origin)) throw new Error(`port ${port} is already serving a relay`);
+  const child = spawn(
+    WRANGLER,
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", fixture.persistTo,
+      "--env-file", fixture.envFile, "--log-level", "warn", "--show-interactive-dev-session=false"],
+    {
+      cwd: join(ROOT, "edge"),
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        WRANGLER_SEND_ERROR_REPORTS: "false",
+        WRANGLER_HIDE_BANNER: "true",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        NO_UPDATE_NOTIFIER: "1",
+      },
+    },
+  );
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const exited = new Promise((res) => child.once("exit", res));
+  const deadline = Date.now() + 60_000;
+  while (!(await healthy(origin))) {
+    if (child.exitCode !== null) throw new Error(`relay exited:\n${output}`);
+    if (Date.now() > deadline) {
+      process.kill(-child.pid, "SIGKILL");
+      throw new Error(`relay did not become healthy:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    origin,
+    wsOrigin: origin.replace("http", "ws"),
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      process.kill(-child.pid, "SIGTERM");
+      const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid, "SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Creates the owner and the demo site; returns the owner's credentials. */
+export async function bootstrap(relay, fixture) {
+  const owner = { email: "owner@demo.test", password: randomBytes(9).toString("base64url") };
+  const response = await fetch(`${relay.origin}/api/v1/bootstrap`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${fixture.secrets.BOOTSTRAP_TOKEN}` },
+    body: JSON.stringify({
+      owner_email: owner.email,
+      owner_name: "Anna Petrova",
+      owner_password: owner.password,
+      site: "demo",
+      site_name: "Teapot Shop",
+    }),
+  });
+  if (response.status !== 204) throw new Error(`bootstrap: ${response.status} ${await response.text()}`);
+  return owner;
+}
+
+export async function postJson(relay, path, body, headers = {}) {
+  const response = await fetch(`${relay.origin}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: response.status, json, text };
+}
