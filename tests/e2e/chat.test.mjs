@@ -111,6 +111,16 @@ test("the visitor sees the reply and who wrote it", async () => {
   await consolePage.screenshot({ path: join(SCREENSHOTS, "console.png") });
 });
 
+test("the console switches to Russian and back", async () => {
+  await consolePage.getByRole("button", { name: "Переключить на русский" }).click();
+  await consolePage.locator("h1", { hasText: "Рабочее место оператора" }).waitFor();
+  assert.equal(await consolePage.getAttribute("html", "lang"), "ru");
+  assert.equal(await consolePage.getAttribute("#reply", "placeholder"), "Напишите ответ: Enter — отправить, Shift+Enter — новая строка");
+  assert.deepEqual(await seriousViolations(consolePage), []);
+  await consolePage.getByRole("button", { name: "Switch to English" }).click();
+  await consolePage.locator("h1", { hasText: "Operator console" }).waitFor();
+});
+
 test("the JS API closes and opens the window and reports events", async () => {
   await visitorPage.click("#api-close");
   await inWidget(visitorPage, "section.window[hidden]").waitFor({ state: "attached" });
@@ -153,6 +163,23 @@ test("after a relay restart the history is still there and open pages reconnect 
   await visitorPage.reload();
   await visitorPage.evaluate(() => window.Consultant.open());
   await assertConversation(visitorPage, [...conversationTexts, "Still there after the restart?"]);
+});
+
+test("on a Russian page the widget speaks Russian", async () => {
+  const page = await (await browser.newContext()).newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${shop.origin}/ru.html`);
+  const launcher = inWidget(page, "button.launcher");
+  assert.equal(await launcher.getAttribute("aria-label"), "Открыть чат");
+  await launcher.click();
+  const input = inWidget(page, "textarea#cw-input");
+  await input.waitFor();
+  assert.equal(await input.getAttribute("placeholder"), "Напишите сообщение…");
+  assert.equal(await inWidget(page, "button.close").getAttribute("aria-label"), "Закрыть чат");
+  await log(page).locator("li.greeting", { hasText: "Здравствуйте" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test("no page errors on either side", () => {
