@@ -6,8 +6,8 @@ use crate::session;
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
 use protocol::{
-    ClientMessageId, ConversationCommand, ConversationEvent, ConversationId, Inbox, InboxEvent,
-    Locale, OperatorSession, SiteId, Timeline,
+    Applied, ClientMessageId, ConversationCommand, ConversationEvent, ConversationId, Inbox,
+    InboxEvent, Locale, OperatorSession, SiteId, Timeline,
 };
 use std::cell::RefCell;
 
@@ -157,67 +157,49 @@ impl Desk {
         let Ok(event) = serde_json::from_str::<ConversationEvent>(frame) else {
             return;
         };
-        match event {
-            ConversationEvent::Welcome { messages, .. } => {
-                self.timeline.update(|t| {
-                    messages.into_iter().for_each(|m| {
-                        t.insert(m);
-                    })
-                });
-                let pending = self.timeline.with_untracked(|t| t.pending().to_vec());
-                for p in pending {
-                    self.transmit(&p.client_id, &p.text);
-                }
-            }
-            ConversationEvent::Message { message } => {
-                self.timeline.update(|t| {
-                    t.insert(message);
-                });
-            }
-            ConversationEvent::Ack { client_id, .. } => {
-                self.timeline.update(|t| t.acknowledge(&client_id));
-            }
-            ConversationEvent::Error(error) => {
-                if let Some(client_id) = &error.client_id {
-                    self.timeline.update(|t| t.acknowledge(client_id));
-                }
+        let applied = self
+            .timeline
+            .try_update(|t| t.apply(event))
+            .unwrap_or(Applied::Nothing);
+        match applied {
+            Applied::Welcome { resend, .. } => resend.iter().for_each(transmit),
+            Applied::Refused { error, .. } => {
                 self.notice.set(Some(format!(
                     "{}: {}",
                     self.texts().not_sent,
                     error.message
                 )));
             }
+            Applied::NewMessage(_) | Applied::Nothing => {}
         }
     }
 
-    pub fn reply(&self, text: &str) -> bool {
-        let text = match protocol::decode::message_text(text) {
-            Ok(text) => text,
-            Err(e) => {
-                self.notice.set(Some(e.message));
-                return false;
-            }
-        };
+    /// Queues the operator's reply and sends it if the socket is up.
+    pub fn reply(&self, typed: &str) -> bool {
         let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
             return false;
         };
-        self.notice.set(None);
-        self.timeline
-            .update(|t| t.queue(client_id.clone(), text.clone()));
-        self.transmit(&client_id, &text);
-        true
-    }
-
-    fn transmit(&self, client_id: &ClientMessageId, text: &str) {
-        let frame = serde_json::to_string(&ConversationCommand::Send {
-            client_id: client_id.clone(),
-            text: text.to_owned(),
-        })
-        .unwrap_or_default();
-        OPEN.with(|c| {
-            if let Some(connection) = c.borrow().as_ref() {
-                connection.send(&frame);
+        match self.timeline.try_update(|t| t.compose(client_id, typed)) {
+            Some(Ok(command)) => {
+                self.notice.set(None);
+                transmit(&command);
+                true
             }
-        });
+            Some(Err(e)) => {
+                self.notice.set(Some(e.message));
+                false
+            }
+            None => false,
+        }
     }
+}
+
+/// Hands a command to the open conversation's socket; if it is down the command waits in the
+/// outbox for the next welcome.
+fn transmit(command: &ConversationCommand) {
+    OPEN.with(|c| {
+        if let Some(connection) = c.borrow().as_ref() {
+            connection.send(&command.to_frame());
+        }
+    });
 }

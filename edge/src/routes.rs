@@ -309,7 +309,46 @@ fn route_ids(ctx: &RouteContext<()>) -> std::result::Result<(SiteId, Conversatio
     Ok((site, conversation))
 }
 
+/// Which endpoint a conversation socket came in through.
+#[derive(Clone, Copy)]
+enum Side {
+    Visitor,
+    Operator,
+}
+
 async fn visitor_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    conversation_socket(req, ctx, Side::Visitor).await
+}
+
+async fn operator_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    conversation_socket(req, ctx, Side::Operator).await
+}
+
+/// A visitor may join only the conversation his token names; an operator any conversation of
+/// a site his token includes.
+fn conversation_participant(
+    claims: Claims,
+    side: Side,
+    site: &SiteId,
+    conversation: &ConversationId,
+) -> std::result::Result<Participant, &'static str> {
+    match (side, claims) {
+        (
+            Side::Visitor,
+            Claims::Visitor {
+                site: s,
+                visitor,
+                conversation: c,
+            },
+        ) if &s == site && &c == conversation => Ok(Participant::Visitor { visitor }),
+        (Side::Visitor, _) => Err("this token does not grant access to this conversation"),
+        (Side::Operator, claims) => {
+            operator_on(claims, site).ok_or("this token does not grant access to this site")
+        }
+    }
+}
+
+async fn conversation_socket(req: Request, ctx: RouteContext<()>, side: Side) -> Result<Response> {
     let (site, conversation) = match route_ids(&ctx) {
         Ok(ids) => ids,
         Err(e) => return http::error(ErrorCode::NotFound, e),
@@ -318,20 +357,10 @@ async fn visitor_socket(req: Request, ctx: RouteContext<()>) -> Result<Response>
         Ok(claims) => claims,
         Err(response) => return response,
     };
-    let visitor = match claims {
-        Claims::Visitor {
-            site: s,
-            visitor,
-            conversation: c,
-        } if s == site && c == conversation => visitor,
-        _ => {
-            return http::error(
-                ErrorCode::Forbidden,
-                "this token does not grant access to this conversation",
-            )
-        }
+    let participant = match conversation_participant(claims, side, &site, &conversation) {
+        Ok(participant) => participant,
+        Err(why) => return http::error(ErrorCode::Forbidden, why),
     };
-    let participant = Participant::Visitor { visitor };
     let headers = connect_headers(&participant, &site, Some(&conversation))?;
     let path = format!("/connect?after={}", after_param(&req));
     http::call_object(
@@ -351,33 +380,6 @@ fn operator_on(claims: Claims, site: &SiteId) -> Option<Participant> {
         Claims::Operator { op, name, .. } => Some(Participant::Operator { id: op, name, role }),
         Claims::Visitor { .. } => None,
     }
-}
-
-async fn operator_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, conversation) = match route_ids(&ctx) {
-        Ok(ids) => ids,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let claims = match socket_claims(&req, &ctx.env) {
-        Ok(claims) => claims,
-        Err(response) => return response,
-    };
-    let Some(participant) = operator_on(claims, &site) else {
-        return http::error(
-            ErrorCode::Forbidden,
-            "this token does not grant access to this site",
-        );
-    };
-    let headers = connect_headers(&participant, &site, Some(&conversation))?;
-    let path = format!("/connect?after={}", after_param(&req));
-    http::call_object(
-        &conversations(&ctx.env, &site, &conversation)?,
-        Method::Get,
-        &path,
-        headers,
-        None,
-    )
-    .await
 }
 
 async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
@@ -404,4 +406,62 @@ async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
         None,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::{OperatorId, Role, SiteMembership};
+
+    fn site(s: &str) -> SiteId {
+        SiteId::parse(s).unwrap()
+    }
+    fn conv(c: &str) -> ConversationId {
+        ConversationId::parse(c).unwrap()
+    }
+    fn visitor_claims() -> Claims {
+        Claims::Visitor {
+            site: site("demo"),
+            visitor: VisitorId::parse("v").unwrap(),
+            conversation: conv("mine"),
+        }
+    }
+    fn operator_claims() -> Claims {
+        Claims::Operator {
+            op: OperatorId::parse("op").unwrap(),
+            name: "Anna".into(),
+            sites: vec![SiteMembership {
+                site: site("demo"),
+                role: Role::Operator,
+            }],
+            exp: u64::MAX,
+        }
+    }
+
+    #[test]
+    fn visitors_reach_only_their_own_conversation() {
+        let join = |claims, s: &str, c: &str| {
+            conversation_participant(claims, Side::Visitor, &site(s), &conv(c)).is_ok()
+        };
+        assert!(join(visitor_claims(), "demo", "mine"));
+        assert!(!join(visitor_claims(), "demo", "theirs"));
+        assert!(!join(visitor_claims(), "other", "mine"));
+        assert!(!join(operator_claims(), "demo", "mine"));
+    }
+
+    #[test]
+    fn operators_reach_conversations_of_their_sites_only() {
+        let join = |claims, s: &str| {
+            conversation_participant(claims, Side::Operator, &site(s), &conv("any"))
+        };
+        assert!(matches!(
+            join(operator_claims(), "demo"),
+            Ok(Participant::Operator {
+                role: Role::Operator,
+                ..
+            })
+        ));
+        assert!(join(operator_claims(), "other").is_err());
+        assert!(join(visitor_claims(), "demo").is_err());
+    }
 }

@@ -42,6 +42,11 @@ pub enum ConversationCommand {
 impl ConversationCommand {
     /// The `type` tags the relay understands; anything else is an unknown command.
     pub const TYPES: &'static [&'static str] = &["send"];
+
+    /// The JSON text frame for a WebSocket.
+    pub fn to_frame(&self) -> String {
+        serde_json::to_string(self).expect("commands always serialize")
+    }
 }
 
 /// The operator a visitor is talking to, as the widget shows him.

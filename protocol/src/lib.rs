@@ -17,4 +17,4 @@ pub use decode::{decode_command, ProtocolError};
 pub use events::*;
 pub use ids::*;
 pub use inbox::Inbox;
-pub use timeline::{Pending, Timeline};
+pub use timeline::{Applied, Pending, Timeline};

@@ -1,7 +1,8 @@
 //! What a client shows of a conversation: stored messages in `seq` order, plus its own messages
 //! not yet acknowledged (the outbox). Pure logic shared by the widget and the console.
 
-use crate::events::ChatMessage;
+use crate::decode::{message_text, ProtocolError};
+use crate::events::{ChatMessage, ConversationCommand, ConversationEvent, ErrorBody, OperatorCard};
 use crate::ids::ClientMessageId;
 
 /// A message this client sent that the relay has not acknowledged yet.
@@ -9,6 +10,25 @@ use crate::ids::ClientMessageId;
 pub struct Pending {
     pub client_id: ClientMessageId,
     pub text: String,
+}
+
+/// What applying a relay event changed, for the client to act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    Nothing,
+    /// (Re)connected. The outbox must be sent again (the relay dedupes by client id).
+    Welcome {
+        resend: Vec<ConversationCommand>,
+        operator: Option<OperatorCard>,
+    },
+    /// A message not seen before.
+    NewMessage(ChatMessage),
+    /// The relay refused something. `returned` is our refused message, taken out of the outbox
+    /// so its text can be given back to the writer rather than lost.
+    Refused {
+        error: ErrorBody,
+        returned: Option<Pending>,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,6 +69,63 @@ impl Timeline {
         self.pending.push(Pending { client_id, text });
     }
 
+    /// Validates what the user typed, puts it in the outbox and returns the command to send.
+    pub fn compose(
+        &mut self,
+        client_id: ClientMessageId,
+        typed: &str,
+    ) -> Result<ConversationCommand, ProtocolError> {
+        let text = message_text(typed)?;
+        self.queue(client_id.clone(), text.clone());
+        Ok(ConversationCommand::Send { client_id, text })
+    }
+
+    /// The outbox as commands, oldest first.
+    pub fn outbox(&self) -> Vec<ConversationCommand> {
+        self.pending
+            .iter()
+            .map(|p| ConversationCommand::Send {
+                client_id: p.client_id.clone(),
+                text: p.text.clone(),
+            })
+            .collect()
+    }
+
+    /// Applies one event from the relay.
+    pub fn apply(&mut self, event: ConversationEvent) -> Applied {
+        match event {
+            ConversationEvent::Welcome {
+                messages, operator, ..
+            } => {
+                for message in messages {
+                    self.insert(message);
+                }
+                Applied::Welcome {
+                    resend: self.outbox(),
+                    operator,
+                }
+            }
+            ConversationEvent::Message { message } => {
+                if self.insert(message.clone()) {
+                    Applied::NewMessage(message)
+                } else {
+                    Applied::Nothing
+                }
+            }
+            ConversationEvent::Ack { client_id, .. } => {
+                self.acknowledge(&client_id);
+                Applied::Nothing
+            }
+            ConversationEvent::Error(error) => {
+                let returned = error.client_id.as_ref().and_then(|id| {
+                    let at = self.pending.iter().position(|p| &p.client_id == id)?;
+                    Some(self.pending.remove(at))
+                });
+                Applied::Refused { error, returned }
+            }
+        }
+    }
+
     /// The relay stored `client_id`; the message itself arrives (or arrived) as an event.
     pub fn acknowledge(&mut self, client_id: &ClientMessageId) {
         self.pending.retain(|p| &p.client_id != client_id);
@@ -80,6 +157,74 @@ mod tests {
         let seqs: Vec<u64> = t.messages().iter().map(|m| m.seq).collect();
         assert_eq!(seqs, vec![1, 2, 3]);
         assert_eq!(t.last_seq(), 3);
+    }
+
+    fn id(s: &str) -> ClientMessageId {
+        ClientMessageId::parse(s).unwrap()
+    }
+
+    #[test]
+    fn compose_validates_and_queues() {
+        let mut t = Timeline::default();
+        assert!(t.compose(id("a"), "   ").is_err());
+        assert!(t.pending().is_empty());
+        let command = t.compose(id("a"), " hi ").unwrap();
+        assert_eq!(
+            command,
+            ConversationCommand::Send {
+                client_id: id("a"),
+                text: "hi".into()
+            }
+        );
+        assert_eq!(t.outbox(), vec![command]);
+    }
+
+    #[test]
+    fn welcome_merges_history_and_asks_to_resend_the_outbox() {
+        let mut t = Timeline::default();
+        t.insert(msg(1, "a"));
+        t.compose(id("mine"), "unsent").unwrap();
+        let applied = t.apply(ConversationEvent::Welcome {
+            conversation: crate::ConversationId::parse("c").unwrap(),
+            messages: vec![msg(1, "a"), msg(2, "b")],
+            operator: None,
+        });
+        assert_eq!(t.messages().len(), 2);
+        assert_eq!(
+            applied,
+            Applied::Welcome {
+                resend: vec![ConversationCommand::Send {
+                    client_id: id("mine"),
+                    text: "unsent".into()
+                }],
+                operator: None
+            }
+        );
+    }
+
+    #[test]
+    fn only_new_messages_are_reported() {
+        let mut t = Timeline::default();
+        let event = || ConversationEvent::Message {
+            message: msg(1, "a"),
+        };
+        assert_eq!(t.apply(event()), Applied::NewMessage(msg(1, "a")));
+        assert_eq!(t.apply(event()), Applied::Nothing);
+    }
+
+    #[test]
+    fn a_refused_message_leaves_the_outbox_and_is_returned() {
+        let mut t = Timeline::default();
+        t.compose(id("x"), "too long, say").unwrap();
+        let mut error = ErrorBody::new(crate::ErrorCode::TooLarge, "too large");
+        error.client_id = Some(id("x"));
+        match t.apply(ConversationEvent::Error(error)) {
+            Applied::Refused { returned, .. } => {
+                assert_eq!(returned.unwrap().text, "too long, say")
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(t.pending().is_empty());
     }
 
     #[test]

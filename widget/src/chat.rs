@@ -5,14 +5,24 @@ use crate::{emit, i18n, session};
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
 use protocol::{
-    Author, ClientMessageId, ConversationCommand, ConversationEvent, Locale, OperatorCard, SiteId,
-    Timeline, VisitorSession, WidgetConfig,
+    Applied, Author, ClientMessageId, ConversationCommand, ConversationEvent, Locale, OperatorCard,
+    SiteId, Timeline, VisitorSession, WidgetConfig,
 };
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 thread_local! {
     static CONNECTION: RefCell<Option<Connection>> = const { RefCell::new(None) };
+}
+
+/// Hands a command to the socket if it is open; otherwise it waits in the outbox for the
+/// next welcome.
+fn transmit(command: &ConversationCommand) {
+    CONNECTION.with(|c| {
+        if let Some(connection) = c.borrow().as_ref() {
+            connection.send(&command.to_frame());
+        }
+    });
 }
 
 /// Where the widget is with the relay.
@@ -139,65 +149,37 @@ impl Chat {
             web_sys::console::warn_1(&"chat: unreadable frame from relay".into());
             return;
         };
-        match event {
-            ConversationEvent::Welcome {
-                messages, operator, ..
-            } => {
+        let applied = self
+            .timeline
+            .try_update(|t| t.apply(event))
+            .unwrap_or(Applied::Nothing);
+        match applied {
+            Applied::Nothing => {}
+            Applied::Welcome { resend, operator } => {
                 if operator.is_some() {
                     self.operator.set(operator);
                 }
-                self.timeline.update(|t| {
-                    for message in messages {
-                        t.insert(message);
-                    }
-                });
-                // Whatever is still unacknowledged goes again; the relay dedupes by client id.
-                let pending = self.timeline.with_untracked(|t| t.pending().to_vec());
-                for p in pending {
-                    self.transmit(&p.client_id, &p.text);
-                }
+                resend.iter().for_each(transmit);
             }
-            ConversationEvent::Message { message } => {
-                let from_operator = match &message.author {
-                    Author::Operator { id, name } => {
-                        self.operator.set(Some(OperatorCard {
-                            id: id.clone(),
-                            name: name.clone(),
-                        }));
-                        true
-                    }
-                    _ => false,
-                };
-                let detail = serde_json::to_string(&message).unwrap_or_default();
-                let is_new = self
-                    .timeline
-                    .try_update(|t| t.insert(message))
-                    .unwrap_or(false);
-                if is_new && from_operator {
+            Applied::NewMessage(message) => {
+                if let Author::Operator { id, name } = &message.author {
+                    self.operator.set(Some(OperatorCard {
+                        id: id.clone(),
+                        name: name.clone(),
+                    }));
+                    let detail = serde_json::to_string(&message).unwrap_or_default();
                     emit(
                         "message:received",
                         js_sys::JSON::parse(&detail).unwrap_or_default(),
                     );
                 }
             }
-            ConversationEvent::Ack { client_id, .. } => {
-                self.timeline.update(|t| t.acknowledge(&client_id));
-            }
-            ConversationEvent::Error(error) => {
+            Applied::Refused { error, returned } => {
                 web_sys::console::warn_1(&format!("chat: {}", error.message).into());
-                if let Some(client_id) = error.client_id {
-                    // The relay will never take this message: give the text back to the visitor.
-                    let text = self.timeline.with_untracked(|t| {
-                        t.pending()
-                            .iter()
-                            .find(|p| p.client_id == client_id)
-                            .map(|p| p.text.clone())
-                    });
-                    self.timeline.update(|t| t.acknowledge(&client_id));
-                    if let Some(text) = text {
-                        if self.draft.with_untracked(String::is_empty) {
-                            self.draft.set(text);
-                        }
+                // The relay will never take this message: give the text back to the visitor.
+                if let Some(returned) = returned {
+                    if self.draft.with_untracked(String::is_empty) {
+                        self.draft.set(returned.text);
                     }
                 }
                 self.notice.set(Some(format!(
@@ -210,37 +192,25 @@ impl Chat {
     }
 
     /// Queues the visitor's message and sends it if the socket is up.
-    pub fn send(&self, text: &str) -> bool {
-        let text = match protocol::decode::message_text(text) {
-            Ok(text) => text,
-            Err(e) => {
-                self.notice.set(Some(e.message));
-                return false;
-            }
-        };
+    pub fn send(&self, typed: &str) -> bool {
         let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
             return false;
         };
-        self.notice.set(None);
-        self.timeline
-            .update(|t| t.queue(client_id.clone(), text.clone()));
-        self.transmit(&client_id, &text);
-        emit("message:sent", JsValue::from_str(&text));
-        self.ensure_connected();
-        true
-    }
-
-    fn transmit(&self, client_id: &ClientMessageId, text: &str) {
-        let frame = serde_json::to_string(&ConversationCommand::Send {
-            client_id: client_id.clone(),
-            text: text.to_owned(),
-        })
-        .unwrap_or_default();
-        CONNECTION.with(|c| {
-            if let Some(connection) = c.borrow().as_ref() {
-                connection.send(&frame);
+        let composed = self.timeline.try_update(|t| t.compose(client_id, typed));
+        match composed {
+            Some(Ok(command)) => {
+                self.notice.set(None);
+                transmit(&command);
+                emit("message:sent", JsValue::from_str(typed.trim()));
+                self.ensure_connected();
+                true
             }
-        });
+            Some(Err(e)) => {
+                self.notice.set(Some(e.message));
+                false
+            }
+            None => false,
+        }
     }
 
     pub fn retry(&self) {

@@ -122,13 +122,7 @@ impl DurableObject for ConversationRoom {
         _reason: String,
         _was_clean: bool,
     ) -> Result<()> {
-        // Complete the closing handshake; 1005/1006 are reserved and cannot be sent back.
-        let code = if code == 1005 || code == 1006 {
-            1000
-        } else {
-            code as u16
-        };
-        let _ = ws.close(Some(code), Some("closed"));
+        crate::objects::finish_close(&ws, code);
         Ok(())
     }
 }

@@ -100,14 +100,21 @@ fn parse_role(name: &str) -> Option<Role> {
 }
 
 impl AccountDirectory {
+    fn has_accounts(&self) -> Result<bool> {
+        let count: Vec<CountRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec("SELECT COUNT(*) AS n FROM operators", None)?
+            .to_array()?;
+        Ok(count.first().map(|c| c.n).unwrap_or(0) > 0)
+    }
+
     /// Creates the first owner. Refused once any account exists, so a leaked bootstrap secret
     /// cannot take over a running installation.
     async fn bootstrap(&self, body: BootstrapRequest) -> Result<Response> {
         let sql = self.state.storage().sql();
-        let count: Vec<CountRow> = sql
-            .exec("SELECT COUNT(*) AS n FROM operators", None)?
-            .to_array()?;
-        if count.first().map(|c| c.n).unwrap_or(0) > 0 {
+        if self.has_accounts()? {
             return http::error(
                 ErrorCode::Conflict,
                 "this installation already has an owner",
@@ -122,10 +129,7 @@ impl AccountDirectory {
             .map_err(worker::Error::RustError)?;
         let id = crate::random::id();
         // The KDF awaited: check again so two racing bootstraps cannot both succeed.
-        let count: Vec<CountRow> = sql
-            .exec("SELECT COUNT(*) AS n FROM operators", None)?
-            .to_array()?;
-        if count.first().map(|c| c.n).unwrap_or(0) > 0 {
+        if self.has_accounts()? {
             return http::error(
                 ErrorCode::Conflict,
                 "this installation already has an owner",

@@ -93,12 +93,7 @@ impl DurableObject for SiteRoom {
         _reason: String,
         _was_clean: bool,
     ) -> Result<()> {
-        let code = if code == 1005 || code == 1006 {
-            1000
-        } else {
-            code as u16
-        };
-        let _ = ws.close(Some(code), Some("closed"));
+        crate::objects::finish_close(&ws, code);
         Ok(())
     }
 }
