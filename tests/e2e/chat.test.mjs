@@ -182,6 +182,19 @@ test("on a Russian page the widget speaks Russian", async () => {
   await page.close();
 });
 
+test("on a 360 px wide phone the window fills the screen and the launcher steps aside", async () => {
+  const page = await (await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true })).newPage();
+  await page.goto(`${shop.origin}/index.html`);
+  await inWidget(page, "button.launcher").click();
+  const window = inWidget(page, "section.window:not([hidden])");
+  await window.waitFor();
+  assert.deepEqual(await window.boundingBox(), { x: 0, y: 0, width: 360, height: 640 });
+  assert.equal(await inWidget(page, "button.launcher").isVisible(), false);
+  await inWidget(page, "button.close").click();
+  await inWidget(page, "button.launcher").waitFor();
+  await page.close();
+});
+
 test("no page errors on either side", () => {
   // Socket failures while the relay was down are expected; nothing else is.
   const unexpected = (errors) => errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e));
