@@ -10,7 +10,9 @@ pub mod events;
 pub mod ids;
 pub mod inbox;
 pub mod limits;
+pub mod pattern;
 pub mod timeline;
+pub mod triggers;
 
 pub use api::*;
 pub use decode::{decode_command, ProtocolError};

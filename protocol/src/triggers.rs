@@ -1,0 +1,748 @@
+//! Trigger rules: proactive behaviour of the widget, configured per site. Pure logic; the widget
+//! gathers a [`Visit`] every second and acts on what [`Engine::due`] returns.
+//!
+//! A rule fires when all its conditions hold, at most once per visit. Anti-spam: once the visitor
+//! closes the window himself, no rule opens it or invites him again in this visit; and at most
+//! one invitation per `invitation_interval_seconds`.
+
+use crate::pattern::Pattern;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriggerRule {
+    /// Stable id, also what `Consultant.startTrigger(id)` names.
+    pub id: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// All must hold. No conditions: the rule holds on every page.
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
+    pub actions: Vec<Action>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UtmParam {
+    Source,
+    Medium,
+    Campaign,
+    Term,
+    Content,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "if", rename_all = "snake_case")]
+pub enum Condition {
+    SecondsOnPage {
+        at_least: u32,
+    },
+    SecondsOnSite {
+        at_least: u32,
+    },
+    PagesViewed {
+        at_least: u32,
+    },
+    /// The visitor's n-th visit to the site (1 = first), within `at_least..=at_most`.
+    VisitNumber {
+        at_least: u32,
+        #[serde(default)]
+        at_most: Option<u32>,
+    },
+    Url {
+        pattern: Pattern,
+    },
+    Title {
+        pattern: Pattern,
+    },
+    Referrer {
+        pattern: Pattern,
+    },
+    Utm {
+        param: UtmParam,
+        pattern: Pattern,
+    },
+    /// ISO 3166 alpha-2 codes; holds when the visitor's country is any of them.
+    Country {
+        codes: Vec<String>,
+    },
+    City {
+        names: Vec<String>,
+    },
+    /// 1 = Monday … 7 = Sunday, in the site's time zone.
+    Weekday {
+        days: Vec<u8>,
+    },
+    /// Hours `from..to` in the site's time zone; `from > to` wraps midnight (22..6).
+    Hours {
+        from: u8,
+        to: u8,
+    },
+    OperatorOnline {
+        online: bool,
+    },
+    AlreadyChatted {
+        chatted: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Action {
+    /// A proactive message shown as if from an operator (of a department, when named).
+    Invite {
+        text: String,
+        operator_name: String,
+        #[serde(default)]
+        avatar_url: Option<String>,
+        #[serde(default)]
+        department: Option<String>,
+    },
+    OpenWindow,
+    ShowContactForm,
+    /// After the visitor writes, show `text` as a system message if no operator has answered
+    /// within `after_seconds`.
+    SlowReplyNotice {
+        after_seconds: u32,
+        text: String,
+    },
+    /// Hide the whole widget on pages where the conditions hold.
+    HideWidget,
+}
+
+impl Action {
+    fn is_invitation(&self) -> bool {
+        matches!(self, Action::Invite { .. })
+    }
+
+    /// Actions that put the window in front of the visitor: suppressed after he closed it.
+    fn intrudes(&self) -> bool {
+        matches!(
+            self,
+            Action::Invite { .. } | Action::OpenWindow | Action::ShowContactForm
+        )
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Utm {
+    pub source: Option<String>,
+    pub medium: Option<String>,
+    pub campaign: Option<String>,
+    pub term: Option<String>,
+    pub content: Option<String>,
+}
+
+impl Utm {
+    pub fn get(&self, param: UtmParam) -> Option<&str> {
+        match param {
+            UtmParam::Source => self.source.as_deref(),
+            UtmParam::Medium => self.medium.as_deref(),
+            UtmParam::Campaign => self.campaign.as_deref(),
+            UtmParam::Term => self.term.as_deref(),
+            UtmParam::Content => self.content.as_deref(),
+        }
+    }
+
+    /// Reads `utm_*` parameters from a URL's query string.
+    pub fn from_query(query: &str) -> Self {
+        let mut utm = Utm::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = Some(value.replace('+', " ")).filter(|v| !v.is_empty());
+            match key {
+                "utm_source" => utm.source = value,
+                "utm_medium" => utm.medium = value,
+                "utm_campaign" => utm.campaign = value,
+                "utm_term" => utm.term = value,
+                "utm_content" => utm.content = value,
+                _ => {}
+            }
+        }
+        utm
+    }
+}
+
+/// What is known about the visit at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visit {
+    pub seconds_on_page: u32,
+    pub seconds_on_site: u32,
+    pub pages_viewed: u32,
+    pub visit_number: u32,
+    pub url: String,
+    pub title: String,
+    pub referrer: String,
+    pub utm: Utm,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    /// 1 = Monday … 7 = Sunday, in the site's time zone.
+    pub weekday: u8,
+    pub hour: u8,
+    pub operator_online: bool,
+    pub already_chatted: bool,
+}
+
+impl Condition {
+    pub fn holds(&self, visit: &Visit) -> bool {
+        let any_of = |list: &[String], value: &Option<String>| {
+            value
+                .as_deref()
+                .is_some_and(|v| list.iter().any(|item| item.eq_ignore_ascii_case(v)))
+        };
+        match self {
+            Condition::SecondsOnPage { at_least } => visit.seconds_on_page >= *at_least,
+            Condition::SecondsOnSite { at_least } => visit.seconds_on_site >= *at_least,
+            Condition::PagesViewed { at_least } => visit.pages_viewed >= *at_least,
+            Condition::VisitNumber { at_least, at_most } => {
+                visit.visit_number >= *at_least
+                    && at_most.is_none_or(|most| visit.visit_number <= most)
+            }
+            Condition::Url { pattern } => pattern.matches(&visit.url),
+            Condition::Title { pattern } => pattern.matches(&visit.title),
+            Condition::Referrer { pattern } => pattern.matches(&visit.referrer),
+            Condition::Utm { param, pattern } => {
+                pattern.matches(visit.utm.get(*param).unwrap_or(""))
+            }
+            Condition::Country { codes } => any_of(codes, &visit.country),
+            Condition::City { names } => any_of(names, &visit.city),
+            Condition::Weekday { days } => days.contains(&visit.weekday),
+            Condition::Hours { from, to } => {
+                if from <= to {
+                    (*from..*to).contains(&visit.hour)
+                } else {
+                    visit.hour >= *from || visit.hour < *to
+                }
+            }
+            Condition::OperatorOnline { online } => visit.operator_online == *online,
+            Condition::AlreadyChatted { chatted } => visit.already_chatted == *chatted,
+        }
+    }
+}
+
+impl TriggerRule {
+    pub fn holds(&self, visit: &Visit) -> bool {
+        self.enabled && self.conditions.iter().all(|c| c.holds(visit))
+    }
+}
+
+/// What the engine remembers for one visit (the widget keeps it in sessionStorage).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitState {
+    pub fired: Vec<String>,
+    pub closed_by_visitor: bool,
+    /// Seconds (any fixed epoch) of the last invitation shown.
+    pub last_invitation_at: Option<u64>,
+}
+
+/// A rule that fired, with the actions to carry out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fired {
+    pub rule: String,
+    pub actions: Vec<Action>,
+}
+
+pub struct Engine<'a> {
+    pub rules: &'a [TriggerRule],
+    pub invitation_interval_seconds: u32,
+}
+
+impl Engine<'_> {
+    /// Rules that fire now. Marks them fired in `state`; a rule held back by anti-spam is not
+    /// marked and may fire later (after the interval).
+    pub fn due(&self, visit: &Visit, state: &mut VisitState, now: u64) -> Vec<Fired> {
+        let mut fired = Vec::new();
+        for rule in self.rules {
+            if state.fired.contains(&rule.id) || !rule.holds(visit) {
+                continue;
+            }
+            // Hiding is a property of the page, not an event: see `hidden`.
+            let actions: Vec<Action> = rule
+                .actions
+                .iter()
+                .filter(|a| !matches!(a, Action::HideWidget))
+                .cloned()
+                .collect();
+            if actions.is_empty() {
+                continue;
+            }
+            if state.closed_by_visitor && actions.iter().all(Action::intrudes) {
+                continue;
+            }
+            let invites = actions.iter().any(Action::is_invitation);
+            let too_soon = state.last_invitation_at.is_some_and(|at| {
+                now < at.saturating_add(u64::from(self.invitation_interval_seconds))
+            });
+            if invites && too_soon {
+                continue;
+            }
+            let actions: Vec<Action> = actions
+                .into_iter()
+                .filter(|a| !(state.closed_by_visitor && a.intrudes()))
+                .collect();
+            if invites && !state.closed_by_visitor {
+                state.last_invitation_at = Some(now);
+            }
+            state.fired.push(rule.id.clone());
+            fired.push(Fired {
+                rule: rule.id.clone(),
+                actions,
+            });
+        }
+        fired
+    }
+
+    /// Whether a rule hides the widget on this page.
+    pub fn hidden(&self, visit: &Visit) -> bool {
+        self.rules
+            .iter()
+            .any(|rule| rule.actions.contains(&Action::HideWidget) && rule.holds(visit))
+    }
+
+    /// `Consultant.startTrigger(id)`: the rule's actions, whatever its conditions; the page's
+    /// developer asked for them explicitly.
+    pub fn start(&self, id: &str, state: &mut VisitState, now: u64) -> Option<Fired> {
+        let rule = self.rules.iter().find(|r| r.id == id)?;
+        if rule.actions.iter().any(Action::is_invitation) {
+            state.last_invitation_at = Some(now);
+        }
+        Some(Fired {
+            rule: rule.id.clone(),
+            actions: rule.actions.clone(),
+        })
+    }
+}
+
+/// Whether the "operator will answer shortly" notice is due: the visitor's last message is
+/// `after_seconds` old and no operator wrote since.
+pub fn slow_reply_due(
+    last_visitor_message_at: Option<u64>,
+    last_operator_message_at: Option<u64>,
+    now: u64,
+    after_seconds: u32,
+) -> bool {
+    match last_visitor_message_at {
+        None => false,
+        Some(visitor_at) => {
+            let answered = last_operator_message_at.is_some_and(|op| op >= visitor_at);
+            !answered && now >= visitor_at + u64::from(after_seconds)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::MatchKind;
+
+    fn visit() -> Visit {
+        Visit {
+            seconds_on_page: 12,
+            seconds_on_site: 95,
+            pages_viewed: 3,
+            visit_number: 2,
+            url: "https://shop.test/pricing.html?utm_campaign=spring".into(),
+            title: "Pricing — Teapot Shop".into(),
+            referrer: "https://www.google.com/".into(),
+            utm: Utm::from_query("?utm_source=google&utm_campaign=spring+sale"),
+            country: Some("RU".into()),
+            city: Some("Kazan".into()),
+            weekday: 3,
+            hour: 14,
+            operator_online: true,
+            already_chatted: false,
+        }
+    }
+
+    fn contains(value: &str) -> Pattern {
+        Pattern::new(MatchKind::Contains, value)
+    }
+
+    #[test]
+    fn every_condition_holds_and_fails_as_documented() {
+        use Condition::*;
+        let table: Vec<(Condition, bool)> = vec![
+            (SecondsOnPage { at_least: 12 }, true),
+            (SecondsOnPage { at_least: 13 }, false),
+            (SecondsOnSite { at_least: 90 }, true),
+            (SecondsOnSite { at_least: 100 }, false),
+            (PagesViewed { at_least: 3 }, true),
+            (PagesViewed { at_least: 4 }, false),
+            (
+                VisitNumber {
+                    at_least: 2,
+                    at_most: None,
+                },
+                true,
+            ),
+            (
+                VisitNumber {
+                    at_least: 1,
+                    at_most: Some(1),
+                },
+                false,
+            ),
+            (
+                VisitNumber {
+                    at_least: 3,
+                    at_most: None,
+                },
+                false,
+            ),
+            (
+                Url {
+                    pattern: contains("/pricing"),
+                },
+                true,
+            ),
+            (
+                Url {
+                    pattern: contains("/cart"),
+                },
+                false,
+            ),
+            (
+                Title {
+                    pattern: contains("pricing"),
+                },
+                true,
+            ),
+            (
+                Title {
+                    pattern: Pattern::new(MatchKind::StartsWith, "Cart"),
+                },
+                false,
+            ),
+            (
+                Referrer {
+                    pattern: contains("google."),
+                },
+                true,
+            ),
+            (
+                Referrer {
+                    pattern: contains("yandex."),
+                },
+                false,
+            ),
+            (
+                Utm {
+                    param: UtmParam::Campaign,
+                    pattern: Pattern::new(MatchKind::Equals, "spring sale"),
+                },
+                true,
+            ),
+            (
+                Utm {
+                    param: UtmParam::Source,
+                    pattern: Pattern::new(MatchKind::Equals, "yandex"),
+                },
+                false,
+            ),
+            (
+                Utm {
+                    param: UtmParam::Medium,
+                    pattern: contains("cpc"),
+                },
+                false,
+            ),
+            (
+                Country {
+                    codes: vec!["by".into(), "ru".into()],
+                },
+                true,
+            ),
+            (
+                Country {
+                    codes: vec!["DE".into()],
+                },
+                false,
+            ),
+            (
+                City {
+                    names: vec!["kazan".into()],
+                },
+                true,
+            ),
+            (
+                City {
+                    names: vec!["Moscow".into()],
+                },
+                false,
+            ),
+            (
+                Weekday {
+                    days: vec![1, 2, 3, 4, 5],
+                },
+                true,
+            ),
+            (Weekday { days: vec![6, 7] }, false),
+            (Hours { from: 9, to: 18 }, true),
+            (Hours { from: 15, to: 18 }, false),
+            (Hours { from: 22, to: 6 }, false),
+            (OperatorOnline { online: true }, true),
+            (OperatorOnline { online: false }, false),
+            (AlreadyChatted { chatted: false }, true),
+            (AlreadyChatted { chatted: true }, false),
+        ];
+        for (condition, expected) in table {
+            assert_eq!(condition.holds(&visit()), expected, "{condition:?}");
+        }
+    }
+
+    #[test]
+    fn hours_wrap_midnight() {
+        let night = Condition::Hours { from: 22, to: 6 };
+        for (hour, expected) in [
+            (21, false),
+            (22, true),
+            (23, true),
+            (0, true),
+            (5, true),
+            (6, false),
+        ] {
+            let v = Visit { hour, ..visit() };
+            assert_eq!(night.holds(&v), expected, "hour {hour}");
+        }
+    }
+
+    #[test]
+    fn missing_geo_never_matches() {
+        let v = Visit {
+            country: None,
+            city: None,
+            ..visit()
+        };
+        assert!(!Condition::Country {
+            codes: vec!["RU".into()]
+        }
+        .holds(&v));
+        assert!(!Condition::City {
+            names: vec!["Kazan".into()]
+        }
+        .holds(&v));
+    }
+
+    fn rule(id: &str, conditions: Vec<Condition>, actions: Vec<Action>) -> TriggerRule {
+        TriggerRule {
+            id: id.into(),
+            enabled: true,
+            conditions,
+            actions,
+        }
+    }
+
+    fn invite() -> Action {
+        Action::Invite {
+            text: "Need a quote?".into(),
+            operator_name: "Anna".into(),
+            avatar_url: None,
+            department: None,
+        }
+    }
+
+    #[test]
+    fn each_action_is_returned_when_its_rule_fires() {
+        let actions = vec![
+            invite(),
+            Action::OpenWindow,
+            Action::ShowContactForm,
+            Action::SlowReplyNotice {
+                after_seconds: 60,
+                text: "Soon".into(),
+            },
+        ];
+        for action in actions {
+            let rules = [rule("r", vec![], vec![action.clone()])];
+            let engine = Engine {
+                rules: &rules,
+                invitation_interval_seconds: 0,
+            };
+            let fired = engine.due(&visit(), &mut VisitState::default(), 0);
+            assert_eq!(
+                fired,
+                vec![Fired {
+                    rule: "r".into(),
+                    actions: vec![action]
+                }]
+            );
+        }
+    }
+
+    #[test]
+    fn rules_fire_once_per_visit_and_only_when_all_conditions_hold() {
+        let rules = [rule(
+            "pricing",
+            vec![
+                Condition::SecondsOnPage { at_least: 10 },
+                Condition::Url {
+                    pattern: contains("pricing"),
+                },
+            ],
+            vec![invite()],
+        )];
+        let engine = Engine {
+            rules: &rules,
+            invitation_interval_seconds: 0,
+        };
+        let mut state = VisitState::default();
+        let early = Visit {
+            seconds_on_page: 9,
+            ..visit()
+        };
+        assert!(engine.due(&early, &mut state, 0).is_empty());
+        assert_eq!(engine.due(&visit(), &mut state, 1).len(), 1);
+        assert!(engine.due(&visit(), &mut state, 2).is_empty());
+    }
+
+    #[test]
+    fn disabled_rules_never_fire() {
+        let mut r = rule("off", vec![], vec![Action::OpenWindow]);
+        r.enabled = false;
+        let rules = [r];
+        let engine = Engine {
+            rules: &rules,
+            invitation_interval_seconds: 0,
+        };
+        assert!(engine
+            .due(&visit(), &mut VisitState::default(), 0)
+            .is_empty());
+    }
+
+    #[test]
+    fn a_window_the_visitor_closed_is_not_reopened_in_this_visit() {
+        let rules = [
+            rule("open", vec![], vec![Action::OpenWindow]),
+            rule("invite", vec![], vec![invite()]),
+            rule(
+                "mixed",
+                vec![],
+                vec![
+                    Action::OpenWindow,
+                    Action::SlowReplyNotice {
+                        after_seconds: 5,
+                        text: "x".into(),
+                    },
+                ],
+            ),
+        ];
+        let engine = Engine {
+            rules: &rules,
+            invitation_interval_seconds: 0,
+        };
+        let mut state = VisitState {
+            closed_by_visitor: true,
+            ..Default::default()
+        };
+        let fired = engine.due(&visit(), &mut state, 0);
+        assert_eq!(
+            fired,
+            vec![Fired {
+                rule: "mixed".into(),
+                actions: vec![Action::SlowReplyNotice {
+                    after_seconds: 5,
+                    text: "x".into()
+                }]
+            }]
+        );
+    }
+
+    #[test]
+    fn at_most_one_invitation_per_interval() {
+        let rules = [
+            rule("a", vec![], vec![invite()]),
+            rule("b", vec![], vec![invite()]),
+        ];
+        let engine = Engine {
+            rules: &rules,
+            invitation_interval_seconds: 300,
+        };
+        let mut state = VisitState::default();
+        assert_eq!(engine.due(&visit(), &mut state, 1000).len(), 1);
+        assert!(
+            engine.due(&visit(), &mut state, 1299).is_empty(),
+            "b held back"
+        );
+        let later = engine.due(&visit(), &mut state, 1300);
+        assert_eq!(later.len(), 1);
+        assert_eq!(later[0].rule, "b");
+    }
+
+    #[test]
+    fn hide_widget_follows_the_page() {
+        let rules = [rule(
+            "checkout",
+            vec![Condition::Url {
+                pattern: contains("/checkout"),
+            }],
+            vec![Action::HideWidget],
+        )];
+        let engine = Engine {
+            rules: &rules,
+            invitation_interval_seconds: 0,
+        };
+        assert!(!engine.hidden(&visit()));
+        let checkout = Visit {
+            url: "https://shop.test/checkout".into(),
+            ..visit()
+        };
+        assert!(engine.hidden(&checkout));
+        assert!(engine
+            .due(&checkout, &mut VisitState::default(), 0)
+            .is_empty());
+    }
+
+    #[test]
+    fn start_fires_regardless_of_conditions() {
+        let rules = [rule(
+            "never",
+            vec![Condition::PagesViewed { at_least: 999 }],
+            vec![invite()],
+        )];
+        let engine = Engine {
+            rules: &rules,
+            invitation_interval_seconds: 0,
+        };
+        let mut state = VisitState::default();
+        assert_eq!(
+            engine.start("never", &mut state, 7).unwrap().actions,
+            vec![invite()]
+        );
+        assert_eq!(state.last_invitation_at, Some(7));
+        assert!(engine.start("missing", &mut state, 7).is_none());
+    }
+
+    #[test]
+    fn slow_reply_notice_timing() {
+        assert!(!slow_reply_due(None, None, 100, 30));
+        assert!(!slow_reply_due(Some(100), None, 129, 30));
+        assert!(slow_reply_due(Some(100), None, 130, 30));
+        assert!(
+            slow_reply_due(Some(100), Some(90), 130, 30),
+            "an older answer does not count"
+        );
+        assert!(!slow_reply_due(Some(100), Some(110), 200, 30));
+    }
+
+    #[test]
+    fn utm_from_query() {
+        let utm = Utm::from_query("utm_source=ya&utm_medium=cpc&x=1&utm_term=");
+        assert_eq!(utm.source.as_deref(), Some("ya"));
+        assert_eq!(utm.medium.as_deref(), Some("cpc"));
+        assert_eq!(utm.term, None);
+    }
+
+    #[test]
+    fn rules_read_from_json() {
+        let json = r#"{"id":"pricing-invite","conditions":[
+            {"if":"seconds_on_page","at_least":10},
+            {"if":"url","pattern":{"kind":"contains","value":"/pricing"}}],
+            "actions":[{"do":"invite","text":"Hi!","operator_name":"Anna"}]}"#;
+        let rule: TriggerRule = serde_json::from_str(json).unwrap();
+        assert!(rule.enabled);
+        assert_eq!(rule.conditions.len(), 2);
+    }
+}
