@@ -79,12 +79,51 @@ pub fn decode_command(frame: &str) -> Result<ConversationCommand, ProtocolError>
     };
     let command: ConversationCommand = serde_json::from_value(value)
         .map_err(|e| with_id(ProtocolError::new(ErrorCode::InvalidField, e.to_string())))?;
-    match command {
-        ConversationCommand::Send { client_id, text } => {
-            let text = message_text(&text).map_err(with_id)?;
-            Ok(ConversationCommand::Send { client_id, text })
+    normalize(command).map_err(with_id)
+}
+
+/// Validates and normalises each command's fields (checks that need the site's settings or the
+/// conversation's state are the relay's, in `conversation::check_*`).
+fn normalize(command: ConversationCommand) -> Result<ConversationCommand, ProtocolError> {
+    use crate::conversation::{custom_data, phone};
+    use ConversationCommand as C;
+    Ok(match command {
+        C::Send { client_id, text } => C::Send {
+            client_id,
+            text: message_text(&text)?,
+        },
+        C::Contact { contact } => C::Contact {
+            contact: contact.normalized()?,
+        },
+        C::CustomData { items } => C::CustomData {
+            items: custom_data(&items)?,
+        },
+        C::Department { id } => {
+            if !crate::settings::is_slug(&id) {
+                return Err(ProtocolError::new(
+                    ErrorCode::InvalidField,
+                    "department id is not valid",
+                ));
+            }
+            C::Department { id }
         }
-    }
+        C::Transcript { email } => C::Transcript {
+            email: crate::api::email(&email)?,
+        },
+        C::Callback { phone: number } => C::Callback {
+            phone: phone(&number)?,
+        },
+        C::Offline {
+            client_id,
+            contact,
+            text,
+        } => C::Offline {
+            client_id,
+            contact: contact.normalized()?,
+            text: message_text(&text)?,
+        },
+        other @ (C::Typing { .. } | C::Close | C::Rate { .. }) => other,
+    })
 }
 
 /// Normalises a message text: surrounding whitespace trimmed, not empty, not over the limit,
@@ -177,6 +216,56 @@ mod tests {
             code_of(r#"{"type":"send","client_id":"c","text":"a\u0000b"}"#),
             ErrorCode::InvalidField
         );
+    }
+
+    #[test]
+    fn decodes_and_checks_every_command() {
+        assert!(matches!(
+            decode_command(r#"{"type":"typing","typing":true}"#),
+            Ok(ConversationCommand::Typing { typing: true })
+        ));
+        assert!(matches!(
+            decode_command(r#"{"type":"close"}"#),
+            Ok(ConversationCommand::Close)
+        ));
+        assert!(matches!(
+            decode_command(r#"{"type":"rate","score":2}"#),
+            Ok(ConversationCommand::Rate {
+                score: 2,
+                comment: None
+            })
+        ));
+        let ok = [
+            r#"{"type":"contact","contact":{"name":"Ivan","email":"I@X.IO"}}"#,
+            r#"{"type":"custom_data","items":[{"title":"Cart","content":"2 items"}]}"#,
+            r#"{"type":"department","id":"sales"}"#,
+            r#"{"type":"transcript","email":"me@x.io"}"#,
+            r#"{"type":"callback","phone":"+7 912 345 67 89"}"#,
+            r#"{"type":"offline","client_id":"o1","contact":{"email":"a@b.io"},"text":"Call me"}"#,
+        ];
+        for frame in ok {
+            assert!(decode_command(frame).is_ok(), "{frame}");
+        }
+        let bad = [
+            r#"{"type":"contact","contact":{"email":"nope"}}"#,
+            r#"{"type":"custom_data","items":[{"title":"x","content":"y","link":"javascript:1"}]}"#,
+            r#"{"type":"department","id":"../x"}"#,
+            r#"{"type":"transcript","email":"me"}"#,
+            r#"{"type":"callback","phone":"call me"}"#,
+            r#"{"type":"offline","client_id":"o1","contact":{},"text":" "}"#,
+            r#"{"type":"rate","score":"five"}"#,
+            r#"{"type":"typing"}"#,
+        ];
+        for frame in bad {
+            assert_eq!(code_of(frame), ErrorCode::InvalidField, "{frame}");
+        }
+        match decode_command(r#"{"type":"contact","contact":{"email":"I@X.IO","name":" "}}"#) {
+            Ok(ConversationCommand::Contact { contact }) => {
+                assert_eq!(contact.email.as_deref(), Some("i@x.io"));
+                assert_eq!(contact.name, None);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

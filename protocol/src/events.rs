@@ -3,6 +3,7 @@
 //! A conversation socket (visitor or operator) sends [`ConversationCommand`]s and receives
 //! [`ConversationEvent`]s. An operator's inbox socket receives [`InboxEvent`]s.
 
+use crate::conversation::{ContactInfo, ConversationState, CustomDataItem, Presence};
 use crate::ids::{ClientMessageId, ConversationId, OperatorId, VisitorId};
 use serde::{Deserialize, Serialize};
 
@@ -37,11 +38,58 @@ pub enum ConversationCommand {
         client_id: ClientMessageId,
         text: String,
     },
+    /// The sender started or stopped typing. Relayed to the others, never stored.
+    Typing { typing: bool },
+    /// Visitor only: contact data from the contact form or `Consultant.setContactInfo`.
+    Contact { contact: ContactInfo },
+    /// Visitor only: facts from `Consultant.setCustomData`, replacing earlier ones.
+    CustomData { items: Vec<CustomDataItem> },
+    /// Visitor only: the department chosen before the first message.
+    Department { id: String },
+    /// An operator closes the chat, or the visitor ends it.
+    Close,
+    /// Visitor only, once, after the chat ended.
+    Rate {
+        score: u8,
+        #[serde(default)]
+        comment: Option<String>,
+    },
+    /// Visitor only: e-mail me this conversation.
+    Transcript { email: String },
+    /// Visitor only: call me back at this number.
+    Callback { phone: String },
+    /// Visitor only: the leave-a-message form, used when no operator is online.
+    Offline {
+        client_id: ClientMessageId,
+        contact: ContactInfo,
+        text: String,
+    },
 }
 
 impl ConversationCommand {
     /// The `type` tags the relay understands; anything else is an unknown command.
-    pub const TYPES: &'static [&'static str] = &["send"];
+    pub const TYPES: &'static [&'static str] = &[
+        "send",
+        "typing",
+        "contact",
+        "custom_data",
+        "department",
+        "close",
+        "rate",
+        "transcript",
+        "callback",
+        "offline",
+    ];
+
+    /// Commands only the visitor may send.
+    pub fn visitor_only(&self) -> bool {
+        !matches!(
+            self,
+            ConversationCommand::Send { .. }
+                | ConversationCommand::Typing { .. }
+                | ConversationCommand::Close
+        )
+    }
 
     /// The JSON text frame for a WebSocket.
     pub fn to_frame(&self) -> String {
@@ -65,7 +113,17 @@ pub enum ConversationEvent {
         conversation: ConversationId,
         messages: Vec<ChatMessage>,
         operator: Option<OperatorCard>,
+        #[serde(default)]
+        state: ConversationState,
+        #[serde(default)]
+        presence: Presence,
     },
+    /// The conversation's state changed (contact data, status, rating, …).
+    State { state: ConversationState },
+    /// Someone else in the conversation started or stopped typing.
+    Typing { author: Author, typing: bool },
+    /// A command without a message of its own (contact, transcript, …) was carried out.
+    Done { command: String },
     /// A message was stored (by anyone, including the receiver on another tab).
     Message { message: ChatMessage },
     /// The receiver's message `client_id` is stored as `seq`.
@@ -87,6 +145,8 @@ pub struct ConversationSummary {
     pub last_preview: String,
     pub last_author: Author,
     pub message_count: u64,
+    #[serde(default)]
+    pub state: ConversationState,
 }
 
 impl ConversationSummary {
@@ -129,6 +189,11 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     Conflict,
+    /// The site's contact form (mode "before") must be filled before writing.
+    ContactRequired,
+    /// The site has departments and none was chosen.
+    DepartmentRequired,
+    AlreadyRated,
     Internal,
 }
 

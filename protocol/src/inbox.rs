@@ -59,6 +59,7 @@ mod tests {
             last_preview: format!("{id}@{last_at}"),
             last_author: Author::Visitor,
             message_count: 1,
+            state: Default::default(),
         }
     }
 

@@ -5,12 +5,14 @@
 //! [`ProtocolError`] instead of panicking, so a bad frame always gets a clear error back.
 
 pub mod api;
+pub mod conversation;
 pub mod decode;
 pub mod events;
 pub mod ids;
 pub mod inbox;
 pub mod limits;
 pub mod pattern;
+pub mod settings;
 pub mod timeline;
 pub mod triggers;
 

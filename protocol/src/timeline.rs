@@ -1,8 +1,11 @@
 //! What a client shows of a conversation: stored messages in `seq` order, plus its own messages
 //! not yet acknowledged (the outbox). Pure logic shared by the widget and the console.
 
+use crate::conversation::{ConversationState, Presence};
 use crate::decode::{message_text, ProtocolError};
-use crate::events::{ChatMessage, ConversationCommand, ConversationEvent, ErrorBody, OperatorCard};
+use crate::events::{
+    Author, ChatMessage, ConversationCommand, ConversationEvent, ErrorBody, OperatorCard,
+};
 use crate::ids::ClientMessageId;
 
 /// A message this client sent that the relay has not acknowledged yet.
@@ -20,7 +23,16 @@ pub enum Applied {
     Welcome {
         resend: Vec<ConversationCommand>,
         operator: Option<OperatorCard>,
+        state: ConversationState,
+        presence: Presence,
     },
+    State(ConversationState),
+    Typing {
+        author: Author,
+        typing: bool,
+    },
+    /// A command without a message of its own was carried out.
+    Done(String),
     /// A message not seen before.
     NewMessage(ChatMessage),
     /// The relay refused something. `returned` is our refused message, taken out of the outbox
@@ -95,7 +107,11 @@ impl Timeline {
     pub fn apply(&mut self, event: ConversationEvent) -> Applied {
         match event {
             ConversationEvent::Welcome {
-                messages, operator, ..
+                messages,
+                operator,
+                state,
+                presence,
+                ..
             } => {
                 for message in messages {
                     self.insert(message);
@@ -103,8 +119,13 @@ impl Timeline {
                 Applied::Welcome {
                     resend: self.outbox(),
                     operator,
+                    state,
+                    presence,
                 }
             }
+            ConversationEvent::State { state } => Applied::State(state),
+            ConversationEvent::Typing { author, typing } => Applied::Typing { author, typing },
+            ConversationEvent::Done { command } => Applied::Done(command),
             ConversationEvent::Message { message } => {
                 if self.insert(message.clone()) {
                     Applied::NewMessage(message)
@@ -135,7 +156,6 @@ impl Timeline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::Author;
 
     fn msg(seq: u64, client: &str) -> ChatMessage {
         ChatMessage {
@@ -188,6 +208,8 @@ mod tests {
             conversation: crate::ConversationId::parse("c").unwrap(),
             messages: vec![msg(1, "a"), msg(2, "b")],
             operator: None,
+            state: Default::default(),
+            presence: Default::default(),
         });
         assert_eq!(t.messages().len(), 2);
         assert_eq!(
@@ -197,7 +219,9 @@ mod tests {
                     client_id: id("mine"),
                     text: "unsent".into()
                 }],
-                operator: None
+                operator: None,
+                state: Default::default(),
+                presence: Default::default(),
             }
         );
     }

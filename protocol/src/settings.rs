@@ -1,0 +1,304 @@
+//! Per-site settings: stored by the relay (the site's Durable Object), edited by admins, and
+//! delivered to the widget (minus private parts) with its start-up config.
+
+use crate::api::{display_name, email, Locale, Position};
+use crate::decode::ProtocolError;
+use crate::events::ErrorCode;
+use crate::limits::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS};
+use crate::triggers::{Action, TriggerRule};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Theme {
+    /// `#rrggbb`.
+    pub accent_color: String,
+    pub position: Position,
+    /// Text next to the launcher icon; none shows the icon alone.
+    #[serde(default)]
+    pub launcher_label: Option<String>,
+    /// An `https://` (or site-relative `/…`) URL of the company logo for the window header.
+    #[serde(default)]
+    pub logo_url: Option<String>,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self {
+            accent_color: "#1a5fd6".into(),
+            position: Position::Right,
+            launcher_label: None,
+            logo_url: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactFormMode {
+    /// Required fields must be filled before the first message.
+    Before,
+    /// Offered after the first message; the visitor may dismiss it.
+    During,
+    #[default]
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldRule {
+    Hidden,
+    #[default]
+    Optional,
+    Required,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomField {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactFormSettings {
+    pub mode: ContactFormMode,
+    #[serde(default)]
+    pub name: FieldRule,
+    #[serde(default)]
+    pub email: FieldRule,
+    #[serde(default)]
+    pub phone: FieldRule,
+    #[serde(default)]
+    pub custom: Vec<CustomField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingScale {
+    Off,
+    #[default]
+    Thumbs,
+    ThreeFaces,
+    FiveFaces,
+}
+
+impl RatingScale {
+    /// Highest score on the scale (scores run 1..=max); 0 when rating is off.
+    pub fn max(self) -> u8 {
+        match self {
+            RatingScale::Off => 0,
+            RatingScale::Thumbs => 2,
+            RatingScale::ThreeFaces => 3,
+            RatingScale::FiveFaces => 5,
+        }
+    }
+
+    /// Whether `score` counts as positive: the top half of the scale.
+    pub fn is_positive(self, score: u8) -> bool {
+        score * 2 > self.max() + 1 || (self.max() == 2 && score == 2)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingSettings {
+    pub scale: RatingScale,
+    #[serde(default)]
+    pub positive_reply: Option<String>,
+    #[serde(default)]
+    pub negative_reply: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineSettings {
+    /// Hide the launcher entirely while no operator is online.
+    #[serde(default)]
+    pub hide_launcher: bool,
+    /// Where offline messages are e-mailed.
+    #[serde(default)]
+    pub notify_email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteSettings {
+    pub name: String,
+    /// `None`: follow the page's language.
+    #[serde(default)]
+    pub locale: Option<Locale>,
+    #[serde(default)]
+    pub theme: Theme,
+    #[serde(default)]
+    pub contact_form: ContactFormSettings,
+    #[serde(default)]
+    pub offline: OfflineSettings,
+    #[serde(default)]
+    pub departments: Vec<Department>,
+    #[serde(default)]
+    pub rating: RatingSettings,
+    #[serde(default)]
+    pub triggers: Vec<TriggerRule>,
+    #[serde(default = "default_invitation_interval")]
+    pub invitation_interval_seconds: u32,
+    /// The site's time zone as an offset from UTC, for weekday/hour trigger conditions.
+    #[serde(default)]
+    pub utc_offset_minutes: i32,
+}
+
+fn default_invitation_interval() -> u32 {
+    300
+}
+
+impl SiteSettings {
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.into(),
+            locale: None,
+            theme: Theme::default(),
+            contact_form: ContactFormSettings::default(),
+            offline: OfflineSettings::default(),
+            departments: Vec::new(),
+            rating: RatingSettings::default(),
+            triggers: Vec::new(),
+            invitation_interval_seconds: default_invitation_interval(),
+            utc_offset_minutes: 0,
+        }
+    }
+
+    /// Checks every field; the first problem is reported with the field's path.
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        let bad = |field: &str, why: &str| {
+            Err(ProtocolError::new(
+                ErrorCode::InvalidField,
+                format!("{field}: {why}"),
+            ))
+        };
+        display_name("name", &self.name)?;
+        let color = self.theme.accent_color.as_bytes();
+        if color.len() != 7 || color[0] != b'#' || !color[1..].iter().all(u8::is_ascii_hexdigit) {
+            return bad("theme.accent_color", "expected #rrggbb");
+        }
+        if let Some(label) = &self.theme.launcher_label {
+            display_name("theme.launcher_label", label)?;
+        }
+        if let Some(url) = &self.theme.logo_url {
+            if !(url.starts_with("https://") || url.starts_with('/')) || url.len() > 500 {
+                return bad("theme.logo_url", "expected an https:// or /relative URL");
+            }
+        }
+        let mut ids = std::collections::HashSet::new();
+        for field in &self.contact_form.custom {
+            if !is_slug(&field.id) || !ids.insert(&field.id) {
+                return bad("contact_form.custom.id", "expected unique lowercase ids");
+            }
+            display_name("contact_form.custom.label", &field.label)?;
+        }
+        if let Some(address) = &self.offline.notify_email {
+            email(address)?;
+        }
+        let mut ids = std::collections::HashSet::new();
+        for department in &self.departments {
+            if !is_slug(&department.id) || !ids.insert(&department.id) {
+                return bad("departments.id", "expected unique lowercase ids");
+            }
+            display_name("departments.name", &department.name)?;
+        }
+        for reply in [&self.rating.positive_reply, &self.rating.negative_reply]
+            .into_iter()
+            .flatten()
+        {
+            if reply.chars().count() > MAX_MESSAGE_CHARS {
+                return bad("rating reply", "too long");
+            }
+        }
+        let mut ids = std::collections::HashSet::new();
+        for rule in &self.triggers {
+            if !is_slug(&rule.id) || !ids.insert(&rule.id) {
+                return bad("triggers.id", "expected unique lowercase ids");
+            }
+            for action in &rule.actions {
+                if let Action::Invite {
+                    text,
+                    operator_name,
+                    ..
+                } = action
+                {
+                    if text.trim().is_empty() || text.chars().count() > MAX_MESSAGE_CHARS {
+                        return bad("triggers.invite.text", "empty or too long");
+                    }
+                    display_name("triggers.invite.operator_name", operator_name)?;
+                }
+            }
+        }
+        if self.utc_offset_minutes.abs() > 14 * 60 {
+            return bad("utc_offset_minutes", "must be within ±14 hours");
+        }
+        Ok(())
+    }
+}
+
+/// Lowercase letters, digits and dashes, 1 to `MAX_NAME_CHARS` long.
+pub fn is_slug(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= MAX_NAME_CHARS
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert!(SiteSettings::new("Shop").validate().is_ok());
+    }
+
+    #[test]
+    fn invalid_fields_are_named() {
+        let mut s = SiteSettings::new("Shop");
+        s.theme.accent_color = "red".into();
+        assert!(s.validate().unwrap_err().message.contains("accent_color"));
+
+        let mut s = SiteSettings::new("Shop");
+        s.theme.logo_url = Some("javascript:alert(1)".into());
+        assert!(s.validate().unwrap_err().message.contains("logo_url"));
+
+        let mut s = SiteSettings::new("Shop");
+        s.departments = vec![
+            Department {
+                id: "sales".into(),
+                name: "Sales".into(),
+            },
+            Department {
+                id: "sales".into(),
+                name: "Again".into(),
+            },
+        ];
+        assert!(s.validate().unwrap_err().message.contains("departments"));
+
+        let mut s = SiteSettings::new("Shop");
+        s.offline.notify_email = Some("nobody".into());
+        assert!(s.validate().is_err());
+
+        let mut s = SiteSettings::new("Shop");
+        s.utc_offset_minutes = 15 * 60;
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn rating_scales() {
+        assert!(RatingScale::Thumbs.is_positive(2));
+        assert!(!RatingScale::Thumbs.is_positive(1));
+        assert!(RatingScale::ThreeFaces.is_positive(3));
+        assert!(!RatingScale::ThreeFaces.is_positive(2));
+        assert!(RatingScale::FiveFaces.is_positive(4));
+        assert!(!RatingScale::FiveFaces.is_positive(3));
+    }
+}
