@@ -11,7 +11,8 @@ pub fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::Unauthorized => 401,
         ErrorCode::Forbidden => 403,
         ErrorCode::NotFound => 404,
-        ErrorCode::Conflict => 409,
+        ErrorCode::Conflict | ErrorCode::ContactRequired | ErrorCode::DepartmentRequired => 409,
+        ErrorCode::AlreadyRated => 409,
         ErrorCode::TooLarge => 413,
         ErrorCode::Internal => 500,
     }

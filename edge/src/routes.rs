@@ -4,12 +4,12 @@
 use crate::auth::token::{Claims, TokenKey};
 use crate::http::{self, internal};
 use crate::objects::directory::{VerifiedOperator, DIRECTORY_NAME};
-use crate::objects::site::SiteInit;
+use crate::objects::site::{SiteInit, SiteLink};
 use crate::participant::Participant;
 use protocol::decode::decode_body;
 use protocol::{
-    BootstrapRequest, ConversationId, ErrorCode, OperatorSession, SignInRequest, SiteId, VisitorId,
-    VisitorSession, VisitorSessionRequest, WidgetConfig,
+    BootstrapRequest, ConversationId, ErrorCode, Geo, OperatorSession, Role, SignInRequest, SiteId,
+    SiteSettings, VisitorId, VisitorSession, VisitorSessionRequest, WidgetConfig,
 };
 use worker::{Env, Headers, Method, Request, Response, Result, RouteContext, Router, Stub};
 
@@ -38,6 +38,13 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             operator_socket,
         )
         .get_async("/api/v1/sites/:site/inbox-socket", inbox_socket)
+        .get_async("/api/v1/sites/:site/settings", |req, ctx| async move {
+            site_admin_call(req, ctx, Method::Get, "/settings", false).await
+        })
+        .put_async("/api/v1/sites/:site/settings", put_settings)
+        .get_async("/api/v1/sites/:site/outbox", |req, ctx| async move {
+            site_admin_call(req, ctx, Method::Get, "/outbox", true).await
+        })
         .or_else_any_method("/*path", |_, _| {
             http::error(ErrorCode::NotFound, "no such endpoint")
         })
@@ -69,10 +76,42 @@ fn query(req: &Request, key: &str) -> Result<Option<String>> {
         .map(|(_, v)| v.into_owned()))
 }
 
-fn sites(env: &Env, site: &SiteId) -> Result<Stub> {
-    env.durable_object("SITES")?
-        .id_from_name(site.as_str())?
-        .get_stub()
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The visitor's country and city from Cloudflare's request data. Locally (`wrangler dev`,
+/// where `request.cf` holds placeholders) the `X-Dev-Geo: CC/City` header stands in for it,
+/// honoured only when the environment sets `ALLOW_DEV_HEADERS = "true"`.
+fn visitor_geo(req: &Request, env: &Env) -> Geo {
+    let dev = env
+        .var("ALLOW_DEV_HEADERS")
+        .map(|v| v.to_string() == "true")
+        .unwrap_or(false);
+    if dev {
+        if let Some(value) = req.headers().get("X-Dev-Geo").ok().flatten() {
+            let (country, city) = value.split_once('/').unwrap_or((&value, ""));
+            let keep =
+                |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty() && s.len() <= 80);
+            return Geo {
+                country: keep(country).map(|c| c.to_uppercase()),
+                city: keep(city),
+            };
+        }
+        return Geo::default();
+    }
+    let cf = req.cf();
+    Geo {
+        country: cf.and_then(|cf| cf.country()),
+        city: cf.and_then(|cf| cf.city()),
+    }
 }
 
 fn conversations(env: &Env, site: &SiteId, conversation: &ConversationId) -> Result<Stub> {
@@ -129,9 +168,10 @@ async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Result<Response> 
         site: request.site.clone(),
         site_name: request.site_name.trim().to_owned(),
     };
-    let site_stub = sites(&ctx.env, &request.site)?;
     let init_body = Some(serde_json::to_string(&init)?);
-    http::call_object(&site_stub, Method::Post, "/init", Headers::new(), init_body).await?;
+    SiteLink::new(&ctx.env, &request.site)
+        .forward(Method::Post, "/init", Headers::new(), init_body)
+        .await?;
     http::call_object(
         &directory(&ctx.env)?,
         Method::Post,
@@ -208,14 +248,16 @@ async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> Result<Resp
             Err(e) => return http::protocol_error(e),
         }
     };
-    let mut answer = http::call_object(
-        &sites(&ctx.env, &site)?,
-        Method::Get,
-        "/config",
-        Headers::new(),
-        None,
-    )
-    .await?;
+    let geo = visitor_geo(&req, &ctx.env);
+    let query = format!(
+        "/config?country={}&city={}",
+        geo.country.as_deref().map(encode).unwrap_or_default(),
+        geo.city.as_deref().map(encode).unwrap_or_default()
+    );
+    let headers = Headers::new();
+    let mut answer = SiteLink::new(&ctx.env, &site)
+        .forward(Method::Get, &query, headers, None)
+        .await?;
     if answer.status_code() != 200 {
         return http::error(ErrorCode::NotFound, format!("no site {site}"));
     }
@@ -253,6 +295,89 @@ async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> Result<Resp
         conversation,
         config,
     })
+}
+
+/// The operator behind `Authorization: Bearer <token>`, if the token verifies and includes
+/// `site` (with an admin role when `admin` is asked for).
+fn operator_request(
+    req: &Request,
+    env: &Env,
+    site: &SiteId,
+    admin: bool,
+) -> std::result::Result<Role, Result<Response>> {
+    let key = token_key(env).map_err(misconfigured)?;
+    let token = req
+        .headers()
+        .get("Authorization")
+        .ok()
+        .flatten()
+        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned))
+        .ok_or_else(|| http::error(ErrorCode::Unauthorized, "missing bearer token"))?;
+    let claims = key
+        .verify(&token, http::now_ms())
+        .map_err(|e| http::error(ErrorCode::Unauthorized, e.to_string()))?;
+    let role = claims.operator_role(site).ok_or_else(|| {
+        http::error(
+            ErrorCode::Forbidden,
+            "this token does not grant access to this site",
+        )
+    })?;
+    if admin && role == Role::Operator {
+        return Err(http::error(
+            ErrorCode::Forbidden,
+            "only owners and admins may do this",
+        ));
+    }
+    Ok(role)
+}
+
+/// Reads from the site's object for an operator of the site (an admin when `admin`).
+async fn site_admin_call(
+    req: Request,
+    ctx: RouteContext<()>,
+    method: Method,
+    path: &str,
+    admin: bool,
+) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, admin) {
+        return response;
+    }
+    SiteLink::new(&ctx.env, &site)
+        .forward(method, path, Headers::new(), None)
+        .await
+}
+
+async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, true) {
+        return response;
+    }
+    let body = match http::body_text(&mut req).await {
+        Ok(text) => text,
+        Err(e) => return http::protocol_error(e),
+    };
+    let settings: SiteSettings = match decode_body(&body) {
+        Ok(settings) => settings,
+        Err(e) => return http::protocol_error(e),
+    };
+    if let Err(e) = settings.validate() {
+        return http::protocol_error(e);
+    }
+    SiteLink::new(&ctx.env, &site)
+        .forward(
+            Method::Put,
+            "/settings",
+            Headers::new(),
+            Some(serde_json::to_string(&settings)?),
+        )
+        .await
 }
 
 /// What a socket request must carry: a WebSocket upgrade and a token that verifies.
@@ -398,14 +523,9 @@ async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
         );
     };
     let headers = connect_headers(&participant, &site, None)?;
-    http::call_object(
-        &sites(&ctx.env, &site)?,
-        Method::Get,
-        "/inbox",
-        headers,
-        None,
-    )
-    .await
+    SiteLink::new(&ctx.env, &site)
+        .forward(Method::Get, "/inbox", headers, None)
+        .await
 }
 
 #[cfg(test)]

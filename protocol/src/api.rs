@@ -45,16 +45,58 @@ pub enum Position {
     Right,
 }
 
-/// Per-site settings the widget starts with.
+/// Where the visitor is, as the relay's edge location knows it (Cloudflare's `request.cf`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Geo {
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+}
+
+/// What the widget starts with: the public part of the site's settings, who is online, and
+/// where the visitor is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetConfig {
     pub site: SiteId,
     pub site_name: String,
     /// `None`: follow the page's language.
     pub locale: Option<Locale>,
-    /// A CSS hex colour such as `#1f6feb`.
-    pub accent_color: String,
-    pub position: Position,
+    pub theme: crate::settings::Theme,
+    pub contact_form: crate::settings::ContactFormSettings,
+    pub departments: Vec<crate::settings::Department>,
+    pub rating_scale: crate::settings::RatingScale,
+    pub hide_launcher_when_offline: bool,
+    pub triggers: Vec<crate::triggers::TriggerRule>,
+    pub invitation_interval_seconds: u32,
+    pub utc_offset_minutes: i32,
+    pub presence: crate::conversation::Presence,
+    pub geo: Geo,
+}
+
+impl crate::settings::SiteSettings {
+    pub fn widget_config(
+        &self,
+        site: SiteId,
+        presence: crate::conversation::Presence,
+        geo: Geo,
+    ) -> WidgetConfig {
+        WidgetConfig {
+            site,
+            site_name: self.name.clone(),
+            locale: self.locale,
+            theme: self.theme.clone(),
+            contact_form: self.contact_form.clone(),
+            departments: self.departments.clone(),
+            rating_scale: self.rating.scale,
+            hide_launcher_when_offline: self.offline.hide_launcher,
+            triggers: self.triggers.clone(),
+            invitation_interval_seconds: self.invitation_interval_seconds,
+            utc_offset_minutes: self.utc_offset_minutes,
+            presence,
+            geo,
+        }
+    }
 }
 
 /// `POST /api/v1/sites/{site}/visitors`: start or resume a visitor session.
@@ -115,6 +157,17 @@ impl BootstrapRequest {
         display_name("site_name", &self.site_name)?;
         Ok(())
     }
+}
+
+/// An e-mail the relay queued (offline messages, transcripts). Sent through Cloudflare's
+/// `send_email` in production; locally it stays in the site's outbox, which admins can list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEmail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    #[serde(default)]
+    pub created_at: u64,
 }
 
 /// Body of every non-2xx API response.

@@ -5,6 +5,7 @@
 
 use crate::conversation::{ContactInfo, ConversationState, CustomDataItem, Presence};
 use crate::ids::{ClientMessageId, ConversationId, OperatorId, VisitorId};
+use crate::settings::RatingScale;
 use serde::{Deserialize, Serialize};
 
 /// Milliseconds since the Unix epoch, as the relay's clock saw it.
@@ -19,6 +20,17 @@ pub enum Author {
     System,
 }
 
+/// Something that happened in a conversation, stored in its log as a system message. Clients
+/// render it in their own language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum SystemEvent {
+    ClosedByOperator { name: String },
+    EndedByVisitor,
+    Rated { score: u8, scale: RatingScale },
+    CallbackRequested { phone: String },
+}
+
 /// A stored message. `seq` is assigned by the relay: 1, 2, 3… within a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -27,6 +39,9 @@ pub struct ChatMessage {
     pub author: Author,
     pub text: String,
     pub sent_at: Millis,
+    /// Set on system messages that record an event (their `text` is then empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<SystemEvent>,
 }
 
 /// A command from a client on a conversation socket.

@@ -17,8 +17,10 @@ pub mod timeline;
 pub mod triggers;
 
 pub use api::*;
+pub use conversation::{ContactInfo, ConversationState, CustomDataItem, Presence, Rating, Status};
 pub use decode::{decode_command, ProtocolError};
 pub use events::*;
 pub use ids::*;
 pub use inbox::Inbox;
+pub use settings::SiteSettings;
 pub use timeline::{Applied, Pending, Timeline};

@@ -164,6 +164,7 @@ mod tests {
             author: Author::Visitor,
             text: format!("m{seq}"),
             sent_at: seq,
+            event: None,
         }
     }
 

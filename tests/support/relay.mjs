@@ -36,7 +36,7 @@ export async function startRelay(fixture, port) {
   const child = spawn(
     WRANGLER,
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", fixture.persistTo,
-      "--env-file", fixture.envFile, "--log-level", "warn", "--show-interactive-dev-session=false"],
+      "--env-file", fixture.envFile, "--var", "ALLOW_DEV_HEADERS:true", "--log-level", "warn", "--show-interactive-dev-session=false"],
     {
       cwd: join(ROOT, "edge"),
       detached: true,

@@ -1,14 +1,16 @@
-//! One site: its widget settings, the list of its conversations, and the inbox sockets of the
-//! operators signed in to it (so new conversations and messages show up live).
+//! One site: its settings, the list of its conversations, the inbox sockets of the operators
+//! signed in to it (which is also who is online), and the outbox of e-mails to send.
 
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
-use protocol::{ConversationSummary, ErrorCode, InboxEvent, Position, SiteId, WidgetConfig};
+use protocol::{
+    ConversationSummary, ErrorCode, Geo, InboxEvent, OutboxEmail, Presence, SiteId, SiteSettings,
+};
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
-    WebSocketIncomingMessage, WebSocketPair,
+    durable_object, DurableObject, Env, Headers, Method, Request, Response, Result, State, Stub,
+    WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 const SCHEMA: &str = "
@@ -18,10 +20,17 @@ CREATE TABLE IF NOT EXISTS conversations (
     last_at INTEGER NOT NULL,
     summary TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS conversations_by_activity ON conversations (last_at DESC);";
+CREATE INDEX IF NOT EXISTS conversations_by_activity ON conversations (last_at DESC);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    email TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);";
 
 /// How many conversations the inbox snapshot carries.
 const INBOX_PAGE: i64 = 200;
+/// How many queued e-mails the outbox listing shows.
+const OUTBOX_PAGE: i64 = 100;
 
 /// `POST /init` body: creates the site (idempotent; a second call updates the name).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,6 +49,11 @@ struct SummaryRow {
     summary: String,
 }
 
+#[derive(Deserialize)]
+struct EmailRow {
+    email: String,
+}
+
 #[durable_object]
 pub struct SiteRoom {
     state: State,
@@ -56,21 +70,62 @@ impl DurableObject for SiteRoom {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        match req.path().as_str() {
-            "/init" => {
+        let path = req.path();
+        if path != "/init" && self.settings()?.is_none() {
+            return http::error(ErrorCode::NotFound, "no such site");
+        }
+        match (req.method(), path.as_str()) {
+            (Method::Post, "/init") => {
                 let init: SiteInit = req.json().await?;
                 self.init(init)
             }
-            "/config" => match self.config()? {
-                Some(config) => http::json(&config),
-                None => http::error(ErrorCode::NotFound, "no such site"),
-            },
-            "/inbox" => self.open_inbox(&req),
-            "/conversation-updated" => {
+            (Method::Get, "/settings") => http::json(&self.settings()?),
+            (Method::Put, "/settings") => {
+                let settings: SiteSettings = req.json().await?;
+                self.save_settings(&settings)?;
+                no_content()
+            }
+            (Method::Get, "/config") => {
+                let site = SiteId::parse(header(&req, internal::SITE)?)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                let geo: Geo = req.query().unwrap_or_default();
+                let settings = self.settings()?.unwrap_or_else(|| SiteSettings::new(""));
+                http::json(&settings.widget_config(site, self.presence(), geo))
+            }
+            (Method::Get, "/presence") => http::json(&self.presence()),
+            (Method::Get, "/inbox") => self.open_inbox(&req),
+            (Method::Post, "/conversation-updated") => {
                 let summary: ConversationSummary = req.json().await?;
                 self.conversation_updated(summary)
             }
-            other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
+            (Method::Post, "/outbox") => {
+                let email: OutboxEmail = req.json().await?;
+                self.state.storage().sql().exec(
+                    "INSERT INTO outbox (email, created_at) VALUES (?, ?)",
+                    vec![
+                        serde_json::to_string(&email)?.into(),
+                        (email.created_at as i64).into(),
+                    ],
+                )?;
+                no_content()
+            }
+            (Method::Get, "/outbox") => {
+                let rows: Vec<EmailRow> = self
+                    .state
+                    .storage()
+                    .sql()
+                    .exec(
+                        "SELECT email FROM outbox ORDER BY id DESC LIMIT ?",
+                        vec![OUTBOX_PAGE.into()],
+                    )?
+                    .to_array()?;
+                let emails = rows
+                    .iter()
+                    .map(|r| serde_json::from_str(&r.email))
+                    .collect::<std::result::Result<Vec<OutboxEmail>, _>>()?;
+                http::json(&emails)
+            }
+            (_, other) => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
     }
 
@@ -98,42 +153,65 @@ impl DurableObject for SiteRoom {
     }
 }
 
+fn no_content() -> Result<Response> {
+    Ok(Response::empty()?.with_status(204))
+}
+
 impl SiteRoom {
     fn init(&self, init: SiteInit) -> Result<Response> {
-        let config = WidgetConfig {
-            site: init.site,
-            site_name: init.site_name,
-            locale: None,
-            accent_color: "#1a5fd6".into(),
-            position: Position::Right,
-        };
-        self.state.storage().sql().exec(
-            "INSERT INTO settings (key, value) VALUES ('widget', ?)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            vec![serde_json::to_string(&config)?.into()],
-        )?;
-        Ok(Response::empty()?.with_status(204))
+        let mut settings = self
+            .settings()?
+            .unwrap_or_else(|| SiteSettings::new(&init.site_name));
+        settings.name = init.site_name;
+        self.save_settings(&settings)?;
+        no_content()
     }
 
-    fn config(&self) -> Result<Option<WidgetConfig>> {
+    fn settings(&self) -> Result<Option<SiteSettings>> {
         let rows: Vec<ValueRow> = self
             .state
             .storage()
             .sql()
-            .exec("SELECT value FROM settings WHERE key = 'widget'", None)?
+            .exec("SELECT value FROM settings WHERE key = 'site'", None)?
             .to_array()?;
-        match rows.into_iter().next() {
-            Some(row) => Ok(Some(serde_json::from_str(&row.value)?)),
-            None => Ok(None),
+        rows.into_iter()
+            .next()
+            .map(|row| serde_json::from_str(&row.value).map_err(Into::into))
+            .transpose()
+    }
+
+    fn save_settings(&self, settings: &SiteSettings) -> Result<()> {
+        self.state.storage().sql().exec(
+            "INSERT INTO settings (key, value) VALUES ('site', ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![serde_json::to_string(settings)?.into()],
+        )?;
+        Ok(())
+    }
+
+    /// Online means signed in with the console open (an inbox socket). Every operator serves
+    /// every department until departments get their own operators.
+    fn presence(&self) -> Presence {
+        let online = !self.state.get_websockets_with_tag("operator").is_empty();
+        let departments = self
+            .settings()
+            .ok()
+            .flatten()
+            .map(|s| s.departments)
+            .unwrap_or_default();
+        Presence {
+            operators_online: online,
+            departments_online: if online {
+                departments.into_iter().map(|d| d.id).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
     fn open_inbox(&self, req: &Request) -> Result<Response> {
         let participant = Participant::decode(&header(req, internal::PARTICIPANT)?)
             .ok_or_else(|| worker::Error::RustError("bad participant header".into()))?;
-        if self.config()?.is_none() {
-            return http::error(ErrorCode::NotFound, "no such site");
-        }
         let rows: Vec<SummaryRow> = self
             .state
             .storage()
@@ -173,6 +251,87 @@ impl SiteRoom {
         for socket in self.state.get_websockets_with_tag("operator") {
             let _ = socket.send(&event);
         }
-        Ok(Response::empty()?.with_status(204))
+        no_content()
+    }
+}
+
+/// How other code talks to a site's object.
+pub struct SiteLink<'a> {
+    env: &'a Env,
+    site: &'a SiteId,
+}
+
+impl<'a> SiteLink<'a> {
+    pub fn new(env: &'a Env, site: &'a SiteId) -> Self {
+        Self { env, site }
+    }
+
+    fn stub(&self) -> Result<Stub> {
+        self.env
+            .durable_object("SITES")?
+            .id_from_name(self.site.as_str())?
+            .get_stub()
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<String>) -> Result<Response> {
+        let headers = Headers::new();
+        headers.set(internal::SITE, self.site.as_str())?;
+        http::call_object(&self.stub()?, method, path, headers, body).await
+    }
+
+    async fn expect_ok(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<Response> {
+        let response = self.call(method, path, body).await?;
+        if !(200..300).contains(&response.status_code()) {
+            return Err(worker::Error::RustError(format!(
+                "site {} answered {} to {path}",
+                self.site,
+                response.status_code()
+            )));
+        }
+        Ok(response)
+    }
+
+    pub async fn settings(&self) -> Result<SiteSettings> {
+        self.expect_ok(Method::Get, "/settings", None)
+            .await?
+            .json()
+            .await
+    }
+
+    pub async fn presence(&self) -> Result<Presence> {
+        self.expect_ok(Method::Get, "/presence", None)
+            .await?
+            .json()
+            .await
+    }
+
+    pub async fn report(&self, summary: &ConversationSummary) -> Result<()> {
+        let body = Some(serde_json::to_string(summary)?);
+        self.expect_ok(Method::Post, "/conversation-updated", body)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn queue_email(&self, email: &OutboxEmail) -> Result<()> {
+        let body = Some(serde_json::to_string(email)?);
+        self.expect_ok(Method::Post, "/outbox", body).await?;
+        Ok(())
+    }
+
+    /// A request forwarded as is to the site's object (e.g. the inbox socket upgrade).
+    pub async fn forward(
+        &self,
+        method: Method,
+        path: &str,
+        headers: Headers,
+        body: Option<String>,
+    ) -> Result<Response> {
+        headers.set(internal::SITE, self.site.as_str())?;
+        http::call_object(&self.stub()?, method, path, headers, body).await
     }
 }

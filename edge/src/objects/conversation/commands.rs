@@ -1,0 +1,331 @@
+//! What the conversation does with each command from a visitor or an operator.
+
+use super::store::Meta;
+use super::ConversationRoom;
+use crate::http;
+use crate::participant::Participant;
+use protocol::conversation::{check_rating, check_visitor_may_write, Status};
+use protocol::limits::PREVIEW_CHARS;
+use protocol::{
+    Author, ChatMessage, ClientMessageId, ContactInfo, ConversationCommand, ConversationEvent,
+    ConversationState, ConversationSummary, ErrorCode, Locale, OutboxEmail, ProtocolError,
+    SiteSettings, SystemEvent,
+};
+use worker::{Result, WebSocket};
+
+fn refuse(ws: &WebSocket, error: ProtocolError) -> Result<()> {
+    ws.send(&ConversationEvent::Error(error.into()))
+}
+
+fn done(ws: &WebSocket, command: &str) -> Result<()> {
+    ws.send(&ConversationEvent::Done {
+        command: command.into(),
+    })
+}
+
+fn system_id() -> ClientMessageId {
+    ClientMessageId::parse(format!("sys-{}", crate::random::id())).expect("valid id")
+}
+
+impl ConversationRoom {
+    pub(super) async fn handle(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        command: ConversationCommand,
+    ) -> Result<()> {
+        if command.visitor_only() && matches!(participant, Participant::Operator { .. }) {
+            return refuse(
+                ws,
+                ProtocolError::new(ErrorCode::Forbidden, "only the visitor sends this"),
+            );
+        }
+        let store = self.store();
+        let Some(meta) = store.meta()? else {
+            return refuse(
+                ws,
+                ProtocolError::new(ErrorCode::NotFound, "no such conversation"),
+            );
+        };
+        let mut state = store.state()?;
+        match command {
+            ConversationCommand::Send { client_id, text } => {
+                if let Participant::Visitor { .. } = participant {
+                    let settings = self.settings(&meta).await?;
+                    if let Err(mut e) = check_visitor_may_write(&settings, &state) {
+                        e.client_id = Some(client_id);
+                        return refuse(ws, e);
+                    }
+                }
+                self.store_message(ws, participant, &meta, &mut state, client_id, text)
+                    .await
+            }
+            ConversationCommand::Offline {
+                client_id,
+                contact,
+                text,
+            } => {
+                state.contact.merge(contact);
+                state.offline = true;
+                let fresh = store.stored_seq("visitor", &client_id)?.is_none();
+                self.store_message(ws, participant, &meta, &mut state, client_id, text.clone())
+                    .await?;
+                if fresh {
+                    let settings = self.settings(&meta).await?;
+                    if let Some(to) = settings.offline.notify_email.clone() {
+                        let email = offline_email(&settings, &state.contact, &text, to);
+                        self.site(&meta).queue_email(&email).await?;
+                    }
+                }
+                Ok(())
+            }
+            ConversationCommand::Typing { typing } => {
+                let event = ConversationEvent::Typing {
+                    author: participant.author(),
+                    typing,
+                };
+                self.broadcast(&event, Some(ws));
+                Ok(())
+            }
+            ConversationCommand::Contact { contact } => {
+                state.contact.merge(contact);
+                self.save_state(&meta, &state).await?;
+                done(ws, "contact")
+            }
+            ConversationCommand::CustomData { items } => {
+                state.custom_data = items;
+                self.save_state(&meta, &state).await?;
+                done(ws, "custom_data")
+            }
+            ConversationCommand::Department { id } => {
+                let settings = self.settings(&meta).await?;
+                if !settings.departments.iter().any(|d| d.id == id) {
+                    return refuse(
+                        ws,
+                        ProtocolError::new(ErrorCode::InvalidField, "no such department"),
+                    );
+                }
+                state.department = Some(id);
+                self.save_state(&meta, &state).await?;
+                done(ws, "department")
+            }
+            ConversationCommand::Close => {
+                if state.status == Status::Closed {
+                    return done(ws, "close");
+                }
+                state.status = Status::Closed;
+                let event = match participant {
+                    Participant::Operator { name, .. } => {
+                        SystemEvent::ClosedByOperator { name: name.clone() }
+                    }
+                    Participant::Visitor { .. } => SystemEvent::EndedByVisitor,
+                };
+                self.system_message(String::new(), Some(event))?;
+                self.save_state(&meta, &state).await?;
+                done(ws, "close")
+            }
+            ConversationCommand::Rate { score, comment } => {
+                let settings = self.settings(&meta).await?;
+                let rating = match check_rating(&settings, &state, score, comment.as_deref()) {
+                    Ok(rating) => rating,
+                    Err(e) => return refuse(ws, e),
+                };
+                let positive = rating.scale.is_positive(score);
+                state.rating = Some(rating.clone());
+                self.system_message(
+                    String::new(),
+                    Some(SystemEvent::Rated {
+                        score,
+                        scale: rating.scale,
+                    }),
+                )?;
+                let reply = if positive {
+                    settings.rating.positive_reply.clone()
+                } else {
+                    settings.rating.negative_reply.clone()
+                };
+                if let Some(reply) = reply.filter(|r| !r.trim().is_empty()) {
+                    self.system_message(reply, None)?;
+                }
+                self.save_state(&meta, &state).await?;
+                done(ws, "rate")
+            }
+            ConversationCommand::Transcript { email } => {
+                let settings = self.settings(&meta).await?;
+                let body = transcript(&settings, &store.all()?);
+                let subject = match settings.locale {
+                    Some(Locale::Ru) => format!("Ваш чат с {}", settings.name),
+                    _ => format!("Your chat with {}", settings.name),
+                };
+                self.site(&meta)
+                    .queue_email(&OutboxEmail {
+                        to: email,
+                        subject,
+                        body,
+                        created_at: http::now_ms(),
+                    })
+                    .await?;
+                done(ws, "transcript")
+            }
+            ConversationCommand::Callback { phone } => {
+                state.callback = Some(phone.clone());
+                self.system_message(
+                    String::new(),
+                    Some(SystemEvent::CallbackRequested { phone }),
+                )?;
+                self.save_state(&meta, &state).await?;
+                done(ws, "callback")
+            }
+        }
+    }
+
+    /// Stores a message unless this sender already sent this `client_id`, then acknowledges
+    /// it; only a newly stored message is broadcast and reported to the site. A visitor writing
+    /// into an ended chat reopens it.
+    async fn store_message(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        meta: &Meta,
+        state: &mut ConversationState,
+        client_id: ClientMessageId,
+        text: String,
+    ) -> Result<()> {
+        let store = self.store();
+        let sender = participant.sender_key();
+        if let Some(seq) = store.stored_seq(&sender, &client_id)? {
+            return ws.send(&ConversationEvent::Ack { client_id, seq });
+        }
+        let message = store.append(&sender, client_id.clone(), participant.author(), text, None)?;
+        ws.send(&ConversationEvent::Ack {
+            client_id,
+            seq: message.seq,
+        })?;
+        self.broadcast(&ConversationEvent::Message { message }, None);
+        if matches!(participant, Participant::Visitor { .. }) && state.status == Status::Closed {
+            state.status = Status::Open;
+        }
+        self.save_state(meta, state).await
+    }
+
+    /// Appends a system message and broadcasts it.
+    fn system_message(&self, text: String, event: Option<SystemEvent>) -> Result<ChatMessage> {
+        let message = self
+            .store()
+            .append("system", system_id(), Author::System, text, event)?;
+        self.broadcast(
+            &ConversationEvent::Message {
+                message: message.clone(),
+            },
+            None,
+        );
+        Ok(message)
+    }
+
+    /// Saves the state, tells everyone in the conversation and the site's inbox.
+    async fn save_state(&self, meta: &Meta, state: &ConversationState) -> Result<()> {
+        let store = self.store();
+        store.set_state(state)?;
+        self.broadcast(
+            &ConversationEvent::State {
+                state: state.clone(),
+            },
+            None,
+        );
+        let Some(last) = store.last_message()? else {
+            return Ok(());
+        };
+        let summary = ConversationSummary {
+            id: meta.conversation.clone(),
+            visitor: meta.visitor.clone(),
+            started_at: meta.started_at,
+            last_at: last.sent_at,
+            last_preview: protocol::preview(&last.text, PREVIEW_CHARS),
+            last_author: last.author.clone(),
+            message_count: store.count()?,
+            state: state.clone(),
+        };
+        if let Err(e) = self.site(meta).report(&summary).await {
+            // The message is stored; the inbox catches up with the next update.
+            worker::console_error!("could not update the site's inbox: {e}");
+        }
+        Ok(())
+    }
+}
+
+fn clock(ms: u64) -> String {
+    let iso: String = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+        .to_iso_string()
+        .into();
+    format!("{} UTC", iso.get(..16).unwrap_or("").replace('T', " "))
+}
+
+/// A plain-text transcript, one line a message.
+fn transcript(settings: &SiteSettings, messages: &[ChatMessage]) -> String {
+    let ru = settings.locale == Some(Locale::Ru);
+    let mut out = String::new();
+    for m in messages {
+        let who = match &m.author {
+            Author::Visitor => if ru { "Вы" } else { "You" }.to_owned(),
+            Author::Operator { name, .. } => name.clone(),
+            Author::System => settings.name.clone(),
+        };
+        let text = match &m.event {
+            None => m.text.clone(),
+            Some(SystemEvent::ClosedByOperator { name }) => {
+                if ru {
+                    format!("{name} завершил(а) чат")
+                } else {
+                    format!("{name} closed the chat")
+                }
+            }
+            Some(SystemEvent::EndedByVisitor) => if ru {
+                "Вы завершили чат"
+            } else {
+                "You ended the chat"
+            }
+            .to_owned(),
+            Some(SystemEvent::Rated { score, scale }) => {
+                if ru {
+                    format!("Оценка: {score} из {}", scale.max())
+                } else {
+                    format!("Rating: {score} of {}", scale.max())
+                }
+            }
+            Some(SystemEvent::CallbackRequested { phone }) => {
+                if ru {
+                    format!("Заказан обратный звонок: {phone}")
+                } else {
+                    format!("Call back requested: {phone}")
+                }
+            }
+        };
+        out.push_str(&format!("[{}] {who}: {text}\n", clock(m.sent_at)));
+    }
+    out
+}
+
+fn offline_email(
+    settings: &SiteSettings,
+    contact: &ContactInfo,
+    text: &str,
+    to: String,
+) -> OutboxEmail {
+    let field = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    OutboxEmail {
+        to,
+        subject: format!(
+            "Offline message from {} — {}",
+            field(&contact.name),
+            settings.name
+        ),
+        body: format!(
+            "Name: {}\nE-mail: {}\nPhone: {}\n\n{}\n",
+            field(&contact.name),
+            field(&contact.email),
+            field(&contact.phone),
+            text
+        ),
+        created_at: http::now_ms(),
+    }
+}

@@ -1,0 +1,189 @@
+//! One conversation: its message log and state in SQLite-backed storage, and the hibernatable
+//! WebSockets of the visitor and of the operators who have it open.
+
+mod commands;
+mod store;
+
+use crate::http::{self, internal};
+use crate::objects::header;
+use crate::objects::site::SiteLink;
+use crate::participant::Participant;
+use protocol::limits::HISTORY_PAGE;
+use protocol::{
+    Author, ConversationEvent, ConversationId, ErrorBody, ErrorCode, OperatorCard, SiteId,
+    SiteSettings,
+};
+use std::cell::RefCell;
+use store::{Meta, Store};
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
+
+/// How long the site's settings are reused before asking the site again.
+const SETTINGS_TTL_MS: u64 = 10_000;
+
+#[durable_object]
+pub struct ConversationRoom {
+    state: State,
+    env: Env,
+    settings: RefCell<Option<(SiteSettings, u64)>>,
+}
+
+impl DurableObject for ConversationRoom {
+    fn new(state: State, env: Env) -> Self {
+        if let Err(e) = Store(state.storage().sql()).migrate() {
+            worker::console_error!("conversation schema migration failed: {e}");
+        }
+        Self {
+            state,
+            env,
+            settings: RefCell::new(None),
+        }
+    }
+
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        match req.path().as_str() {
+            "/connect" => self.accept_participant(req).await,
+            other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
+        }
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        let Some(participant) = ws.deserialize_attachment::<Participant>()? else {
+            ws.close(Some(1011), Some("socket lost its identity"))?;
+            return Ok(());
+        };
+        let frame = match message {
+            WebSocketIncomingMessage::String(text) => text,
+            WebSocketIncomingMessage::Binary(_) => {
+                let error =
+                    ErrorBody::new(ErrorCode::MalformedFrame, "binary frames are not accepted");
+                return ws.send(&ConversationEvent::Error(error));
+            }
+        };
+        match protocol::decode_command(&frame) {
+            Ok(command) => {
+                if let Err(e) = self.handle(&ws, &participant, command).await {
+                    worker::console_error!("conversation command failed: {e}");
+                    ws.send(&ConversationEvent::Error(ErrorBody::new(
+                        ErrorCode::Internal,
+                        "the relay could not carry this out; nothing was stored",
+                    )))?;
+                }
+                Ok(())
+            }
+            Err(e) => ws.send(&ConversationEvent::Error(e.into())),
+        }
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> Result<()> {
+        crate::objects::finish_close(&ws, code);
+        Ok(())
+    }
+}
+
+impl ConversationRoom {
+    fn store(&self) -> Store {
+        Store(self.state.storage().sql())
+    }
+
+    fn site<'a>(&'a self, meta: &'a Meta) -> SiteLink<'a> {
+        SiteLink::new(&self.env, &meta.site)
+    }
+
+    /// The site's settings, fetched at most every `SETTINGS_TTL_MS`.
+    async fn settings(&self, meta: &Meta) -> Result<SiteSettings> {
+        let now = http::now_ms();
+        if let Some((settings, at)) = self.settings.borrow().as_ref() {
+            if now < at + SETTINGS_TTL_MS {
+                return Ok(settings.clone());
+            }
+        }
+        let settings = self.site(meta).settings().await?;
+        *self.settings.borrow_mut() = Some((settings.clone(), now));
+        Ok(settings)
+    }
+
+    async fn accept_participant(&self, req: Request) -> Result<Response> {
+        let participant = Participant::decode(&header(&req, internal::PARTICIPANT)?)
+            .ok_or_else(|| worker::Error::RustError("bad participant header".into()))?;
+        let site = SiteId::parse(header(&req, internal::SITE)?)
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let conversation = ConversationId::parse(header(&req, internal::CONVERSATION)?)
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let after: u64 = req
+            .url()?
+            .query_pairs()
+            .find(|(k, _)| k == "after")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+
+        let store = self.store();
+        let meta = match (store.meta()?, &participant) {
+            (Some(meta), _) => meta,
+            (None, Participant::Visitor { visitor }) => {
+                let meta = Meta {
+                    site,
+                    conversation,
+                    visitor: visitor.clone(),
+                    started_at: http::now_ms(),
+                };
+                store.put("meta", &meta)?;
+                meta
+            }
+            (None, Participant::Operator { .. }) => {
+                return http::error(ErrorCode::NotFound, "no such conversation");
+            }
+        };
+        if let Participant::Visitor { visitor } = &participant {
+            if visitor != &meta.visitor {
+                return http::error(
+                    ErrorCode::Forbidden,
+                    "this conversation belongs to another visitor",
+                );
+            }
+        }
+        let presence = self.site(&meta).presence().await.unwrap_or_default();
+
+        let pair = WebSocketPair::new()?;
+        let tag = match participant {
+            Participant::Visitor { .. } => "visitor",
+            Participant::Operator { .. } => "operator",
+        };
+        self.state.accept_websocket_with_tags(&pair.server, &[tag]);
+        pair.server.serialize_attachment(&participant)?;
+        let operator = match store.last_operator_author()? {
+            Some(Author::Operator { id, name }) => Some(OperatorCard { id, name }),
+            _ => None,
+        };
+        pair.server.send(&ConversationEvent::Welcome {
+            conversation: meta.conversation,
+            messages: store.history_after(after, HISTORY_PAGE)?,
+            operator,
+            state: store.state()?,
+            presence,
+        })?;
+        Response::from_websocket(pair.client)
+    }
+
+    /// Sends `event` to every socket of the conversation except `skip`.
+    fn broadcast(&self, event: &ConversationEvent, skip: Option<&WebSocket>) {
+        for socket in self.state.get_websockets() {
+            if Some(&socket) != skip {
+                // A socket that is closing cannot take the frame; it catches up on reconnect.
+                let _ = socket.send(event);
+            }
+        }
+    }
+}

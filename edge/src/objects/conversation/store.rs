@@ -1,0 +1,226 @@
+//! The conversation's SQLite tables: the message log and a small key/value `meta` table, with
+//! schema migrations that run when the object wakes.
+
+use crate::http;
+use protocol::{Author, ChatMessage, ClientMessageId, ConversationState, SystemEvent};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use worker::{Result, SqlStorage};
+
+const SCHEMA_V1: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sender TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    UNIQUE (sender, client_id)
+);";
+
+/// Migrations after v1, in order; `meta.schema` records how many have run.
+const MIGRATIONS: &[&str] = &[
+    // v2: system messages record what happened.
+    "ALTER TABLE messages ADD COLUMN event TEXT",
+];
+
+/// Facts about the conversation, written once when the visitor first connects.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Meta {
+    pub site: protocol::SiteId,
+    pub conversation: protocol::ConversationId,
+    pub visitor: protocol::VisitorId,
+    pub started_at: u64,
+}
+
+#[derive(Deserialize)]
+struct MessageRow {
+    seq: i64,
+    client_id: String,
+    author: String,
+    text: String,
+    sent_at: i64,
+    event: Option<String>,
+}
+
+impl MessageRow {
+    fn into_message(self) -> Result<ChatMessage> {
+        Ok(ChatMessage {
+            seq: self.seq as u64,
+            client_id: ClientMessageId::parse(self.client_id)
+                .map_err(|e| worker::Error::RustError(e.to_string()))?,
+            author: serde_json::from_str(&self.author)?,
+            text: self.text,
+            sent_at: self.sent_at as u64,
+            event: self.event.map(|e| serde_json::from_str(&e)).transpose()?,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct SeqRow {
+    seq: i64,
+}
+
+#[derive(Deserialize)]
+struct ValueRow {
+    value: String,
+}
+
+const COLUMNS: &str = "seq, client_id, author, text, sent_at, event";
+
+pub struct Store(pub SqlStorage);
+
+impl Store {
+    pub fn migrate(&self) -> Result<()> {
+        self.0.exec(SCHEMA_V1, None)?;
+        let done: usize = self.get("schema")?.unwrap_or(0);
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(done) {
+            self.0.exec(migration, None)?;
+            self.put("schema", &(i + 1))?;
+        }
+        Ok(())
+    }
+
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        let rows: Vec<ValueRow> = self
+            .0
+            .exec("SELECT value FROM meta WHERE key = ?", vec![key.into()])?
+            .to_array()?;
+        rows.into_iter()
+            .next()
+            .map(|row| serde_json::from_str(&row.value).map_err(Into::into))
+            .transpose()
+    }
+
+    pub fn put<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        self.0.exec(
+            "INSERT INTO meta (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![key.into(), serde_json::to_string(value)?.into()],
+        )?;
+        Ok(())
+    }
+
+    pub fn meta(&self) -> Result<Option<Meta>> {
+        self.get("meta")
+    }
+
+    pub fn state(&self) -> Result<ConversationState> {
+        Ok(self.get("state")?.unwrap_or_default())
+    }
+
+    pub fn set_state(&self, state: &ConversationState) -> Result<()> {
+        self.put("state", state)
+    }
+
+    /// The newest `limit` messages with `seq > after`, oldest first.
+    pub fn history_after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>> {
+        let rows: Vec<MessageRow> = self
+            .0
+            .exec(
+                &format!(
+                    "SELECT * FROM (SELECT {COLUMNS} FROM messages WHERE seq > ?
+                     ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC"
+                ),
+                vec![(after as i64).into(), (limit as i64).into()],
+            )?
+            .to_array()?;
+        rows.into_iter().map(MessageRow::into_message).collect()
+    }
+
+    pub fn last_operator_author(&self) -> Result<Option<Author>> {
+        let rows: Vec<ValueRow> = self
+            .0
+            .exec(
+                "SELECT author AS value FROM messages WHERE sender LIKE 'operator:%'
+                 ORDER BY seq DESC LIMIT 1",
+                None,
+            )?
+            .to_array()?;
+        rows.into_iter()
+            .next()
+            .map(|row| serde_json::from_str(&row.value).map_err(Into::into))
+            .transpose()
+    }
+
+    /// The sequence number this sender's `client_id` was stored under, if it was.
+    pub fn stored_seq(&self, sender: &str, client_id: &ClientMessageId) -> Result<Option<u64>> {
+        let rows: Vec<SeqRow> = self
+            .0
+            .exec(
+                "SELECT seq FROM messages WHERE sender = ? AND client_id = ?",
+                vec![sender.into(), client_id.as_str().into()],
+            )?
+            .to_array()?;
+        Ok(rows.first().map(|r| r.seq as u64))
+    }
+
+    /// Appends a message (check `stored_seq` first: a conflicting insert would burn a number).
+    pub fn append(
+        &self,
+        sender: &str,
+        client_id: ClientMessageId,
+        author: Author,
+        text: String,
+        event: Option<SystemEvent>,
+    ) -> Result<ChatMessage> {
+        let sent_at = http::now_ms();
+        let event_json = event.as_ref().map(serde_json::to_string).transpose()?;
+        let inserted: Vec<SeqRow> = self
+            .0
+            .exec(
+                "INSERT INTO messages (sender, client_id, author, text, sent_at, event)
+                 VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+                vec![
+                    sender.into(),
+                    client_id.as_str().into(),
+                    serde_json::to_string(&author)?.into(),
+                    text.clone().into(),
+                    (sent_at as i64).into(),
+                    event_json.into(),
+                ],
+            )?
+            .to_array()?;
+        let seq = inserted
+            .first()
+            .ok_or_else(|| worker::Error::RustError("insert returned no sequence".into()))?
+            .seq as u64;
+        Ok(ChatMessage {
+            seq,
+            client_id,
+            author,
+            text,
+            sent_at,
+            event,
+        })
+    }
+
+    pub fn last_message(&self) -> Result<Option<ChatMessage>> {
+        let rows: Vec<MessageRow> = self
+            .0
+            .exec(
+                &format!("SELECT {COLUMNS} FROM messages ORDER BY seq DESC LIMIT 1"),
+                None,
+            )?
+            .to_array()?;
+        rows.into_iter()
+            .next()
+            .map(MessageRow::into_message)
+            .transpose()
+    }
+
+    pub fn count(&self) -> Result<u64> {
+        let rows: Vec<SeqRow> = self
+            .0
+            .exec("SELECT COUNT(*) AS seq FROM messages", None)?
+            .to_array()?;
+        Ok(rows.first().map(|r| r.seq as u64).unwrap_or_default())
+    }
+
+    /// Every message, oldest first, for transcripts.
+    pub fn all(&self) -> Result<Vec<ChatMessage>> {
+        self.history_after(0, i64::MAX as usize)
+    }
+}
