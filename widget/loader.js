@@ -64,6 +64,15 @@
     open: function () { call("open", []); },
     close: function () { call("close", []); },
     toggle: function () { call("toggle", []); },
+    show: function () { call("show", []); },
+    hide: function () { call("hide", []); },
+    setContactInfo: function (contact) { call("setContactInfo", [contact]); },
+    setCustomData: function (items) { call("setCustomData", [items]); },
+    sendMessage: function (text) { call("sendMessage", [text]); },
+    startTrigger: function (id) { call("startTrigger", [id]); },
+    getState: function () {
+      return widget ? widget.getState() : { ready: false, open: false, hidden: false, unread: 0 };
+    },
     on: function (event, listener) { (listeners[event] = listeners[event] || []).push(listener); },
     off: function (event, listener) {
       listeners[event] = (listeners[event] || []).filter(function (l) { return l !== listener; });
@@ -80,8 +89,14 @@
   var sheet = new CSSStyleSheet();
   sheet.replaceSync(
     ":host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:0;right:0}" +
-    ".launcher{position:fixed;bottom:20px;right:20px;width:56px;height:56px;border-radius:50%;border:0;" +
-    "background:#1a5fd6;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}" +
+    ":host([hidden]){display:none!important}" +
+    ".launcher{position:fixed;bottom:20px;right:20px;min-width:56px;height:56px;border-radius:28px;border:0;" +
+    "background:var(--accent,#1a5fd6);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);" +
+    "display:flex;align-items:center;justify-content:center;gap:8px;font:600 15px system-ui,sans-serif}" +
+    ".launcher.labeled{padding:0 20px}" +
+    ":host([data-position=left]) .launcher{right:auto;left:20px}" +
+    ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;" +
+    "border-radius:10px;background:#cf222e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}" +
     ".launcher:focus-visible{outline:3px solid #0969da;outline-offset:3px}" +
     "@media (max-width:480px){:host([data-open]) .launcher{display:none}}"
   );

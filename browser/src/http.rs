@@ -25,7 +25,18 @@ pub async fn post_json(url: &str, body: &str) -> Result<Answer, String> {
         .set("Content-Type", "application/json")
         .map_err(describe)?;
     init.set_headers(&headers);
-    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(describe)?;
+    fetch(url, &init).await
+}
+
+/// GETs `url`.
+pub async fn get(url: &str) -> Result<Answer, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    fetch(url, &init).await
+}
+
+async fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<Answer, String> {
+    let request = web_sys::Request::new_with_str_and_init(url, init).map_err(describe)?;
     let window = web_sys::window().ok_or("no window")?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
         .await

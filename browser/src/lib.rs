@@ -13,3 +13,28 @@ pub fn client_id() -> String {
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("m{}", (js_sys::Math::random() * 1e16) as u64))
 }
+
+/// Runs `f` once after `ms` milliseconds.
+pub fn later(ms: u32, f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.unchecked_ref(),
+            ms as i32,
+        );
+    }
+}
+
+/// Runs `f` every `ms` milliseconds for the life of the page.
+pub fn every(ms: u32, f: impl FnMut() + 'static) {
+    use wasm_bindgen::JsCast;
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(f);
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+            callback.as_ref().unchecked_ref(),
+            ms as i32,
+        );
+    }
+    callback.forget();
+}

@@ -6,8 +6,8 @@ use crate::session;
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
 use protocol::{
-    Applied, ClientMessageId, ConversationCommand, ConversationEvent, ConversationId, Inbox,
-    InboxEvent, Locale, OperatorSession, SiteId, Timeline,
+    Applied, Author, ClientMessageId, ConversationCommand, ConversationEvent, ConversationId,
+    ConversationState, Inbox, InboxEvent, Locale, OperatorSession, SiteId, Timeline,
 };
 use std::cell::RefCell;
 
@@ -28,6 +28,12 @@ pub struct Desk {
     pub timeline: RwSignal<Timeline>,
     pub open_live: RwSignal<bool>,
     pub notice: RwSignal<Option<String>>,
+    /// The open conversation's state (contact data, status, callback…).
+    pub state: RwSignal<ConversationState>,
+    /// The visitor of the open conversation is typing.
+    pub visitor_typing: RwSignal<bool>,
+    typing_generation: StoredValue<u32>,
+    typing_sent_at: StoredValue<f64>,
 }
 
 fn initial_locale() -> Locale {
@@ -52,6 +58,10 @@ impl Desk {
             timeline: RwSignal::new(Timeline::default()),
             open_live: RwSignal::new(false),
             notice: RwSignal::new(None),
+            state: RwSignal::new(ConversationState::default()),
+            visitor_typing: RwSignal::new(false),
+            typing_generation: StoredValue::new(0),
+            typing_sent_at: StoredValue::new(0.0),
         };
         if let Some(session) = session::stored() {
             desk.signed_in(session);
@@ -135,6 +145,8 @@ impl Desk {
         };
         self.selected.set(Some(conversation.clone()));
         self.timeline.set(Timeline::default());
+        self.state.set(ConversationState::default());
+        self.visitor_typing.set(false);
         self.notice.set(None);
         let desk = *self;
         let base = format!(
@@ -162,7 +174,21 @@ impl Desk {
             .try_update(|t| t.apply(event))
             .unwrap_or(Applied::Nothing);
         match applied {
-            Applied::Welcome { resend, .. } => resend.iter().for_each(transmit),
+            Applied::Welcome { resend, state, .. } => {
+                self.state.set(state);
+                resend.iter().for_each(transmit);
+            }
+            Applied::State(state) => self.state.set(state),
+            Applied::Typing { author, typing } => {
+                if author == Author::Visitor {
+                    self.show_visitor_typing(typing);
+                }
+            }
+            Applied::NewMessage(message) => {
+                if message.author == Author::Visitor {
+                    self.visitor_typing.set(false);
+                }
+            }
             Applied::Refused { error, .. } => {
                 self.notice.set(Some(format!(
                     "{}: {}",
@@ -170,8 +196,37 @@ impl Desk {
                     error.message
                 )));
             }
-            Applied::NewMessage(_) | Applied::Nothing => {}
+            Applied::Done(_) | Applied::Nothing => {}
         }
+    }
+
+    fn show_visitor_typing(&self, typing: bool) {
+        self.visitor_typing.set(typing);
+        let generation = self.typing_generation.get_value().wrapping_add(1);
+        self.typing_generation.set_value(generation);
+        if typing {
+            let desk = *self;
+            // Forget the indicator if the "stopped" frame never comes.
+            browser::later(6_000, move || {
+                if desk.typing_generation.get_value() == generation {
+                    desk.visitor_typing.set(false);
+                }
+            });
+        }
+    }
+
+    /// Tells the visitor the operator is typing, at most every few seconds.
+    pub fn typing(&self) {
+        let now = js_sys::Date::now();
+        if now - self.typing_sent_at.get_value() > 3_000.0 {
+            self.typing_sent_at.set_value(now);
+            transmit(&ConversationCommand::Typing { typing: true });
+        }
+    }
+
+    /// Closes the open conversation (the visitor is then asked to rate it).
+    pub fn close_conversation(&self) {
+        transmit(&ConversationCommand::Close);
     }
 
     /// Queues the operator's reply and sends it if the socket is up.
@@ -183,6 +238,7 @@ impl Desk {
             Some(Ok(command)) => {
                 self.notice.set(None);
                 transmit(&command);
+                self.typing_sent_at.set_value(0.0);
                 true
             }
             Some(Err(e)) => {

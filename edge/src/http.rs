@@ -36,7 +36,7 @@ pub fn json<T: Serialize>(value: &T) -> Result<Response> {
 pub fn with_cors(mut response: Response) -> Result<Response> {
     let headers = response.headers_mut();
     headers.set("Access-Control-Allow-Origin", "*")?;
-    headers.set("Access-Control-Allow-Methods", "POST, OPTIONS")?;
+    headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")?;
     headers.set("Access-Control-Allow-Headers", "Content-Type")?;
     headers.set("Access-Control-Max-Age", "86400")?;
     Ok(response)

@@ -23,6 +23,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         })
         .post_async("/api/v1/bootstrap", bootstrap)
         .post_async("/api/v1/auth/sign-in", sign_in)
+        .get_async("/api/v1/sites/:site/widget-config", |req, ctx| async move {
+            http::with_cors(get_widget_config(req, ctx).await?)
+        })
         .options("/api/v1/sites/:site/visitors", |_, _| {
             http::with_cors(Response::empty()?.with_status(204))
         })
@@ -226,6 +229,36 @@ async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     })
 }
 
+/// The widget's start-up config for this request's visitor; `None` when the site is unknown.
+async fn widget_config(req: &Request, env: &Env, site: &SiteId) -> Result<Option<WidgetConfig>> {
+    let geo = visitor_geo(req, env);
+    let query = format!(
+        "/config?country={}&city={}",
+        geo.country.as_deref().map(encode).unwrap_or_default(),
+        geo.city.as_deref().map(encode).unwrap_or_default()
+    );
+    let mut answer = SiteLink::new(env, site)
+        .forward(Method::Get, &query, Headers::new(), None)
+        .await?;
+    if answer.status_code() != 200 {
+        return Ok(None);
+    }
+    Ok(Some(answer.json().await?))
+}
+
+/// `GET …/widget-config`: what the widget needs before any session exists (theme, triggers,
+/// who is online), so a page view costs no visitor record.
+async fn get_widget_config(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    match widget_config(&req, &ctx.env, &site).await? {
+        Some(config) => http::json(&config),
+        None => http::error(ErrorCode::NotFound, format!("no site {site}")),
+    }
+}
+
 /// Starts a visitor session, or resumes the one whose token the widget kept.
 async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let site = match site_param(&ctx) {
@@ -248,20 +281,9 @@ async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> Result<Resp
             Err(e) => return http::protocol_error(e),
         }
     };
-    let geo = visitor_geo(&req, &ctx.env);
-    let query = format!(
-        "/config?country={}&city={}",
-        geo.country.as_deref().map(encode).unwrap_or_default(),
-        geo.city.as_deref().map(encode).unwrap_or_default()
-    );
-    let headers = Headers::new();
-    let mut answer = SiteLink::new(&ctx.env, &site)
-        .forward(Method::Get, &query, headers, None)
-        .await?;
-    if answer.status_code() != 200 {
+    let Some(config) = widget_config(&req, &ctx.env, &site).await? else {
         return http::error(ErrorCode::NotFound, format!("no site {site}"));
-    }
-    let config: WidgetConfig = answer.json().await?;
+    };
 
     // A token for this site is resumed; anything else (none, another site's, forged) starts a
     // new visitor, because the widget cannot do anything better with a token we refuse.

@@ -181,7 +181,7 @@ pub enum InboxEvent {
     },
     /// A conversation started or got a new message.
     Updated {
-        conversation: ConversationSummary,
+        conversation: Box<ConversationSummary>,
     },
     Error(ErrorBody),
 }

@@ -25,7 +25,7 @@ impl Inbox {
                 self.conversations.clear();
                 conversations.into_iter().for_each(|c| self.upsert(c));
             }
-            InboxEvent::Updated { conversation } => self.upsert(conversation),
+            InboxEvent::Updated { conversation } => self.upsert(*conversation),
             InboxEvent::Error(_) => {}
         }
     }
@@ -79,7 +79,7 @@ mod tests {
         });
         assert_eq!(order(&inbox), ["b@3", "c@2", "a@1"]);
         inbox.apply(InboxEvent::Updated {
-            conversation: summary("a", 4),
+            conversation: Box::new(summary("a", 4)),
         });
         assert_eq!(order(&inbox), ["a@4", "b@3", "c@2"]);
     }
@@ -88,10 +88,10 @@ mod tests {
     fn stale_updates_are_ignored() {
         let mut inbox = Inbox::default();
         inbox.apply(InboxEvent::Updated {
-            conversation: summary("a", 5),
+            conversation: Box::new(summary("a", 5)),
         });
         inbox.apply(InboxEvent::Updated {
-            conversation: summary("a", 4),
+            conversation: Box::new(summary("a", 4)),
         });
         assert_eq!(order(&inbox), ["a@5"]);
     }

@@ -238,6 +238,61 @@ pub struct VisitState {
     pub last_invitation_at: Option<u64>,
 }
 
+/// A visit ends after this long without a page view.
+pub const VISIT_TIMEOUT_MS: u64 = 30 * 60 * 1000;
+
+/// The visitor's visits to the site, kept in his browser's localStorage.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRecord {
+    /// 1 for the first visit.
+    pub number: u32,
+    pub started_at: u64,
+    pub last_seen_at: u64,
+    pub pages: u32,
+    #[serde(default)]
+    pub state: VisitState,
+}
+
+impl VisitRecord {
+    /// Records a page view at `now` (ms): the same visit continues, or a new one starts after
+    /// `VISIT_TIMEOUT_MS` of silence, with fresh anti-spam state.
+    pub fn page_view(previous: Option<VisitRecord>, now: u64) -> VisitRecord {
+        match previous {
+            Some(mut visit) if now.saturating_sub(visit.last_seen_at) < VISIT_TIMEOUT_MS => {
+                visit.pages += 1;
+                visit.last_seen_at = now;
+                visit
+            }
+            previous => VisitRecord {
+                number: previous.map_or(0, |v| v.number) + 1,
+                started_at: now,
+                last_seen_at: now,
+                pages: 1,
+                state: VisitState::default(),
+            },
+        }
+    }
+
+    /// Keeps the visit alive while the visitor stays on a page.
+    pub fn touch(&mut self, now: u64) {
+        self.last_seen_at = self.last_seen_at.max(now);
+    }
+
+    pub fn seconds_on_site(&self, now: u64) -> u32 {
+        (now.saturating_sub(self.started_at) / 1000) as u32
+    }
+}
+
+/// Weekday (1 = Monday … 7 = Sunday) and hour at `now_ms` in a zone `offset_minutes` from UTC.
+pub fn weekday_and_hour(now_ms: u64, offset_minutes: i32) -> (u8, u8) {
+    let local_minutes = (now_ms / 60_000) as i64 + i64::from(offset_minutes);
+    let days = local_minutes.div_euclid(24 * 60);
+    let hour = (local_minutes.rem_euclid(24 * 60) / 60) as u8;
+    // 1970-01-01 was a Thursday (4).
+    let weekday = ((days + 3).rem_euclid(7) + 1) as u8;
+    (weekday, hour)
+}
+
 /// A rule that fired, with the actions to carry out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fired {
@@ -725,6 +780,37 @@ mod tests {
             "an older answer does not count"
         );
         assert!(!slow_reply_due(Some(100), Some(110), 200, 30));
+    }
+
+    #[test]
+    fn visits_continue_or_start_over() {
+        let first = VisitRecord::page_view(None, 1_000);
+        assert_eq!((first.number, first.pages), (1, 1));
+        let mut second_page = VisitRecord::page_view(Some(first.clone()), 60_000);
+        assert_eq!((second_page.number, second_page.pages), (1, 2));
+        second_page.state.closed_by_visitor = true;
+        second_page.touch(120_000);
+        assert_eq!(second_page.seconds_on_site(120_000), 119);
+        let later = VisitRecord::page_view(Some(second_page), 120_000 + VISIT_TIMEOUT_MS);
+        assert_eq!((later.number, later.pages), (2, 1));
+        assert!(
+            !later.state.closed_by_visitor,
+            "a new visit starts with fresh anti-spam state"
+        );
+    }
+
+    #[test]
+    fn weekday_and_hour_in_the_site_zone() {
+        // 2026-11-23 (a Monday) 21:30 UTC.
+        let now = 1_795_469_400_000;
+        assert_eq!(weekday_and_hour(now, 0), (1, 21));
+        assert_eq!(
+            weekday_and_hour(now, 180),
+            (2, 0),
+            "Moscow: already Tuesday"
+        );
+        assert_eq!(weekday_and_hour(now, -300), (1, 16));
+        assert_eq!(weekday_and_hour(0, 0), (4, 0), "the epoch was a Thursday");
     }
 
     #[test]

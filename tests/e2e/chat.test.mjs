@@ -59,6 +59,19 @@ test("the loader draws the launcher from one tag, before the wasm, and the close
   assert.deepEqual(await seriousViolations(visitorPage), []);
 });
 
+test("an operator signs in (a wrong password is refused) and is online", async () => {
+  await consolePage.goto(`${relay.origin}/console/`);
+  await consolePage.fill("#email", owner.email);
+  await consolePage.fill("#password", "wrong password");
+  await consolePage.click("button[type=submit]");
+  await consolePage.getByRole("alert").filter({ hasText: "Wrong e-mail or password" }).waitFor();
+  await consolePage.fill("#password", owner.password);
+  await consolePage.click("button[type=submit]");
+  await consolePage.locator(".inbox .empty").waitFor();
+  const config = await (await fetch(`${relay.origin}/api/v1/sites/demo/widget-config`)).json();
+  assert.equal(config.presence.operators_online, true);
+});
+
 test("a visitor opens the widget from the launcher and writes", async () => {
   await inWidget(visitorPage, "button.launcher").click();
   const input = inWidget(visitorPage, "textarea#cw-input");
@@ -74,15 +87,7 @@ test("a visitor opens the widget from the launcher and writes", async () => {
   assert.deepEqual(await seriousViolations(visitorPage), []);
 });
 
-test("an operator signs in, sees the conversation live, opens it and replies", async () => {
-  await consolePage.goto(`${relay.origin}/console/`);
-  await consolePage.fill("#email", owner.email);
-  await consolePage.fill("#password", "wrong password");
-  await consolePage.click("button[type=submit]");
-  await consolePage.getByRole("alert").filter({ hasText: "Wrong e-mail or password" }).waitFor();
-
-  await consolePage.fill("#password", owner.password);
-  await consolePage.click("button[type=submit]");
+test("the operator sees the conversation live, opens it and replies", async () => {
   const entry = consolePage.locator("button.conv", { hasText: "green" });
   await entry.waitFor();
   assert.match(await entry.textContent(), /awaiting reply/);

@@ -1,28 +1,32 @@
 //! The widget's state and its conversation with the relay. Reactive signals for the view; the
-//! rules (ordering, dedupe, outbox) live in `protocol::Timeline`.
+//! rules (ordering, dedupe, outbox, triggers, validation) live in `protocol`.
 
-use crate::{emit, i18n, session};
+use crate::{emit, i18n, launcher, session, sound};
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
+use protocol::settings::ContactFormMode;
 use protocol::{
-    Applied, Author, ClientMessageId, ConversationCommand, ConversationEvent, Locale, OperatorCard,
-    SiteId, Timeline, VisitorSession, WidgetConfig,
+    Applied, Author, ClientMessageId, ContactInfo, ConversationCommand, ConversationEvent,
+    ConversationState, CustomDataItem, Locale, OperatorCard, Presence, SiteId,
+    Status as ChatStatus, Timeline, VisitorSession, WidgetConfig,
 };
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 thread_local! {
     static CONNECTION: RefCell<Option<Connection>> = const { RefCell::new(None) };
+    /// Commands waiting for the socket (contact data set before the chat started, …).
+    static CONTROL_QUEUE: RefCell<Vec<ConversationCommand>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Hands a command to the socket if it is open; otherwise it waits in the outbox for the
-/// next welcome.
-fn transmit(command: &ConversationCommand) {
+/// Hands a command to the socket if it is open; otherwise messages wait in the outbox and
+/// other commands in the control queue, both sent again on the next welcome.
+fn transmit(command: &ConversationCommand) -> bool {
     CONNECTION.with(|c| {
-        if let Some(connection) = c.borrow().as_ref() {
-            connection.send(&command.to_frame());
-        }
-    });
+        c.borrow()
+            .as_ref()
+            .is_some_and(|connection| connection.send(&command.to_frame()))
+    })
 }
 
 /// Where the widget is with the relay.
@@ -37,19 +41,57 @@ pub enum Link {
     Failed,
 }
 
+/// A small form opened from the window's menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    None,
+    Transcript,
+    Callback,
+}
+
+/// Something shown in the message list that is not a stored message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    Invitation {
+        operator_name: String,
+        avatar_url: Option<String>,
+        text: String,
+    },
+    /// The trigger's "operator will answer shortly" text (or the default).
+    SlowReply(String),
+    /// A confirmation such as "transcript sent", in the visitor's language.
+    Confirmation(&'static str),
+}
+
 #[derive(Clone, Copy)]
 pub struct Chat {
     site: StoredValue<SiteId>,
     relay: StoredValue<String>,
     pub open: RwSignal<bool>,
+    /// Hidden by `Consultant.hide()`.
+    pub hidden_by_api: RwSignal<bool>,
+    /// Hidden by a trigger rule on this page.
+    pub hidden_by_rule: RwSignal<bool>,
     pub locale: RwSignal<Locale>,
     pub config: RwSignal<Option<WidgetConfig>>,
+    pub presence: RwSignal<Presence>,
     pub timeline: RwSignal<Timeline>,
+    pub state: RwSignal<ConversationState>,
     pub operator: RwSignal<Option<OperatorCard>>,
+    pub operator_typing: RwSignal<Option<String>>,
     pub link: RwSignal<Link>,
     /// A problem to show the visitor (e.g. a refused message), in his language.
     pub notice: RwSignal<Option<String>>,
     pub draft: RwSignal<String>,
+    pub unread: RwSignal<u32>,
+    pub notes: RwSignal<Vec<Note>>,
+    pub panel: RwSignal<Panel>,
+    /// The visitor dismissed the "during" contact form, or a trigger asked to show it.
+    pub contact_dismissed: RwSignal<bool>,
+    pub contact_requested: RwSignal<bool>,
+    pub offline_sent: RwSignal<bool>,
+    typing_sent_at: StoredValue<f64>,
+    typing_clear: StoredValue<u32>,
 }
 
 impl Chat {
@@ -58,13 +100,26 @@ impl Chat {
             site: StoredValue::new(site),
             relay: StoredValue::new(relay),
             open: RwSignal::new(false),
+            hidden_by_api: RwSignal::new(false),
+            hidden_by_rule: RwSignal::new(false),
             locale: RwSignal::new(locale),
             config: RwSignal::new(None),
+            presence: RwSignal::new(Presence::default()),
             timeline: RwSignal::new(Timeline::default()),
+            state: RwSignal::new(ConversationState::default()),
             operator: RwSignal::new(None),
+            operator_typing: RwSignal::new(None),
             link: RwSignal::new(Link::Idle),
             notice: RwSignal::new(None),
             draft: RwSignal::new(String::new()),
+            unread: RwSignal::new(0),
+            notes: RwSignal::new(Vec::new()),
+            panel: RwSignal::new(Panel::None),
+            contact_dismissed: RwSignal::new(false),
+            contact_requested: RwSignal::new(false),
+            offline_sent: RwSignal::new(false),
+            typing_sent_at: StoredValue::new(0.0),
+            typing_clear: StoredValue::new(0),
         }
     }
 
@@ -72,25 +127,71 @@ impl Chat {
         i18n::texts(self.locale.get())
     }
 
+    pub fn site(&self) -> SiteId {
+        self.site.get_value()
+    }
+
+    pub fn relay(&self) -> String {
+        self.relay.get_value()
+    }
+
     pub fn is_open(&self) -> bool {
         self.open.get_untracked()
     }
 
-    pub fn set_open(&self, open: bool) {
+    /// Opens or closes the window. `by_visitor` marks a close the visitor did himself: no
+    /// trigger reopens the window in this visit.
+    pub fn set_open(&self, open: bool, by_visitor: bool) {
         if self.open.get_untracked() == open {
             return;
         }
         self.open.set(open);
         emit(if open { "open" } else { "close" }, JsValue::UNDEFINED);
         if open {
+            self.unread.set(0);
             self.ensure_connected();
+        } else if by_visitor {
+            crate::visit::closed_by_visitor();
+        }
+    }
+
+    pub fn is_hidden(&self) -> bool {
+        let offline_hidden = self
+            .config
+            .with(|c| c.as_ref().is_some_and(|c| c.hide_launcher_when_offline))
+            && !self.presence.with(|p| p.operators_online)
+            && self.timeline.with(|t| t.messages().is_empty());
+        self.hidden_by_api.get() || self.hidden_by_rule.get() || offline_hidden
+    }
+
+    /// The start-up config (theme, triggers, presence) without creating a visitor.
+    pub fn load_config(&self) {
+        let chat = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            match session::config(&chat.relay(), &chat.site()).await {
+                Ok(config) => chat.apply_config(config),
+                Err(e) => web_sys::console::warn_1(&format!("chat: {e}").into()),
+            }
+        });
+    }
+
+    fn apply_config(&self, config: WidgetConfig) {
+        if let Some(locale) = config.locale {
+            self.locale.set(locale);
+        }
+        self.presence.set(config.presence.clone());
+        launcher::apply_theme(&config.theme, self.texts());
+        let first = self.config.with_untracked(Option::is_none);
+        self.config.set(Some(config));
+        if first {
+            crate::visit::start(*self);
         }
     }
 
     /// A returning visitor reconnects at once, so operator replies reach him with the window
     /// closed; a first-time visitor costs the relay nothing until he opens the chat.
     pub fn resume_if_returning(&self) {
-        if session::has_stored_token(&self.site.get_value()) {
+        if session::has_stored_token(&self.site()) {
             self.ensure_connected();
         }
     }
@@ -102,8 +203,7 @@ impl Chat {
         self.link.set(Link::Starting);
         let chat = *self;
         wasm_bindgen_futures::spawn_local(async move {
-            let relay = chat.relay.get_value();
-            match session::start(&relay, &chat.site.get_value()).await {
+            match session::start(&chat.relay(), &chat.site()).await {
                 Ok(session) => chat.connect(session),
                 Err(e) => {
                     web_sys::console::warn_1(&format!("chat: {e}").into());
@@ -114,11 +214,8 @@ impl Chat {
     }
 
     fn connect(&self, session: VisitorSession) {
-        if let Some(locale) = session.config.locale {
-            self.locale.set(locale);
-        }
-        self.config.set(Some(session.config.clone()));
-        let ws_base = self.relay.get_value().replacen("http", "ws", 1);
+        self.apply_config(session.config.clone());
+        let ws_base = self.relay().replacen("http", "ws", 1);
         let chat = *self;
         let url = move || {
             format!(
@@ -155,14 +252,38 @@ impl Chat {
             .unwrap_or(Applied::Nothing);
         match applied {
             Applied::Nothing => {}
-            Applied::Welcome { resend, operator } => {
+            Applied::Welcome {
+                resend,
+                operator,
+                state,
+                presence,
+            } => {
                 if operator.is_some() {
                     self.operator.set(operator);
                 }
-                resend.iter().for_each(transmit);
+                self.state.set(state);
+                self.presence.set(presence);
+                resend.iter().for_each(|c| {
+                    transmit(c);
+                });
+                if let Some(contact) = session::stored_profile(&self.site()) {
+                    transmit(&ConversationCommand::Contact { contact });
+                }
+                let queued = CONTROL_QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
+                for command in queued {
+                    self.command(command);
+                }
             }
+            Applied::State(state) => self.state.set(state),
+            Applied::Typing { author, typing } => {
+                if let Author::Operator { name, .. } = author {
+                    self.show_operator_typing(typing.then_some(name));
+                }
+            }
+            Applied::Done(command) => self.on_done(&command),
             Applied::NewMessage(message) => {
                 if let Author::Operator { id, name } = &message.author {
+                    self.operator_typing.set(None);
                     self.operator.set(Some(OperatorCard {
                         id: id.clone(),
                         name: name.clone(),
@@ -172,6 +293,10 @@ impl Chat {
                         "message:received",
                         js_sys::JSON::parse(&detail).unwrap_or_default(),
                     );
+                    if !self.open.get_untracked() {
+                        self.unread.update(|n| *n += 1);
+                        sound::chime();
+                    }
                 }
             }
             Applied::Refused { error, returned } => {
@@ -191,6 +316,50 @@ impl Chat {
         }
     }
 
+    fn on_done(&self, command: &str) {
+        let t = self.texts();
+        match command {
+            "transcript" => self.note(Note::Confirmation(t.transcript_sent)),
+            "callback" => self.note(Note::Confirmation(t.callback_sent)),
+            "contact" => {
+                crate::session::forget_profile(&self.site());
+            }
+            "rate" => emit("rating", JsValue::UNDEFINED),
+            _ => {}
+        }
+    }
+
+    pub fn note(&self, note: Note) {
+        self.notes.update(|notes| {
+            if !notes.contains(&note) {
+                notes.push(note)
+            }
+        });
+    }
+
+    fn show_operator_typing(&self, name: Option<String>) {
+        self.operator_typing.set(name.clone());
+        // Forget the indicator if the "stopped" frame never comes.
+        let generation = self.typing_clear.get_value().wrapping_add(1);
+        self.typing_clear.set_value(generation);
+        if name.is_some() {
+            let chat = *self;
+            browser::later(6_000, move || {
+                if chat.typing_clear.get_value() == generation {
+                    chat.operator_typing.set(None);
+                }
+            });
+        }
+    }
+
+    /// Sends a command now, or when the socket is next up.
+    pub fn command(&self, command: ConversationCommand) {
+        if !transmit(&command) {
+            CONTROL_QUEUE.with(|q| q.borrow_mut().push(command));
+            self.ensure_connected();
+        }
+    }
+
     /// Queues the visitor's message and sends it if the socket is up.
     pub fn send(&self, typed: &str) -> bool {
         let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
@@ -201,6 +370,7 @@ impl Chat {
             Some(Ok(command)) => {
                 self.notice.set(None);
                 transmit(&command);
+                self.typing_sent_at.set_value(0.0);
                 emit("message:sent", JsValue::from_str(typed.trim()));
                 self.ensure_connected();
                 true
@@ -211,6 +381,103 @@ impl Chat {
             }
             None => false,
         }
+    }
+
+    /// Tells the operator the visitor is typing, at most every few seconds.
+    pub fn typing(&self) {
+        let now = js_sys::Date::now();
+        if now - self.typing_sent_at.get_value() > 3_000.0 {
+            self.typing_sent_at.set_value(now);
+            transmit(&ConversationCommand::Typing { typing: true });
+        }
+    }
+
+    /// Contact data from the form or `Consultant.setContactInfo`; kept in the browser until
+    /// the relay confirms it.
+    pub fn set_contact(&self, contact: ContactInfo) {
+        session::remember_profile(&self.site(), &contact);
+        if !transmit(&ConversationCommand::Contact { contact }) {
+            self.ensure_connected();
+        }
+    }
+
+    pub fn set_custom_data(&self, items: Vec<CustomDataItem>) {
+        self.command(ConversationCommand::CustomData { items });
+    }
+
+    pub fn send_offline(&self, contact: ContactInfo, text: String) {
+        let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
+            return;
+        };
+        self.timeline
+            .update(|t| t.queue(client_id.clone(), text.clone()));
+        self.command(ConversationCommand::Offline {
+            client_id,
+            contact,
+            text,
+        });
+        self.offline_sent.set(true);
+        emit("offline:message", JsValue::UNDEFINED);
+    }
+
+    /// The contact form to show now, if any: "before" until its required fields are in,
+    /// "during" after the first message until filled or dismissed, or when a trigger asks.
+    pub fn contact_form(&self) -> Option<ContactFormMode> {
+        let mode = self
+            .config
+            .with(|c| c.as_ref().map(|c| c.contact_form.mode))?;
+        let missing = self.config.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    !c.contact_form
+                        .missing(&self.state.with(|s| s.contact.clone()))
+                        .is_empty()
+                })
+                .unwrap_or(false)
+        });
+        let has_contact = self.state.with(|s| !s.contact.is_empty());
+        match mode {
+            ContactFormMode::Before if missing => Some(ContactFormMode::Before),
+            _ if self.contact_requested.get() && !has_contact && !self.contact_dismissed.get() => {
+                Some(ContactFormMode::During)
+            }
+            ContactFormMode::During
+                if !has_contact
+                    && !self.contact_dismissed.get()
+                    && self
+                        .timeline
+                        .with(|t| t.messages().iter().any(|m| m.author == Author::Visitor)) =>
+            {
+                Some(ContactFormMode::During)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the window shows the leave-a-message form: nobody online to answer and no
+    /// conversation going on.
+    pub fn offline(&self) -> bool {
+        let department = self.state.with(|s| s.department.clone());
+        !self.presence.with(|p| p.can_answer(department.as_deref()))
+            && self
+                .timeline
+                .with(|t| t.messages().is_empty() && t.pending().is_empty())
+            && self.config.with(Option::is_some)
+    }
+
+    pub fn needs_department(&self) -> bool {
+        self.config
+            .with(|c| c.as_ref().is_some_and(|c| !c.departments.is_empty()))
+            && self.state.with(|s| s.department.is_none())
+    }
+
+    pub fn awaits_rating(&self) -> bool {
+        self.state
+            .with(|s| s.status == ChatStatus::Closed && s.rating.is_none())
+            && self.config.with(|c| {
+                c.as_ref()
+                    .is_some_and(|c| c.rating_scale != protocol::settings::RatingScale::Off)
+            })
     }
 
     pub fn retry(&self) {

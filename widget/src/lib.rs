@@ -1,14 +1,18 @@
 //! The visitor widget. The loader (`widget/loader.js`, the one script tag) draws the launcher and
 //! queues API calls; when it loads this module it calls [`start`] with a mount point inside its
-//! shadow root, then forwards the page's API calls to the exported functions below.
+//! shadow root, then forwards the page's `Consultant.*` calls to the exported functions below.
 
 mod chat;
 mod i18n;
+mod launcher;
 mod session;
+mod sound;
 mod view;
+mod visit;
 
 use chat::Chat;
-use protocol::{Locale, SiteId};
+use leptos::prelude::{Set, Update};
+use protocol::{ContactInfo, CustomDataItem, Locale, SiteId};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -52,32 +56,110 @@ pub fn start(
     let chat = Chat::new(site, relay, locale);
     if let Some(root) = mount.get_root_node().dyn_ref::<web_sys::ShadowRoot>() {
         view::adopt_styles(root)?;
+        launcher::attach(root.clone());
     }
     leptos::mount::mount_to(mount, move || view::Widget(view::WidgetProps { chat })).forget();
     CHAT.with(|c| *c.borrow_mut() = Some(chat));
+    chat.load_config();
     chat.resume_if_returning();
     emit("ready", JsValue::UNDEFINED);
     Ok(())
 }
 
-fn with_chat(f: impl FnOnce(Chat)) {
-    if let Some(chat) = CHAT.with(|c| *c.borrow()) {
-        f(chat);
-    }
+fn with_chat<T: Default>(f: impl FnOnce(Chat) -> T) -> T {
+    CHAT.with(|c| *c.borrow()).map(f).unwrap_or_default()
 }
 
 /// Opens the chat window (and connects, on the first open).
 #[wasm_bindgen]
 pub fn open() {
-    with_chat(|chat| chat.set_open(true));
+    with_chat(|chat| chat.set_open(true, false));
 }
 
 #[wasm_bindgen]
 pub fn close() {
-    with_chat(|chat| chat.set_open(false));
+    with_chat(|chat| chat.set_open(false, false));
 }
 
+/// The launcher's click: a close here is the visitor's own.
 #[wasm_bindgen]
 pub fn toggle() {
-    with_chat(|chat| chat.set_open(!chat.is_open()));
+    with_chat(|chat| chat.set_open(!chat.is_open(), true));
+}
+
+/// Shows the widget again after `hide()`.
+#[wasm_bindgen]
+pub fn show() {
+    with_chat(|chat| chat.hidden_by_api.set(false));
+}
+
+/// Hides the whole widget (launcher and window).
+#[wasm_bindgen]
+pub fn hide() {
+    with_chat(|chat| {
+        chat.hidden_by_api.set(true);
+        chat.set_open(false, false);
+    });
+}
+
+fn parse<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    let json = js_sys::JSON::stringify(&value)
+        .map(String::from)
+        .map_err(|_| JsValue::from_str(&format!("{what}: not serialisable")))?;
+    serde_json::from_str(&json).map_err(|e| JsValue::from_str(&format!("{what}: {e}")))
+}
+
+/// `{name, email, phone}` (any of them). Invalid values throw with the reason.
+#[wasm_bindgen(js_name = setContactInfo)]
+pub fn set_contact_info(contact: JsValue) -> Result<(), JsValue> {
+    let contact: ContactInfo = parse(contact, "setContactInfo")?;
+    let contact = contact
+        .normalized()
+        .map_err(|e| JsValue::from_str(&format!("setContactInfo: {}", e.message)))?;
+    with_chat(|chat| {
+        chat.state.update(|s| s.contact.merge(contact.clone()));
+        chat.set_contact(contact);
+    });
+    Ok(())
+}
+
+/// `[{title, content, link?}, …]`, shown to operators beside the chat.
+#[wasm_bindgen(js_name = setCustomData)]
+pub fn set_custom_data(items: JsValue) -> Result<(), JsValue> {
+    let items: Vec<CustomDataItem> = parse(items, "setCustomData")?;
+    let items = protocol::conversation::custom_data(&items)
+        .map_err(|e| JsValue::from_str(&format!("setCustomData: {}", e.message)))?;
+    with_chat(|chat| chat.set_custom_data(items));
+    Ok(())
+}
+
+/// Sends a message as the visitor (e.g. from a "Ask about this product" button).
+#[wasm_bindgen(js_name = sendMessage)]
+pub fn send_message(text: String) -> bool {
+    with_chat(|chat| chat.send(&text))
+}
+
+/// Fires a trigger rule by id, whatever its conditions.
+#[wasm_bindgen(js_name = startTrigger)]
+pub fn start_trigger(id: String) -> bool {
+    with_chat(|chat| visit::start_trigger(chat, &id))
+}
+
+/// `{ready, open, hidden, unread, online, messages, status}`.
+#[wasm_bindgen(js_name = getState)]
+pub fn get_state() -> JsValue {
+    let state = with_chat(|chat| {
+        use leptos::prelude::*;
+        serde_json::json!({
+            "ready": true,
+            "open": chat.open.get_untracked(),
+            "hidden": chat.is_hidden(),
+            "unread": chat.unread.get_untracked(),
+            "online": chat.presence.with_untracked(|p| p.operators_online),
+            "messages": chat.timeline.with_untracked(|t| t.messages().len()),
+            "status": chat.state.with_untracked(|s| s.status),
+        })
+        .to_string()
+    });
+    js_sys::JSON::parse(&state).unwrap_or(JsValue::NULL)
 }

@@ -1,21 +1,32 @@
-//! The visitor's identity: a relay-signed token kept in localStorage, per site, so a reload or
-//! a later visit continues the same conversation.
+//! The visitor's identity and what the widget keeps in his browser: the relay-signed token (so
+//! a reload or a later visit continues the same conversation) and contact data not yet
+//! confirmed by the relay.
 
-use protocol::{SiteId, VisitorSession, VisitorSessionRequest};
+use protocol::{ContactInfo, SiteId, VisitorSession, VisitorSessionRequest, WidgetConfig};
 
-fn storage_key(site: &SiteId) -> String {
-    format!("consultant:{site}:token")
+fn key(site: &SiteId, what: &str) -> String {
+    format!("consultant:{site}:{what}")
 }
 
 /// Whether this browser has talked to this site's chat before.
 pub fn has_stored_token(site: &SiteId) -> bool {
-    browser::storage::get(&storage_key(site)).is_some()
+    browser::storage::get(&key(site, "token")).is_some()
+}
+
+/// The site's widget config, without starting a session.
+pub async fn config(relay: &str, site: &SiteId) -> Result<WidgetConfig, String> {
+    let url = format!("{relay}/api/v1/sites/{site}/widget-config");
+    let answer = browser::http::get(&url).await?;
+    if !answer.ok() {
+        return Err(format!("relay answered {}: {}", answer.status, answer.body));
+    }
+    serde_json::from_str(&answer.body).map_err(|e| e.to_string())
 }
 
 /// Starts or resumes the visitor session with the relay.
 pub async fn start(relay: &str, site: &SiteId) -> Result<VisitorSession, String> {
     let request = VisitorSessionRequest {
-        token: browser::storage::get(&storage_key(site)),
+        token: browser::storage::get(&key(site, "token")),
     };
     let body = serde_json::to_string(&request).map_err(|e| e.to_string())?;
     let url = format!("{relay}/api/v1/sites/{site}/visitors");
@@ -24,6 +35,21 @@ pub async fn start(relay: &str, site: &SiteId) -> Result<VisitorSession, String>
         return Err(format!("relay answered {}: {}", answer.status, answer.body));
     }
     let session: VisitorSession = serde_json::from_str(&answer.body).map_err(|e| e.to_string())?;
-    browser::storage::set(&storage_key(site), &session.token);
+    browser::storage::set(&key(site, "token"), &session.token);
     Ok(session)
+}
+
+/// Keeps contact data until the relay confirms it, so a reload in between loses nothing.
+pub fn remember_profile(site: &SiteId, contact: &ContactInfo) {
+    if let Ok(json) = serde_json::to_string(contact) {
+        browser::storage::set(&key(site, "contact"), &json);
+    }
+}
+
+pub fn stored_profile(site: &SiteId) -> Option<ContactInfo> {
+    serde_json::from_str(&browser::storage::get(&key(site, "contact"))?).ok()
+}
+
+pub fn forget_profile(site: &SiteId) {
+    browser::storage::remove(&key(site, "contact"));
 }

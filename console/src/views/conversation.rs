@@ -2,7 +2,7 @@ use super::{clock, visitor_label};
 use crate::desk::Desk;
 use leptos::html;
 use leptos::prelude::*;
-use protocol::{Author, ChatMessage};
+use protocol::{Author, ChatMessage, Status, SystemEvent};
 
 #[component]
 pub fn ConversationPanel(desk: Desk) -> impl IntoView {
@@ -58,10 +58,18 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
     };
 
     view! {
-        <header>
-            <h2 id="chat-title">{title}</h2>
-            <p>{subtitle}</p>
+        <header class="chat-head">
+            <div>
+                <h2 id="chat-title">{title}</h2>
+                <p>{subtitle}</p>
+            </div>
+            <button type="button" class="secondary"
+                disabled=move || desk.state.with(|s| s.status == Status::Closed)
+                on:click=move |_| desk.close_conversation()>
+                {move || desk.texts().close_chat}
+            </button>
         </header>
+        <VisitorCard desk/>
         <ol class="log" node_ref=log aria-live="polite" aria-relevant="additions"
             aria-label=move || desk.texts().messages tabindex="0">
             <For
@@ -82,6 +90,9 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                 </li>
             </For>
         </ol>
+        <p class="typing" aria-live="polite">
+            {move || desk.visitor_typing.get().then(|| desk.texts().typing)}
+        </p>
         <Show when=move || desk.notice.with(Option::is_some)>
             <p class="notice" role="alert">{move || desk.notice.get()}</p>
         </Show>
@@ -96,6 +107,7 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                 maxlength=protocol::limits::MAX_MESSAGE_CHARS.to_string()
                 placeholder=move || desk.texts().reply_placeholder
                 bind:value=draft
+                on:input=move |_| desk.typing()
                 on:keydown=move |e: web_sys::KeyboardEvent| {
                     if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
                         e.prevent_default();
@@ -108,16 +120,81 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
     }
 }
 
+/// Contact data, department, call-back request and the site's custom data, beside the chat.
+#[component]
+fn VisitorCard(desk: Desk) -> impl IntoView {
+    let row = move |label: fn(&'static crate::i18n::Texts) -> &'static str,
+                    value: Option<String>| {
+        value.map(|v| view! { <dt>{move || label(desk.texts())}</dt><dd>{v}</dd> })
+    };
+    view! {
+        <section class="card" aria-labelledby="card-title">
+            <h3 id="card-title">{move || desk.texts().card}</h3>
+            {move || {
+                let s = desk.state.get();
+                let empty = s.contact.is_empty() && s.department.is_none() && s.callback.is_none();
+                view! {
+                    <dl>
+                        {row(|t| t.name, s.contact.name.clone())}
+                        {row(|t| t.email, s.contact.email.clone())}
+                        {row(|t| t.phone, s.contact.phone.clone())}
+                        {s.contact.custom.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
+                        {row(|t| t.department, s.department.clone())}
+                        {row(|t| t.callback, s.callback.clone())}
+                    </dl>
+                    {empty.then(|| view! { <p class="muted">{move || desk.texts().no_contact}</p> })}
+                    {(!s.custom_data.is_empty()).then(|| view! {
+                        <h4>{move || desk.texts().custom_data}</h4>
+                        <dl>
+                            {s.custom_data.iter().map(|item| {
+                                let content = item.content.clone();
+                                let value = match item.link.clone() {
+                                    Some(link) => view! { <a href=link target="_blank" rel="noopener noreferrer">{content}</a> }.into_any(),
+                                    None => view! { <span>{content}</span> }.into_any(),
+                                };
+                                view! { <dt>{item.title.clone()}</dt><dd>{value}</dd> }
+                            }).collect_view()}
+                        </dl>
+                    })}
+                }
+            }}
+        </section>
+    }
+}
+
 #[component]
 fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
+    if let Some(event) = message.event.clone() {
+        let text = move || {
+            let t = desk.texts();
+            match &event {
+                SystemEvent::ClosedByOperator { name } => format!("{name} {}", t.closed_by),
+                SystemEvent::EndedByVisitor => t.ended_by_visitor.to_owned(),
+                SystemEvent::Rated { score, scale } => {
+                    format!("{}: {score}/{}", t.rated, scale.max())
+                }
+                SystemEvent::CallbackRequested { phone } => {
+                    format!("{}: {phone}", t.callback_requested)
+                }
+            }
+        };
+        return view! { <li class="msg system"><p>{text}</p><time>{clock(message.sent_at)}</time></li> }.into_any();
+    }
     let (class, who) = match &message.author {
         Author::Visitor => ("msg visitor", None),
         Author::Operator { name, .. } => ("msg operator", Some(name.clone())),
         Author::System => ("msg system", None),
     };
+    let system = message.author == Author::System;
     let who = move || {
-        who.clone()
-            .unwrap_or_else(|| desk.texts().visitor.to_owned())
+        who.clone().unwrap_or_else(|| {
+            if system {
+                desk.texts().auto_reply
+            } else {
+                desk.texts().visitor
+            }
+            .to_owned()
+        })
     };
     view! {
         <li class=class>
@@ -126,4 +203,5 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
             <time>{clock(message.sent_at)}</time>
         </li>
     }
+    .into_any()
 }

@@ -37,6 +37,15 @@ fn Entry(desk: Desk, summary: ConversationSummary) -> impl IntoView {
         move || desk.selected.with(|s| s.as_ref() == Some(&id)).to_string()
     };
     let waiting = summary.awaits_reply();
+    let callback = summary.state.callback.is_some();
+    let offline = summary.state.offline;
+    let closed = summary.state.status == protocol::Status::Closed;
+    let name = summary
+        .state
+        .contact
+        .name
+        .clone()
+        .unwrap_or_else(|| visitor_label(desk, &summary.visitor));
     view! {
         <button
             type="button"
@@ -46,8 +55,11 @@ fn Entry(desk: Desk, summary: ConversationSummary) -> impl IntoView {
         >
             <span class="line">
                 <span class="name">
-                    {visitor_label(desk, &summary.visitor)}
+                    {name}
                     {waiting.then(|| view! { <span class="badge">{move || desk.texts().awaiting_reply}</span> })}
+                    {callback.then(|| view! { <span class="badge task">{move || desk.texts().callback}</span> })}
+                    {offline.then(|| view! { <span class="badge">{move || desk.texts().offline}</span> })}
+                    {closed.then(|| view! { <span class="badge muted">{move || desk.texts().closed}</span> })}
                 </span>
                 <time>{clock(summary.last_at)}</time>
             </span>

@@ -246,7 +246,7 @@ impl SiteRoom {
             ],
         )?;
         let event = InboxEvent::Updated {
-            conversation: summary,
+            conversation: Box::new(summary),
         };
         for socket in self.state.get_websockets_with_tag("operator") {
             let _ = socket.send(&event);

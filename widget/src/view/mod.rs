@@ -1,12 +1,15 @@
 //! The chat window. Visitor and operator text is always rendered as text nodes, never as HTML.
 
-use crate::chat::{Chat, Link};
+mod forms;
+mod log;
+
+use crate::chat::{Chat, Link, Panel};
 use leptos::html;
 use leptos::prelude::*;
-use protocol::{Author, ChatMessage};
+use protocol::settings::ContactFormMode;
 use wasm_bindgen::JsCast;
 
-const STYLE: &str = include_str!("style.css");
+const STYLE: &str = include_str!("../style.css");
 
 /// Adds the window's styles to the shadow root as a constructable stylesheet: it applies even
 /// under a host-page CSP that forbids inline `<style>`.
@@ -19,32 +22,32 @@ pub fn adopt_styles(root: &web_sys::ShadowRoot) -> Result<(), wasm_bindgen::JsVa
     Ok(())
 }
 
-/// `HH:MM` in the visitor's local time.
-fn clock(ms: u64) -> String {
-    let date = js_sys::Date::new(&(ms as f64).into());
-    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
-}
-
-fn initial(name: &str) -> String {
+pub(crate) fn initial(name: &str) -> String {
     name.chars()
         .next()
         .map(|c| c.to_uppercase().collect())
         .unwrap_or_default()
 }
 
+pub(crate) fn input_value(e: &leptos::ev::Event) -> String {
+    e.target()
+        .and_then(|t| {
+            t.dyn_ref::<web_sys::HtmlInputElement>()
+                .map(|i| i.value())
+                .or_else(|| {
+                    t.dyn_ref::<web_sys::HtmlTextAreaElement>()
+                        .map(|t| t.value())
+                })
+                .or_else(|| t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()))
+        })
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn Widget(chat: Chat) -> impl IntoView {
-    let log: NodeRef<html::Ol> = NodeRef::new();
     let input: NodeRef<html::Textarea> = NodeRef::new();
+    let menu_open = RwSignal::new(false);
 
-    // Keep the newest message in view.
-    Effect::new(move |_| {
-        chat.timeline
-            .with(|t| t.messages().len() + t.pending().len());
-        if let Some(log) = log.get() {
-            log.set_scroll_top(log.scroll_height());
-        }
-    });
     // Put the cursor in the composer when the window opens.
     Effect::new(move |_| {
         if chat.open.get() {
@@ -53,6 +56,8 @@ pub fn Widget(chat: Chat) -> impl IntoView {
             }
         }
     });
+    Effect::new(move |_| crate::launcher::set_unread(chat.unread.get(), chat.texts()));
+    Effect::new(move |_| crate::launcher::set_hidden(chat.is_hidden()));
 
     let title = move || {
         chat.operator
@@ -63,14 +68,24 @@ pub fn Widget(chat: Chat) -> impl IntoView {
             })
             .unwrap_or_else(|| chat.texts().default_title.to_owned())
     };
+    let logo = move || {
+        chat.config
+            .with(|c| c.as_ref().and_then(|c| c.theme.logo_url.clone()))
+    };
     let subtitle = move || {
         let t = chat.texts();
-        match chat.link.get() {
+        if let Some(name) = chat.operator_typing.get() {
+            return format!("{name} {}", t.typing);
+        }
+        let text = match chat.link.get() {
+            Link::Idle if chat.offline() => t.offline_hint,
             Link::Idle | Link::Starting | Link::Connecting => t.connecting,
             Link::Reconnecting => t.reconnecting,
             Link::Failed => t.start_failed,
+            Link::Open if chat.offline() => t.offline_hint,
             Link::Open => t.online_hint,
-        }
+        };
+        text.to_owned()
     };
     let submit = move || {
         let text = chat.draft.get_untracked();
@@ -82,12 +97,16 @@ pub fn Widget(chat: Chat) -> impl IntoView {
         if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
             e.prevent_default();
             submit();
-        } else if e.key() == "Escape" {
-            chat.set_open(false);
         }
+    };
+    let composer_blocked = move || {
+        chat.offline()
+            || chat.needs_department()
+            || chat.contact_form() == Some(ContactFormMode::Before)
     };
 
     view! {
+        <forms::Teaser chat/>
         <section
             class="window"
             role="dialog"
@@ -95,55 +114,48 @@ pub fn Widget(chat: Chat) -> impl IntoView {
             hidden=move || !chat.open.get()
             on:keydown=move |e: web_sys::KeyboardEvent| {
                 if e.key() == "Escape" {
-                    chat.set_open(false);
+                    chat.set_open(false, true);
                 }
             }
         >
             <header class="head">
-                <div class="avatar" aria-hidden="true">{move || initial(&title())}</div>
+                {move || match logo() {
+                    Some(src) => view! { <img class="logo" src=src alt=""/> }.into_any(),
+                    None => view! { <div class="avatar" aria-hidden="true">{move || initial(&title())}</div> }.into_any(),
+                }}
                 <div class="who">
                     <h2 id="cw-title">{title}</h2>
                     <p class="sub" role="status">{subtitle}</p>
                 </div>
                 <button
                     type="button"
-                    class="close"
+                    class="icon"
+                    aria-label=move || chat.texts().menu
+                    aria-expanded=move || menu_open.get().to_string()
+                    aria-controls="cw-menu"
+                    on:click=move |_| menu_open.update(|o| *o = !*o)
+                >
+                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                        <circle cx="5" cy="12" r="2" fill="currentColor"/>
+                        <circle cx="12" cy="12" r="2" fill="currentColor"/>
+                        <circle cx="19" cy="12" r="2" fill="currentColor"/>
+                    </svg>
+                </button>
+                <button
+                    type="button"
+                    class="icon close"
                     aria-label=move || chat.texts().close
-                    on:click=move |_| chat.set_open(false)
+                    on:click=move |_| chat.set_open(false, true)
                 >
                     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
                         <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" fill="none"/>
                     </svg>
                 </button>
             </header>
-            <ol
-                class="log"
-                node_ref=log
-                aria-live="polite"
-                aria-relevant="additions"
-                aria-label=move || chat.texts().messages_label
-                tabindex="0"
-            >
-                <li class="msg operator greeting">{move || chat.texts().greeting}</li>
-                <For
-                    each=move || chat.timeline.with(|t| t.messages().to_vec())
-                    key=|m| m.seq
-                    let:message
-                >
-                    <Message chat message/>
-                </For>
-                <For
-                    each=move || chat.timeline.with(|t| t.pending().to_vec())
-                    key=|p| p.client_id.clone()
-                    let:pending
-                >
-                    <li class="msg visitor pending">
-                        <span class="sr">{move || chat.texts().you}": "</span>
-                        <p class="text">{pending.text}</p>
-                        <span class="meta">{move || chat.texts().sending}</span>
-                    </li>
-                </For>
-            </ol>
+            <Show when=move || menu_open.get()>
+                <forms::Menu chat menu_open/>
+            </Show>
+            <log::Log chat/>
             <Show when=move || chat.notice.with(Option::is_some)>
                 <p class="notice" role="alert">{move || chat.notice.get()}</p>
             </Show>
@@ -152,8 +164,24 @@ pub fn Widget(chat: Chat) -> impl IntoView {
                     {move || chat.texts().retry}
                 </button>
             </Show>
+            <Show when=move || chat.panel.get() != Panel::None>
+                <forms::PanelForm chat/>
+            </Show>
+            <Show when=move || chat.awaits_rating()>
+                <forms::RatingSurvey chat/>
+            </Show>
+            <Show when=move || chat.offline() && !chat.offline_sent.get()>
+                <forms::OfflineForm chat/>
+            </Show>
+            <Show when=move || !chat.offline() && chat.needs_department()>
+                <forms::DepartmentPicker chat/>
+            </Show>
+            <Show when=move || !chat.offline() && !chat.needs_department() && chat.contact_form().is_some()>
+                <forms::ContactForm chat/>
+            </Show>
             <form
                 class="composer"
+                hidden=composer_blocked
                 on:submit=move |e: leptos::ev::SubmitEvent| {
                     e.prevent_default();
                     submit();
@@ -168,12 +196,8 @@ pub fn Widget(chat: Chat) -> impl IntoView {
                     placeholder=move || chat.texts().placeholder
                     prop:value=move || chat.draft.get()
                     on:input=move |e| {
-                        let value = e
-                            .target()
-                            .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-                            .map(|t| t.value())
-                            .unwrap_or_default();
-                        chat.draft.set(value);
+                        chat.draft.set(input_value(&e));
+                        chat.typing();
                     }
                     on:keydown=on_keydown
                 ></textarea>
@@ -184,31 +208,5 @@ pub fn Widget(chat: Chat) -> impl IntoView {
                 </button>
             </form>
         </section>
-    }
-}
-
-#[component]
-fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
-    let (class, who) = match &message.author {
-        Author::Visitor => ("msg visitor", None),
-        Author::Operator { name, .. } => ("msg operator", Some(name.clone())),
-        Author::System => ("msg system", None),
-    };
-    let is_visitor = message.author == Author::Visitor;
-    let who = move || {
-        who.clone().unwrap_or_else(|| {
-            if is_visitor {
-                chat.texts().you.to_owned()
-            } else {
-                chat.texts().operator.to_owned()
-            }
-        })
-    };
-    view! {
-        <li class=class>
-            <span class="sr">{who}": "</span>
-            <p class="text">{message.text}</p>
-            <time class="meta">{clock(message.sent_at)}</time>
-        </li>
     }
 }

@@ -1,0 +1,147 @@
+//! The message list: greeting, invitation, stored messages, unsent messages, local notes.
+
+use super::initial;
+use crate::chat::{Chat, Note};
+use leptos::html;
+use leptos::prelude::*;
+use protocol::{Author, ChatMessage, SystemEvent};
+
+/// `HH:MM` in the visitor's local time.
+fn clock(ms: u64) -> String {
+    let date = js_sys::Date::new(&(ms as f64).into());
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+#[component]
+pub fn Log(chat: Chat) -> impl IntoView {
+    let log: NodeRef<html::Ol> = NodeRef::new();
+    // Keep the newest entry in view.
+    Effect::new(move |_| {
+        chat.timeline
+            .with(|t| t.messages().len() + t.pending().len());
+        chat.notes.with(Vec::len);
+        if let Some(log) = log.get() {
+            log.set_scroll_top(log.scroll_height());
+        }
+    });
+    view! {
+        <ol
+            class="log"
+            node_ref=log
+            aria-live="polite"
+            aria-relevant="additions"
+            aria-label=move || chat.texts().messages_label
+            tabindex="0"
+        >
+            <li class="msg operator greeting">{move || chat.texts().greeting}</li>
+            <For
+                each=move || chat.notes.with(|n| n.iter().filter(|n| matches!(n, Note::Invitation { .. })).cloned().collect::<Vec<_>>())
+                key=|n| format!("{n:?}")
+                let:note
+            >
+                <NoteView chat note/>
+            </For>
+            <For
+                each=move || chat.timeline.with(|t| t.messages().to_vec())
+                key=|m| m.seq
+                let:message
+            >
+                <Message chat message/>
+            </For>
+            <For
+                each=move || chat.timeline.with(|t| t.pending().to_vec())
+                key=|p| p.client_id.clone()
+                let:pending
+            >
+                <li class="msg visitor pending">
+                    <span class="sr">{move || chat.texts().you}": "</span>
+                    <p class="text">{pending.text}</p>
+                    <span class="meta">{move || chat.texts().sending}</span>
+                </li>
+            </For>
+            <For
+                each=move || chat.notes.with(|n| n.iter().filter(|n| !matches!(n, Note::Invitation { .. })).cloned().collect::<Vec<_>>())
+                key=|n| format!("{n:?}")
+                let:note
+            >
+                <NoteView chat note/>
+            </For>
+        </ol>
+    }
+}
+
+#[component]
+fn NoteView(chat: Chat, note: Note) -> impl IntoView {
+    match note {
+        Note::Invitation {
+            operator_name,
+            avatar_url,
+            text,
+        } => view! {
+            <li class="msg operator invitation">
+                <span class="who">
+                    {match avatar_url {
+                        Some(src) => view! { <img class="mini" src=src alt=""/> }.into_any(),
+                        None => view! { <span class="mini" aria-hidden="true">{initial(&operator_name)}</span> }.into_any(),
+                    }}
+                    {operator_name}
+                </span>
+                <p class="text">{text}</p>
+            </li>
+        }
+        .into_any(),
+        Note::SlowReply(text) => view! { <li class="msg system">{text}</li> }.into_any(),
+        Note::Confirmation(text) => {
+            let _ = chat;
+            view! { <li class="msg system">{text}</li> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
+    if let Some(event) = message.event.clone() {
+        let text = move || {
+            let t = chat.texts();
+            match &event {
+                SystemEvent::ClosedByOperator { name } => format!("{name} {}", t.closed_by),
+                SystemEvent::EndedByVisitor => t.ended_by_you.to_owned(),
+                SystemEvent::Rated { score, scale } => {
+                    let label = t
+                        .scale(*scale)
+                        .get(*score as usize - 1)
+                        .copied()
+                        .unwrap_or("");
+                    format!("{}: {label}", t.rated)
+                }
+                SystemEvent::CallbackRequested { phone } => {
+                    format!("{}: {phone}", t.callback_requested)
+                }
+            }
+        };
+        return view! { <li class="msg system">{text}</li> }.into_any();
+    }
+    let (class, who) = match &message.author {
+        Author::Visitor => ("msg visitor", None),
+        Author::Operator { name, .. } => ("msg operator", Some(name.clone())),
+        Author::System => ("msg system", None),
+    };
+    let is_visitor = message.author == Author::Visitor;
+    let who = move || {
+        who.clone().unwrap_or_else(|| {
+            if is_visitor {
+                chat.texts().you.to_owned()
+            } else {
+                chat.texts().operator.to_owned()
+            }
+        })
+    };
+    view! {
+        <li class=class>
+            <span class="sr">{who}": "</span>
+            <p class="text">{message.text}</p>
+            <time class="meta">{clock(message.sent_at)}</time>
+        </li>
+    }
+    .into_any()
+}
