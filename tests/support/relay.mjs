@@ -2,7 +2,7 @@
 // secrets and persisted state directory, and stops it again.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -106,4 +106,33 @@ export async function postJson(relay, path, body, headers = {}) {
   let json = null;
   try { json = JSON.parse(text); } catch { /* not JSON */ }
   return { status: response.status, json, text };
+}
+
+export async function signIn(relay, owner) {
+  const session = await postJson(relay, "/api/v1/auth/sign-in", owner);
+  if (session.status !== 200) throw new Error(`sign-in: ${session.status} ${session.text}`);
+  return session.json;
+}
+
+/** The demo shop's settings without trigger rules, with `changes` applied on top. */
+export function siteSettings(changes = {}) {
+  const base = JSON.parse(readFileSync(join(ROOT, "demo-site/settings.json"), "utf8"));
+  return { ...base, triggers: [], ...changes };
+}
+
+export async function putSettings(relay, token, settings) {
+  const response = await fetch(`${relay.origin}/api/v1/sites/demo/settings`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(settings),
+  });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+export async function outbox(relay, token) {
+  const response = await fetch(`${relay.origin}/api/v1/sites/demo/outbox`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (response.status !== 200) throw new Error(`outbox: ${response.status}`);
+  return response.json();
 }

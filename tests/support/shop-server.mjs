@@ -13,7 +13,10 @@ export function startShop(port, relayOrigin) {
     const path = normalize(new URL(req.url, "http://x").pathname).replace(/^\/+/, "") || "index.html";
     if (path.startsWith("..")) return res.writeHead(404).end("not found");
     try {
-      let body = await readFile(join(dir, path), "utf8");
+      // Test fixtures (tests/fixtures) are served beside the demo shop's pages.
+      let body = await readFile(join(dir, path), "utf8").catch(() =>
+        readFile(join(ROOT, "tests/fixtures", path), "utf8"),
+      );
       if (path.endsWith(".html")) body = body.replace('src="/widget.js"', `src="${relayOrigin}/widget.js"`);
       res.writeHead(200, { "Content-Type": TYPES[extname(path)] || "application/octet-stream" });
       res.end(body);

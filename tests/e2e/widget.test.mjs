@@ -1,0 +1,371 @@
+// The complete visitor widget in headless Chromium: settings per site, the offline form, contact
+// forms, departments, rating survey, typing and unread badge, transcript and call back, trigger
+// rules, the JS API, XSS payloads and a host page with aggressive CSS.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, outbox, postJson,
+} from "../support/relay.mjs";
+import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
+import { startShop } from "../support/shop-server.mjs";
+
+const fixture = relayFixture();
+let relay, shop, browser, owner, session, consolePage;
+
+const inWidget = (page, selector) => page.locator(`consultant-widget >> ${selector}`);
+const log = (page) => inWidget(page, "ol.log");
+
+async function configure(changes) {
+  const result = await putSettings(relay, session.token, siteSettings(changes));
+  assert.equal(result.status, 204, JSON.stringify(result.json));
+}
+
+async function visitor(path = "index.html", viewport = { width: 1280, height: 800 }) {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.errors = watchErrors(page);
+  await page.goto(`${shop.origin}/${path}`);
+  await page.waitForFunction(() => window.Consultant.getState().ready);
+  return page;
+}
+
+async function openWidget(page) {
+  await inWidget(page, "button.launcher").click();
+  await inWidget(page, "section.window:not([hidden])").waitFor();
+}
+
+async function write(page, text) {
+  await inWidget(page, "textarea#cw-input").fill(text);
+  await inWidget(page, "textarea#cw-input").press("Enter");
+  await log(page).locator("li.visitor:not(.pending)", { hasText: text }).waitFor();
+}
+
+async function openConsole() {
+  if (consolePage) return consolePage;
+  consolePage = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  consolePage.errors = watchErrors(consolePage);
+  await consolePage.goto(`${relay.origin}/console/`);
+  await consolePage.fill("#email", owner.email);
+  await consolePage.fill("#password", owner.password);
+  await consolePage.click("button[type=submit]");
+  await consolePage.locator("nav.inbox").waitFor();
+  return consolePage;
+}
+
+async function openConversation(text) {
+  await consolePage.locator("button.conv", { hasText: text }).first().click();
+  await consolePage.locator("ol.log li", { hasText: text }).first().waitFor();
+}
+
+before(async () => {
+  relay = await startRelay(fixture, 8794);
+  owner = await bootstrap(relay, fixture);
+  session = await signIn(relay, owner);
+  shop = await startShop(8795, relay.origin);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await shop?.stop();
+  await relay?.stop();
+});
+
+test("site settings are for owners and admins, and every field is validated", async () => {
+  const settings = siteSettings();
+  assert.equal((await putSettings(relay, "", settings)).status, 401);
+  const visitorToken = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json.token;
+  assert.equal((await putSettings(relay, visitorToken, settings)).status, 403);
+  const bad = await putSettings(relay, session.token, { ...settings, theme: { ...settings.theme, accent_color: "red" } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.message, /accent_color/);
+  const badRule = await putSettings(relay, session.token, { ...settings, triggers: [{ id: "Bad Id", actions: [] }] });
+  assert.equal(badRule.status, 400);
+  await configure({});
+  const read = await fetch(`${relay.origin}/api/v1/sites/demo/settings`, { headers: { Authorization: `Bearer ${session.token}` } });
+  assert.equal((await read.json()).rating.scale, "five_faces");
+});
+
+test("with nobody online the window is a leave-a-message form; the message is e-mailed and listed", async () => {
+  await configure({ offline: { hide_launcher: false, notify_email: "sales@shop.test" } });
+  const page = await visitor();
+  await openWidget(page);
+  const form = inWidget(page, "form.offline");
+  await form.waitFor();
+  assert.equal(await inWidget(page, "form.composer").isVisible(), false);
+  await inWidget(page, "#cw-off-question").fill("Do you ship to Kazan?");
+  await form.locator("button[type=submit]").click();
+  await inWidget(page, "#cw-off-email-error").filter({ hasText: "Leave an e-mail or a phone number." }).waitFor();
+  await inWidget(page, "#cw-off-email").fill("ivan@");
+  await form.locator("button[type=submit]").click();
+  await inWidget(page, "#cw-off-email-error").filter({ hasText: "valid e-mail" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  await inWidget(page, "#cw-off-name").fill("Ivan");
+  await inWidget(page, "#cw-off-email").fill("ivan@example.com");
+  await form.locator("button[type=submit]").click();
+  await log(page).locator("li.system", { hasText: "Your message is sent" }).waitFor();
+  await log(page).locator("li.visitor:not(.pending)", { hasText: "Do you ship to Kazan?" }).waitFor();
+  await page.waitForFunction(() => document.getElementById("events").textContent.includes("offline:message"));
+
+  const mails = await outbox(relay, session.token);
+  const mail = mails.find((m) => m.to === "sales@shop.test");
+  assert.ok(mail, JSON.stringify(mails));
+  assert.match(mail.body, /ivan@example\.com/);
+  assert.match(mail.body, /Do you ship to Kazan\?/);
+
+  await openConsole();
+  const entry = consolePage.locator("button.conv", { hasText: "Ivan" });
+  await entry.waitFor();
+  assert.match(await entry.textContent(), /Offline message/);
+  await page.close();
+});
+
+test("contact form before the chat: required fields block the first message until valid", async () => {
+  await configure({
+    contact_form: { mode: "before", name: "required", email: "optional", phone: "required",
+      custom: [{ id: "order", label: "Order number", required: false }] },
+  });
+  await openConsole();
+  const page = await visitor();
+  await openWidget(page);
+  const form = inWidget(page, "form.contact");
+  await form.waitFor();
+  assert.equal(await inWidget(page, "form.composer").isVisible(), false);
+  await form.locator("button[type=submit]").click();
+  await inWidget(page, "#cw-name-error").waitFor();
+  await inWidget(page, "#cw-phone-error").waitFor();
+  await inWidget(page, "#cw-name").fill("Olga");
+  await inWidget(page, "#cw-phone").fill("call me");
+  await form.locator("button[type=submit]").click();
+  await inWidget(page, "#cw-phone-error").filter({ hasText: "6 to 15 digits" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  await inWidget(page, "#cw-phone").fill("+7 912 000-11-22");
+  await inWidget(page, "#cw-custom-order").fill("A-77");
+  await form.locator("button[type=submit]").click();
+  await inWidget(page, "form.composer:not([hidden])").waitFor();
+  await write(page, "Where is my order?");
+
+  await openConversation("Where is my order?");
+  const card = consolePage.locator(".chat .card");
+  await card.locator("dd", { hasText: "Olga" }).waitFor();
+  await card.locator("dd", { hasText: "+7 912 000-11-22" }).waitFor();
+  await card.locator("dd", { hasText: "A-77" }).waitFor();
+  await page.close();
+});
+
+test("departments are chosen before the first message; the contact form during the chat can be dismissed", async () => {
+  await configure({
+    departments: [{ id: "sales", name: "Sales" }, { id: "support", name: "Support" }],
+    contact_form: { mode: "during", name: "optional", email: "optional", phone: "hidden", custom: [] },
+  });
+  const page = await visitor();
+  await openWidget(page);
+  await inWidget(page, ".departments").waitFor();
+  assert.equal(await inWidget(page, "form.composer").isVisible(), false);
+  await inWidget(page, ".departments button", { hasText: "Support" }).filter({ hasText: "Support" }).click();
+  await inWidget(page, "form.composer:not([hidden])").waitFor();
+  await write(page, "My teapot leaks");
+  const form = inWidget(page, "form.contact");
+  await form.waitFor();
+  assert.equal(await inWidget(page, "#cw-phone").count(), 0, "hidden fields are not shown");
+  await form.getByRole("button", { name: "Not now" }).click();
+  await form.waitFor({ state: "detached" });
+
+  await openConversation("My teapot leaks");
+  await consolePage.locator(".chat .card dd", { hasText: "support" }).waitFor();
+  await page.close();
+});
+
+test("typing shows both ways; an operator message to a closed window raises the unread badge", async () => {
+  await configure({});
+  const page = await visitor();
+  await openWidget(page);
+  await write(page, "Hello, typing test");
+  await openConversation("Hello, typing test");
+
+  await inWidget(page, "textarea#cw-input").pressSequentially("I am typ", { delay: 20 });
+  await consolePage.locator(".typing", { hasText: "Visitor is typing…" }).waitFor();
+  await consolePage.locator("#reply").pressSequentially("One moment", { delay: 20 });
+  await inWidget(page, ".sub").filter({ hasText: "Anna Petrova is typing…" }).waitFor();
+
+  await inWidget(page, "button.close").click();
+  await consolePage.fill("#reply", "Here is your answer.");
+  await consolePage.press("#reply", "Enter");
+  const launcher = inWidget(page, "button.launcher");
+  await inWidget(page, "button.launcher .badge").filter({ hasText: "1" }).waitFor();
+  assert.equal(await launcher.getAttribute("aria-label"), "Open chat (1 unread)");
+  assert.equal((await page.evaluate(() => window.Consultant.getState())).unread, 1);
+  await launcher.click();
+  await inWidget(page, "button.launcher .badge").waitFor({ state: "detached" });
+  await log(page).locator("li.operator", { hasText: "Here is your answer." }).waitFor();
+  await page.close();
+});
+
+test("the chat ends with a rating survey, rated once, with the site's automatic reply", async () => {
+  await configure({});
+  const page = await visitor();
+  await openWidget(page);
+  await write(page, "Thanks, that is all");
+  await openConversation("Thanks, that is all");
+  await consolePage.getByRole("button", { name: "Close chat" }).click();
+
+  const survey = inWidget(page, "form.rating");
+  await survey.waitFor();
+  await log(page).locator("li.system", { hasText: "Anna Petrova closed the chat" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  await survey.getByRole("button", { name: "😍 Excellent" }).click();
+  await inWidget(page, "#cw-rate-comment").fill("Quick and polite");
+  await survey.locator("button[type=submit]").click();
+  await log(page).locator("li.system", { hasText: "Thank you! We are glad we could help." }).waitFor();
+  await survey.waitFor({ state: "detached" });
+  await page.waitForFunction(() => document.getElementById("events").textContent.includes("rating"));
+  await consolePage.locator("ol.log li.system", { hasText: "Rated: 5/5" }).waitFor();
+  await page.close();
+});
+
+test("the menu sends the transcript by e-mail and requests a call back", async () => {
+  const page = await visitor();
+  await openWidget(page);
+  await write(page, "Please send me this chat");
+  await inWidget(page, "button[aria-controls=cw-menu]").click();
+  await inWidget(page, "#cw-menu button", { hasText: "transcript" }).filter({ hasText: "transcript" }).click();
+  await inWidget(page, "#cw-panel-input").fill("me@example.com");
+  await inWidget(page, "#cw-panel-input").press("Enter");
+  await log(page).locator("li.system", { hasText: "transcript is on its way" }).waitFor();
+  const mail = (await outbox(relay, session.token)).find((m) => m.to === "me@example.com");
+  assert.match(mail.body, /Please send me this chat/);
+
+  await inWidget(page, "button[aria-controls=cw-menu]").click();
+  await inWidget(page, "#cw-menu button", { hasText: "call back" }).filter({ hasText: "call back" }).click();
+  await inWidget(page, "#cw-panel-input").fill("12");
+  await inWidget(page, "#cw-panel-input").press("Enter");
+  await inWidget(page, "#cw-panel-input-error").waitFor();
+  await inWidget(page, "#cw-panel-input").fill("+7 900 123-45-67");
+  await inWidget(page, "#cw-panel-input").press("Enter");
+  await log(page).locator("li.system", { hasText: "We will call you back" }).waitFor();
+  const entry = consolePage.locator("button.conv", { hasText: "Call back" });
+  await entry.waitFor();
+  await page.close();
+});
+
+test("trigger rules: invitation after seconds on a page, anti-spam, open window, hide on checkout", async () => {
+  await configure({
+    triggers: [
+      { id: "pricing-invite",
+        conditions: [{ if: "seconds_on_page", at_least: 2 }, { if: "url", pattern: { kind: "contains", value: "/pricing" } }],
+        actions: [{ do: "invite", operator_name: "Anna", text: "Need a wholesale quote?" }] },
+      { id: "delivery-open",
+        conditions: [{ if: "url", pattern: { kind: "contains", value: "/delivery" } }],
+        actions: [{ do: "open_window" }] },
+      { id: "hide-on-checkout",
+        conditions: [{ if: "url", pattern: { kind: "contains", value: "/checkout" } }],
+        actions: [{ do: "hide_widget" }] },
+    ],
+  });
+  const page = await visitor("pricing.html");
+  const teaser = inWidget(page, ".teaser");
+  await teaser.filter({ hasText: "Need a wholesale quote?" }).waitFor({ timeout: 8000 });
+  await inWidget(page, "button.launcher .badge").filter({ hasText: "1" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  await teaser.locator(".teaser-body").click();
+  await log(page).locator("li.invitation", { hasText: "Need a wholesale quote?" }).waitFor();
+  // The visitor closes the window himself: no rule opens it again in this visit.
+  await inWidget(page, "button.close").click();
+  await page.goto(`${shop.origin}/delivery.html`);
+  await page.waitForFunction(() => window.Consultant.getState().ready);
+  await page.waitForTimeout(2000);
+  assert.equal((await page.evaluate(() => window.Consultant.getState())).open, false);
+
+  // A fresh visitor on the delivery page gets the window opened for him.
+  const fresh = await visitor("delivery.html");
+  await inWidget(fresh, "section.window:not([hidden])").waitFor({ timeout: 5000 });
+  await fresh.goto(`${shop.origin}/checkout.html`);
+  await fresh.waitForFunction(() => window.Consultant.getState().ready);
+  await fresh.locator("consultant-widget[hidden]").waitFor({ state: "attached", timeout: 5000 });
+  assert.equal(await inWidget(fresh, "button.launcher").isVisible(), false);
+  await page.close();
+  await fresh.close();
+});
+
+test("the JS API: contact info, custom data, sendMessage, startTrigger, getState, hide and show", async () => {
+  await configure({
+    triggers: [{ id: "never-by-itself", conditions: [{ if: "pages_viewed", at_least: 999 }],
+      actions: [{ do: "invite", operator_name: "Boris", text: "Started from the page's code" }] }],
+  });
+  const page = await visitor();
+  assert.equal((await page.evaluate(() => window.Consultant.getState())).ready, true);
+  await page.click("#api-contact");
+  await page.click("#api-custom");
+  await page.click("#api-send");
+  await openWidget(page);
+  await log(page).locator("li.visitor:not(.pending)", { hasText: "Is the Yixing teapot in stock?" }).waitFor();
+  const thrown = await page.evaluate(() => {
+    try { window.Consultant.setContactInfo({ email: "not an email" }); return null; } catch (e) { return String(e); }
+  });
+  assert.match(thrown, /setContactInfo: email/);
+
+  await openConversation("Is the Yixing teapot in stock?");
+  const card = consolePage.locator(".chat .card");
+  await card.locator("dd", { hasText: "Ivan Petrov" }).waitFor();
+  await card.locator("dd", { hasText: "2 × Yixing clay teapot" }).waitFor();
+  assert.equal(await card.locator("a", { hasText: "A-1042" }).getAttribute("href"), "https://shop.example/orders/A-1042");
+
+  await page.evaluate(() => window.Consultant.startTrigger("never-by-itself"));
+  await log(page).locator("li.invitation", { hasText: "Started from the page's code" }).waitFor();
+  await page.click("#api-hide");
+  await page.locator("consultant-widget[hidden]").waitFor({ state: "attached" });
+  await page.evaluate(() => window.Consultant.show());
+  await inWidget(page, "button.launcher").waitFor();
+  await page.click("#api-state");
+  assert.match(await page.locator("#state").textContent(), /"ready":true/);
+  await page.close();
+});
+
+const XSS = [
+  "<script>window.__xss = 1</script>",
+  "<img src=x onerror=\"window.__xss = 2\">",
+  "<svg onload=\"window.__xss = 3\"></svg>",
+  "<iframe src=\"javascript:window.__xss = 4\"></iframe>",
+  "\"><a href=\"javascript:window.__xss=5\">click</a>",
+  "{{constructor.constructor('window.__xss=6')()}}",
+];
+
+test("XSS payloads from either side stay text", async () => {
+  await configure({});
+  const page = await visitor();
+  await openWidget(page);
+  for (const payload of XSS) await write(page, payload);
+  await openConversation("constructor");
+  for (const payload of XSS) {
+    await consolePage.fill("#reply", payload);
+    await consolePage.press("#reply", "Enter");
+  }
+  await log(page).locator("li.operator", { hasText: "constructor" }).waitFor();
+  await consolePage.locator("ol.log li.operator", { hasText: "constructor" }).waitFor();
+  for (const p of [page, consolePage]) {
+    const root = p === page ? log(page) : p.locator("ol.log");
+    assert.equal(await root.locator("script, img, svg, iframe, a").count(), 0);
+    assert.equal(await p.evaluate(() => window.__xss), undefined);
+  }
+  const texts = await log(page).locator("li.visitor p.text").allTextContents();
+  for (const payload of XSS) assert.ok(texts.includes(payload), payload);
+  await page.close();
+});
+
+test("a host page with aggressive global CSS does not break the widget", async () => {
+  const page = await visitor("hostile.html");
+  const launcher = inWidget(page, "button.launcher");
+  const box = await launcher.boundingBox();
+  assert.equal(Math.round(box.width), 56);
+  assert.equal(Math.round(box.height), 56);
+  await launcher.click();
+  const window = inWidget(page, "section.window:not([hidden])");
+  await window.waitFor();
+  assert.equal(Math.round((await window.boundingBox()).width), 370);
+  await write(page, "Still works");
+  await page.close();
+});
+
+test("no page errors in the console", () => {
+  const unexpected = consolePage.errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e));
+  assert.deepEqual(unexpected, []);
+});
