@@ -2,7 +2,9 @@
 // nothing stored is lost, doubled or corrupted. Runs the real relay under wrangler dev.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { relayFixture, startRelay, bootstrap, postJson } from "../support/relay.mjs";
+import {
+  relayFixture, startRelay, bootstrap, postJson, siteSettings, putSettings,
+} from "../support/relay.mjs";
 import { openSocket, refusedWith } from "../support/socket.mjs";
 
 const PORT = 8791;
@@ -145,4 +147,60 @@ test("an operator sees the conversation live and his reply reaches the visitor",
 
 test("an operator cannot open a conversation that does not exist", async () => {
   assert.equal(await refusedWith(operatorUrl("no-such-conversation")), 404);
+});
+
+test("the relay enforces the site's rules on visitor commands, whatever the widget does", async () => {
+  const put = (changes) => putSettings(relay, operator.token, siteSettings(changes));
+  assert.equal((await put({
+    departments: [{ id: "sales", name: "Sales" }],
+    contact_form: { mode: "before", name: "required", email: "optional", phone: "optional", custom: [] },
+  })).status, 204);
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const socket = await openSocket(visitorUrl(v));
+  await socket.next(isWelcome);
+  const error = () => socket.next((f) => f.type === "error");
+
+  socket.send({ type: "send", client_id: "m1", text: "hi" });
+  assert.equal((await error()).code, "department_required");
+  socket.send({ type: "department", id: "nope" });
+  assert.equal((await error()).code, "invalid_field");
+  socket.send({ type: "department", id: "sales" });
+  await socket.next((f) => f.type === "done" && f.command === "department");
+  socket.send({ type: "send", client_id: "m1", text: "hi" });
+  const refused = await error();
+  assert.equal(refused.code, "contact_required");
+  assert.equal(refused.client_id, "m1");
+  socket.send({ type: "contact", contact: { name: "Ivan", email: "broken" } });
+  assert.equal((await error()).code, "invalid_field");
+  socket.send({ type: "contact", contact: { name: "Ivan" } });
+  const state = await socket.next((f) => f.type === "state" && f.state.contact.name);
+  assert.deepEqual(state.state.contact, { name: "Ivan" });
+  socket.send({ type: "send", client_id: "m1", text: "hi" });
+  assert.equal((await socket.next((f) => f.type === "ack")).seq, 1);
+
+  // Rating: only after the end, only within the scale, only once.
+  socket.send({ type: "rate", score: 5 });
+  assert.equal((await error()).code, "forbidden");
+  const op = await openSocket(operatorUrl(v.conversation));
+  await op.next(isWelcome);
+  op.send({ type: "contact", contact: { name: "Operator tries" } });
+  assert.equal((await op.next((f) => f.type === "error")).code, "forbidden");
+  socket.send({ type: "typing", typing: true });
+  assert.deepEqual((await op.next((f) => f.type === "typing")).author, { kind: "visitor" });
+  op.send({ type: "close" });
+  await socket.next((f) => f.type === "state" && f.state.status === "closed");
+  socket.send({ type: "rate", score: 9 });
+  assert.equal((await error()).code, "invalid_field");
+  socket.send({ type: "rate", score: 4, comment: "ok" });
+  await socket.next((f) => f.type === "done" && f.command === "rate");
+  socket.send({ type: "rate", score: 5 });
+  assert.equal((await error()).code, "already_rated");
+  await Promise.all([socket.close(), op.close()]);
+
+  // Typing is relayed, never stored; the rating and the close are in the log once.
+  const again = await openSocket(visitorUrl(v));
+  const history = (await again.next(isWelcome)).messages;
+  assert.deepEqual(history.map((m) => m.event?.event ?? m.text), ["hi", "closed_by_operator", "rated", "Thank you! We are glad we could help."]);
+  await again.close();
+  assert.equal((await put({})).status, 204);
 });
