@@ -28,6 +28,23 @@ pub async fn post_json(url: &str, body: &str) -> Result<Answer, String> {
     fetch(url, &init).await
 }
 
+/// POSTs raw bytes (a `File` or `Blob`) with the given headers.
+pub async fn post_body(
+    url: &str,
+    body: &JsValue,
+    headers: &[(&str, &str)],
+) -> Result<Answer, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(body);
+    let h = web_sys::Headers::new().map_err(describe)?;
+    for (name, value) in headers {
+        h.set(name, value).map_err(describe)?;
+    }
+    init.set_headers(&h);
+    fetch(url, &init).await
+}
+
 /// GETs `url`.
 pub async fn get(url: &str) -> Result<Answer, String> {
     let init = web_sys::RequestInit::new();

@@ -38,3 +38,17 @@ pub fn every(ms: u32, f: impl FnMut() + 'static) {
     }
     callback.forget();
 }
+
+/// `encodeURIComponent`, for header values that must stay ASCII (file names).
+pub fn encode_component(value: &str) -> String {
+    String::from(js_sys::encode_uri_component(value))
+}
+
+/// "1.2 MB", "340 KB", "12 B".
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
+        b if b >= 1024 => format!("{} KB", b / 1024),
+        b => format!("{b} B"),
+    }
+}

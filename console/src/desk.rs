@@ -224,6 +224,72 @@ impl Desk {
         }
     }
 
+    /// Where the operator's browser fetches a file of the open conversation.
+    pub fn file_url(&self, file: &protocol::Attachment) -> String {
+        format!(
+            "/api/v1/sites/{}/conversations/{}/files/{}?token={}",
+            self.site().map(|s| s.to_string()).unwrap_or_default(),
+            self.selected
+                .get_untracked()
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            file.id,
+            self.token()
+        )
+    }
+
+    /// Uploads a file to the open conversation and sends it.
+    pub fn send_file(&self, file: web_sys::File) {
+        let Some(conversation) = self.selected.get_untracked() else {
+            return;
+        };
+        let desk = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            let url = format!(
+                "/api/v1/sites/{}/conversations/{conversation}/files",
+                desk.site().map(|s| s.to_string()).unwrap_or_default()
+            );
+            let auth = format!("Bearer {}", desk.token());
+            let name = browser::encode_component(&file.name());
+            let content_type = file.type_();
+            let answer = browser::http::post_body(
+                &url,
+                &file,
+                &[
+                    ("Authorization", auth.as_str()),
+                    ("Content-Type", content_type.as_str()),
+                    ("X-File-Name", name.as_str()),
+                ],
+            )
+            .await;
+            let attachment = match answer {
+                Ok(a) if a.ok() => serde_json::from_str::<protocol::Attachment>(&a.body).ok(),
+                Ok(a) => {
+                    let message = serde_json::from_str::<protocol::ErrorBody>(&a.body)
+                        .map(|e| e.message)
+                        .unwrap_or(a.body);
+                    desk.notice
+                        .set(Some(format!("{}: {message}", desk.texts().not_sent)));
+                    None
+                }
+                Err(e) => {
+                    desk.notice.set(Some(e));
+                    None
+                }
+            };
+            let Some(attachment) = attachment else { return };
+            let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
+                return;
+            };
+            if let Some(Ok(command)) = desk
+                .timeline
+                .try_update(|t| t.compose(client_id, "", Some(attachment)))
+            {
+                transmit(&command);
+            }
+        });
+    }
+
     /// Closes the open conversation (the visitor is then asked to rate it).
     pub fn close_conversation(&self) {
         transmit(&ConversationCommand::Close);
@@ -234,7 +300,10 @@ impl Desk {
         let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
             return false;
         };
-        match self.timeline.try_update(|t| t.compose(client_id, typed)) {
+        match self
+            .timeline
+            .try_update(|t| t.compose(client_id, typed, None))
+        {
             Some(Ok(command)) => {
                 self.notice.set(None);
                 transmit(&command);

@@ -44,6 +44,7 @@ pub struct Texts {
     pub rated: &'static str,
     pub callback_requested: &'static str,
     pub auto_reply: &'static str,
+    pub attach: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -88,6 +89,7 @@ pub const EN: Texts = Texts {
     rated: "Rated",
     callback_requested: "Call back requested",
     auto_reply: "Automatic reply",
+    attach: "Attach a file",
 };
 
 pub const RU: Texts = Texts {
@@ -132,6 +134,7 @@ pub const RU: Texts = Texts {
     rated: "Оценка",
     callback_requested: "Заказан обратный звонок",
     auto_reply: "Автоответ",
+    attach: "Прикрепить файл",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

@@ -14,6 +14,7 @@ pub fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::Conflict | ErrorCode::ContactRequired | ErrorCode::DepartmentRequired => 409,
         ErrorCode::AlreadyRated => 409,
         ErrorCode::TooLarge => 413,
+        ErrorCode::UnsupportedType => 415,
         ErrorCode::Internal => 500,
     }
 }
@@ -37,7 +38,10 @@ pub fn with_cors(mut response: Response) -> Result<Response> {
     let headers = response.headers_mut();
     headers.set("Access-Control-Allow-Origin", "*")?;
     headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")?;
-    headers.set("Access-Control-Allow-Headers", "Content-Type")?;
+    headers.set(
+        "Access-Control-Allow-Headers",
+        "Content-Type, Authorization, X-File-Name",
+    )?;
     headers.set("Access-Control-Max-Age", "86400")?;
     Ok(response)
 }

@@ -3,6 +3,7 @@
 //! console, demo site) are served by the platform's assets binding before this code runs.
 
 pub mod auth;
+pub mod files;
 pub mod http;
 pub mod objects;
 pub mod participant;

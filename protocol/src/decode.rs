@@ -88,9 +88,23 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
     use crate::conversation::{custom_data, phone};
     use ConversationCommand as C;
     Ok(match command {
-        C::Send { client_id, text } => C::Send {
+        C::Send {
+            client_id,
+            text,
+            attachment: Some(attachment),
+        } if text.trim().is_empty() => C::Send {
+            client_id,
+            text: String::new(),
+            attachment: Some(attachment),
+        },
+        C::Send {
+            client_id,
+            text,
+            attachment,
+        } => C::Send {
             client_id,
             text: message_text(&text)?,
+            attachment,
         },
         C::Contact { contact } => C::Contact {
             contact: contact.normalized()?,
@@ -189,7 +203,8 @@ mod tests {
             cmd,
             ConversationCommand::Send {
                 client_id: ClientMessageId::parse("c-1").unwrap(),
-                text: "Hello\nthere".into()
+                text: "Hello\nthere".into(),
+                attachment: None
             }
         );
     }

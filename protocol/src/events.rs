@@ -42,6 +42,9 @@ pub struct ChatMessage {
     /// Set on system messages that record an event (their `text` is then empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<SystemEvent>,
+    /// A file sent with the message (its `text` may then be empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<crate::files::Attachment>,
 }
 
 /// A command from a client on a conversation socket.
@@ -51,7 +54,11 @@ pub enum ConversationCommand {
     /// Send a message. Re-sending the same `client_id` stores nothing new and is acknowledged again.
     Send {
         client_id: ClientMessageId,
+        #[serde(default)]
         text: String,
+        /// A file uploaded first (`POST …/files`); the text may then be empty.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<crate::files::Attachment>,
     },
     /// The sender started or stopped typing. Relayed to the others, never stored.
     Typing { typing: bool },
@@ -196,6 +203,8 @@ pub enum ErrorCode {
     UnknownType,
     /// Over a size limit.
     TooLarge,
+    /// A file type that is not accepted, or content that does not match its type.
+    UnsupportedType,
     /// Well-formed but a field is missing or invalid.
     InvalidField,
     /// No or bad credentials.

@@ -13,6 +13,7 @@ use crate::ids::ClientMessageId;
 pub struct Pending {
     pub client_id: ClientMessageId,
     pub text: String,
+    pub attachment: Option<crate::files::Attachment>,
 }
 
 /// What applying a relay event changed, for the client to act on.
@@ -77,19 +78,37 @@ impl Timeline {
         }
     }
 
-    pub fn queue(&mut self, client_id: ClientMessageId, text: String) {
-        self.pending.push(Pending { client_id, text });
+    pub fn queue(
+        &mut self,
+        client_id: ClientMessageId,
+        text: String,
+        attachment: Option<crate::files::Attachment>,
+    ) {
+        self.pending.push(Pending {
+            client_id,
+            text,
+            attachment,
+        });
     }
 
     /// Validates what the user typed, puts it in the outbox and returns the command to send.
+    /// With an attachment the text may be empty.
     pub fn compose(
         &mut self,
         client_id: ClientMessageId,
         typed: &str,
+        attachment: Option<crate::files::Attachment>,
     ) -> Result<ConversationCommand, ProtocolError> {
-        let text = message_text(typed)?;
-        self.queue(client_id.clone(), text.clone());
-        Ok(ConversationCommand::Send { client_id, text })
+        let text = match (&attachment, typed.trim().is_empty()) {
+            (Some(_), true) => String::new(),
+            _ => message_text(typed)?,
+        };
+        self.queue(client_id.clone(), text.clone(), attachment.clone());
+        Ok(ConversationCommand::Send {
+            client_id,
+            text,
+            attachment,
+        })
     }
 
     /// The outbox as commands, oldest first.
@@ -99,6 +118,7 @@ impl Timeline {
             .map(|p| ConversationCommand::Send {
                 client_id: p.client_id.clone(),
                 text: p.text.clone(),
+                attachment: p.attachment.clone(),
             })
             .collect()
     }
@@ -165,6 +185,7 @@ mod tests {
             text: format!("m{seq}"),
             sent_at: seq,
             event: None,
+            attachment: None,
         }
     }
 
@@ -187,14 +208,15 @@ mod tests {
     #[test]
     fn compose_validates_and_queues() {
         let mut t = Timeline::default();
-        assert!(t.compose(id("a"), "   ").is_err());
+        assert!(t.compose(id("a"), "   ", None).is_err());
         assert!(t.pending().is_empty());
-        let command = t.compose(id("a"), " hi ").unwrap();
+        let command = t.compose(id("a"), " hi ", None).unwrap();
         assert_eq!(
             command,
             ConversationCommand::Send {
                 client_id: id("a"),
-                text: "hi".into()
+                text: "hi".into(),
+                attachment: None
             }
         );
         assert_eq!(t.outbox(), vec![command]);
@@ -204,7 +226,7 @@ mod tests {
     fn welcome_merges_history_and_asks_to_resend_the_outbox() {
         let mut t = Timeline::default();
         t.insert(msg(1, "a"));
-        t.compose(id("mine"), "unsent").unwrap();
+        t.compose(id("mine"), "unsent", None).unwrap();
         let applied = t.apply(ConversationEvent::Welcome {
             conversation: crate::ConversationId::parse("c").unwrap(),
             messages: vec![msg(1, "a"), msg(2, "b")],
@@ -218,7 +240,8 @@ mod tests {
             Applied::Welcome {
                 resend: vec![ConversationCommand::Send {
                     client_id: id("mine"),
-                    text: "unsent".into()
+                    text: "unsent".into(),
+                    attachment: None
                 }],
                 operator: None,
                 state: Default::default(),
@@ -240,7 +263,7 @@ mod tests {
     #[test]
     fn a_refused_message_leaves_the_outbox_and_is_returned() {
         let mut t = Timeline::default();
-        t.compose(id("x"), "too long, say").unwrap();
+        t.compose(id("x"), "too long, say", None).unwrap();
         let mut error = ErrorBody::new(crate::ErrorCode::TooLarge, "too large");
         error.client_id = Some(id("x"));
         match t.apply(ConversationEvent::Error(error)) {
@@ -255,8 +278,8 @@ mod tests {
     #[test]
     fn outbox_settles_on_ack_or_on_the_stored_message() {
         let mut t = Timeline::default();
-        t.queue(ClientMessageId::parse("a").unwrap(), "hello".into());
-        t.queue(ClientMessageId::parse("b").unwrap(), "again".into());
+        t.queue(ClientMessageId::parse("a").unwrap(), "hello".into(), None);
+        t.queue(ClientMessageId::parse("b").unwrap(), "again".into(), None);
         t.acknowledge(&ClientMessageId::parse("a").unwrap());
         assert_eq!(t.pending().len(), 1);
         t.insert(msg(5, "b"));

@@ -320,6 +320,57 @@ test("the JS API: contact info, custom data, sendMessage, startTrigger, getState
   await page.close();
 });
 
+// A 1×1 PNG.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+test("files both ways: images previewed inline, other files as links, limits enforced", async () => {
+  await configure({});
+  const page = await visitor();
+  await openWidget(page);
+  await write(page, "Here is a photo of the crack");
+  await inWidget(page, "input[type=file]").setInputFiles({ name: "трещина.png", mimeType: "image/png", buffer: PNG });
+  const thumb = log(page).locator("li.visitor img.thumb");
+  await thumb.waitFor();
+  await page.waitForFunction(() => {
+    const img = document.querySelector("consultant-widget").shadowRoot.querySelector("img.thumb");
+    return img && img.complete && img.naturalWidth === 1;
+  });
+  assert.equal(await thumb.getAttribute("alt"), "трещина.png");
+
+  // A type the site does not take is refused with a reason in the visitor's language.
+  await inWidget(page, "input[type=file]").setInputFiles({ name: "page.html", mimeType: "text/html", buffer: Buffer.from("<h1>x</h1>") });
+  await inWidget(page, ".notice").filter({ hasText: "This type of file cannot be sent" }).waitFor();
+
+  await consolePage.locator("button.conv", { hasText: "📎 трещина.png" }).click();
+  await consolePage.locator("ol.log li.visitor img.thumb").waitFor();
+  await consolePage.locator("input[type=file]").setInputFiles({ name: "care-guide.txt", mimeType: "text/plain", buffer: Buffer.from("Rinse with hot water only.") });
+  const link = log(page).locator("li.operator a.file", { hasText: "care-guide.txt" });
+  await link.waitFor();
+  const href = await link.getAttribute("href");
+  const download = await fetch(href);
+  assert.equal(download.status, 200);
+  assert.equal(await download.text(), "Rinse with hot water only.");
+  assert.match(download.headers.get("content-disposition"), /^attachment/);
+  assert.equal(download.headers.get("x-content-type-options"), "nosniff");
+
+  // The relay checks again: forged types, oversize files, other people's conversations.
+  const fileUrl = new URL(href);
+  const token = fileUrl.searchParams.get("token");
+  const uploadUrl = fileUrl.origin + fileUrl.pathname.replace(/\/files\/.*$/, "/files");
+  const upload = (body, type, auth = token) =>
+    fetch(uploadUrl, { method: "POST", body, headers: { Authorization: `Bearer ${auth}`, "Content-Type": type, "X-File-Name": "x" } });
+  assert.equal((await upload("<html>", "image/png")).status, 415);
+  assert.equal((await upload(Buffer.alloc(10 * 1024 * 1024 + 1, 97), "text/plain")).status, 413);
+  const stranger = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json.token;
+  assert.equal((await upload(PNG, "image/png", stranger)).status, 403);
+  fileUrl.searchParams.set("token", stranger);
+  assert.equal((await fetch(fileUrl)).status, 403);
+  await page.close();
+});
+
 const XSS = [
   "<script>window.__xss = 1</script>",
   "<img src=x onerror=\"window.__xss = 2\">",

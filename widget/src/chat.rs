@@ -92,6 +92,9 @@ pub struct Chat {
     pub offline_sent: RwSignal<bool>,
     typing_sent_at: StoredValue<f64>,
     typing_clear: StoredValue<u32>,
+    /// The visitor's token and conversation, once the session started.
+    session: StoredValue<Option<(String, protocol::ConversationId)>>,
+    pub uploading: RwSignal<bool>,
 }
 
 impl Chat {
@@ -120,6 +123,8 @@ impl Chat {
             offline_sent: RwSignal::new(false),
             typing_sent_at: StoredValue::new(0.0),
             typing_clear: StoredValue::new(0),
+            session: StoredValue::new(None),
+            uploading: RwSignal::new(false),
         }
     }
 
@@ -215,6 +220,8 @@ impl Chat {
 
     fn connect(&self, session: VisitorSession) {
         self.apply_config(session.config.clone());
+        self.session
+            .set_value(Some((session.token.clone(), session.conversation.clone())));
         let ws_base = self.relay().replacen("http", "ws", 1);
         let chat = *self;
         let url = move || {
@@ -365,7 +372,9 @@ impl Chat {
         let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
             return false;
         };
-        let composed = self.timeline.try_update(|t| t.compose(client_id, typed));
+        let composed = self
+            .timeline
+            .try_update(|t| t.compose(client_id, typed, None));
         match composed {
             Some(Ok(command)) => {
                 self.notice.set(None);
@@ -410,7 +419,7 @@ impl Chat {
             return;
         };
         self.timeline
-            .update(|t| t.queue(client_id.clone(), text.clone()));
+            .update(|t| t.queue(client_id.clone(), text.clone(), None));
         self.command(ConversationCommand::Offline {
             client_id,
             contact,
@@ -478,6 +487,90 @@ impl Chat {
                 c.as_ref()
                     .is_some_and(|c| c.rating_scale != protocol::settings::RatingScale::Off)
             })
+    }
+
+    /// Where the visitor's browser fetches a file of this conversation.
+    pub fn file_url(&self, file: &protocol::Attachment) -> Option<String> {
+        let (token, conversation) = self.session.get_value()?;
+        Some(format!(
+            "{}/api/v1/sites/{}/conversations/{conversation}/files/{}?token={token}",
+            self.relay(),
+            self.site(),
+            file.id
+        ))
+    }
+
+    /// Uploads a file, then sends it as a message. Size and type are checked here first so
+    /// the visitor gets the reason in his language; the relay checks again.
+    pub fn send_file(&self, file: web_sys::File) {
+        let t = self.texts();
+        let size = file.size() as usize;
+        let content_type = file.type_();
+        if size > protocol::files::MAX_FILE_BYTES {
+            return self.notice.set(Some(t.file_too_large.to_owned()));
+        }
+        if !protocol::files::ALLOWED_TYPES.contains(&content_type.as_str()) {
+            return self.notice.set(Some(t.file_type.to_owned()));
+        }
+        let chat = *self;
+        self.uploading.set(true);
+        self.notice.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            if chat.session.with_value(Option::is_none) {
+                if let Ok(session) = session::start(&chat.relay(), &chat.site()).await {
+                    chat.connect(session);
+                }
+            }
+            let result = chat.upload(&file, &content_type).await;
+            chat.uploading.set(false);
+            match result {
+                Ok(attachment) => {
+                    let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
+                        return;
+                    };
+                    let command = chat
+                        .timeline
+                        .try_update(|t| t.compose(client_id, "", Some(attachment)));
+                    if let Some(Ok(command)) = command {
+                        transmit(&command);
+                        emit("message:sent", JsValue::from_str(&file.name()));
+                    }
+                }
+                Err(message) => chat.notice.set(Some(format!("{}: {message}", t.not_sent))),
+            }
+        });
+    }
+
+    async fn upload(
+        &self,
+        file: &web_sys::File,
+        content_type: &str,
+    ) -> Result<protocol::Attachment, String> {
+        let (token, conversation) = self.session.get_value().ok_or("no session")?;
+        let url = format!(
+            "{}/api/v1/sites/{}/conversations/{conversation}/files",
+            self.relay(),
+            self.site()
+        );
+        let name = browser::encode_component(&file.name());
+        let auth = format!("Bearer {token}");
+        let answer = browser::http::post_body(
+            &url,
+            file,
+            &[
+                ("Authorization", auth.as_str()),
+                ("Content-Type", content_type),
+                ("X-File-Name", name.as_str()),
+            ],
+        )
+        .await?;
+        if !answer.ok() {
+            let message = serde_json::from_str::<protocol::ErrorBody>(&answer.body)
+                .map(|e| e.message)
+                .unwrap_or(answer.body);
+            return Err(message);
+        }
+        serde_json::from_str(&answer.body).map_err(|e| e.to_string())
     }
 
     pub fn retry(&self) {

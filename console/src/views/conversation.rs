@@ -100,6 +100,21 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
             e.prevent_default();
             submit();
         }>
+            <label class="attach secondary">
+                {move || desk.texts().attach}
+                <input type="file" class="sr"
+                    accept=protocol::files::ALLOWED_TYPES.join(",")
+                    on:change=move |e| {
+                        use wasm_bindgen::JsCast;
+                        let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                        if let Some(input) = input {
+                            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                desk.send_file(file);
+                            }
+                            input.set_value("");
+                        }
+                    }/>
+            </label>
             <label for="reply" class="sr">{move || desk.texts().reply_label}</label>
             <textarea
                 id="reply"
@@ -196,10 +211,31 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
             .to_owned()
         })
     };
+    let file = message.attachment.clone().map(|file| {
+        let url = desk.file_url(&file);
+        if file.is_image() {
+            let src = url.clone();
+            view! {
+                <a class="file" href=url target="_blank" rel="noopener">
+                    <img class="thumb" src=src alt=file.name.clone()/>
+                </a>
+            }
+            .into_any()
+        } else {
+            view! {
+                <a class="file" href=url download=file.name.clone()>
+                    "📎 " {file.name.clone()} " (" {browser::human_size(file.size)} ")"
+                </a>
+            }
+            .into_any()
+        }
+    });
+    let text = (!message.text.is_empty()).then(|| view! { <p>{message.text.clone()}</p> });
     view! {
         <li class=class>
             <span class="who">{who}</span>
-            <p>{message.text}</p>
+            {file}
+            {text}
             <time>{clock(message.sent_at)}</time>
         </li>
     }

@@ -55,7 +55,10 @@ pub fn Log(chat: Chat) -> impl IntoView {
             >
                 <li class="msg visitor pending">
                     <span class="sr">{move || chat.texts().you}": "</span>
-                    <p class="text">{pending.text}</p>
+                    <p class="text">
+                        {pending.attachment.as_ref().map(|file| format!("📎 {} ", file.name))}
+                        {pending.text}
+                    </p>
                     <span class="meta">{move || chat.texts().sending}</span>
                 </li>
             </For>
@@ -136,10 +139,32 @@ fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
             }
         })
     };
+    let file = message.attachment.clone().map(|file| {
+        let url = chat.file_url(&file).unwrap_or_default();
+        if file.is_image() {
+            let src = url.clone();
+            view! {
+                <a class="file" href=url target="_blank" rel="noopener">
+                    <img class="thumb" src=src alt=file.name.clone()/>
+                </a>
+            }
+            .into_any()
+        } else {
+            view! {
+                <a class="file" href=url download=file.name.clone()>
+                    "📎 " {file.name.clone()} " (" {browser::human_size(file.size)} ")"
+                </a>
+            }
+            .into_any()
+        }
+    });
+    let text =
+        (!message.text.is_empty()).then(|| view! { <p class="text">{message.text.clone()}</p> });
     view! {
         <li class=class>
             <span class="sr">{who}": "</span>
-            <p class="text">{message.text}</p>
+            {file}
+            {text}
             <time class="meta">{clock(message.sent_at)}</time>
         </li>
     }

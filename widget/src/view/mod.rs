@@ -156,6 +156,9 @@ pub fn Widget(chat: Chat) -> impl IntoView {
                 <forms::Menu chat menu_open/>
             </Show>
             <log::Log chat/>
+            <Show when=move || chat.uploading.get()>
+                <p class="notice" role="status">{move || chat.texts().uploading}</p>
+            </Show>
             <Show when=move || chat.notice.with(Option::is_some)>
                 <p class="notice" role="alert">{move || chat.notice.get()}</p>
             </Show>
@@ -187,6 +190,29 @@ pub fn Widget(chat: Chat) -> impl IntoView {
                     submit();
                 }
             >
+                <label class="icon attach" title=move || chat.texts().attach>
+                    <span class="sr">{move || chat.texts().attach}</span>
+                    <input
+                        type="file"
+                        class="sr"
+                        accept=protocol::files::ALLOWED_TYPES.join(",")
+                        on:change=move |e| {
+                            let input = e
+                                .target()
+                                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                            if let Some(input) = input {
+                                if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                    chat.send_file(file);
+                                }
+                                input.set_value("");
+                            }
+                        }
+                    />
+                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                        <path d="M16.5 6.5l-8 8a2 2 0 0 0 2.8 2.8l8.5-8.5a4 4 0 0 0-5.7-5.7L5.6 11.6a6 6 0 0 0 8.5 8.5l6-6"
+                            stroke="currentColor" stroke-width="1.8" fill="none"/>
+                    </svg>
+                </label>
                 <label for="cw-input" class="sr">{move || chat.texts().message_label}</label>
                 <textarea
                     id="cw-input"

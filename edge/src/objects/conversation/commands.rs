@@ -49,7 +49,11 @@ impl ConversationRoom {
         };
         let mut state = store.state()?;
         match command {
-            ConversationCommand::Send { client_id, text } => {
+            ConversationCommand::Send {
+                client_id,
+                text,
+                attachment,
+            } => {
                 if let Participant::Visitor { .. } = participant {
                     let settings = self.settings(&meta).await?;
                     if let Err(mut e) = check_visitor_may_write(&settings, &state) {
@@ -57,8 +61,38 @@ impl ConversationRoom {
                         return refuse(ws, e);
                     }
                 }
-                self.store_message(ws, participant, &meta, &mut state, client_id, text)
-                    .await
+                // Trust only what storage says about the file, and only this conversation's.
+                let attachment = match attachment {
+                    None => None,
+                    Some(claimed) => match crate::files::stored(
+                        &self.env,
+                        &meta.site,
+                        &meta.conversation,
+                        &claimed.id,
+                    )
+                    .await?
+                    {
+                        Some(stored) => Some(stored),
+                        None => {
+                            let mut e = ProtocolError::new(
+                                ErrorCode::NotFound,
+                                "no such file in this conversation",
+                            );
+                            e.client_id = Some(client_id);
+                            return refuse(ws, e);
+                        }
+                    },
+                };
+                self.store_message(
+                    ws,
+                    participant,
+                    &meta,
+                    &mut state,
+                    client_id,
+                    text,
+                    attachment,
+                )
+                .await
             }
             ConversationCommand::Offline {
                 client_id,
@@ -68,8 +102,16 @@ impl ConversationRoom {
                 state.contact.merge(contact);
                 state.offline = true;
                 let fresh = store.stored_seq("visitor", &client_id)?.is_none();
-                self.store_message(ws, participant, &meta, &mut state, client_id, text.clone())
-                    .await?;
+                self.store_message(
+                    ws,
+                    participant,
+                    &meta,
+                    &mut state,
+                    client_id,
+                    text.clone(),
+                    None,
+                )
+                .await?;
                 if fresh {
                     let settings = self.settings(&meta).await?;
                     if let Some(to) = settings.offline.notify_email.clone() {
@@ -179,6 +221,7 @@ impl ConversationRoom {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     /// Stores a message unless this sender already sent this `client_id`, then acknowledges
     /// it; only a newly stored message is broadcast and reported to the site. A visitor writing
     /// into an ended chat reopens it.
@@ -190,13 +233,21 @@ impl ConversationRoom {
         state: &mut ConversationState,
         client_id: ClientMessageId,
         text: String,
+        attachment: Option<protocol::Attachment>,
     ) -> Result<()> {
         let store = self.store();
         let sender = participant.sender_key();
         if let Some(seq) = store.stored_seq(&sender, &client_id)? {
             return ws.send(&ConversationEvent::Ack { client_id, seq });
         }
-        let message = store.append(&sender, client_id.clone(), participant.author(), text, None)?;
+        let message = store.append(
+            &sender,
+            client_id.clone(),
+            participant.author(),
+            text,
+            None,
+            attachment,
+        )?;
         ws.send(&ConversationEvent::Ack {
             client_id,
             seq: message.seq,
@@ -210,9 +261,9 @@ impl ConversationRoom {
 
     /// Appends a system message and broadcasts it.
     fn system_message(&self, text: String, event: Option<SystemEvent>) -> Result<ChatMessage> {
-        let message = self
-            .store()
-            .append("system", system_id(), Author::System, text, event)?;
+        let message =
+            self.store()
+                .append("system", system_id(), Author::System, text, event, None)?;
         self.broadcast(
             &ConversationEvent::Message {
                 message: message.clone(),
@@ -240,7 +291,10 @@ impl ConversationRoom {
             visitor: meta.visitor.clone(),
             started_at: meta.started_at,
             last_at: last.sent_at,
-            last_preview: protocol::preview(&last.text, PREVIEW_CHARS),
+            last_preview: match (&last.attachment, last.text.is_empty()) {
+                (Some(file), true) => format!("📎 {}", file.name),
+                _ => protocol::preview(&last.text, PREVIEW_CHARS),
+            },
             last_author: last.author.clone(),
             message_count: store.count()?,
             state: state.clone(),

@@ -2,7 +2,7 @@
 //! schema migrations that run when the object wakes.
 
 use crate::http;
-use protocol::{Author, ChatMessage, ClientMessageId, ConversationState, SystemEvent};
+use protocol::{Attachment, Author, ChatMessage, ClientMessageId, ConversationState, SystemEvent};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use worker::{Result, SqlStorage};
@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS messages (
 const MIGRATIONS: &[&str] = &[
     // v2: system messages record what happened.
     "ALTER TABLE messages ADD COLUMN event TEXT",
+    // v3: messages may carry a file.
+    "ALTER TABLE messages ADD COLUMN attachment TEXT",
 ];
 
 /// Facts about the conversation, written once when the visitor first connects.
@@ -42,6 +44,7 @@ struct MessageRow {
     text: String,
     sent_at: i64,
     event: Option<String>,
+    attachment: Option<String>,
 }
 
 impl MessageRow {
@@ -54,6 +57,10 @@ impl MessageRow {
             text: self.text,
             sent_at: self.sent_at as u64,
             event: self.event.map(|e| serde_json::from_str(&e)).transpose()?,
+            attachment: self
+                .attachment
+                .map(|a| serde_json::from_str(&a))
+                .transpose()?,
         })
     }
 }
@@ -68,7 +75,7 @@ struct ValueRow {
     value: String,
 }
 
-const COLUMNS: &str = "seq, client_id, author, text, sent_at, event";
+const COLUMNS: &str = "seq, client_id, author, text, sent_at, event, attachment";
 
 pub struct Store(pub SqlStorage);
 
@@ -165,14 +172,16 @@ impl Store {
         author: Author,
         text: String,
         event: Option<SystemEvent>,
+        attachment: Option<Attachment>,
     ) -> Result<ChatMessage> {
         let sent_at = http::now_ms();
         let event_json = event.as_ref().map(serde_json::to_string).transpose()?;
+        let attachment_json = attachment.as_ref().map(serde_json::to_string).transpose()?;
         let inserted: Vec<SeqRow> = self
             .0
             .exec(
-                "INSERT INTO messages (sender, client_id, author, text, sent_at, event)
-                 VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+                "INSERT INTO messages (sender, client_id, author, text, sent_at, event, attachment)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
                 vec![
                     sender.into(),
                     client_id.as_str().into(),
@@ -180,6 +189,7 @@ impl Store {
                     text.clone().into(),
                     (sent_at as i64).into(),
                     event_json.into(),
+                    attachment_json.into(),
                 ],
             )?
             .to_array()?;
@@ -194,6 +204,7 @@ impl Store {
             text,
             sent_at,
             event,
+            attachment,
         })
     }
 
