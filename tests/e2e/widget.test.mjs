@@ -85,7 +85,12 @@ test("site settings are for owners and admins, and every field is validated", as
   assert.equal((await read.json()).rating.scale, "five_faces");
 });
 
-test("with nobody online the window is a leave-a-message form; the message is e-mailed and listed", async () => {
+test("with nobody online the launcher can hide, or the window is a leave-a-message form", async () => {
+  await configure({ offline: { hide_launcher: true, notify_email: null } });
+  const hiddenPage = await visitor();
+  await hiddenPage.locator("consultant-widget[hidden]").waitFor({ state: "attached" });
+  await hiddenPage.close();
+
   await configure({ offline: { hide_launcher: false, notify_email: "sales@shop.test" } });
   const page = await visitor();
   await openWidget(page);
@@ -117,6 +122,32 @@ test("with nobody online the window is a leave-a-message form; the message is e-
   await entry.waitFor();
   assert.match(await entry.textContent(), /Offline message/);
   await page.close();
+});
+
+test("theme, site language and country rules", async () => {
+  await configure({
+    locale: "ru",
+    theme: { accent_color: "#0a7d33", position: "left", launcher_label: "Вопрос?", logo_url: "/shop-logo.png" },
+    triggers: [{ id: "kazan", conditions: [{ if: "country", codes: ["RU"] }, { if: "city", names: ["Kazan"] }],
+      actions: [{ do: "invite", operator_name: "Айгуль", text: "Доставляем по Казани за день!" }] }],
+  });
+  await openConsole();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Locally request.cf has no geo; the relay honours X-Dev-Geo in dev mode instead.
+  await context.route(`${relay.origin}/api/**`, (route) =>
+    route.continue({ headers: { ...route.request().headers(), "x-dev-geo": "RU/Kazan" } }));
+  const page = await context.newPage();
+  await page.goto(`${shop.origin}/index.html`);
+  const launcher = inWidget(page, "button.launcher");
+  await inWidget(page, "button.launcher .label").filter({ hasText: "Вопрос?" }).waitFor();
+  const box = await launcher.boundingBox();
+  assert.ok(box.x < 100, `launcher on the left, x=${box.x}`);
+  assert.equal(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor), "rgb(10, 125, 51)");
+  await inWidget(page, ".teaser").filter({ hasText: "Доставляем по Казани за день!" }).waitFor();
+  await launcher.click();
+  assert.equal(await inWidget(page, "textarea#cw-input").getAttribute("placeholder"), "Напишите сообщение…");
+  assert.equal(await inWidget(page, "img.logo").getAttribute("src"), "/shop-logo.png");
+  await context.close();
 });
 
 test("contact form before the chat: required fields block the first message until valid", async () => {
