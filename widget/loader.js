@@ -6,6 +6,7 @@
  * visitor reaches for the launcher, whichever comes first.
  */
 (function () {
+  var started = performance.now();
   var script = document.currentScript;
   var existing = window.Consultant;
   if (!script || (existing && existing.version)) return;
@@ -122,7 +123,13 @@
   preconnect.crossOrigin = "";
   document.head.appendChild(preconnect);
 
-  function attach() { document.body.appendChild(host); }
+  // For the page-impact benchmark: when this tag ran and when the launcher was first painted.
+  var timing = { loaderStart: started };
+  window.Consultant.timing = timing;
+  function attach() {
+    document.body.appendChild(host);
+    requestAnimationFrame(function () { timing.launcherVisible = performance.now(); });
+  }
   if (document.body) attach(); else document.addEventListener("DOMContentLoaded", attach);
 
   if (queue.length) load();
