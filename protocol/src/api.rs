@@ -168,6 +168,21 @@ pub struct OutboxEmail {
     pub body: String,
     #[serde(default)]
     pub created_at: u64,
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+/// What became of an e-mail.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Delivery {
+    /// Kept in the outbox: no sender configured (`EMAIL_FROM` empty), as in local runs.
+    #[default]
+    Queued,
+    Sent,
+    Failed {
+        reason: String,
+    },
 }
 
 /// Body of every non-2xx API response.

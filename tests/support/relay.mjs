@@ -136,3 +136,14 @@ export async function outbox(relay, token) {
   if (response.status !== 200) throw new Error(`outbox: ${response.status}`);
   return response.json();
 }
+
+/** Polls the site's outbox until an e-mail matching `match` is there. */
+export async function waitForMail(relay, token, match, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = (await outbox(relay, token)).find(match);
+    if (mail) return mail;
+    if (Date.now() > deadline) throw new Error("no matching e-mail in the outbox");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -57,7 +57,6 @@ struct EmailRow {
 #[durable_object]
 pub struct SiteRoom {
     state: State,
-    #[allow(dead_code)]
     env: Env,
 }
 
@@ -99,7 +98,8 @@ impl DurableObject for SiteRoom {
                 self.conversation_updated(summary)
             }
             (Method::Post, "/outbox") => {
-                let email: OutboxEmail = req.json().await?;
+                let mut email: OutboxEmail = req.json().await?;
+                email.delivery = crate::mail::deliver(&self.env, &email).await;
                 self.state.storage().sql().exec(
                     "INSERT INTO outbox (email, created_at) VALUES (?, ?)",
                     vec![

@@ -205,6 +205,7 @@ impl ConversationRoom {
                         subject,
                         body,
                         created_at: http::now_ms(),
+                        delivery: Default::default(),
                     })
                     .await?;
                 done(ws, "transcript")
@@ -381,5 +382,6 @@ fn offline_email(
             text
         ),
         created_at: http::now_ms(),
+        delivery: Default::default(),
     }
 }
