@@ -402,6 +402,33 @@ test("files both ways: images previewed inline, other files as links, limits enf
   await page.close();
 });
 
+test("API calls made before the widget loaded are replayed in order, none lost", async () => {
+  await configure({});
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route("**/widget/widget_bg.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${shop.origin}/index.html`);
+  await inWidget(page, "button.launcher").waitFor();
+  await page.evaluate(() => {
+    window.Consultant.setContactInfo({ name: "Queued Quentin" });
+    window.Consultant.sendMessage("Sent before the widget loaded");
+    window.Consultant.open();
+  });
+  assert.equal((await page.evaluate(() => window.Consultant.getState())).ready, false);
+  release();
+  await inWidget(page, "section.window:not([hidden])").waitFor();
+  await log(page).locator("li.visitor:not(.pending)", { hasText: "Sent before the widget loaded" }).waitFor();
+  await openConversation("Sent before the widget loaded");
+  await consolePage.locator(".chat .card dd", { hasText: "Queued Quentin" }).waitFor();
+  assert.match(await page.locator("#events").textContent(), /ready\n(trigger\n)*message:sent\nopen\n/);
+  await context.close();
+});
+
 const XSS = [
   "<script>window.__xss = 1</script>",
   "<img src=x onerror=\"window.__xss = 2\">",

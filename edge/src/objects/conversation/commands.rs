@@ -47,7 +47,7 @@ impl ConversationRoom {
                 ProtocolError::new(ErrorCode::NotFound, "no such conversation"),
             );
         };
-        let mut state = store.state()?;
+        // The state is read again after every await: another command may have changed it.
         match command {
             ConversationCommand::Send {
                 client_id,
@@ -56,7 +56,7 @@ impl ConversationRoom {
             } => {
                 if let Participant::Visitor { .. } = participant {
                     let settings = self.settings(&meta).await?;
-                    if let Err(mut e) = check_visitor_may_write(&settings, &state) {
+                    if let Err(mut e) = check_visitor_may_write(&settings, &store.state()?) {
                         e.client_id = Some(client_id);
                         return refuse(ws, e);
                     }
@@ -83,39 +83,27 @@ impl ConversationRoom {
                         }
                     },
                 };
-                self.store_message(
-                    ws,
-                    participant,
-                    &meta,
-                    &mut state,
-                    client_id,
-                    text,
-                    attachment,
-                )
-                .await
+                self.store_message(ws, participant, &meta, client_id, text, attachment)
+                    .await
             }
             ConversationCommand::Offline {
                 client_id,
                 contact,
                 text,
             } => {
-                state.contact.merge(contact);
-                state.offline = true;
-                let fresh = store.stored_seq("visitor", &client_id)?.is_none();
-                self.store_message(
-                    ws,
-                    participant,
-                    &meta,
-                    &mut state,
-                    client_id,
-                    text.clone(),
-                    None,
-                )
+                self.save_state(&meta, |s| {
+                    s.contact.merge(contact);
+                    s.offline = true;
+                })
                 .await?;
+                let fresh = store.stored_seq("visitor", &client_id)?.is_none();
+                self.store_message(ws, participant, &meta, client_id, text.clone(), None)
+                    .await?;
                 if fresh {
                     let settings = self.settings(&meta).await?;
                     if let Some(to) = settings.offline.notify_email.clone() {
-                        let email = offline_email(&settings, &state.contact, &text, to);
+                        let contact = store.state()?.contact;
+                        let email = offline_email(&settings, &contact, &text, to);
                         self.site(&meta).queue_email(&email).await?;
                     }
                 }
@@ -130,13 +118,11 @@ impl ConversationRoom {
                 Ok(())
             }
             ConversationCommand::Contact { contact } => {
-                state.contact.merge(contact);
-                self.save_state(&meta, &state).await?;
+                self.save_state(&meta, |s| s.contact.merge(contact)).await?;
                 done(ws, "contact")
             }
             ConversationCommand::CustomData { items } => {
-                state.custom_data = items;
-                self.save_state(&meta, &state).await?;
+                self.save_state(&meta, |s| s.custom_data = items).await?;
                 done(ws, "custom_data")
             }
             ConversationCommand::Department { id } => {
@@ -147,15 +133,13 @@ impl ConversationRoom {
                         ProtocolError::new(ErrorCode::InvalidField, "no such department"),
                     );
                 }
-                state.department = Some(id);
-                self.save_state(&meta, &state).await?;
+                self.save_state(&meta, |s| s.department = Some(id)).await?;
                 done(ws, "department")
             }
             ConversationCommand::Close => {
-                if state.status == Status::Closed {
+                if store.state()?.status == Status::Closed {
                     return done(ws, "close");
                 }
-                state.status = Status::Closed;
                 let event = match participant {
                     Participant::Operator { name, .. } => {
                         SystemEvent::ClosedByOperator { name: name.clone() }
@@ -163,17 +147,18 @@ impl ConversationRoom {
                     Participant::Visitor { .. } => SystemEvent::EndedByVisitor,
                 };
                 self.system_message(String::new(), Some(event))?;
-                self.save_state(&meta, &state).await?;
+                self.save_state(&meta, |s| s.status = Status::Closed)
+                    .await?;
                 done(ws, "close")
             }
             ConversationCommand::Rate { score, comment } => {
                 let settings = self.settings(&meta).await?;
-                let rating = match check_rating(&settings, &state, score, comment.as_deref()) {
-                    Ok(rating) => rating,
-                    Err(e) => return refuse(ws, e),
-                };
+                let rating =
+                    match check_rating(&settings, &store.state()?, score, comment.as_deref()) {
+                        Ok(rating) => rating,
+                        Err(e) => return refuse(ws, e),
+                    };
                 let positive = rating.scale.is_positive(score);
-                state.rating = Some(rating.clone());
                 self.system_message(
                     String::new(),
                     Some(SystemEvent::Rated {
@@ -189,7 +174,7 @@ impl ConversationRoom {
                 if let Some(reply) = reply.filter(|r| !r.trim().is_empty()) {
                     self.system_message(reply, None)?;
                 }
-                self.save_state(&meta, &state).await?;
+                self.save_state(&meta, |s| s.rating = Some(rating)).await?;
                 done(ws, "rate")
             }
             ConversationCommand::Transcript { email } => {
@@ -211,18 +196,18 @@ impl ConversationRoom {
                 done(ws, "transcript")
             }
             ConversationCommand::Callback { phone } => {
-                state.callback = Some(phone.clone());
                 self.system_message(
                     String::new(),
-                    Some(SystemEvent::CallbackRequested { phone }),
+                    Some(SystemEvent::CallbackRequested {
+                        phone: phone.clone(),
+                    }),
                 )?;
-                self.save_state(&meta, &state).await?;
+                self.save_state(&meta, |s| s.callback = Some(phone)).await?;
                 done(ws, "callback")
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     /// Stores a message unless this sender already sent this `client_id`, then acknowledges
     /// it; only a newly stored message is broadcast and reported to the site. A visitor writing
     /// into an ended chat reopens it.
@@ -231,7 +216,6 @@ impl ConversationRoom {
         ws: &WebSocket,
         participant: &Participant,
         meta: &Meta,
-        state: &mut ConversationState,
         client_id: ClientMessageId,
         text: String,
         attachment: Option<protocol::Attachment>,
@@ -254,10 +238,13 @@ impl ConversationRoom {
             seq: message.seq,
         })?;
         self.broadcast(&ConversationEvent::Message { message }, None);
-        if matches!(participant, Participant::Visitor { .. }) && state.status == Status::Closed {
-            state.status = Status::Open;
-        }
-        self.save_state(meta, state).await
+        let visitor = matches!(participant, Participant::Visitor { .. });
+        self.save_state(meta, |s| {
+            if visitor && s.status == Status::Closed {
+                s.status = Status::Open;
+            }
+        })
+        .await
     }
 
     /// Appends a system message and broadcasts it.
@@ -274,9 +261,17 @@ impl ConversationRoom {
         Ok(message)
     }
 
-    /// Saves the state, tells everyone in the conversation and the site's inbox.
-    async fn save_state(&self, meta: &Meta, state: &ConversationState) -> Result<()> {
+    /// Changes the state — read, changed and written with no await in between, so concurrent
+    /// commands never undo each other — then tells everyone in the conversation and the inbox.
+    async fn save_state(
+        &self,
+        meta: &Meta,
+        change: impl FnOnce(&mut ConversationState),
+    ) -> Result<()> {
         let store = self.store();
+        let mut state = store.state()?;
+        change(&mut state);
+        let state = &state;
         store.set_state(state)?;
         self.broadcast(
             &ConversationEvent::State {
