@@ -76,3 +76,31 @@ fn describe(e: JsValue) -> String {
         })
         .unwrap_or_else(|| "network error".into())
 }
+
+/// Uploads a file to the relay's `…/files` endpoint with a bearer token. Ok: the response body
+/// (the attachment as JSON). Err: the relay's error message, or why the request failed.
+pub async fn upload_file(url: &str, token: &str, file: &web_sys::File) -> Result<String, String> {
+    let auth = format!("Bearer {token}");
+    let name = crate::encode_component(&file.name());
+    let content_type = file.type_();
+    let answer = post_body(
+        url,
+        file,
+        &[
+            ("Authorization", auth.as_str()),
+            ("Content-Type", content_type.as_str()),
+            ("X-File-Name", name.as_str()),
+        ],
+    )
+    .await?;
+    if answer.ok() {
+        return Ok(answer.body);
+    }
+    // Error bodies are `{"code": …, "message": …}`.
+    let message = js_sys::JSON::parse(&answer.body)
+        .ok()
+        .and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("message")).ok())
+        .and_then(|m| m.as_string())
+        .unwrap_or(answer.body);
+    Err(message)
+}

@@ -249,31 +249,11 @@ impl Desk {
                 "/api/v1/sites/{}/conversations/{conversation}/files",
                 desk.site().map(|s| s.to_string()).unwrap_or_default()
             );
-            let auth = format!("Bearer {}", desk.token());
-            let name = browser::encode_component(&file.name());
-            let content_type = file.type_();
-            let answer = browser::http::post_body(
-                &url,
-                &file,
-                &[
-                    ("Authorization", auth.as_str()),
-                    ("Content-Type", content_type.as_str()),
-                    ("X-File-Name", name.as_str()),
-                ],
-            )
-            .await;
-            let attachment = match answer {
-                Ok(a) if a.ok() => serde_json::from_str::<protocol::Attachment>(&a.body).ok(),
-                Ok(a) => {
-                    let message = serde_json::from_str::<protocol::ErrorBody>(&a.body)
-                        .map(|e| e.message)
-                        .unwrap_or(a.body);
+            let attachment = match browser::http::upload_file(&url, &desk.token(), &file).await {
+                Ok(body) => serde_json::from_str::<protocol::Attachment>(&body).ok(),
+                Err(message) => {
                     desk.notice
                         .set(Some(format!("{}: {message}", desk.texts().not_sent)));
-                    None
-                }
-                Err(e) => {
-                    desk.notice.set(Some(e));
                     None
                 }
             };

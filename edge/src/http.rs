@@ -74,6 +74,13 @@ pub async fn body_text(req: &mut Request) -> std::result::Result<String, Protoco
     Ok(text)
 }
 
+/// Reads and decodes a JSON body within the size limit.
+pub async fn read_json<T: serde::de::DeserializeOwned>(
+    req: &mut Request,
+) -> std::result::Result<T, ProtocolError> {
+    protocol::decode::decode_body(&body_text(req).await?)
+}
+
 /// Header names of requests from the router to a Durable Object. Only the router builds these
 /// requests (clients cannot reach an object directly), so objects trust them.
 pub mod internal {

@@ -168,12 +168,8 @@ async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Result<Response> 
             "a valid bootstrap token is required",
         );
     }
-    let body = match http::body_text(&mut req).await {
-        Ok(text) => text,
-        Err(e) => return http::protocol_error(e),
-    };
-    let request: BootstrapRequest = match decode_body(&body) {
-        Ok(request) => request,
+    let request: BootstrapRequest = match http::read_json(&mut req).await {
+        Ok(value) => value,
         Err(e) => return http::protocol_error(e),
     };
     if let Err(e) = request.validate() {
@@ -202,12 +198,8 @@ async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
         Ok(key) => key,
         Err(e) => return misconfigured(e),
     };
-    let body = match http::body_text(&mut req).await {
-        Ok(text) => text,
-        Err(e) => return http::protocol_error(e),
-    };
-    let request: SignInRequest = match decode_body(&body) {
-        Ok(request) => request,
+    let request: SignInRequest = match http::read_json(&mut req).await {
+        Ok(value) => value,
         Err(e) => return http::protocol_error(e),
     };
     if request.password.chars().count() > protocol::limits::MAX_PASSWORD_CHARS {
@@ -393,12 +385,8 @@ async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Result<Respons
     if let Err(response) = operator_request(&req, &ctx.env, &site, true) {
         return response;
     }
-    let body = match http::body_text(&mut req).await {
-        Ok(text) => text,
-        Err(e) => return http::protocol_error(e),
-    };
-    let settings: SiteSettings = match decode_body(&body) {
-        Ok(settings) => settings,
+    let settings: SiteSettings = match http::read_json(&mut req).await {
+        Ok(value) => value,
         Err(e) => return http::protocol_error(e),
     };
     if let Err(e) = settings.validate() {

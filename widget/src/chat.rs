@@ -521,7 +521,7 @@ impl Chat {
                     chat.connect(session);
                 }
             }
-            let result = chat.upload(&file, &content_type).await;
+            let result = chat.upload(&file).await;
             chat.uploading.set(false);
             match result {
                 Ok(attachment) => {
@@ -541,36 +541,15 @@ impl Chat {
         });
     }
 
-    async fn upload(
-        &self,
-        file: &web_sys::File,
-        content_type: &str,
-    ) -> Result<protocol::Attachment, String> {
+    async fn upload(&self, file: &web_sys::File) -> Result<protocol::Attachment, String> {
         let (token, conversation) = self.session.get_value().ok_or("no session")?;
         let url = format!(
             "{}/api/v1/sites/{}/conversations/{conversation}/files",
             self.relay(),
             self.site()
         );
-        let name = browser::encode_component(&file.name());
-        let auth = format!("Bearer {token}");
-        let answer = browser::http::post_body(
-            &url,
-            file,
-            &[
-                ("Authorization", auth.as_str()),
-                ("Content-Type", content_type),
-                ("X-File-Name", name.as_str()),
-            ],
-        )
-        .await?;
-        if !answer.ok() {
-            let message = serde_json::from_str::<protocol::ErrorBody>(&answer.body)
-                .map(|e| e.message)
-                .unwrap_or(answer.body);
-            return Err(message);
-        }
-        serde_json::from_str(&answer.body).map_err(|e| e.to_string())
+        let body = browser::http::upload_file(&url, &token, file).await?;
+        serde_json::from_str(&body).map_err(|e| e.to_string())
     }
 
     pub fn retry(&self) {
