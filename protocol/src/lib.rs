@@ -13,6 +13,7 @@ pub mod ids;
 pub mod inbox;
 pub mod limits;
 pub mod pattern;
+pub mod routing;
 pub mod settings;
 pub mod timeline;
 pub mod triggers;
