@@ -3,13 +3,16 @@
 
 use crate::auth::token::{Claims, TokenKey};
 use crate::http::{self, internal};
-use crate::objects::directory::{VerifiedOperator, DIRECTORY_NAME};
+use crate::objects::directory::{
+    AccountStatus, AddOperator, RemoveOperator, VerifiedOperator, DIRECTORY_NAME,
+};
 use crate::objects::site::{SiteInit, SiteLink};
 use crate::participant::Participant;
 use protocol::decode::decode_body;
 use protocol::{
-    BootstrapRequest, ConversationId, ErrorCode, Geo, OperatorSession, Role, SignInRequest, SiteId,
-    SiteSettings, VisitorId, VisitorSession, VisitorSessionRequest, WidgetConfig,
+    BootstrapRequest, ConversationId, ErrorCode, Geo, NewOperator, OperatorId, OperatorSession,
+    Role, SignInRequest, SiteId, SiteSettings, VisitorId, VisitorSession, VisitorSessionRequest,
+    WidgetConfig,
 };
 use worker::{Env, Headers, Method, Request, Response, Result, RouteContext, Router, Stub};
 
@@ -57,6 +60,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             site_admin_call(req, ctx, Method::Get, "/settings", false).await
         })
         .put_async("/api/v1/sites/:site/settings", put_settings)
+        .get_async("/api/v1/sites/:site/operators", list_operators)
+        .post_async("/api/v1/sites/:site/operators", add_operator)
+        .delete_async("/api/v1/sites/:site/operators/:operator", remove_operator)
         .get_async("/api/v1/sites/:site/outbox", |req, ctx| async move {
             site_admin_call(req, ctx, Method::Get, "/outbox", true).await
         })
@@ -323,38 +329,89 @@ async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> Result<Resp
     })
 }
 
-/// The operator behind `Authorization: Bearer <token>`, if the token verifies and includes
-/// `site` (with an admin role when `admin` is asked for).
-fn operator_request(
+/// The account's standing now, from the directory rather than the token: a removed operator
+/// or a changed role takes effect at once, not when the token expires.
+async fn current_role(
+    env: &Env,
+    op: &OperatorId,
+    site: &SiteId,
+) -> Result<std::result::Result<Role, (ErrorCode, &'static str)>> {
+    let path = format!("/active?op={}", encode(op.as_str()));
+    let mut answer =
+        http::call_object(&directory(env)?, Method::Get, &path, Headers::new(), None).await?;
+    let status: AccountStatus = answer.json().await?;
+    if !status.active {
+        return Ok(Err((ErrorCode::Unauthorized, "this account was removed")));
+    }
+    Ok(status
+        .sites
+        .iter()
+        .find(|m| &m.site == site)
+        .map(|m| m.role)
+        .ok_or((
+            ErrorCode::Forbidden,
+            "this account has no access to this site",
+        )))
+}
+
+/// Re-checks an operator participant against the directory; visitors pass unchanged.
+async fn recheck(
+    env: &Env,
+    participant: Participant,
+    site: &SiteId,
+) -> Result<std::result::Result<Participant, Response>> {
+    match participant {
+        Participant::Operator { id, name, .. } => match current_role(env, &id, site).await? {
+            Ok(role) => Ok(Ok(Participant::Operator { id, name, role })),
+            Err((code, why)) => Ok(Err(http::error(code, why)?)),
+        },
+        visitor => Ok(Ok(visitor)),
+    }
+}
+
+/// The operator behind `Authorization: Bearer <token>`, if the token verifies, the account is
+/// active and on `site` (with an owner or admin role when `admin` is asked for).
+async fn operator_request(
     req: &Request,
     env: &Env,
     site: &SiteId,
     admin: bool,
-) -> std::result::Result<Role, Result<Response>> {
-    let key = token_key(env).map_err(misconfigured)?;
+) -> Result<std::result::Result<(OperatorId, Role), Response>> {
+    let key = match token_key(env) {
+        Ok(key) => key,
+        Err(e) => return Ok(Err(misconfigured(e)?)),
+    };
     let token = req
         .headers()
-        .get("Authorization")
-        .ok()
-        .flatten()
-        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned))
-        .ok_or_else(|| http::error(ErrorCode::Unauthorized, "missing bearer token"))?;
-    let claims = key
-        .verify(&token, http::now_ms())
-        .map_err(|e| http::error(ErrorCode::Unauthorized, e.to_string()))?;
-    let role = claims.operator_role(site).ok_or_else(|| {
-        http::error(
-            ErrorCode::Forbidden,
-            "this token does not grant access to this site",
-        )
-    })?;
+        .get("Authorization")?
+        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
+    let Some(token) = token else {
+        return Ok(Err(http::error(
+            ErrorCode::Unauthorized,
+            "missing bearer token",
+        )?));
+    };
+    let op = match key.verify(&token, http::now_ms()) {
+        Ok(Claims::Operator { op, .. }) => op,
+        Ok(Claims::Visitor { .. }) => {
+            return Ok(Err(http::error(
+                ErrorCode::Forbidden,
+                "this token does not grant access to this site",
+            )?))
+        }
+        Err(e) => return Ok(Err(http::error(ErrorCode::Unauthorized, e.to_string())?)),
+    };
+    let role = match current_role(env, &op, site).await? {
+        Ok(role) => role,
+        Err((code, why)) => return Ok(Err(http::error(code, why)?)),
+    };
     if admin && role == Role::Operator {
-        return Err(http::error(
+        return Ok(Err(http::error(
             ErrorCode::Forbidden,
             "only owners and admins may do this",
-        ));
+        )?));
     }
-    Ok(role)
+    Ok(Ok((op, role)))
 }
 
 /// Reads from the site's object for an operator of the site (an admin when `admin`).
@@ -369,8 +426,8 @@ async fn site_admin_call(
         Ok(site) => site,
         Err(e) => return http::error(ErrorCode::NotFound, e),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, admin) {
-        return response;
+    if let Err(response) = operator_request(&req, &ctx.env, &site, admin).await? {
+        return Ok(response);
     }
     SiteLink::new(&ctx.env, &site)
         .forward(method, path, Headers::new(), None)
@@ -382,8 +439,8 @@ async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Result<Respons
         Ok(site) => site,
         Err(e) => return http::error(ErrorCode::NotFound, e),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, true) {
-        return response;
+    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
+        return Ok(response);
     }
     let settings: SiteSettings = match http::read_json(&mut req).await {
         Ok(value) => value,
@@ -400,6 +457,83 @@ async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Result<Respons
             Some(serde_json::to_string(&settings)?),
         )
         .await
+}
+
+async fn list_operators(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, false).await? {
+        return Ok(response);
+    }
+    let path = format!("/operators?site={}", encode(site.as_str()));
+    http::call_object(
+        &directory(&ctx.env)?,
+        Method::Get,
+        &path,
+        Headers::new(),
+        None,
+    )
+    .await
+}
+
+async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let actor_role = match operator_request(&req, &ctx.env, &site, true).await? {
+        Ok((_, role)) => role,
+        Err(response) => return Ok(response),
+    };
+    let operator: NewOperator = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    if let Err(e) = operator.validate() {
+        return http::protocol_error(e);
+    }
+    if operator.role == Role::Admin && actor_role != Role::Owner {
+        return http::error(ErrorCode::Forbidden, "only the owner makes admins");
+    }
+    let body = serde_json::to_string(&AddOperator { site, operator })?;
+    http::call_object(
+        &directory(&ctx.env)?,
+        Method::Post,
+        "/operators",
+        Headers::new(),
+        Some(body),
+    )
+    .await
+}
+
+async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let (actor, actor_role) = match operator_request(&req, &ctx.env, &site, true).await? {
+        Ok(actor) => actor,
+        Err(response) => return Ok(response),
+    };
+    let Ok(id) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
+        return http::error(ErrorCode::NotFound, "no such operator on this site");
+    };
+    let body = serde_json::to_string(&RemoveOperator {
+        site,
+        id,
+        actor,
+        actor_role,
+    })?;
+    http::call_object(
+        &directory(&ctx.env)?,
+        Method::Post,
+        "/operators/remove",
+        Headers::new(),
+        Some(body),
+    )
+    .await
 }
 
 /// What a socket request must carry: a WebSocket upgrade and a token that verifies.
@@ -508,6 +642,10 @@ async fn conversation_socket(req: Request, ctx: RouteContext<()>, side: Side) ->
         Ok(participant) => participant,
         Err(why) => return http::error(ErrorCode::Forbidden, why),
     };
+    let participant = match recheck(&ctx.env, participant, &site).await? {
+        Ok(participant) => participant,
+        Err(response) => return Ok(response),
+    };
     let headers = connect_headers(&participant, &site, Some(&conversation))?;
     let path = format!("/connect?after={}", after_param(&req));
     http::call_object(
@@ -555,8 +693,12 @@ async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Result<Response
         Ok(ids) => ids,
         Err(e) => return http::error(ErrorCode::NotFound, e),
     };
-    if let Err(response) = file_participant(&req, &ctx.env, &site, &conversation) {
-        return response;
+    let participant = match file_participant(&req, &ctx.env, &site, &conversation) {
+        Ok(participant) => participant,
+        Err(response) => return response,
+    };
+    if let Err(response) = recheck(&ctx.env, participant, &site).await? {
+        return Ok(response);
     }
     let declared = req
         .headers()
@@ -589,8 +731,12 @@ async fn download_file(req: Request, ctx: RouteContext<()>) -> Result<Response> 
         Ok(ids) => ids,
         Err(e) => return http::error(ErrorCode::NotFound, e),
     };
-    if let Err(response) = file_participant(&req, &ctx.env, &site, &conversation) {
-        return response;
+    let participant = match file_participant(&req, &ctx.env, &site, &conversation) {
+        Ok(participant) => participant,
+        Err(response) => return response,
+    };
+    if let Err(response) = recheck(&ctx.env, participant, &site).await? {
+        return Ok(response);
     }
     let id = ctx.param("file").cloned().unwrap_or_default();
     let Some((attachment, bytes)) = crate::files::load(&ctx.env, &site, &conversation, &id).await?
@@ -664,6 +810,10 @@ async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
             ErrorCode::Forbidden,
             "this token does not grant access to this site",
         );
+    };
+    let participant = match recheck(&ctx.env, participant, &site).await? {
+        Ok(participant) => participant,
+        Err(response) => return Ok(response),
     };
     let headers = connect_headers(&participant, &site, None)?;
     SiteLink::new(&ctx.env, &site)

@@ -185,6 +185,39 @@ pub enum Delivery {
     },
 }
 
+/// `POST /api/v1/sites/{site}/operators`: an owner or admin adds a colleague (only the owner
+/// may make admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOperator {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+}
+
+impl NewOperator {
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        display_name("name", &self.name)?;
+        email(&self.email)?;
+        password(&self.password)?;
+        if self.role == Role::Owner {
+            return Err(invalid("a site has one owner; add operators or admins"));
+        }
+        Ok(())
+    }
+}
+
+/// An operator of a site as the team list shows him.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorInfo {
+    pub id: OperatorId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// Removed operators keep their chats in history but can no longer sign in.
+    pub removed: bool,
+}
+
 /// Body of every non-2xx API response.
 pub type ApiError = crate::events::ErrorBody;
 

@@ -4,7 +4,8 @@
 use crate::auth::password::{self, StoredPassword};
 use crate::http;
 use protocol::{
-    BootstrapRequest, ErrorCode, OperatorId, Role, SignInRequest, SiteId, SiteMembership,
+    BootstrapRequest, ErrorCode, NewOperator, OperatorId, OperatorInfo, Role, SignInRequest,
+    SiteId, SiteMembership,
 };
 use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
@@ -12,6 +13,7 @@ use worker::{durable_object, DurableObject, Env, Request, Response, Result, Stat
 pub const DIRECTORY_NAME: &str = "main";
 
 const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS operators (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
@@ -25,6 +27,43 @@ CREATE TABLE IF NOT EXISTS memberships (
     role TEXT NOT NULL,
     PRIMARY KEY (operator_id, site)
 );";
+
+const MIGRATIONS: &[&str] = &[
+    // v2: removed operators keep their chats but can no longer sign in.
+    "ALTER TABLE operators ADD COLUMN removed_at INTEGER",
+];
+
+/// `POST /operators` (internal): the router has checked the actor may add this role.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AddOperator {
+    pub site: SiteId,
+    pub operator: NewOperator,
+}
+
+/// `POST /operators/remove` (internal).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RemoveOperator {
+    pub site: SiteId,
+    pub id: OperatorId,
+    pub actor: OperatorId,
+    pub actor_role: Role,
+}
+
+/// `GET /active?op=…`: whether an account may still act, and its sites now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountStatus {
+    pub active: bool,
+    pub sites: Vec<SiteMembership>,
+}
+
+#[derive(Deserialize)]
+struct TeamRow {
+    id: String,
+    name: String,
+    email: String,
+    role: String,
+    removed_at: Option<i64>,
+}
 
 /// What the directory answers to a successful sign-in; the router turns it into a token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,8 +100,8 @@ pub struct AccountDirectory {
 
 impl DurableObject for AccountDirectory {
     fn new(state: State, env: Env) -> Self {
-        if let Err(e) = state.storage().sql().exec(SCHEMA, None) {
-            worker::console_error!("directory schema failed: {e}");
+        if let Err(e) = crate::objects::migrate(&state.storage().sql(), SCHEMA, MIGRATIONS) {
+            worker::console_error!("directory schema migration failed: {e}");
         }
         Self { state, env }
     }
@@ -76,6 +115,32 @@ impl DurableObject for AccountDirectory {
             "/sign-in" => {
                 let body: SignInRequest = req.json().await?;
                 self.sign_in(body).await
+            }
+            "/operators" if req.method() == worker::Method::Get => {
+                let site: String = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "site")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                http::json(&self.team(&site)?)
+            }
+            "/operators" => {
+                let body: AddOperator = req.json().await?;
+                self.add(body).await
+            }
+            "/operators/remove" => {
+                let body: RemoveOperator = req.json().await?;
+                self.remove(body)
+            }
+            "/active" => {
+                let op: String = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "op")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                http::json(&self.status(&op)?)
             }
             other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
@@ -100,6 +165,171 @@ fn parse_role(name: &str) -> Option<Role> {
 }
 
 impl AccountDirectory {
+    fn memberships(&self, id: &str) -> Result<Vec<SiteMembership>> {
+        let rows: Vec<MembershipRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT site, role FROM memberships WHERE operator_id = ? ORDER BY site",
+                vec![id.into()],
+            )?
+            .to_array()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|m| {
+                Some(SiteMembership {
+                    site: SiteId::parse(m.site).ok()?,
+                    role: parse_role(&m.role)?,
+                })
+            })
+            .collect())
+    }
+
+    fn status(&self, id: &str) -> Result<AccountStatus> {
+        #[derive(Deserialize)]
+        struct Row {
+            removed_at: Option<i64>,
+        }
+        let rows: Vec<Row> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT removed_at FROM operators WHERE id = ?",
+                vec![id.into()],
+            )?
+            .to_array()?;
+        let active = rows.first().is_some_and(|r| r.removed_at.is_none());
+        Ok(AccountStatus {
+            active,
+            sites: if active {
+                self.memberships(id)?
+            } else {
+                Vec::new()
+            },
+        })
+    }
+
+    fn team(&self, site: &str) -> Result<Vec<OperatorInfo>> {
+        let rows: Vec<TeamRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT o.id, o.name, o.email, m.role, o.removed_at FROM operators o
+                 JOIN memberships m ON m.operator_id = o.id WHERE m.site = ?
+                 ORDER BY o.removed_at IS NOT NULL, o.name",
+                vec![site.into()],
+            )?
+            .to_array()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(OperatorInfo {
+                    id: OperatorId::parse(r.id).ok()?,
+                    name: r.name,
+                    email: r.email,
+                    role: parse_role(&r.role)?,
+                    removed: r.removed_at.is_some(),
+                })
+            })
+            .collect())
+    }
+
+    /// Adds an operator to a site: a new account, or a membership for an existing one.
+    async fn add(&self, body: AddOperator) -> Result<Response> {
+        let new = body.operator;
+        let Ok(email) = protocol::api::email(&new.email) else {
+            return http::error(ErrorCode::InvalidField, "email is not a valid address");
+        };
+        let sql = self.state.storage().sql();
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let existing: Vec<Row> = sql
+            .exec(
+                "SELECT id FROM operators WHERE email = ?",
+                vec![email.as_str().into()],
+            )?
+            .to_array()?;
+        let id = match existing.into_iter().next() {
+            Some(row) => {
+                if self
+                    .memberships(&row.id)?
+                    .iter()
+                    .any(|m| m.site == body.site)
+                {
+                    return http::error(ErrorCode::Conflict, "this e-mail is already on the team");
+                }
+                row.id
+            }
+            None => {
+                let stored = password::hash_new(&new.password)
+                    .await
+                    .map_err(worker::Error::RustError)?;
+                let id = crate::random::id();
+                sql.exec(
+                    "INSERT INTO operators (id, email, name, password, created_at)
+                     VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
+                    vec![
+                        id.as_str().into(),
+                        email.into(),
+                        new.name.trim().into(),
+                        stored.encode().into(),
+                        (http::now_ms() as i64).into(),
+                    ],
+                )?;
+                id
+            }
+        };
+        sql.exec(
+            "INSERT INTO memberships (operator_id, site, role) VALUES (?, ?, ?)
+             ON CONFLICT (operator_id, site) DO NOTHING",
+            vec![
+                id.as_str().into(),
+                body.site.as_str().into(),
+                role_name(new.role).into(),
+            ],
+        )?;
+        let info = self
+            .team(body.site.as_str())?
+            .into_iter()
+            .find(|o| o.id.as_str() == id);
+        Ok(http::json(&info)?.with_status(201))
+    }
+
+    /// Removes an operator: his chats stay in history; he can no longer sign in or connect.
+    fn remove(&self, body: RemoveOperator) -> Result<Response> {
+        let Some(target) = self
+            .team(body.site.as_str())?
+            .into_iter()
+            .find(|o| o.id == body.id)
+        else {
+            return http::error(ErrorCode::NotFound, "no such operator on this site");
+        };
+        if target.id == body.actor {
+            return http::error(ErrorCode::Forbidden, "you cannot remove yourself");
+        }
+        let allowed = match target.role {
+            Role::Owner => false,
+            Role::Admin => body.actor_role == Role::Owner,
+            Role::Operator => body.actor_role != Role::Operator,
+        };
+        if !allowed {
+            return http::error(
+                ErrorCode::Forbidden,
+                "your role may not remove this operator",
+            );
+        }
+        self.state.storage().sql().exec(
+            "UPDATE operators SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+            vec![(http::now_ms() as i64).into(), body.id.as_str().into()],
+        )?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
     fn has_accounts(&self) -> Result<bool> {
         let count: Vec<CountRow> = self
             .state
@@ -164,7 +394,7 @@ impl AccountDirectory {
         let sql = self.state.storage().sql();
         let rows: Vec<OperatorRow> = sql
             .exec(
-                "SELECT id, name, password FROM operators WHERE email = ?",
+                "SELECT id, name, password FROM operators WHERE email = ? AND removed_at IS NULL",
                 vec![email.into()],
             )?
             .to_array()?;
@@ -181,21 +411,7 @@ impl AccountDirectory {
         {
             return denied();
         }
-        let memberships: Vec<MembershipRow> = sql
-            .exec(
-                "SELECT site, role FROM memberships WHERE operator_id = ? ORDER BY site",
-                vec![row.id.as_str().into()],
-            )?
-            .to_array()?;
-        let sites = memberships
-            .into_iter()
-            .filter_map(|m| {
-                Some(SiteMembership {
-                    site: SiteId::parse(m.site).ok()?,
-                    role: parse_role(&m.role)?,
-                })
-            })
-            .collect();
+        let sites = self.memberships(&row.id)?;
         http::json(&VerifiedOperator {
             id: OperatorId::parse(row.id).map_err(|e| worker::Error::RustError(e.to_string()))?,
             name: row.name,

@@ -22,3 +22,31 @@ pub(crate) fn finish_close(ws: &worker::WebSocket, code: usize) {
     // The socket may already be gone; then there is nothing left to finish.
     let _ = ws.close(Some(code), Some("closed"));
 }
+
+/// Runs schema migrations on wake: `base` creates the first version (idempotently, with a
+/// `meta (key, value)` table), then each of `migrations` runs once, in order; `meta.schema`
+/// records how many have run.
+pub(crate) fn migrate(
+    sql: &worker::SqlStorage,
+    base: &str,
+    migrations: &[&str],
+) -> worker::Result<()> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        value: String,
+    }
+    sql.exec(base, None)?;
+    let rows: Vec<Row> = sql
+        .exec("SELECT value FROM meta WHERE key = 'schema'", None)?
+        .to_array()?;
+    let done: usize = rows.first().and_then(|r| r.value.parse().ok()).unwrap_or(0);
+    for (i, migration) in migrations.iter().enumerate().skip(done) {
+        sql.exec(migration, None)?;
+        sql.exec(
+            "INSERT INTO meta (key, value) VALUES ('schema', ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![(i + 1).to_string().into()],
+        )?;
+    }
+    Ok(())
+}

@@ -81,13 +81,7 @@ pub struct Store(pub SqlStorage);
 
 impl Store {
     pub fn migrate(&self) -> Result<()> {
-        self.0.exec(SCHEMA_V1, None)?;
-        let done: usize = self.get("schema")?.unwrap_or(0);
-        for (i, migration) in MIGRATIONS.iter().enumerate().skip(done) {
-            self.0.exec(migration, None)?;
-            self.put("schema", &(i + 1))?;
-        }
-        Ok(())
+        crate::objects::migrate(&self.0, SCHEMA_V1, MIGRATIONS)
     }
 
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
