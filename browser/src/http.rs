@@ -45,6 +45,28 @@ pub async fn post_body(
     fetch(url, &init).await
 }
 
+/// Any method with optional JSON body and extra headers (e.g. `Authorization`).
+pub async fn request(
+    method: &str,
+    url: &str,
+    json_body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Result<Answer, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let h = web_sys::Headers::new().map_err(describe)?;
+    if let Some(body) = json_body {
+        init.set_body(&JsValue::from_str(body));
+        h.set("Content-Type", "application/json")
+            .map_err(describe)?;
+    }
+    for (name, value) in headers {
+        h.set(name, value).map_err(describe)?;
+    }
+    init.set_headers(&h);
+    fetch(url, &init).await
+}
+
 /// GETs `url`.
 pub async fn get(url: &str) -> Result<Answer, String> {
     let init = web_sys::RequestInit::new();

@@ -16,6 +16,12 @@ thread_local! {
     static OPEN: RefCell<Option<Connection>> = const { RefCell::new(None) };
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Chats,
+    Team,
+}
+
 const LOCALE_KEY: &str = "consultant:console:locale";
 
 #[derive(Clone, Copy)]
@@ -28,6 +34,8 @@ pub struct Desk {
     pub timeline: RwSignal<Timeline>,
     pub open_live: RwSignal<bool>,
     pub notice: RwSignal<Option<String>>,
+    /// Which screen the workspace shows.
+    pub screen: RwSignal<Screen>,
     /// The open conversation's state (contact data, status, callback…).
     pub state: RwSignal<ConversationState>,
     /// The visitor of the open conversation is typing.
@@ -58,6 +66,7 @@ impl Desk {
             timeline: RwSignal::new(Timeline::default()),
             open_live: RwSignal::new(false),
             notice: RwSignal::new(None),
+            screen: RwSignal::new(Screen::Chats),
             state: RwSignal::new(ConversationState::default()),
             visitor_typing: RwSignal::new(false),
             typing_generation: StoredValue::new(0),
@@ -90,7 +99,13 @@ impl Desk {
         })
     }
 
-    fn token(&self) -> String {
+    /// The operator's role on the current site.
+    pub fn role(&self) -> Option<protocol::Role> {
+        self.session
+            .with_untracked(|s| s.as_ref().and_then(|s| s.sites.first().map(|m| m.role)))
+    }
+
+    pub fn token(&self) -> String {
         self.session
             .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
             .unwrap_or_default()
@@ -127,6 +142,7 @@ impl Desk {
         }
         session::forget();
         self.session.set(None);
+        self.screen.set(Screen::Chats);
         self.selected.set(None);
         self.inbox.set(Inbox::default());
         self.timeline.set(Timeline::default());

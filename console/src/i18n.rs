@@ -45,6 +45,17 @@ pub struct Texts {
     pub callback_requested: &'static str,
     pub auto_reply: &'static str,
     pub attach: &'static str,
+    pub team: &'static str,
+    pub chats: &'static str,
+    pub role: &'static str,
+    pub actions: &'static str,
+    pub role_owner: &'static str,
+    pub role_admin: &'static str,
+    pub role_operator: &'static str,
+    pub removed: &'static str,
+    pub remove: &'static str,
+    pub add_operator: &'static str,
+    pub make_admin: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -90,6 +101,17 @@ pub const EN: Texts = Texts {
     callback_requested: "Call back requested",
     auto_reply: "Automatic reply",
     attach: "Attach a file",
+    team: "Team",
+    chats: "Conversations",
+    role: "Role",
+    actions: "Actions",
+    role_owner: "Owner",
+    role_admin: "Admin",
+    role_operator: "Operator",
+    removed: "removed",
+    remove: "Remove",
+    add_operator: "Add operator",
+    make_admin: "Admin (manages settings and the team)",
 };
 
 pub const RU: Texts = Texts {
@@ -135,6 +157,17 @@ pub const RU: Texts = Texts {
     callback_requested: "Заказан обратный звонок",
     auto_reply: "Автоответ",
     attach: "Прикрепить файл",
+    team: "Команда",
+    chats: "Диалоги",
+    role: "Роль",
+    actions: "Действия",
+    role_owner: "Владелец",
+    role_admin: "Администратор",
+    role_operator: "Оператор",
+    removed: "удалён",
+    remove: "Удалить",
+    add_operator: "Добавить оператора",
+    make_admin: "Администратор (настройки и команда)",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

@@ -3,6 +3,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { relayFixture, startRelay, bootstrap, signIn, postJson } from "../support/relay.mjs";
 import { refusedWith } from "../support/socket.mjs";
+import { launchBrowser, seriousViolations, watchErrors } from "../support/browser.mjs";
 
 const fixture = relayFixture();
 let relay, owner, ownerSession;
@@ -75,4 +76,39 @@ test("removing: admins remove operators, only the owner removes admins, nobody r
 
   assert.equal((await call("DELETE", `${team}/${id("Alla")}`, ownerSession.token)).status, 204);
   assert.equal((await call("GET", team, alla.token)).status, 401);
+});
+
+test("in the console the owner adds an operator, who then signs in without team powers", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${relay.origin}/console/`);
+    await page.fill("#email", owner.email);
+    await page.fill("#password", owner.password);
+    await page.click("button[type=submit]");
+    await page.locator(".topbar button", { hasText: "Team" }).click();
+    await page.locator(".team td", { hasText: "Anna Petrova" }).waitFor();
+    await page.fill("#op-name", "Vera");
+    await page.fill("#op-email", "vera@shop.test");
+    await page.fill("#op-password", "short");
+    await page.click(".add-operator button[type=submit]");
+    await page.getByRole("alert").filter({ hasText: "password must have at least 8 characters" }).waitFor();
+    await page.fill("#op-password", "Vera-password-1");
+    await page.click(".add-operator button[type=submit]");
+    await page.locator(".team td", { hasText: "vera@shop.test" }).waitFor();
+    assert.deepEqual(await seriousViolations(page), []);
+    await page.getByRole("button", { name: "Sign out" }).click();
+
+    await page.fill("#email", "vera@shop.test");
+    await page.fill("#password", "Vera-password-1");
+    await page.click("button[type=submit]");
+    await page.locator(".topbar button", { hasText: "Team" }).click();
+    await page.locator(".team td", { hasText: "Vera" }).first().waitFor();
+    assert.equal(await page.locator(".add-operator").count(), 0, "operators do not manage the team");
+    assert.equal(await page.getByRole("button", { name: /^Remove/ }).count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
 });

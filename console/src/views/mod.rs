@@ -3,8 +3,9 @@
 mod conversation;
 mod inbox;
 mod sign_in;
+mod team;
 
-use crate::desk::Desk;
+use crate::desk::{Desk, Screen};
 use leptos::prelude::*;
 use protocol::Locale;
 
@@ -73,13 +74,27 @@ fn Workspace(desk: Desk) -> impl IntoView {
             <header class="topbar">
                 <h1>{move || desk.texts().title}" · "{site}</h1>
                 <span class="me">{me}</span>
+                <button type="button"
+                    aria-pressed=move || (desk.screen.get() == Screen::Team).to_string()
+                    on:click=move |_| desk.screen.update(|s| {
+                        *s = if *s == Screen::Team { Screen::Chats } else { Screen::Team }
+                    })>
+                    {move || if desk.screen.get() == Screen::Team { desk.texts().chats } else { desk.texts().team }}
+                </button>
                 <LanguageSwitch desk/>
                 <button type="button" on:click=move |_| desk.sign_out()>
                     {move || desk.texts().sign_out}
                 </button>
             </header>
-            <inbox::InboxList desk/>
-            <conversation::ConversationPanel desk/>
+            <Show
+                when=move || desk.screen.get() == Screen::Team
+                fallback=move || view! {
+                    <inbox::InboxList desk/>
+                    <conversation::ConversationPanel desk/>
+                }
+            >
+                <team::Team desk/>
+            </Show>
         </div>
     }
 }

@@ -1,0 +1,175 @@
+//! The team: who works on the site, adding operators (owners and admins; only the owner makes
+//! admins) and removing them (their chats stay in history).
+
+use crate::desk::Desk;
+use leptos::prelude::*;
+use protocol::{NewOperator, OperatorInfo, Role};
+
+async fn load(desk: Desk, list: RwSignal<Vec<OperatorInfo>>, error: RwSignal<Option<String>>) {
+    let Some(site) = desk.site() else { return };
+    let auth = format!("Bearer {}", desk.token());
+    let url = format!("/api/v1/sites/{site}/operators");
+    match browser::http::request("GET", &url, None, &[("Authorization", auth.as_str())]).await {
+        Ok(a) if a.ok() => list.set(serde_json::from_str(&a.body).unwrap_or_default()),
+        Ok(a) => error.set(Some(a.body)),
+        Err(e) => error.set(Some(e)),
+    }
+}
+
+fn message_of(body: &str) -> String {
+    serde_json::from_str::<protocol::ErrorBody>(body)
+        .map(|e| e.message)
+        .unwrap_or_else(|_| body.to_owned())
+}
+
+#[component]
+pub fn Team(desk: Desk) -> impl IntoView {
+    let list = RwSignal::new(Vec::<OperatorInfo>::new());
+    let error = RwSignal::new(None::<String>);
+    let my_role = desk.role();
+    let can_manage = matches!(my_role, Some(Role::Owner | Role::Admin));
+    wasm_bindgen_futures::spawn_local(load(desk, list, error));
+
+    let (name, email, password) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let admin = RwSignal::new(false);
+    let add = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let new = NewOperator {
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+            role: if admin.get_untracked() {
+                Role::Admin
+            } else {
+                Role::Operator
+            },
+        };
+        if let Err(e) = new.validate() {
+            error.set(Some(e.message));
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(site) = desk.site() else { return };
+            let auth = format!("Bearer {}", desk.token());
+            let body = serde_json::to_string(&new).unwrap_or_default();
+            let url = format!("/api/v1/sites/{site}/operators");
+            match browser::http::request(
+                "POST",
+                &url,
+                Some(&body),
+                &[("Authorization", auth.as_str())],
+            )
+            .await
+            {
+                Ok(a) if a.ok() => {
+                    error.set(None);
+                    name.set(String::new());
+                    email.set(String::new());
+                    password.set(String::new());
+                    load(desk, list, error).await;
+                }
+                Ok(a) => error.set(Some(message_of(&a.body))),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |operator: OperatorInfo| {
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(site) = desk.site() else { return };
+            let auth = format!("Bearer {}", desk.token());
+            let url = format!("/api/v1/sites/{site}/operators/{}", operator.id);
+            match browser::http::request("DELETE", &url, None, &[("Authorization", auth.as_str())])
+                .await
+            {
+                Ok(a) if a.ok() => load(desk, list, error).await,
+                Ok(a) => error.set(Some(message_of(&a.body))),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let role_name = move |role: Role| {
+        let t = desk.texts();
+        match role {
+            Role::Owner => t.role_owner,
+            Role::Admin => t.role_admin,
+            Role::Operator => t.role_operator,
+        }
+    };
+
+    view! {
+        <main class="team">
+            <h2>{move || desk.texts().team}</h2>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error" role="alert">{move || error.get()}</p>
+            </Show>
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">{move || desk.texts().name}</th>
+                        <th scope="col">{move || desk.texts().email}</th>
+                        <th scope="col">{move || desk.texts().role}</th>
+                        <th scope="col"><span class="sr">{move || desk.texts().actions}</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || list.get() key=|o| (o.id.clone(), o.removed) let:operator>
+                        {
+                            let removable = can_manage
+                                && !operator.removed
+                                && operator.role != Role::Owner
+                                && (operator.role != Role::Admin || my_role == Some(Role::Owner))
+                                && desk.session.with_untracked(|s| s.as_ref().map(|s| &s.operator) != Some(&operator.id));
+                            let who = operator.clone();
+                            let label = operator.name.clone();
+                            view! {
+                                <tr class:removed=operator.removed>
+                                    <td>
+                                        {operator.name.clone()}
+                                        {operator.removed.then(|| view! { " " <span class="badge muted">{move || desk.texts().removed}</span> })}
+                                    </td>
+                                    <td>{operator.email.clone()}</td>
+                                    <td>{move || role_name(operator.role)}</td>
+                                    <td>
+                                        {removable.then(|| view! {
+                                            <button type="button" class="secondary"
+                                                aria-label=move || format!("{} {label}", desk.texts().remove)
+                                                on:click=move |_| remove(who.clone())>
+                                                {move || desk.texts().remove}
+                                            </button>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+            {can_manage.then(|| view! {
+                <form class="add-operator" on:submit=add>
+                    <h3>{move || desk.texts().add_operator}</h3>
+                    <div class="field">
+                        <label for="op-name">{move || desk.texts().name}</label>
+                        <input id="op-name" type="text" required bind:value=name/>
+                    </div>
+                    <div class="field">
+                        <label for="op-email">{move || desk.texts().email}</label>
+                        <input id="op-email" type="email" required bind:value=email/>
+                    </div>
+                    <div class="field">
+                        <label for="op-password">{move || desk.texts().password}</label>
+                        <input id="op-password" type="password" autocomplete="new-password" required bind:value=password/>
+                    </div>
+                    {(my_role == Some(Role::Owner)).then(|| view! {
+                        <label class="check"><input id="op-admin" type="checkbox" bind:checked=admin/>
+                            " " {move || desk.texts().make_admin}</label>
+                    })}
+                    <button type="submit" class="primary">{move || desk.texts().add_operator}</button>
+                </form>
+            })}
+        </main>
+    }
+}
