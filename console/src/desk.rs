@@ -192,7 +192,9 @@ impl Desk {
         match applied {
             Applied::Welcome { resend, state, .. } => {
                 self.state.set(state);
-                resend.iter().for_each(transmit);
+                for command in &resend {
+                    transmit(command);
+                }
             }
             Applied::State(state) => self.state.set(state),
             Applied::Typing { author, typing } => {
@@ -286,6 +288,46 @@ impl Desk {
         });
     }
 
+    /// A private note to colleagues. Not kept in the outbox: a note must never be resent as a
+    /// message, so it is sent only while connected.
+    pub fn note(&self, typed: &str) -> bool {
+        let text = match protocol::decode::message_text(typed) {
+            Ok(text) => text,
+            Err(e) => {
+                self.notice.set(Some(e.message));
+                return false;
+            }
+        };
+        let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
+            return false;
+        };
+        if !transmit(&ConversationCommand::Note { client_id, text }) {
+            self.notice.set(Some(self.texts().reconnecting.to_owned()));
+            return false;
+        }
+        self.notice.set(None);
+        true
+    }
+
+    pub fn edit(&self, seq: u64, typed: &str) -> bool {
+        match protocol::decode::message_text(typed) {
+            Ok(text) => transmit(&ConversationCommand::Edit { seq, text }),
+            Err(e) => {
+                self.notice.set(Some(e.message));
+                false
+            }
+        }
+    }
+
+    pub fn delete(&self, seq: u64) {
+        transmit(&ConversationCommand::Delete { seq });
+    }
+
+    pub fn me(&self) -> Option<protocol::OperatorId> {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.operator.clone()))
+    }
+
     /// Closes the open conversation (the visitor is then asked to rate it).
     pub fn close_conversation(&self) {
         transmit(&ConversationCommand::Close);
@@ -317,10 +359,10 @@ impl Desk {
 
 /// Hands a command to the open conversation's socket; if it is down the command waits in the
 /// outbox for the next welcome.
-fn transmit(command: &ConversationCommand) {
+fn transmit(command: &ConversationCommand) -> bool {
     OPEN.with(|c| {
-        if let Some(connection) = c.borrow().as_ref() {
-            connection.send(&command.to_frame());
-        }
-    });
+        c.borrow()
+            .as_ref()
+            .is_some_and(|connection| connection.send(&command.to_frame()))
+    })
 }

@@ -136,7 +136,15 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
             contact: contact.normalized()?,
             text: message_text(&text)?,
         },
-        other @ (C::Typing { .. } | C::Close | C::Rate { .. }) => other,
+        C::Note { client_id, text } => C::Note {
+            client_id,
+            text: message_text(&text)?,
+        },
+        C::Edit { seq, text } => C::Edit {
+            seq,
+            text: message_text(&text)?,
+        },
+        other @ (C::Typing { .. } | C::Close | C::Rate { .. } | C::Delete { .. }) => other,
     })
 }
 

@@ -45,6 +45,15 @@ pub struct ChatMessage {
     /// A file sent with the message (its `text` may then be empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<crate::files::Attachment>,
+    /// A private note among operators; never sent to the visitor.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub note: bool,
+    /// Set once the author edited the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<Millis>,
+    /// Set once the author deleted it (its text and file are then gone).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 /// A command from a client on a conversation socket.
@@ -86,6 +95,15 @@ pub enum ConversationCommand {
         contact: ContactInfo,
         text: String,
     },
+    /// Operator only: a private note for colleagues; the visitor never receives it.
+    Note {
+        client_id: ClientMessageId,
+        text: String,
+    },
+    /// Operator only: change the text of one's own message; the visitor sees the change.
+    Edit { seq: u64, text: String },
+    /// Operator only: delete one's own message; the visitor sees it disappear.
+    Delete { seq: u64 },
 }
 
 impl ConversationCommand {
@@ -101,6 +119,9 @@ impl ConversationCommand {
         "transcript",
         "callback",
         "offline",
+        "note",
+        "edit",
+        "delete",
     ];
 
     /// Commands only the visitor may send.
@@ -110,6 +131,16 @@ impl ConversationCommand {
             ConversationCommand::Send { .. }
                 | ConversationCommand::Typing { .. }
                 | ConversationCommand::Close
+        ) && !self.operator_only()
+    }
+
+    /// Commands only operators may send.
+    pub fn operator_only(&self) -> bool {
+        matches!(
+            self,
+            ConversationCommand::Note { .. }
+                | ConversationCommand::Edit { .. }
+                | ConversationCommand::Delete { .. }
         )
     }
 
@@ -148,6 +179,8 @@ pub enum ConversationEvent {
     Done { command: String },
     /// A message was stored (by anyone, including the receiver on another tab).
     Message { message: ChatMessage },
+    /// A stored message was edited or deleted: replace it by `seq`.
+    Changed { message: ChatMessage },
     /// The receiver's message `client_id` is stored as `seq`.
     Ack {
         client_id: ClientMessageId,

@@ -144,6 +144,12 @@ impl Timeline {
                 }
             }
             ConversationEvent::State { state } => Applied::State(state),
+            ConversationEvent::Changed { message } => {
+                if let Ok(at) = self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
+                    self.messages[at] = message;
+                }
+                Applied::Nothing
+            }
             ConversationEvent::Typing { author, typing } => Applied::Typing { author, typing },
             ConversationEvent::Done { command } => Applied::Done(command),
             ConversationEvent::Message { message } => {
@@ -186,6 +192,9 @@ mod tests {
             sent_at: seq,
             event: None,
             attachment: None,
+            note: false,
+            edited_at: None,
+            deleted: false,
         }
     }
 
@@ -248,6 +257,21 @@ mod tests {
                 presence: Default::default(),
             }
         );
+    }
+
+    #[test]
+    fn changes_replace_messages_in_place() {
+        let mut t = Timeline::default();
+        t.insert(msg(1, "a"));
+        t.insert(msg(2, "b"));
+        let mut edited = msg(1, "a");
+        edited.text = "fixed".into();
+        edited.edited_at = Some(9);
+        t.apply(ConversationEvent::Changed { message: edited });
+        assert_eq!(t.messages()[0].text, "fixed");
+        let unknown = msg(7, "z");
+        t.apply(ConversationEvent::Changed { message: unknown });
+        assert_eq!(t.messages().len(), 2, "a change never adds a message");
     }
 
     #[test]

@@ -204,3 +204,43 @@ test("the relay enforces the site's rules on visitor commands, whatever the widg
   await again.close();
   assert.equal((await put({})).status, 204);
 });
+
+test("private notes never reach the visitor; only the author edits or deletes a message", async () => {
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const visitorSocket = await openSocket(visitorUrl(v));
+  await visitorSocket.next(isWelcome);
+  visitorSocket.send({ type: "send", client_id: "v1", text: "Hello" });
+  await visitorSocket.next((f) => f.type === "ack");
+  const op = await openSocket(operatorUrl(v.conversation));
+  await op.next(isWelcome);
+
+  visitorSocket.send({ type: "note", client_id: "n0", text: "visitor tries a note" });
+  assert.equal((await visitorSocket.next((f) => f.type === "error")).code, "forbidden");
+  op.send({ type: "note", client_id: "n1", text: "VIP customer, be nice" });
+  const note = await op.next((f) => f.type === "message" && f.message.note);
+  assert.equal(note.message.text, "VIP customer, be nice");
+  op.send({ type: "send", client_id: "o1", text: "Helo, how can I help?" });
+  const reply = await visitorSocket.next((f) => f.type === "message" && f.message.client_id === "o1");
+
+  op.send({ type: "edit", seq: reply.message.seq, text: "Hello, how can I help?" });
+  const edited = await visitorSocket.next((f) => f.type === "changed");
+  assert.equal(edited.message.text, "Hello, how can I help?");
+  assert.ok(edited.message.edited_at);
+  visitorSocket.send({ type: "delete", seq: reply.message.seq });
+  assert.equal((await visitorSocket.next((f) => f.type === "error")).code, "forbidden");
+  op.send({ type: "delete", seq: 1 });
+  assert.equal((await op.next((f) => f.type === "error")).code, "forbidden", "not his message");
+  op.send({ type: "delete", seq: 999 });
+  assert.equal((await op.next((f) => f.type === "error")).code, "not_found");
+  op.send({ type: "delete", seq: note.message.seq });
+  await op.next((f) => f.type === "changed" && f.message.deleted);
+
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(!visitorSocket.frames.some((f) => JSON.stringify(f).includes("VIP")), "the note never reached the visitor");
+  await Promise.all([visitorSocket.close(), op.close()]);
+  const again = await openSocket(visitorUrl(v));
+  const history = (await again.next(isWelcome)).messages;
+  assert.ok(history.every((m) => !m.note), "nor is it in the visitor's history");
+  assert.deepEqual(history.map((m) => m.text), ["Hello", "Hello, how can I help?"]);
+  await again.close();
+});

@@ -231,6 +231,40 @@ test("typing shows both ways; an operator message to a closed window raises the 
   await page.close();
 });
 
+test("private notes stay with operators; edits and deletions reach the visitor", async () => {
+  await configure({});
+  const page = await visitor();
+  await openWidget(page);
+  await write(page, "Can I pay by card?");
+  await openConversation("Can I pay by card?");
+  await consolePage.locator(".note-toggle input").check();
+  await consolePage.fill("#reply", "Regular customer, offer free delivery");
+  await consolePage.press("#reply", "Enter");
+  await consolePage.locator("ol.log li.note", { hasText: "free delivery" }).waitFor();
+  await consolePage.locator(".note-toggle input").uncheck();
+  await consolePage.fill("#reply", "Yes, by any card. Delivery is free for you!");
+  await consolePage.press("#reply", "Enter");
+  await log(page).locator("li.operator", { hasText: "Delivery is free for you!" }).waitFor();
+  assert.equal(await log(page).locator("li", { hasText: "Regular customer" }).count(), 0);
+
+  // The newest non-note operator message is ours.
+  const own = consolePage.locator("ol.log li.operator:not(.note)").last();
+  assert.match(await own.textContent(), /Delivery is free/);
+  await own.getByRole("button", { name: "Edit" }).click();
+  await own.locator("textarea").fill("Yes, by any card.");
+  await own.getByRole("button", { name: "Save" }).click();
+  await log(page).locator("li.operator", { hasText: "Yes, by any card." }).filter({ hasText: "edited" }).waitFor();
+  await own.getByRole("button", { name: "Delete" }).click();
+  await log(page).locator("li.operator", { hasText: "Message deleted" }).waitFor();
+  assert.equal(await log(page).locator("li", { hasText: "Yes, by any card" }).count(), 0);
+  assert.deepEqual(await seriousViolations(consolePage), []);
+  await page.reload();
+  await page.evaluate(() => window.Consultant.open());
+  await log(page).locator("li.operator", { hasText: "Message deleted" }).waitFor();
+  assert.equal(await log(page).locator("li", { hasText: "Regular customer" }).count(), 0);
+  await page.close();
+});
+
 test("the chat ends with a rating survey, rated once, with the site's automatic reply", async () => {
   await configure({});
   const page = await visitor();

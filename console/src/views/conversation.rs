@@ -51,8 +51,15 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
         };
         format!("{started} · {link}")
     };
+    let note_mode = RwSignal::new(false);
     let submit = move || {
-        if desk.reply(&draft.get_untracked()) {
+        let typed = draft.get_untracked();
+        let sent = if note_mode.get_untracked() {
+            desk.note(&typed)
+        } else {
+            desk.reply(&typed)
+        };
+        if sent {
             draft.set(String::new());
         }
     };
@@ -74,7 +81,7 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
             aria-label=move || desk.texts().messages tabindex="0">
             <For
                 each=move || desk.timeline.with(|t| t.messages().to_vec())
-                key=|m| m.seq
+                key=|m| (m.seq, m.edited_at, m.deleted)
                 let:message
             >
                 <Message desk message/>
@@ -130,7 +137,13 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                     }
                 }
             ></textarea>
-            <button type="submit" class="primary">{move || desk.texts().send}</button>
+            <label class="check note-toggle">
+                <input type="checkbox" bind:checked=note_mode/>
+                " " {move || desk.texts().private_note}
+            </label>
+            <button type="submit" class="primary">
+                {move || if note_mode.get() { desk.texts().add_note } else { desk.texts().send }}
+            </button>
         </form>
     }
 }
@@ -230,13 +243,60 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
             .into_any()
         }
     });
-    let text = (!message.text.is_empty()).then(|| view! { <p>{message.text.clone()}</p> });
+    let seq = message.seq;
+    let mine = matches!(&message.author, Author::Operator { id, .. } if Some(id) == desk.me().as_ref())
+        && !message.deleted;
+    let editing = RwSignal::new(false);
+    let edit_text = RwSignal::new(message.text.clone());
+    let original = message.text.clone();
+    let text = move || {
+        if editing.get() {
+            view! {
+                <form class="edit" on:submit=move |e: leptos::ev::SubmitEvent| {
+                    e.prevent_default();
+                    if desk.edit(seq, &edit_text.get_untracked()) {
+                        editing.set(false);
+                    }
+                }>
+                    <label class="sr" for=format!("edit-{seq}")>{move || desk.texts().edit}</label>
+                    <textarea id=format!("edit-{seq}") rows="2" bind:value=edit_text></textarea>
+                    <button type="submit" class="secondary">{move || desk.texts().save}</button>
+                    <button type="button" class="secondary" on:click=move |_| editing.set(false)>
+                        {move || desk.texts().cancel}
+                    </button>
+                </form>
+            }
+            .into_any()
+        } else if original.is_empty() {
+            ().into_any()
+        } else {
+            view! { <p>{original.clone()}</p> }.into_any()
+        }
+    };
+    let deleted = message
+        .deleted
+        .then(|| view! { <p class="muted">{move || desk.texts().deleted}</p> });
+    let edited = message
+        .edited_at
+        .is_some()
+        .then(|| move || format!(" · {}", desk.texts().edited));
+    let note = message.note;
     view! {
-        <li class=class>
-            <span class="who">{who}</span>
+        <li class=class class:note=note>
+            <span class="who">
+                {who}
+                {note.then(|| view! { " " <span class="badge">{move || desk.texts().private_note}</span> })}
+            </span>
             {file}
             {text}
-            <time>{clock(message.sent_at)}</time>
+            {deleted}
+            <time>{clock(message.sent_at)}{edited}</time>
+            {mine.then(|| view! {
+                <span class="own-actions">
+                    <button type="button" class="link" on:click=move |_| editing.set(true)>{move || desk.texts().edit}</button>
+                    <button type="button" class="link" on:click=move |_| desk.delete(seq)>{move || desk.texts().delete}</button>
+                </span>
+            })}
         </li>
     }
     .into_any()

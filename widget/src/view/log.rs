@@ -43,7 +43,7 @@ pub fn Log(chat: Chat) -> impl IntoView {
             </For>
             <For
                 each=move || chat.timeline.with(|t| t.messages().to_vec())
-                key=|m| m.seq
+                key=|m| (m.seq, m.edited_at, m.deleted)
                 let:message
             >
                 <Message chat message/>
@@ -160,12 +160,20 @@ fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
     });
     let text =
         (!message.text.is_empty()).then(|| view! { <p class="text">{message.text.clone()}</p> });
+    let deleted = message
+        .deleted
+        .then(|| view! { <p class="text deleted">{move || chat.texts().deleted}</p> });
+    let edited = message
+        .edited_at
+        .is_some()
+        .then(|| move || format!(" · {}", chat.texts().edited));
     view! {
         <li class=class>
             <span class="sr">{who}": "</span>
             {file}
             {text}
-            <time class="meta">{clock(message.sent_at)}</time>
+            {deleted}
+            <time class="meta">{clock(message.sent_at)}{edited}</time>
         </li>
     }
     .into_any()

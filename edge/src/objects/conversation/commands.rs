@@ -40,6 +40,12 @@ impl ConversationRoom {
                 ProtocolError::new(ErrorCode::Forbidden, "only the visitor sends this"),
             );
         }
+        if command.operator_only() && matches!(participant, Participant::Visitor { .. }) {
+            return refuse(
+                ws,
+                ProtocolError::new(ErrorCode::Forbidden, "only operators send this"),
+            );
+        }
         let store = self.store();
         let Some(meta) = store.meta()? else {
             return refuse(
@@ -108,6 +114,41 @@ impl ConversationRoom {
                     }
                 }
                 Ok(())
+            }
+            ConversationCommand::Note { client_id, text } => {
+                let sender = participant.sender_key();
+                if let Some(seq) = store.stored_seq(&sender, &client_id)? {
+                    return ws.send(&ConversationEvent::Ack { client_id, seq });
+                }
+                let message = store.append(
+                    &sender,
+                    client_id.clone(),
+                    participant.author(),
+                    text,
+                    None,
+                    None,
+                    true,
+                )?;
+                ws.send(&ConversationEvent::Ack {
+                    client_id,
+                    seq: message.seq,
+                })?;
+                self.broadcast_to_operators(&ConversationEvent::Message { message });
+                Ok(())
+            }
+            ConversationCommand::Edit { seq, text } => {
+                if let Err(e) = own_message(&store, participant, seq) {
+                    return refuse(ws, e);
+                }
+                store.edit(seq, &text)?;
+                self.announce_change(&store, seq)
+            }
+            ConversationCommand::Delete { seq } => {
+                if let Err(e) = own_message(&store, participant, seq) {
+                    return refuse(ws, e);
+                }
+                store.delete(seq)?;
+                self.announce_change(&store, seq)
             }
             ConversationCommand::Typing { typing } => {
                 let event = ConversationEvent::Typing {
@@ -232,6 +273,7 @@ impl ConversationRoom {
             text,
             None,
             attachment,
+            false,
         )?;
         ws.send(&ConversationEvent::Ack {
             client_id,
@@ -247,11 +289,33 @@ impl ConversationRoom {
         .await
     }
 
+    /// Sends the changed message to whoever may see it.
+    fn announce_change(&self, store: &super::store::Store, seq: u64) -> Result<()> {
+        let Some(message) = store.message(seq)? else {
+            return Ok(());
+        };
+        let event = ConversationEvent::Changed {
+            message: message.clone(),
+        };
+        if message.note {
+            self.broadcast_to_operators(&event);
+        } else {
+            self.broadcast(&event, None);
+        }
+        Ok(())
+    }
+
     /// Appends a system message and broadcasts it.
     fn system_message(&self, text: String, event: Option<SystemEvent>) -> Result<ChatMessage> {
-        let message =
-            self.store()
-                .append("system", system_id(), Author::System, text, event, None)?;
+        let message = self.store().append(
+            "system",
+            system_id(),
+            Author::System,
+            text,
+            event,
+            None,
+            false,
+        )?;
         self.broadcast(
             &ConversationEvent::Message {
                 message: message.clone(),
@@ -301,6 +365,31 @@ impl ConversationRoom {
         }
         Ok(())
     }
+}
+
+/// Checks `seq` is a live message written by this operator.
+fn own_message(
+    store: &super::store::Store,
+    participant: &Participant,
+    seq: u64,
+) -> std::result::Result<(), ProtocolError> {
+    let message = store
+        .message(seq)
+        .ok()
+        .flatten()
+        .filter(|m| !m.deleted)
+        .ok_or_else(|| ProtocolError::new(ErrorCode::NotFound, "no such message"))?;
+    let mine = matches!(
+        (&message.author, participant),
+        (Author::Operator { id, .. }, Participant::Operator { id: me, .. }) if id == me
+    );
+    if !mine || message.event.is_some() {
+        return Err(ProtocolError::new(
+            ErrorCode::Forbidden,
+            "only the author edits or deletes a message",
+        ));
+    }
+    Ok(())
 }
 
 fn clock(ms: u64) -> String {

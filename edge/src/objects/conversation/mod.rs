@@ -20,6 +20,12 @@ use worker::{
     WebSocketIncomingMessage, WebSocketPair,
 };
 
+#[derive(Clone, Copy)]
+enum Side {
+    Visitor,
+    Operator,
+}
+
 /// How long the site's settings are reused before asking the site again.
 const SETTINGS_TTL_MS: u64 = 10_000;
 
@@ -156,6 +162,10 @@ impl ConversationRoom {
         }
         let presence = self.site(&meta).presence().await.unwrap_or_default();
 
+        let participant_kind = match participant {
+            Participant::Visitor { .. } => Side::Visitor,
+            Participant::Operator { .. } => Side::Operator,
+        };
         let pair = WebSocketPair::new()?;
         let tag = match participant {
             Participant::Visitor { .. } => "visitor",
@@ -169,12 +179,23 @@ impl ConversationRoom {
         };
         pair.server.send(&ConversationEvent::Welcome {
             conversation: meta.conversation,
-            messages: store.history_after(after, HISTORY_PAGE)?,
+            messages: store.history_after(
+                after,
+                HISTORY_PAGE,
+                matches!(participant_kind, Side::Operator),
+            )?,
             operator,
             state: store.state()?,
             presence,
         })?;
         Response::from_websocket(pair.client)
+    }
+
+    /// Sends `event` to the operators only (private notes and their changes).
+    fn broadcast_to_operators(&self, event: &ConversationEvent) {
+        for socket in self.state.get_websockets_with_tag("operator") {
+            let _ = socket.send(event);
+        }
     }
 
     /// Sends `event` to every socket of the conversation except `skip`.

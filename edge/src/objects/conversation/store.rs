@@ -25,6 +25,10 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE messages ADD COLUMN event TEXT",
     // v3: messages may carry a file.
     "ALTER TABLE messages ADD COLUMN attachment TEXT",
+    // v4: private notes among operators; edits and deletions by the author.
+    "ALTER TABLE messages ADD COLUMN note INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+     ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Facts about the conversation, written once when the visitor first connects.
@@ -45,6 +49,9 @@ struct MessageRow {
     sent_at: i64,
     event: Option<String>,
     attachment: Option<String>,
+    note: i64,
+    edited_at: Option<i64>,
+    deleted: i64,
 }
 
 impl MessageRow {
@@ -61,6 +68,9 @@ impl MessageRow {
                 .attachment
                 .map(|a| serde_json::from_str(&a))
                 .transpose()?,
+            note: self.note != 0,
+            edited_at: self.edited_at.map(|t| t as u64),
+            deleted: self.deleted != 0,
         })
     }
 }
@@ -75,7 +85,8 @@ struct ValueRow {
     value: String,
 }
 
-const COLUMNS: &str = "seq, client_id, author, text, sent_at, event, attachment";
+const COLUMNS: &str =
+    "seq, client_id, author, text, sent_at, event, attachment, note, edited_at, deleted";
 
 pub struct Store(pub SqlStorage);
 
@@ -116,26 +127,72 @@ impl Store {
         self.put("state", state)
     }
 
-    /// The newest `limit` messages with `seq > after`, oldest first.
-    pub fn history_after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>> {
+    /// The newest `limit` messages with `seq > after`, oldest first; private notes only for
+    /// operators.
+    pub fn history_after(
+        &self,
+        after: u64,
+        limit: usize,
+        with_notes: bool,
+    ) -> Result<Vec<ChatMessage>> {
         let rows: Vec<MessageRow> = self
             .0
             .exec(
                 &format!(
-                    "SELECT * FROM (SELECT {COLUMNS} FROM messages WHERE seq > ?
+                    "SELECT * FROM (SELECT {COLUMNS} FROM messages WHERE seq > ? AND (note = 0 OR ?)
                      ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC"
                 ),
-                vec![(after as i64).into(), (limit as i64).into()],
+                vec![
+                    (after as i64).into(),
+                    (with_notes as i64).into(),
+                    (limit as i64).into(),
+                ],
             )?
             .to_array()?;
         rows.into_iter().map(MessageRow::into_message).collect()
+    }
+
+    pub fn message(&self, seq: u64) -> Result<Option<ChatMessage>> {
+        let rows: Vec<MessageRow> = self
+            .0
+            .exec(
+                &format!("SELECT {COLUMNS} FROM messages WHERE seq = ?"),
+                vec![(seq as i64).into()],
+            )?
+            .to_array()?;
+        rows.into_iter()
+            .next()
+            .map(MessageRow::into_message)
+            .transpose()
+    }
+
+    /// The author's edit: new text, marked edited.
+    pub fn edit(&self, seq: u64, text: &str) -> Result<()> {
+        self.0.exec(
+            "UPDATE messages SET text = ?, edited_at = ? WHERE seq = ?",
+            vec![
+                text.into(),
+                (http::now_ms() as i64).into(),
+                (seq as i64).into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The author's deletion: the text and file are dropped, the entry stays as "deleted".
+    pub fn delete(&self, seq: u64) -> Result<()> {
+        self.0.exec(
+            "UPDATE messages SET text = '', attachment = NULL, deleted = 1 WHERE seq = ?",
+            vec![(seq as i64).into()],
+        )?;
+        Ok(())
     }
 
     pub fn last_operator_author(&self) -> Result<Option<Author>> {
         let rows: Vec<ValueRow> = self
             .0
             .exec(
-                "SELECT author AS value FROM messages WHERE sender LIKE 'operator:%'
+                "SELECT author AS value FROM messages WHERE sender LIKE 'operator:%' AND note = 0
                  ORDER BY seq DESC LIMIT 1",
                 None,
             )?
@@ -167,6 +224,7 @@ impl Store {
         text: String,
         event: Option<SystemEvent>,
         attachment: Option<Attachment>,
+        note: bool,
     ) -> Result<ChatMessage> {
         let sent_at = http::now_ms();
         let event_json = event.as_ref().map(serde_json::to_string).transpose()?;
@@ -174,8 +232,8 @@ impl Store {
         let inserted: Vec<SeqRow> = self
             .0
             .exec(
-                "INSERT INTO messages (sender, client_id, author, text, sent_at, event, attachment)
-                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+                "INSERT INTO messages (sender, client_id, author, text, sent_at, event, attachment, note)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
                 vec![
                     sender.into(),
                     client_id.as_str().into(),
@@ -184,6 +242,7 @@ impl Store {
                     (sent_at as i64).into(),
                     event_json.into(),
                     attachment_json.into(),
+                    (note as i64).into(),
                 ],
             )?
             .to_array()?;
@@ -199,6 +258,9 @@ impl Store {
             sent_at,
             event,
             attachment,
+            note,
+            edited_at: None,
+            deleted: false,
         })
     }
 
@@ -206,7 +268,7 @@ impl Store {
         let rows: Vec<MessageRow> = self
             .0
             .exec(
-                &format!("SELECT {COLUMNS} FROM messages ORDER BY seq DESC LIMIT 1"),
+                &format!("SELECT {COLUMNS} FROM messages WHERE note = 0 ORDER BY seq DESC LIMIT 1"),
                 None,
             )?
             .to_array()?;
@@ -226,6 +288,6 @@ impl Store {
 
     /// Every message, oldest first, for transcripts.
     pub fn all(&self) -> Result<Vec<ChatMessage>> {
-        self.history_after(0, i64::MAX as usize)
+        self.history_after(0, i64::MAX as usize, false)
     }
 }
