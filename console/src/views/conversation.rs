@@ -279,7 +279,7 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
     let edited = message
         .edited_at
         .is_some()
-        .then(|| move || format!(" · {}", desk.texts().edited));
+        .then_some(move || format!(" · {}", desk.texts().edited));
     let note = message.note;
     view! {
         <li class=class class:note=note>

@@ -166,7 +166,7 @@ fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
     let edited = message
         .edited_at
         .is_some()
-        .then(|| move || format!(" · {}", chat.texts().edited));
+        .then_some(move || format!(" · {}", chat.texts().edited));
     view! {
         <li class=class>
             <span class="sr">{who}": "</span>

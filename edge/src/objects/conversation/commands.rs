@@ -1,6 +1,6 @@
 //! What the conversation does with each command from a visitor or an operator.
 
-use super::store::Meta;
+use super::store::{Draft, Meta};
 use super::ConversationRoom;
 use crate::http;
 use crate::participant::Participant;
@@ -120,15 +120,15 @@ impl ConversationRoom {
                 if let Some(seq) = store.stored_seq(&sender, &client_id)? {
                     return ws.send(&ConversationEvent::Ack { client_id, seq });
                 }
-                let message = store.append(
-                    &sender,
-                    client_id.clone(),
-                    participant.author(),
+                let message = store.append(Draft {
+                    sender,
+                    client_id: client_id.clone(),
+                    author: participant.author(),
                     text,
-                    None,
-                    None,
-                    true,
-                )?;
+                    event: None,
+                    attachment: None,
+                    note: true,
+                })?;
                 ws.send(&ConversationEvent::Ack {
                     client_id,
                     seq: message.seq,
@@ -266,15 +266,15 @@ impl ConversationRoom {
         if let Some(seq) = store.stored_seq(&sender, &client_id)? {
             return ws.send(&ConversationEvent::Ack { client_id, seq });
         }
-        let message = store.append(
-            &sender,
-            client_id.clone(),
-            participant.author(),
+        let message = store.append(Draft {
+            sender,
+            client_id: client_id.clone(),
+            author: participant.author(),
             text,
-            None,
+            event: None,
             attachment,
-            false,
-        )?;
+            note: false,
+        })?;
         ws.send(&ConversationEvent::Ack {
             client_id,
             seq: message.seq,
@@ -307,15 +307,15 @@ impl ConversationRoom {
 
     /// Appends a system message and broadcasts it.
     fn system_message(&self, text: String, event: Option<SystemEvent>) -> Result<ChatMessage> {
-        let message = self.store().append(
-            "system",
-            system_id(),
-            Author::System,
+        let message = self.store().append(Draft {
+            sender: "system".into(),
+            client_id: system_id(),
+            author: Author::System,
             text,
             event,
-            None,
-            false,
-        )?;
+            attachment: None,
+            note: false,
+        })?;
         self.broadcast(
             &ConversationEvent::Message {
                 message: message.clone(),

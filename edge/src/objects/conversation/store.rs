@@ -85,6 +85,18 @@ struct ValueRow {
     value: String,
 }
 
+/// A message about to be stored; the store assigns `seq` and the time.
+pub struct Draft {
+    /// Whose client ids this one must be unique among (see `Participant::sender_key`).
+    pub sender: String,
+    pub client_id: ClientMessageId,
+    pub author: Author,
+    pub text: String,
+    pub event: Option<SystemEvent>,
+    pub attachment: Option<Attachment>,
+    pub note: bool,
+}
+
 const COLUMNS: &str =
     "seq, client_id, author, text, sent_at, event, attachment, note, edited_at, deleted";
 
@@ -216,16 +228,16 @@ impl Store {
     }
 
     /// Appends a message (check `stored_seq` first: a conflicting insert would burn a number).
-    pub fn append(
-        &self,
-        sender: &str,
-        client_id: ClientMessageId,
-        author: Author,
-        text: String,
-        event: Option<SystemEvent>,
-        attachment: Option<Attachment>,
-        note: bool,
-    ) -> Result<ChatMessage> {
+    pub fn append(&self, draft: Draft) -> Result<ChatMessage> {
+        let Draft {
+            sender,
+            client_id,
+            author,
+            text,
+            event,
+            attachment,
+            note,
+        } = draft;
         let sent_at = http::now_ms();
         let event_json = event.as_ref().map(serde_json::to_string).transpose()?;
         let attachment_json = attachment.as_ref().map(serde_json::to_string).transpose()?;
@@ -235,7 +247,7 @@ impl Store {
                 "INSERT INTO messages (sender, client_id, author, text, sent_at, event, attachment, note)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
                 vec![
-                    sender.into(),
+                    sender.as_str().into(),
                     client_id.as_str().into(),
                     serde_json::to_string(&author)?.into(),
                     text.clone().into(),
