@@ -20,6 +20,7 @@ thread_local! {
 pub enum Screen {
     Chats,
     Team,
+    Replies,
 }
 
 const LOCALE_KEY: &str = "consultant:console:locale";
@@ -36,6 +37,8 @@ pub struct Desk {
     pub notice: RwSignal<Option<String>>,
     /// Which screen the workspace shows.
     pub screen: RwSignal<Screen>,
+    /// The site's settings (canned replies, departments…), read after sign-in.
+    pub settings: RwSignal<Option<protocol::SiteSettings>>,
     /// The open conversation's state (contact data, status, callback…).
     pub state: RwSignal<ConversationState>,
     /// The visitor of the open conversation is typing.
@@ -67,6 +70,7 @@ impl Desk {
             open_live: RwSignal::new(false),
             notice: RwSignal::new(None),
             screen: RwSignal::new(Screen::Chats),
+            settings: RwSignal::new(None),
             state: RwSignal::new(ConversationState::default()),
             visitor_typing: RwSignal::new(false),
             typing_generation: StoredValue::new(0),
@@ -99,6 +103,55 @@ impl Desk {
         })
     }
 
+    /// Reads the site's settings (operators may read them; admins may change them).
+    pub fn load_settings(&self) {
+        let desk = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(site) = desk.site() else { return };
+            let auth = format!("Bearer {}", desk.token());
+            let url = format!("/api/v1/sites/{site}/settings");
+            if let Ok(answer) =
+                browser::http::request("GET", &url, None, &[("Authorization", auth.as_str())]).await
+            {
+                if answer.ok() {
+                    desk.settings.set(serde_json::from_str(&answer.body).ok());
+                }
+            }
+        });
+    }
+
+    /// Changes the settings (admins): reads the current ones first, so a change made meanwhile
+    /// elsewhere is not overwritten; `Err` carries the relay's reason.
+    pub async fn update_settings(
+        &self,
+        change: impl FnOnce(&mut protocol::SiteSettings),
+    ) -> Result<(), String> {
+        let site = self.site().ok_or("no site")?;
+        let auth = format!("Bearer {}", self.token());
+        let url = format!("/api/v1/sites/{site}/settings");
+        let current =
+            browser::http::request("GET", &url, None, &[("Authorization", auth.as_str())]).await?;
+        let mut settings: protocol::SiteSettings =
+            serde_json::from_str(&current.body).map_err(|e| e.to_string())?;
+        change(&mut settings);
+        let settings = &settings;
+        let body = serde_json::to_string(settings).map_err(|e| e.to_string())?;
+        let answer = browser::http::request(
+            "PUT",
+            &url,
+            Some(&body),
+            &[("Authorization", auth.as_str())],
+        )
+        .await?;
+        if !answer.ok() {
+            return Err(serde_json::from_str::<protocol::ErrorBody>(&answer.body)
+                .map(|e| e.message)
+                .unwrap_or(answer.body));
+        }
+        self.settings.set(Some(settings.clone()));
+        Ok(())
+    }
+
     /// The operator's role on the current site.
     pub fn role(&self) -> Option<protocol::Role> {
         self.session
@@ -116,6 +169,7 @@ impl Desk {
         let Some(site) = self.site() else {
             return;
         };
+        self.load_settings();
         let desk = *self;
         let url = format!(
             "{}/api/v1/sites/{site}/inbox-socket?token={}",

@@ -5,6 +5,7 @@
 //! [`ProtocolError`] instead of panicking, so a bad frame always gets a clear error back.
 
 pub mod api;
+pub mod canned;
 pub mod conversation;
 pub mod decode;
 pub mod events;

@@ -148,6 +148,9 @@ pub struct SiteSettings {
     /// The site's time zone as an offset from UTC, for weekday/hour trigger conditions.
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    /// Ready answers for operators; never sent to the widget.
+    #[serde(default)]
+    pub canned_replies: Vec<crate::canned::CannedReply>,
 }
 
 fn default_invitation_interval() -> u32 {
@@ -167,6 +170,7 @@ impl SiteSettings {
             triggers: Vec::new(),
             invitation_interval_seconds: default_invitation_interval(),
             utc_offset_minutes: 0,
+            canned_replies: Vec::new(),
         }
     }
 
@@ -233,6 +237,16 @@ impl SiteSettings {
                     }
                     display_name("triggers.invite.operator_name", operator_name)?;
                 }
+            }
+        }
+        let mut ids = std::collections::HashSet::new();
+        for reply in &self.canned_replies {
+            if !is_slug(&reply.id) || !ids.insert(&reply.id) {
+                return bad("canned_replies.id", "expected unique lowercase ids");
+            }
+            display_name("canned_replies.title", &reply.title)?;
+            if reply.text.trim().is_empty() || reply.text.chars().count() > MAX_MESSAGE_CHARS {
+                return bad("canned_replies.text", "empty or too long");
             }
         }
         if self.utc_offset_minutes.abs() > 14 * 60 {

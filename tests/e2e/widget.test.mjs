@@ -265,6 +265,32 @@ test("private notes stay with operators; edits and deletions reach the visitor",
   await page.close();
 });
 
+test("canned replies: admins add them, operators find them with / and insert them", async () => {
+  await configure({});
+  const page = await visitor();
+  await openWidget(page);
+  await write(page, "How do I clean a clay teapot?");
+  await consolePage.locator(".screens button", { hasText: "Canned replies" }).click();
+  await consolePage.locator(".team td", { hasText: "Wholesale discount" }).waitFor();
+  await consolePage.fill("#reply-title", "Teapot care");
+  await consolePage.fill("#reply-text", "Rinse it with hot water only, never with soap.");
+  await consolePage.click(".add-operator button[type=submit]");
+  await consolePage.locator(".team td", { hasText: "Teapot care" }).waitFor();
+  assert.deepEqual(await seriousViolations(consolePage), []);
+  const saved = await (await fetch(`${relay.origin}/api/v1/sites/demo/settings`, { headers: { Authorization: `Bearer ${session.token}` } })).json();
+  assert.ok(saved.canned_replies.some((r) => r.title === "Teapot care"));
+
+  await consolePage.locator(".screens button", { hasText: "Conversations" }).click();
+  await openConversation("How do I clean a clay teapot?");
+  await consolePage.fill("#reply", "/soap");
+  await consolePage.locator(".canned-item", { hasText: "Teapot care" }).waitFor();
+  await consolePage.press("#reply", "Enter");
+  assert.equal(await consolePage.inputValue("#reply"), "Rinse it with hot water only, never with soap.");
+  await consolePage.press("#reply", "Enter");
+  await log(page).locator("li.operator", { hasText: "never with soap" }).waitFor();
+  await page.close();
+});
+
 test("the chat ends with a rating survey, rated once, with the site's automatic reply", async () => {
   await configure({});
   const page = await visitor();

@@ -103,6 +103,10 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
         <Show when=move || desk.notice.with(Option::is_some)>
             <p class="notice" role="alert">{move || desk.notice.get()}</p>
         </Show>
+        <Show when=move || draft.with(|d| d.starts_with('/'))>
+            <CannedList desk draft/>
+        </Show>
+        <p id="reply-hint" class="sr">{move || desk.texts().canned_hint}</p>
         <form class="composer" on:submit=move |e: leptos::ev::SubmitEvent| {
             e.prevent_default();
             submit();
@@ -130,8 +134,16 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                 placeholder=move || desk.texts().reply_placeholder
                 bind:value=draft
                 on:input=move |_| desk.typing()
+                aria-describedby="reply-hint"
                 on:keydown=move |e: web_sys::KeyboardEvent| {
-                    if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
+                    let canned = draft.with_untracked(|d| d.starts_with('/'));
+                    if canned && (e.key() == "Enter" || e.key() == "Tab") {
+                        // "/words" + Enter: the best matching canned reply replaces the draft.
+                        e.prevent_default();
+                        if let Some(text) = first_canned(desk, &draft.get_untracked()) {
+                            draft.set(text);
+                        }
+                    } else if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
                         e.prevent_default();
                         submit();
                     }
@@ -145,6 +157,58 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                 {move || if note_mode.get() { desk.texts().add_note } else { desk.texts().send }}
             </button>
         </form>
+    }
+}
+
+fn canned_matches(desk: Desk, typed: &str) -> Vec<protocol::canned::CannedReply> {
+    let query = typed.trim_start_matches('/');
+    desk.settings.with(|s| {
+        s.as_ref()
+            .map(|s| {
+                protocol::canned::search(&s.canned_replies, query)
+                    .into_iter()
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+fn first_canned(desk: Desk, typed: &str) -> Option<String> {
+    canned_matches(desk, typed)
+        .into_iter()
+        .next()
+        .map(|r| r.text)
+}
+
+/// Canned replies matching what follows "/" in the reply box; a click (or Enter on one) puts
+/// its text in the box.
+#[component]
+fn CannedList(desk: Desk, draft: RwSignal<String>) -> impl IntoView {
+    view! {
+        <section class="canned" aria-labelledby="canned-title">
+            <h3 id="canned-title" class="sr">{move || desk.texts().canned_replies}</h3>
+            <ul>
+                <For
+                    each=move || canned_matches(desk, &draft.get())
+                    key=|r| r.id.clone()
+                    let:reply
+                >
+                    {
+                        let text = reply.text.clone();
+                        view! {
+                            <li>
+                                <button type="button" class="canned-item" on:click=move |_| draft.set(text.clone())>
+                                    <strong>{reply.title.clone()}</strong>
+                                    " — "
+                                    <span>{reply.text.clone()}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </section>
     }
 }
 

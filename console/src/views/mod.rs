@@ -2,6 +2,7 @@
 
 mod conversation;
 mod inbox;
+mod replies;
 mod sign_in;
 mod team;
 
@@ -59,6 +60,23 @@ fn LanguageSwitch(desk: Desk) -> impl IntoView {
 }
 
 #[component]
+fn ScreenButton(
+    desk: Desk,
+    screen: Screen,
+    label: fn(&'static crate::i18n::Texts) -> &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            aria-current=move || (desk.screen.get() == screen).then_some("page")
+            on:click=move |_| desk.screen.set(screen)
+        >
+            {move || label(desk.texts())}
+        </button>
+    }
+}
+
+#[component]
 fn Workspace(desk: Desk) -> impl IntoView {
     let me = move || {
         desk.session
@@ -74,27 +92,25 @@ fn Workspace(desk: Desk) -> impl IntoView {
             <header class="topbar">
                 <h1>{move || desk.texts().title}" · "{site}</h1>
                 <span class="me">{me}</span>
-                <button type="button"
-                    aria-pressed=move || (desk.screen.get() == Screen::Team).to_string()
-                    on:click=move |_| desk.screen.update(|s| {
-                        *s = if *s == Screen::Team { Screen::Chats } else { Screen::Team }
-                    })>
-                    {move || if desk.screen.get() == Screen::Team { desk.texts().chats } else { desk.texts().team }}
-                </button>
+                <nav class="screens" aria-label=move || desk.texts().title>
+                    <ScreenButton desk screen=Screen::Chats label=|t| t.chats/>
+                    <ScreenButton desk screen=Screen::Team label=|t| t.team/>
+                    <ScreenButton desk screen=Screen::Replies label=|t| t.canned_replies/>
+                </nav>
                 <LanguageSwitch desk/>
                 <button type="button" on:click=move |_| desk.sign_out()>
                     {move || desk.texts().sign_out}
                 </button>
             </header>
-            <Show
-                when=move || desk.screen.get() == Screen::Team
-                fallback=move || view! {
+            {move || match desk.screen.get() {
+                Screen::Chats => view! {
                     <inbox::InboxList desk/>
                     <conversation::ConversationPanel desk/>
                 }
-            >
-                <team::Team desk/>
-            </Show>
+                .into_any(),
+                Screen::Team => view! { <team::Team desk/> }.into_any(),
+                Screen::Replies => view! { <replies::Replies desk/> }.into_any(),
+            }}
         </div>
     }
 }
