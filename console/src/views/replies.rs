@@ -5,6 +5,9 @@ use leptos::prelude::*;
 use protocol::canned::CannedReply;
 use protocol::Role;
 
+/// A change to the list of canned replies.
+type ListChange = Box<dyn FnOnce(&mut Vec<CannedReply>)>;
+
 #[component]
 pub fn Replies(desk: Desk) -> impl IntoView {
     let can_manage = matches!(desk.role(), Some(Role::Owner | Role::Admin));
@@ -16,7 +19,7 @@ pub fn Replies(desk: Desk) -> impl IntoView {
             .with(|s| s.as_ref().map(|s| s.canned_replies.clone()))
             .unwrap_or_default()
     };
-    let save = move |change: Box<dyn FnOnce(&mut Vec<CannedReply>)>| {
+    let save = move |change: ListChange| {
         wasm_bindgen_futures::spawn_local(async move {
             match desk
                 .update_settings(|s| change(&mut s.canned_replies))
