@@ -37,6 +37,10 @@ pub struct Desk {
     pub notice: RwSignal<Option<String>>,
     /// Which screen the workspace shows.
     pub screen: RwSignal<Screen>,
+    /// Colleagues signed in now, with their status.
+    pub team: RwSignal<Vec<protocol::ColleagueStatus>>,
+    /// This operator's own status: online takes chats, away does not.
+    pub availability: RwSignal<protocol::Availability>,
     /// The site's settings (canned replies, departments…), read after sign-in.
     pub settings: RwSignal<Option<protocol::SiteSettings>>,
     /// The open conversation's state (contact data, status, callback…).
@@ -71,6 +75,8 @@ impl Desk {
             notice: RwSignal::new(None),
             screen: RwSignal::new(Screen::Chats),
             settings: RwSignal::new(None),
+            team: RwSignal::new(Vec::new()),
+            availability: RwSignal::new(protocol::Availability::Online),
             state: RwSignal::new(ConversationState::default()),
             visitor_typing: RwSignal::new(false),
             typing_generation: StoredValue::new(0),
@@ -101,6 +107,23 @@ impl Desk {
             s.as_ref()
                 .and_then(|s| s.sites.first().map(|m| m.site.clone()))
         })
+    }
+
+    pub fn set_availability(&self, availability: protocol::Availability) {
+        self.availability.set(availability);
+        self.send_availability();
+    }
+
+    fn send_availability(&self) {
+        let command = protocol::InboxCommand::Status {
+            availability: self.availability.get_untracked(),
+        };
+        let frame = serde_json::to_string(&command).unwrap_or_default();
+        INBOX.with(|c| {
+            if let Some(connection) = c.borrow().as_ref() {
+                connection.send(&frame);
+            }
+        });
     }
 
     /// Reads the site's settings (operators may read them; admins may change them).
@@ -178,12 +201,20 @@ impl Desk {
         );
         let connection = Connection::open(
             move || url.clone(),
-            move |frame| {
-                if let Ok(event) = serde_json::from_str::<InboxEvent>(&frame) {
-                    desk.inbox.update(|inbox| inbox.apply(event));
+            move |frame| match serde_json::from_str::<InboxEvent>(&frame) {
+                Ok(InboxEvent::Team { colleagues }) => desk.team.set(colleagues),
+                Ok(event) => desk.inbox.update(|inbox| inbox.apply(event)),
+                Err(_) => {}
+            },
+            move |status| {
+                desk.inbox_live.set(status == Status::Open);
+                // A new socket starts online: restate "away" after a reconnect.
+                if status == Status::Open
+                    && desk.availability.get_untracked() != protocol::Availability::Online
+                {
+                    desk.send_availability();
                 }
             },
-            move |status| desk.inbox_live.set(status == Status::Open),
         );
         INBOX.with(|c| *c.borrow_mut() = Some(connection));
     }

@@ -148,6 +148,21 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
     })
 }
 
+/// Decodes one frame from an operator's inbox socket.
+pub fn decode_inbox_command(frame: &str) -> Result<crate::events::InboxCommand, ProtocolError> {
+    if frame.len() > MAX_FRAME_BYTES {
+        return Err(ProtocolError::new(ErrorCode::TooLarge, "frame too large"));
+    }
+    serde_json::from_str(frame).map_err(|e| {
+        let code = if e.is_data() {
+            ErrorCode::InvalidField
+        } else {
+            ErrorCode::MalformedFrame
+        };
+        ProtocolError::new(code, e.to_string())
+    })
+}
+
 /// Normalises a message text: surrounding whitespace trimmed, not empty, not over the limit,
 /// no control characters other than newlines and tabs.
 pub fn message_text(text: &str) -> Result<String, ProtocolError> {
@@ -289,6 +304,21 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn decodes_inbox_commands() {
+        assert!(decode_inbox_command(r#"{"type":"status","availability":"away"}"#).is_ok());
+        assert_eq!(
+            decode_inbox_command(r#"{"type":"status","availability":"asleep"}"#)
+                .unwrap_err()
+                .code,
+            ErrorCode::InvalidField
+        );
+        assert_eq!(
+            decode_inbox_command("{").unwrap_err().code,
+            ErrorCode::MalformedFrame
+        );
     }
 
     #[test]

@@ -223,7 +223,39 @@ pub enum InboxEvent {
     Updated {
         conversation: Box<ConversationSummary>,
     },
+    /// Who of the team is signed in, with their status (sent on connect and on every change).
+    Team {
+        colleagues: Vec<ColleagueStatus>,
+    },
     Error(ErrorBody),
+}
+
+/// Whether an operator takes new chats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    #[default]
+    Online,
+    Away,
+}
+
+/// A signed-in colleague as the team sees him.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColleagueStatus {
+    pub id: OperatorId,
+    pub name: String,
+    pub availability: Availability,
+    /// Since when (ms).
+    pub since: Millis,
+}
+
+/// A command on the inbox socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InboxCommand {
+    /// Online takes chats; away does not (the widget offers the offline form when nobody is
+    /// online).
+    Status { availability: Availability },
 }
 
 /// Machine-readable error kinds, shared by HTTP responses and socket error frames.

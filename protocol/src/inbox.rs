@@ -26,7 +26,7 @@ impl Inbox {
                 conversations.into_iter().for_each(|c| self.upsert(c));
             }
             InboxEvent::Updated { conversation } => self.upsert(*conversation),
-            InboxEvent::Error(_) => {}
+            InboxEvent::Team { .. } | InboxEvent::Error(_) => {}
         }
     }
 

@@ -291,6 +291,23 @@ test("canned replies: admins add them, operators find them with / and insert the
   await page.close();
 });
 
+test("an operator who is away takes no chats: visitors get the offline form; colleagues see the status", async () => {
+  await configure({});
+  const online = async () => (await (await fetch(`${relay.origin}/api/v1/sites/demo/widget-config`)).json()).presence.operators_online;
+  await consolePage.locator(".colleagues li", { hasText: "Anna Petrova — Online" }).waitFor();
+  await consolePage.selectOption(".status select", "away");
+  await consolePage.locator(".colleagues li", { hasText: "Anna Petrova — Away since" }).waitFor();
+  assert.equal(await online(), false);
+  const page = await visitor();
+  await openWidget(page);
+  await inWidget(page, "form.offline").waitFor();
+  await page.close();
+  assert.deepEqual(await seriousViolations(consolePage), []);
+  await consolePage.selectOption(".status select", "online");
+  await consolePage.locator(".colleagues li", { hasText: "Anna Petrova — Online" }).waitFor();
+  assert.equal(await online(), true);
+});
+
 test("the chat ends with a rating survey, rated once, with the site's automatic reply", async () => {
   await configure({});
   const page = await visitor();

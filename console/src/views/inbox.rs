@@ -16,6 +16,26 @@ pub fn InboxList(desk: Desk) -> impl IntoView {
             <Show when=move || desk.inbox.with(|i| i.conversations().is_empty())>
                 <p class="empty">{move || desk.texts().no_conversations}</p>
             </Show>
+            <h2 id="team-online">{move || desk.texts().team_online}</h2>
+            <ul class="colleagues" aria-labelledby="team-online">
+                <For each=move || desk.team.get() key=|c| (c.id.clone(), c.availability) let:colleague>
+                    {
+                        let away = colleague.availability == protocol::Availability::Away;
+                        view! {
+                            <li>
+                                <span class=if away { "dot away" } else { "dot" } aria-hidden="true"></span>
+                                {colleague.name.clone()}
+                                " — "
+                                {move || if away {
+                                    format!("{} {} {}", desk.texts().away, desk.texts().since, clock(colleague.since))
+                                } else {
+                                    desk.texts().online.to_owned()
+                                }}
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
             <ul aria-live="polite" aria-relevant="additions">
                 <For
                     each=move || desk.inbox.with(|i| i.conversations().to_vec())

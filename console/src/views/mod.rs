@@ -8,6 +8,7 @@ mod team;
 
 use crate::desk::{Desk, Screen};
 use leptos::prelude::*;
+use protocol::Availability;
 use protocol::Locale;
 
 /// `HH:MM` in the operator's local time.
@@ -92,6 +93,24 @@ fn Workspace(desk: Desk) -> impl IntoView {
             <header class="topbar">
                 <h1>{move || desk.texts().title}" · "{site}</h1>
                 <span class="me">{me}</span>
+                <label class="status">
+                    <span class="sr">{move || desk.texts().my_status}</span>
+                    <select
+                        prop:value=move || if desk.availability.get() == Availability::Online { "online" } else { "away" }
+                        on:change=move |e| {
+                            use wasm_bindgen::JsCast;
+                            let value = e
+                                .target()
+                                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                                .map(|s| s.value())
+                                .unwrap_or_default();
+                            desk.set_availability(if value == "away" { Availability::Away } else { Availability::Online });
+                        }
+                    >
+                        <option value="online">{move || desk.texts().online}</option>
+                        <option value="away">{move || desk.texts().away}</option>
+                    </select>
+                </label>
                 <nav class="screens" aria-label=move || desk.texts().title>
                     <ScreenButton desk screen=Screen::Chats label=|t| t.chats/>
                     <ScreenButton desk screen=Screen::Team label=|t| t.team/>

@@ -5,7 +5,8 @@ use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
 use protocol::{
-    ConversationSummary, ErrorCode, Geo, InboxEvent, OutboxEmail, Presence, SiteId, SiteSettings,
+    Availability, ColleagueStatus, ConversationSummary, ErrorCode, Geo, InboxCommand, InboxEvent,
+    OutboxEmail, Presence, SiteId, SiteSettings,
 };
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -37,6 +38,14 @@ const OUTBOX_PAGE: i64 = 100;
 pub struct SiteInit {
     pub site: SiteId,
     pub site_name: String,
+}
+
+/// What an inbox socket remembers (its attachment, so it survives hibernation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct InboxMember {
+    participant: Participant,
+    availability: Availability,
+    since: u64,
 }
 
 #[derive(Deserialize)]
@@ -132,13 +141,28 @@ impl DurableObject for SiteRoom {
     async fn websocket_message(
         &self,
         ws: WebSocket,
-        _message: WebSocketIncomingMessage,
+        message: WebSocketIncomingMessage,
     ) -> Result<()> {
-        // The inbox is receive-only for now; say so instead of ignoring the frame.
-        ws.send(&InboxEvent::Error(protocol::ErrorBody::new(
-            ErrorCode::UnknownType,
-            "the inbox socket accepts no commands",
-        )))
+        let WebSocketIncomingMessage::String(frame) = message else {
+            return ws.send(&InboxEvent::Error(protocol::ErrorBody::new(
+                ErrorCode::MalformedFrame,
+                "binary frames are not accepted",
+            )));
+        };
+        match protocol::decode::decode_inbox_command(&frame) {
+            Ok(InboxCommand::Status { availability }) => {
+                if let Some(mut member) = ws.deserialize_attachment::<InboxMember>()? {
+                    if member.availability != availability {
+                        member.availability = availability;
+                        member.since = http::now_ms();
+                        ws.serialize_attachment(&member)?;
+                    }
+                }
+                self.announce_team(None);
+                Ok(())
+            }
+            Err(e) => ws.send(&InboxEvent::Error(e.into())),
+        }
     }
 
     async fn websocket_close(
@@ -149,6 +173,7 @@ impl DurableObject for SiteRoom {
         _was_clean: bool,
     ) -> Result<()> {
         crate::objects::finish_close(&ws, code);
+        self.announce_team(Some(&ws));
         Ok(())
     }
 }
@@ -189,10 +214,51 @@ impl SiteRoom {
         Ok(())
     }
 
-    /// Online means signed in with the console open (an inbox socket). Every operator serves
-    /// every department until departments get their own operators.
+    /// Signed-in operators (one entry per open console), except a socket that is closing.
+    fn members(&self, closing: Option<&WebSocket>) -> Vec<InboxMember> {
+        self.state
+            .get_websockets_with_tag("operator")
+            .into_iter()
+            .filter(|ws| Some(ws) != closing)
+            .filter_map(|ws| ws.deserialize_attachment::<InboxMember>().ok().flatten())
+            .collect()
+    }
+
+    /// Tells every open console who of the team is signed in and available.
+    fn announce_team(&self, closing: Option<&WebSocket>) {
+        let mut colleagues: Vec<ColleagueStatus> = Vec::new();
+        for member in self.members(closing) {
+            if let Participant::Operator { id, name, .. } = member.participant {
+                // One entry per operator, however many consoles he has open.
+                match colleagues.iter_mut().find(|c| c.id == id) {
+                    Some(existing) if member.availability == Availability::Online => {
+                        existing.availability = Availability::Online;
+                    }
+                    Some(_) => {}
+                    None => colleagues.push(ColleagueStatus {
+                        id,
+                        name,
+                        availability: member.availability,
+                        since: member.since,
+                    }),
+                }
+            }
+        }
+        let event = InboxEvent::Team { colleagues };
+        for socket in self.state.get_websockets_with_tag("operator") {
+            if Some(&socket) != closing {
+                let _ = socket.send(&event);
+            }
+        }
+    }
+
+    /// Online means signed in with the console open (an inbox socket) and not away. Every
+    /// operator serves every department until departments get their own operators.
     fn presence(&self) -> Presence {
-        let online = !self.state.get_websockets_with_tag("operator").is_empty();
+        let online = self
+            .members(None)
+            .iter()
+            .any(|m| m.availability == Availability::Online);
         let departments = self
             .settings()
             .ok()
@@ -229,8 +295,13 @@ impl SiteRoom {
         let pair = WebSocketPair::new()?;
         self.state
             .accept_websocket_with_tags(&pair.server, &["operator"]);
-        pair.server.serialize_attachment(&participant)?;
+        pair.server.serialize_attachment(&InboxMember {
+            participant,
+            availability: Availability::Online,
+            since: http::now_ms(),
+        })?;
         pair.server.send(&InboxEvent::Snapshot { conversations })?;
+        self.announce_team(None);
         Response::from_websocket(pair.client)
     }
 
