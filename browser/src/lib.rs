@@ -4,6 +4,7 @@
 pub mod backoff;
 pub mod http;
 pub mod socket;
+pub mod sound;
 pub mod storage;
 
 /// A fresh random id for a message the client is about to send (`crypto.randomUUID`).

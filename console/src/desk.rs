@@ -203,6 +203,23 @@ impl Desk {
             move || url.clone(),
             move |frame| match serde_json::from_str::<InboxEvent>(&frame) {
                 Ok(InboxEvent::Team { colleagues }) => desk.team.set(colleagues),
+                Ok(InboxEvent::Updated { conversation }) => {
+                    let before = desk
+                        .inbox
+                        .with_untracked(|i| i.get(&conversation.id).map(|c| c.message_count));
+                    let fresh = before.is_none_or(|n| n < conversation.message_count);
+                    if fresh && conversation.last_author == protocol::Author::Visitor {
+                        let t = desk.texts();
+                        let title = if before.is_none() {
+                            t.new_chat
+                        } else {
+                            t.new_message
+                        };
+                        crate::notify::new_message(title, &conversation.last_preview);
+                    }
+                    desk.inbox
+                        .update(|inbox| inbox.apply(InboxEvent::Updated { conversation }));
+                }
                 Ok(event) => desk.inbox.update(|inbox| inbox.apply(event)),
                 Err(_) => {}
             },

@@ -2,6 +2,7 @@
 
 mod desk;
 mod i18n;
+mod notify;
 mod session;
 mod views;
 

@@ -112,3 +112,41 @@ test("in the console the owner adds an operator, who then signs in without team 
     await browser.close();
   }
 });
+
+test("a new visitor message while the console tab is hidden raises a desktop notification", async () => {
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext();
+    // The tab is in the background, and notifications were allowed earlier.
+    await context.addInitScript(() => {
+      Object.defineProperty(document, "hidden", { get: () => true });
+      window.__notifications = [];
+      window.Notification = class {
+        static permission = "granted";
+        static requestPermission() { return Promise.resolve("granted"); }
+        constructor(title, options) { window.__notifications.push({ title, body: options?.body }); }
+      };
+    });
+    const page = await context.newPage();
+    await page.goto(`${relay.origin}/console/`);
+    await page.fill("#email", owner.email);
+    await page.fill("#password", owner.password);
+    await page.click("button[type=submit]");
+    await page.locator("nav.inbox").waitFor();
+
+    const visitor = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+    const { openSocket } = await import("../support/socket.mjs");
+    const socket = await openSocket(
+      `${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`,
+    );
+    socket.send({ type: "send", client_id: "n1", text: "Is anybody there?" });
+    await page.waitForFunction(() => window.__notifications.length > 0);
+    assert.deepEqual(await page.evaluate(() => window.__notifications[0]), { title: "New chat", body: "Is anybody there?" });
+    socket.send({ type: "send", client_id: "n2", text: "Hello?" });
+    await page.waitForFunction(() => window.__notifications.length > 1);
+    assert.equal(await page.evaluate(() => window.__notifications[1].title), "New message");
+    await socket.close();
+  } finally {
+    await browser.close();
+  }
+});

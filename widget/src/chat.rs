@@ -1,7 +1,7 @@
 //! The widget's state and its conversation with the relay. Reactive signals for the view; the
 //! rules (ordering, dedupe, outbox, triggers, validation) live in `protocol`.
 
-use crate::{emit, i18n, launcher, session, sound};
+use crate::{emit, i18n, launcher, session};
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
 use protocol::settings::ContactFormMode;
@@ -302,7 +302,7 @@ impl Chat {
                     );
                     if !self.open.get_untracked() {
                         self.unread.update(|n| *n += 1);
-                        sound::chime();
+                        browser::sound::chime();
                     }
                 }
             }

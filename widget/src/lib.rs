@@ -6,7 +6,6 @@ mod chat;
 mod i18n;
 mod launcher;
 mod session;
-mod sound;
 mod view;
 mod visit;
 

@@ -156,7 +156,7 @@ fn carry_out(chat: Chat, fired: Fired) {
                 });
                 if !chat.is_open() {
                     chat.unread.update(|n| *n += 1);
-                    crate::sound::chime();
+                    browser::sound::chime();
                 }
                 emit("invitation", JsValue::from_str(&fired.rule));
             }

@@ -60,6 +60,22 @@ fn LanguageSwitch(desk: Desk) -> impl IntoView {
     }
 }
 
+/// Asks for desktop notifications (browsers only allow it from a click).
+#[component]
+fn NotificationsButton(desk: Desk) -> impl IntoView {
+    let shown = RwSignal::new(crate::notify::can_ask());
+    view! {
+        <Show when=move || shown.get()>
+            <button type="button" on:click=move |_| {
+                crate::notify::ask();
+                shown.set(false);
+            }>
+                {move || desk.texts().enable_notifications}
+            </button>
+        </Show>
+    }
+}
+
 #[component]
 fn ScreenButton(
     desk: Desk,
@@ -116,6 +132,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
                     <ScreenButton desk screen=Screen::Team label=|t| t.team/>
                     <ScreenButton desk screen=Screen::Replies label=|t| t.canned_replies/>
                 </nav>
+                <NotificationsButton desk/>
                 <LanguageSwitch desk/>
                 <button type="button" on:click=move |_| desk.sign_out()>
                     {move || desk.texts().sign_out}

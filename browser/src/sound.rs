@@ -1,6 +1,6 @@
-//! A short, quiet two-note chime for an operator message while the window is closed, made
-//! with Web Audio (no sound file to download). Browsers may refuse audio before the visitor
-//! has interacted with the page; then there is simply no sound.
+//! A short, quiet two-note chime (a new message the reader is not looking at), made with Web
+//! Audio: no sound file to download. Browsers may refuse audio before the user has interacted
+//! with the page; then there is simply no sound.
 
 use web_sys::{AudioContext, OscillatorType};
 
