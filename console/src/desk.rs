@@ -435,6 +435,12 @@ impl Desk {
         transmit(&ConversationCommand::Close);
     }
 
+    /// Ends the chat as spam: the visitor is told the operator ended it and can no longer
+    /// write or rate.
+    pub fn mark_spam(&self) {
+        transmit(&ConversationCommand::Spam);
+    }
+
     /// Queues the operator's reply and sends it if the socket is up.
     pub fn reply(&self, typed: &str) -> bool {
         let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {

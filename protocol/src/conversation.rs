@@ -203,6 +203,9 @@ pub struct ConversationState {
     /// Started through the offline form (no operator was online).
     #[serde(default)]
     pub offline: bool,
+    /// Marked as spam by an operator: the visitor can no longer write or rate.
+    #[serde(default)]
+    pub spam: bool,
 }
 
 /// Who is online to answer, as the widget needs to know it.
@@ -229,6 +232,12 @@ pub fn check_visitor_may_write(
     settings: &SiteSettings,
     state: &ConversationState,
 ) -> Result<(), ProtocolError> {
+    if state.spam {
+        return Err(ProtocolError::new(
+            ErrorCode::Forbidden,
+            "the operator ended this chat",
+        ));
+    }
     if !settings.departments.is_empty() && state.department.is_none() {
         return Err(ProtocolError::new(
             ErrorCode::DepartmentRequired,
@@ -259,6 +268,12 @@ pub fn check_rating(
         return Err(ProtocolError::new(
             ErrorCode::Forbidden,
             "this site does not ask for ratings",
+        ));
+    }
+    if state.spam {
+        return Err(ProtocolError::new(
+            ErrorCode::Forbidden,
+            "the operator ended this chat",
         ));
     }
     if state.rating.is_some() {
@@ -366,6 +381,25 @@ mod tests {
         let mut during = settings();
         during.contact_form.mode = ContactFormMode::During;
         assert!(check_visitor_may_write(&during, &ConversationState::default()).is_ok());
+    }
+
+    #[test]
+    fn spam_ends_writing_and_rating() {
+        let mut s = SiteSettings::new("Shop");
+        s.rating.scale = RatingScale::Thumbs;
+        let state = ConversationState {
+            status: Status::Closed,
+            spam: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            check_visitor_may_write(&s, &state).unwrap_err().code,
+            ErrorCode::Forbidden
+        );
+        assert_eq!(
+            check_rating(&s, &state, 2, None).unwrap_err().code,
+            ErrorCode::Forbidden
+        );
     }
 
     #[test]

@@ -144,7 +144,9 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
             seq,
             text: message_text(&text)?,
         },
-        other @ (C::Typing { .. } | C::Close | C::Rate { .. } | C::Delete { .. }) => other,
+        other @ (C::Typing { .. } | C::Close | C::Rate { .. } | C::Delete { .. } | C::Spam) => {
+            other
+        }
     })
 }
 

@@ -25,10 +25,19 @@ pub enum Author {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum SystemEvent {
-    ClosedByOperator { name: String },
+    ClosedByOperator {
+        name: String,
+    },
     EndedByVisitor,
-    Rated { score: u8, scale: RatingScale },
-    CallbackRequested { phone: String },
+    /// Marked as spam; the visitor is only told the operator ended the chat.
+    EndedAsSpam,
+    Rated {
+        score: u8,
+        scale: RatingScale,
+    },
+    CallbackRequested {
+        phone: String,
+    },
 }
 
 /// A stored message. `seq` is assigned by the relay: 1, 2, 3… within a conversation.
@@ -104,6 +113,9 @@ pub enum ConversationCommand {
     Edit { seq: u64, text: String },
     /// Operator only: delete one's own message; the visitor sees it disappear.
     Delete { seq: u64 },
+    /// Operator only: end the chat as spam; the visitor sees "the operator ended the chat" and
+    /// can neither write nor rate.
+    Spam,
 }
 
 impl ConversationCommand {
@@ -122,6 +134,7 @@ impl ConversationCommand {
         "note",
         "edit",
         "delete",
+        "spam",
     ];
 
     /// Commands only the visitor may send.
@@ -141,6 +154,7 @@ impl ConversationCommand {
             ConversationCommand::Note { .. }
                 | ConversationCommand::Edit { .. }
                 | ConversationCommand::Delete { .. }
+                | ConversationCommand::Spam
         )
     }
 

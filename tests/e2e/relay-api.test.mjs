@@ -244,3 +244,26 @@ test("private notes never reach the visitor; only the author edits or deletes a 
   assert.deepEqual(history.map((m) => m.text), ["Hello", "Hello, how can I help?"]);
   await again.close();
 });
+
+test("spam: the visitor is told the operator ended the chat and can neither write nor rate", async () => {
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const visitorSocket = await openSocket(visitorUrl(v));
+  await visitorSocket.next(isWelcome);
+  visitorSocket.send({ type: "send", client_id: "s1", text: "BUY CHEAP WATCHES" });
+  await visitorSocket.next((f) => f.type === "ack");
+  const op = await openSocket(operatorUrl(v.conversation));
+  await op.next(isWelcome);
+  visitorSocket.send({ type: "spam" });
+  assert.equal((await visitorSocket.next((f) => f.type === "error")).code, "forbidden");
+  op.send({ type: "spam" });
+  const ended = await visitorSocket.next((f) => f.type === "message" && f.message.event);
+  assert.deepEqual(ended.message.event, { event: "ended_as_spam" });
+  await visitorSocket.next((f) => f.type === "state" && f.state.spam && f.state.status === "closed");
+  visitorSocket.send({ type: "send", client_id: "s2", text: "again" });
+  const refused = await visitorSocket.next((f) => f.type === "error");
+  assert.equal(refused.code, "forbidden");
+  assert.equal(refused.client_id, "s2");
+  visitorSocket.send({ type: "rate", score: 1 });
+  assert.equal((await visitorSocket.next((f) => f.type === "error")).code, "forbidden");
+  await Promise.all([visitorSocket.close(), op.close()]);
+});

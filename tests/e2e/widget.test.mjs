@@ -308,6 +308,20 @@ test("an operator who is away takes no chats: visitors get the offline form; col
   assert.equal(await online(), true);
 });
 
+test("marked as spam: the visitor is told the operator ended the chat, cannot write or rate", async () => {
+  await configure({});
+  const page = await visitor();
+  await openWidget(page);
+  await write(page, "Cheap followers for your shop!");
+  await openConversation("Cheap followers for your shop!");
+  await consolePage.getByRole("button", { name: "Spam" }).click();
+  await log(page).locator("li.system", { hasText: "The operator ended the chat" }).waitFor();
+  await inWidget(page, "form.composer[hidden]").waitFor({ state: "attached" });
+  assert.equal(await inWidget(page, "form.rating").count(), 0, "no survey after spam");
+  await consolePage.locator("ol.log li.system", { hasText: "Marked as spam" }).waitFor();
+  await page.close();
+});
+
 test("the chat ends with a rating survey, rated once, with the site's automatic reply", async () => {
   await configure({});
   const page = await visitor();

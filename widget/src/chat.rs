@@ -480,9 +480,14 @@ impl Chat {
             && self.state.with(|s| s.department.is_none())
     }
 
+    /// An operator ended the chat as spam: no more writing or rating.
+    pub fn ended_as_spam(&self) -> bool {
+        self.state.with(|s| s.spam)
+    }
+
     pub fn awaits_rating(&self) -> bool {
         self.state
-            .with(|s| s.status == ChatStatus::Closed && s.rating.is_none())
+            .with(|s| s.status == ChatStatus::Closed && s.rating.is_none() && !s.spam)
             && self.config.with(|c| {
                 c.as_ref()
                     .is_some_and(|c| c.rating_scale != protocol::settings::RatingScale::Off)

@@ -75,6 +75,11 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                 on:click=move |_| desk.close_conversation()>
                 {move || desk.texts().close_chat}
             </button>
+            <button type="button" class="secondary"
+                disabled=move || desk.state.with(|s| s.spam)
+                on:click=move |_| desk.mark_spam()>
+                {move || desk.texts().spam}
+            </button>
         </header>
         <VisitorCard desk/>
         <ol class="log" node_ref=log aria-live="polite" aria-relevant="additions"
@@ -262,6 +267,7 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
             match &event {
                 SystemEvent::ClosedByOperator { name } => format!("{name} {}", t.closed_by),
                 SystemEvent::EndedByVisitor => t.ended_by_visitor.to_owned(),
+                SystemEvent::EndedAsSpam => t.marked_spam.to_owned(),
                 SystemEvent::Rated { score, scale } => {
                     format!("{}: {score}/{}", t.rated, scale.max())
                 }

@@ -109,6 +109,7 @@ fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
             match &event {
                 SystemEvent::ClosedByOperator { name } => format!("{name} {}", t.closed_by),
                 SystemEvent::EndedByVisitor => t.ended_by_you.to_owned(),
+                SystemEvent::EndedAsSpam => t.ended_by_operator.to_owned(),
                 SystemEvent::Rated { score, scale } => {
                     let label = t
                         .scale(*scale)

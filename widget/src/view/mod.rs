@@ -103,6 +103,7 @@ pub fn Widget(chat: Chat) -> impl IntoView {
         chat.offline()
             || chat.needs_department()
             || chat.contact_form() == Some(ContactFormMode::Before)
+            || chat.ended_as_spam()
     };
 
     view! {

@@ -192,6 +192,18 @@ impl ConversationRoom {
                     .await?;
                 done(ws, "close")
             }
+            ConversationCommand::Spam => {
+                if store.state()?.spam {
+                    return done(ws, "spam");
+                }
+                self.system_message(String::new(), Some(SystemEvent::EndedAsSpam))?;
+                self.save_state(&meta, |s| {
+                    s.status = Status::Closed;
+                    s.spam = true;
+                })
+                .await?;
+                done(ws, "spam")
+            }
             ConversationCommand::Rate { score, comment } => {
                 let settings = self.settings(&meta).await?;
                 let rating =
@@ -422,6 +434,12 @@ fn transcript(settings: &SiteSettings, messages: &[ChatMessage]) -> String {
                 "Вы завершили чат"
             } else {
                 "You ended the chat"
+            }
+            .to_owned(),
+            Some(SystemEvent::EndedAsSpam) => if ru {
+                "Оператор завершил чат"
+            } else {
+                "The operator ended the chat"
             }
             .to_owned(),
             Some(SystemEvent::Rated { score, scale }) => {
