@@ -1,0 +1,125 @@
+//! Site administration over HTTP: settings, the team, the outbox.
+
+use super::*;
+
+/// Reads from the site's object for an operator of the site (an admin when `admin`).
+pub(super) async fn site_admin_call(
+    req: Request,
+    ctx: RouteContext<()>,
+    method: Method,
+    path: &str,
+    admin: bool,
+) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, admin).await? {
+        return Ok(response);
+    }
+    SiteLink::new(&ctx.env, &site)
+        .forward(method, path, Headers::new(), None)
+        .await
+}
+
+pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
+        return Ok(response);
+    }
+    let settings: SiteSettings = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    if let Err(e) = settings.validate() {
+        return http::protocol_error(e);
+    }
+    SiteLink::new(&ctx.env, &site)
+        .forward(
+            Method::Put,
+            "/settings",
+            Headers::new(),
+            Some(serde_json::to_string(&settings)?),
+        )
+        .await
+}
+
+pub(super) async fn list_operators(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, false).await? {
+        return Ok(response);
+    }
+    let path = format!("/operators?site={}", encode(site.as_str()));
+    http::call_object(
+        &directory(&ctx.env)?,
+        Method::Get,
+        &path,
+        Headers::new(),
+        None,
+    )
+    .await
+}
+
+pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let actor_role = match operator_request(&req, &ctx.env, &site, true).await? {
+        Ok((_, role)) => role,
+        Err(response) => return Ok(response),
+    };
+    let operator: NewOperator = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    if let Err(e) = operator.validate() {
+        return http::protocol_error(e);
+    }
+    if operator.role == Role::Admin && actor_role != Role::Owner {
+        return http::error(ErrorCode::Forbidden, "only the owner makes admins");
+    }
+    let body = serde_json::to_string(&AddOperator { site, operator })?;
+    http::call_object(
+        &directory(&ctx.env)?,
+        Method::Post,
+        "/operators",
+        Headers::new(),
+        Some(body),
+    )
+    .await
+}
+
+pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let (actor, actor_role) = match operator_request(&req, &ctx.env, &site, true).await? {
+        Ok(actor) => actor,
+        Err(response) => return Ok(response),
+    };
+    let Ok(id) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
+        return http::error(ErrorCode::NotFound, "no such operator on this site");
+    };
+    let body = serde_json::to_string(&RemoveOperator {
+        site,
+        id,
+        actor,
+        actor_role,
+    })?;
+    http::call_object(
+        &directory(&ctx.env)?,
+        Method::Post,
+        "/operators/remove",
+        Headers::new(),
+        Some(body),
+    )
+    .await
+}

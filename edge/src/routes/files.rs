@@ -1,0 +1,132 @@
+//! Files of a conversation: upload and download, for its visitor and the site's operators.
+
+use super::*;
+
+/// The conversation participant behind a token (from `Authorization: Bearer` or `?token=`), for
+/// file requests: a visitor of this conversation or an operator of this site.
+pub(super) fn file_participant(
+    req: &Request,
+    env: &Env,
+    site: &SiteId,
+    conversation: &ConversationId,
+) -> std::result::Result<Participant, Result<Response>> {
+    let key = token_key(env).map_err(misconfigured)?;
+    let token = req
+        .headers()
+        .get("Authorization")
+        .ok()
+        .flatten()
+        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned))
+        .or_else(|| query(req, "token").ok().flatten())
+        .ok_or_else(|| http::error(ErrorCode::Unauthorized, "missing token"))?;
+    let claims = key
+        .verify(&token, http::now_ms())
+        .map_err(|e| http::error(ErrorCode::Unauthorized, e.to_string()))?;
+    let side = match claims {
+        Claims::Visitor { .. } => Side::Visitor,
+        Claims::Operator { .. } => Side::Operator,
+    };
+    conversation_participant(claims, side, site, conversation)
+        .map_err(|why| http::error(ErrorCode::Forbidden, why))
+}
+
+/// `POST …/files`: the raw file as the body, its type in `Content-Type`, its name
+/// percent-encoded in `X-File-Name`. Answers the attachment to send in a message.
+pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let (site, conversation) = match route_ids(&ctx) {
+        Ok(ids) => ids,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let participant = match file_participant(&req, &ctx.env, &site, &conversation) {
+        Ok(participant) => participant,
+        Err(response) => return response,
+    };
+    if let Err(response) = recheck(&ctx.env, participant, &site).await? {
+        return Ok(response);
+    }
+    let declared = req
+        .headers()
+        .get("Content-Length")?
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    if declared > protocol::files::MAX_FILE_BYTES {
+        return http::error(ErrorCode::TooLarge, "files may be at most 10 MB");
+    }
+    let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
+    let name = req
+        .headers()
+        .get("X-File-Name")?
+        .map(|n| decode_component(&n))
+        .unwrap_or_default();
+    let bytes = req.bytes().await?;
+    let name = match protocol::files::check_upload(&name, &content_type, &bytes) {
+        Ok(name) => name,
+        Err(e) => return http::protocol_error(e),
+    };
+    let attachment =
+        crate::files::save(&ctx.env, &site, &conversation, &name, &content_type, bytes).await?;
+    Ok(http::json(&attachment)?.with_status(201))
+}
+
+/// `GET …/files/{id}?token=`: images and PDFs inline, everything else as a download; never
+/// sniffed or run as a page.
+pub(super) async fn download_file(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let (site, conversation) = match route_ids(&ctx) {
+        Ok(ids) => ids,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let participant = match file_participant(&req, &ctx.env, &site, &conversation) {
+        Ok(participant) => participant,
+        Err(response) => return response,
+    };
+    if let Err(response) = recheck(&ctx.env, participant, &site).await? {
+        return Ok(response);
+    }
+    let id = ctx.param("file").cloned().unwrap_or_default();
+    let Some((attachment, bytes)) = crate::files::load(&ctx.env, &site, &conversation, &id).await?
+    else {
+        return http::error(ErrorCode::NotFound, "no such file");
+    };
+    let inline = attachment.is_image() || attachment.content_type == "application/pdf";
+    let disposition = format!(
+        "{}; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        encode(&attachment.name)
+    );
+    let headers = Headers::new();
+    headers.set("Content-Type", &attachment.content_type)?;
+    headers.set("Content-Disposition", &disposition)?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    headers.set("Content-Security-Policy", "default-src 'none'; sandbox")?;
+    headers.set("Cache-Control", "private, max-age=3600")?;
+    headers.set("Cross-Origin-Resource-Policy", "cross-origin")?;
+    Ok(Response::from_bytes(bytes)?.with_headers(headers))
+}
+
+/// Decodes a percent-encoded UTF-8 string; malformed input is kept as typed.
+pub(super) fn decode_component(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1..i + 3)) {
+            (b'%', Some(hex)) => {
+                match u8::from_str_radix(std::str::from_utf8(hex).unwrap_or("zz"), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| value.to_owned())
+}

@@ -1,0 +1,235 @@
+//! HTTP and WebSocket entry points under `/api/v1`. Every handler authenticates before it
+//! touches an object; objects trust only what the router passes in internal headers.
+
+use crate::auth::token::{Claims, TokenKey};
+use crate::http::{self, internal};
+use crate::objects::directory::{
+    AccountStatus, AddOperator, RemoveOperator, VerifiedOperator, DIRECTORY_NAME,
+};
+use crate::objects::site::{SiteInit, SiteLink};
+use crate::participant::Participant;
+use protocol::decode::decode_body;
+use protocol::{
+    BootstrapRequest, ConversationId, ErrorCode, Geo, NewOperator, OperatorId, OperatorSession,
+    Role, SignInRequest, SiteId, SiteSettings, VisitorId, VisitorSession, VisitorSessionRequest,
+    WidgetConfig,
+};
+use worker::{Env, Headers, Method, Request, Response, Result, RouteContext, Router, Stub};
+
+mod account;
+mod admin;
+mod files;
+mod sockets;
+mod visitor;
+
+use account::*;
+use admin::*;
+use files::*;
+use sockets::*;
+use visitor::*;
+
+/// Operators sign in again after this long.
+const OPERATOR_SESSION_MS: u64 = 12 * 60 * 60 * 1000;
+
+pub async fn handle(req: Request, env: Env) -> Result<Response> {
+    Router::new()
+        .get("/api/v1/health", |_, _| {
+            http::json(&serde_json::json!({ "ok": true }))
+        })
+        .post_async("/api/v1/bootstrap", bootstrap)
+        .post_async("/api/v1/auth/sign-in", sign_in)
+        .get_async("/api/v1/sites/:site/widget-config", |req, ctx| async move {
+            http::with_cors(get_widget_config(req, ctx).await?)
+        })
+        .options("/api/v1/sites/:site/visitors", |_, _| {
+            http::with_cors(Response::empty()?.with_status(204))
+        })
+        .post_async("/api/v1/sites/:site/visitors", |req, ctx| async move {
+            http::with_cors(visitor_session(req, ctx).await?)
+        })
+        .get_async(
+            "/api/v1/sites/:site/conversations/:conversation/visitor-socket",
+            visitor_socket,
+        )
+        .get_async(
+            "/api/v1/sites/:site/conversations/:conversation/operator-socket",
+            operator_socket,
+        )
+        .get_async("/api/v1/sites/:site/inbox-socket", inbox_socket)
+        .options(
+            "/api/v1/sites/:site/conversations/:conversation/files",
+            |_, _| http::with_cors(Response::empty()?.with_status(204)),
+        )
+        .post_async(
+            "/api/v1/sites/:site/conversations/:conversation/files",
+            |req, ctx| async move { http::with_cors(upload_file(req, ctx).await?) },
+        )
+        .get_async(
+            "/api/v1/sites/:site/conversations/:conversation/files/:file",
+            download_file,
+        )
+        .get_async("/api/v1/sites/:site/settings", |req, ctx| async move {
+            site_admin_call(req, ctx, Method::Get, "/settings", false).await
+        })
+        .put_async("/api/v1/sites/:site/settings", put_settings)
+        .get_async("/api/v1/sites/:site/operators", list_operators)
+        .post_async("/api/v1/sites/:site/operators", add_operator)
+        .delete_async("/api/v1/sites/:site/operators/:operator", remove_operator)
+        .get_async("/api/v1/sites/:site/outbox", |req, ctx| async move {
+            site_admin_call(req, ctx, Method::Get, "/outbox", true).await
+        })
+        .or_else_any_method("/*path", |_, _| {
+            http::error(ErrorCode::NotFound, "no such endpoint")
+        })
+        .run(req, env)
+        .await
+}
+
+fn token_key(env: &Env) -> std::result::Result<TokenKey, String> {
+    let secret = env
+        .secret("TOKEN_SECRET")
+        .map_err(|_| "TOKEN_SECRET is not configured".to_string())?;
+    TokenKey::new(&secret.to_string())
+}
+
+fn misconfigured(message: String) -> Result<Response> {
+    worker::console_error!("{message}");
+    http::error(ErrorCode::Internal, message)
+}
+
+fn site_param(ctx: &RouteContext<()>) -> std::result::Result<SiteId, String> {
+    SiteId::parse(ctx.param("site").cloned().unwrap_or_default()).map_err(|e| e.to_string())
+}
+
+fn query(req: &Request, key: &str) -> Result<Option<String>> {
+    Ok(req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned()))
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The visitor's country and city from Cloudflare's request data. Locally (`wrangler dev`,
+/// where `request.cf` holds placeholders) the `X-Dev-Geo: CC/City` header stands in for it,
+/// honoured only when the environment sets `ALLOW_DEV_HEADERS = "true"`.
+fn visitor_geo(req: &Request, env: &Env) -> Geo {
+    let dev = env
+        .var("ALLOW_DEV_HEADERS")
+        .map(|v| v.to_string() == "true")
+        .unwrap_or(false);
+    if dev {
+        if let Some(value) = req.headers().get("X-Dev-Geo").ok().flatten() {
+            let (country, city) = value.split_once('/').unwrap_or((&value, ""));
+            let keep =
+                |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty() && s.len() <= 80);
+            return Geo {
+                country: keep(country).map(|c| c.to_uppercase()),
+                city: keep(city),
+            };
+        }
+        return Geo::default();
+    }
+    let cf = req.cf();
+    Geo {
+        country: cf.and_then(|cf| cf.country()),
+        city: cf.and_then(|cf| cf.city()),
+    }
+}
+
+fn conversations(env: &Env, site: &SiteId, conversation: &ConversationId) -> Result<Stub> {
+    env.durable_object("CONVERSATIONS")?
+        .id_from_name(&format!("{site}/{conversation}"))?
+        .get_stub()
+}
+
+fn directory(env: &Env) -> Result<Stub> {
+    env.durable_object("DIRECTORY")?
+        .id_from_name(DIRECTORY_NAME)?
+        .get_stub()
+}
+
+/// Constant-time string comparison for secrets.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::{OperatorId, Role, SiteMembership};
+
+    fn site(s: &str) -> SiteId {
+        SiteId::parse(s).unwrap()
+    }
+    fn conv(c: &str) -> ConversationId {
+        ConversationId::parse(c).unwrap()
+    }
+    fn visitor_claims() -> Claims {
+        Claims::Visitor {
+            site: site("demo"),
+            visitor: VisitorId::parse("v").unwrap(),
+            conversation: conv("mine"),
+        }
+    }
+    fn operator_claims() -> Claims {
+        Claims::Operator {
+            op: OperatorId::parse("op").unwrap(),
+            name: "Anna".into(),
+            sites: vec![SiteMembership {
+                site: site("demo"),
+                role: Role::Operator,
+            }],
+            exp: u64::MAX,
+        }
+    }
+
+    #[test]
+    fn visitors_reach_only_their_own_conversation() {
+        let join = |claims, s: &str, c: &str| {
+            conversation_participant(claims, Side::Visitor, &site(s), &conv(c)).is_ok()
+        };
+        assert!(join(visitor_claims(), "demo", "mine"));
+        assert!(!join(visitor_claims(), "demo", "theirs"));
+        assert!(!join(visitor_claims(), "other", "mine"));
+        assert!(!join(operator_claims(), "demo", "mine"));
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(decode_component("%D1%84%D0%BE%D1%82%D0%BE.png"), "фото.png");
+        assert_eq!(decode_component("a%2"), "a%2");
+        assert_eq!(decode_component("100%"), "100%");
+        assert_eq!(encode("фото 1.png"), "%D1%84%D0%BE%D1%82%D0%BE%201.png");
+    }
+
+    #[test]
+    fn operators_reach_conversations_of_their_sites_only() {
+        let join = |claims, s: &str| {
+            conversation_participant(claims, Side::Operator, &site(s), &conv("any"))
+        };
+        assert!(matches!(
+            join(operator_claims(), "demo"),
+            Ok(Participant::Operator {
+                role: Role::Operator,
+                ..
+            })
+        ));
+        assert!(join(operator_claims(), "other").is_err());
+        assert!(join(visitor_claims(), "demo").is_err());
+    }
+}

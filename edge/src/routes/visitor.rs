@@ -1,0 +1,97 @@
+//! The widget's entry points: its start-up config and the visitor's session.
+
+use super::*;
+
+/// The widget's start-up config for this request's visitor; `None` when the site is unknown.
+pub(super) async fn widget_config(
+    req: &Request,
+    env: &Env,
+    site: &SiteId,
+) -> Result<Option<WidgetConfig>> {
+    let geo = visitor_geo(req, env);
+    let query = format!(
+        "/config?country={}&city={}",
+        geo.country.as_deref().map(encode).unwrap_or_default(),
+        geo.city.as_deref().map(encode).unwrap_or_default()
+    );
+    let mut answer = SiteLink::new(env, site)
+        .forward(Method::Get, &query, Headers::new(), None)
+        .await?;
+    if answer.status_code() != 200 {
+        return Ok(None);
+    }
+    Ok(Some(answer.json().await?))
+}
+
+/// `GET …/widget-config`: what the widget needs before any session exists (theme, triggers,
+/// who is online), so a page view costs no visitor record.
+pub(super) async fn get_widget_config(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    match widget_config(&req, &ctx.env, &site).await? {
+        Some(config) => http::json(&config),
+        None => http::error(ErrorCode::NotFound, format!("no site {site}")),
+    }
+}
+
+/// Starts a visitor session, or resumes the one whose token the widget kept.
+pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let key = match token_key(&ctx.env) {
+        Ok(key) => key,
+        Err(e) => return misconfigured(e),
+    };
+    let body = match http::body_text(&mut req).await {
+        Ok(text) => text,
+        Err(e) => return http::protocol_error(e),
+    };
+    let request: VisitorSessionRequest = if body.trim().is_empty() {
+        VisitorSessionRequest::default()
+    } else {
+        match decode_body(&body) {
+            Ok(request) => request,
+            Err(e) => return http::protocol_error(e),
+        }
+    };
+    let Some(config) = widget_config(&req, &ctx.env, &site).await? else {
+        return http::error(ErrorCode::NotFound, format!("no site {site}"));
+    };
+
+    // A token for this site is resumed; anything else (none, another site's, forged) starts a
+    // new visitor, because the widget cannot do anything better with a token we refuse.
+    let resumed = request
+        .token
+        .as_deref()
+        .and_then(|t| key.verify(t, http::now_ms()).ok())
+        .and_then(|claims| match claims {
+            Claims::Visitor {
+                site: s,
+                visitor,
+                conversation,
+            } if s == site => Some((visitor, conversation)),
+            _ => None,
+        });
+    let (visitor, conversation) = match resumed {
+        Some(ids) => ids,
+        None => (
+            VisitorId::parse(crate::random::id()).expect("random ids are valid"),
+            ConversationId::parse(crate::random::id()).expect("random ids are valid"),
+        ),
+    };
+    let token = key.sign(&Claims::Visitor {
+        site,
+        visitor: visitor.clone(),
+        conversation: conversation.clone(),
+    });
+    http::json(&VisitorSession {
+        token,
+        visitor,
+        conversation,
+        config,
+    })
+}
