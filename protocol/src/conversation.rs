@@ -107,6 +107,54 @@ impl ContactInfo {
     }
 }
 
+/// Masks an e-mail address: `ivan@mail.ru` → `i***@mail.ru`.
+fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+/// Masks a phone number but its last two digits: `+7 912 345-67-89` → `*** **89`.
+fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let tail: String = digits[digits.len().saturating_sub(2)..].iter().collect();
+    format!("*** **{tail}")
+}
+
+impl ContactInfo {
+    /// The same contact with e-mail and phone masked (the site's masking setting).
+    pub fn masked(&self) -> ContactInfo {
+        ContactInfo {
+            email: self.email.as_deref().map(mask_email),
+            phone: self.phone.as_deref().map(mask_phone),
+            ..self.clone()
+        }
+    }
+}
+
+impl ConversationState {
+    /// What an operator with `role` may see of this state under the site's masking setting.
+    pub fn for_role(
+        &self,
+        role: crate::api::Role,
+        masking: &crate::settings::ContactMasking,
+    ) -> Self {
+        if masking.hides_from(role) {
+            ConversationState {
+                contact: self.contact.masked(),
+                callback: self.callback.as_deref().map(mask_phone),
+                ..self.clone()
+            }
+        } else {
+            self.clone()
+        }
+    }
+}
+
 impl ContactFormSettings {
     /// Required fields `contact` lacks, by name (`name`, `email`, `phone`, custom ids).
     pub fn missing(&self, contact: &ContactInfo) -> Vec<String> {
@@ -336,6 +384,37 @@ mod tests {
         let mut c = ContactInfo::default();
         c.custom.insert("Order No".into(), "1".into());
         assert!(c.normalized().is_err());
+    }
+
+    #[test]
+    fn masking_by_role() {
+        use crate::api::Role;
+        use crate::settings::ContactMasking;
+        let state = ConversationState {
+            contact: contact("Ivan", "ivan@mail.ru", "+7 912 345-67-89"),
+            callback: Some("+7 900 000-00-12".into()),
+            ..Default::default()
+        };
+        let masking = ContactMasking {
+            operators: true,
+            admins: false,
+        };
+        let seen = state.for_role(Role::Operator, &masking);
+        assert_eq!(seen.contact.email.as_deref(), Some("i***@mail.ru"));
+        assert_eq!(seen.contact.phone.as_deref(), Some("*** **89"));
+        assert_eq!(seen.callback.as_deref(), Some("*** **12"));
+        assert_eq!(seen.contact.name.as_deref(), Some("Ivan"), "names stay");
+        assert_eq!(state.for_role(Role::Admin, &masking), state);
+        let all = ContactMasking {
+            operators: true,
+            admins: true,
+        };
+        assert_ne!(state.for_role(Role::Admin, &all), state);
+        assert_eq!(
+            state.for_role(Role::Owner, &all),
+            state,
+            "the owner always sees"
+        );
     }
 
     #[test]

@@ -151,6 +151,28 @@ pub struct SiteSettings {
     /// Ready answers for operators; never sent to the widget.
     #[serde(default)]
     pub canned_replies: Vec<crate::canned::CannedReply>,
+    /// Hide visitors' e-mail and phone from operators and/or admins.
+    #[serde(default)]
+    pub masking: ContactMasking,
+}
+
+/// Which roles see visitors' e-mail and phone masked. The owner always sees them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactMasking {
+    #[serde(default)]
+    pub operators: bool,
+    #[serde(default)]
+    pub admins: bool,
+}
+
+impl ContactMasking {
+    pub fn hides_from(&self, role: crate::api::Role) -> bool {
+        match role {
+            crate::api::Role::Owner => false,
+            crate::api::Role::Admin => self.admins,
+            crate::api::Role::Operator => self.operators,
+        }
+    }
 }
 
 fn default_invitation_interval() -> u32 {
@@ -171,6 +193,7 @@ impl SiteSettings {
             invitation_interval_seconds: default_invitation_interval(),
             utc_offset_minutes: 0,
             canned_replies: Vec::new(),
+            masking: ContactMasking::default(),
         }
     }
 

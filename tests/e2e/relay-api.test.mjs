@@ -267,3 +267,40 @@ test("spam: the visitor is told the operator ended the chat and can neither writ
   assert.equal((await visitorSocket.next((f) => f.type === "error")).code, "forbidden");
   await Promise.all([visitorSocket.close(), op.close()]);
 });
+
+test("contact masking: operators see e-mail and phone masked when the site says so; the owner never", async () => {
+  const headers = { Authorization: `Bearer ${operator.token}` };
+  const added = await postJson(relay, "/api/v1/sites/demo/operators",
+    { name: "Masha", email: "masha@shop.test", password: "Masha-password-1", role: "operator" }, headers);
+  assert.equal(added.status, 201);
+  const masha = (await postJson(relay, "/api/v1/auth/sign-in", { email: "masha@shop.test", password: "Masha-password-1" })).json;
+  assert.equal((await putSettings(relay, operator.token, siteSettings({ masking: { operators: true, admins: false } }))).status, 204);
+
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const visitorSocket = await openSocket(visitorUrl(v));
+  await visitorSocket.next(isWelcome);
+  visitorSocket.send({ type: "contact", contact: { name: "Ivan", email: "ivan@mail.ru", phone: "+7 912 345-67-89" } });
+  visitorSocket.send({ type: "send", client_id: "m1", text: "Call me" });
+  visitorSocket.send({ type: "callback", phone: "+7 900 000-00-12" });
+  await visitorSocket.next((f) => f.type === "done" && f.command === "callback");
+  const own = await visitorSocket.next((f) => f.type === "state" && f.state.callback);
+  assert.equal(own.state.contact.email, "ivan@mail.ru", "the visitor sees his own data");
+
+  const mashaSocket = await openSocket(operatorUrl(v.conversation, masha.token));
+  const seen = await mashaSocket.next(isWelcome);
+  assert.deepEqual(seen.state.contact, { name: "Ivan", email: "i***@mail.ru", phone: "*** **89" });
+  assert.equal(seen.state.callback, "*** **12");
+  assert.equal(seen.messages.find((m) => m.event?.event === "callback_requested").event.phone, "*** **12");
+  const ownerSocket = await openSocket(operatorUrl(v.conversation));
+  assert.equal((await ownerSocket.next(isWelcome)).state.contact.email, "ivan@mail.ru");
+
+  const inbox = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/inbox-socket?token=${masha.token}`);
+  const snapshot = await inbox.next((f) => f.type === "snapshot");
+  const summary = snapshot.conversations.find((c) => c.id === v.conversation);
+  assert.equal(summary.state.contact.email, "i***@mail.ru");
+  visitorSocket.send({ type: "send", client_id: "m2", text: "Still there?" });
+  const update = await inbox.next((f) => f.type === "updated" && f.conversation.id === v.conversation && f.conversation.last_preview === "Still there?");
+  assert.equal(update.conversation.state.contact.phone, "*** **89");
+  await Promise.all([visitorSocket.close(), mashaSocket.close(), ownerSocket.close(), inbox.close()]);
+  assert.equal((await putSettings(relay, operator.token, siteSettings({}))).status, 204);
+});

@@ -178,6 +178,26 @@ impl DurableObject for SiteRoom {
     }
 }
 
+/// The role behind an inbox socket (visitors never have one).
+fn operator_role(participant: &Participant) -> Option<protocol::Role> {
+    match participant {
+        Participant::Operator { role, .. } => Some(*role),
+        Participant::Visitor { .. } => None,
+    }
+}
+
+/// A summary as an operator with `role` may see it under the site's masking setting.
+fn masked_summary(
+    mut summary: ConversationSummary,
+    role: Option<protocol::Role>,
+    masking: &protocol::settings::ContactMasking,
+) -> ConversationSummary {
+    if let Some(role) = role {
+        summary.state = summary.state.for_role(role, masking);
+    }
+    summary
+}
+
 fn no_content() -> Result<Response> {
     Ok(Response::empty()?.with_status(204))
 }
@@ -190,6 +210,14 @@ impl SiteRoom {
         settings.name = init.site_name;
         self.save_settings(&settings)?;
         no_content()
+    }
+
+    fn masking(&self) -> protocol::settings::ContactMasking {
+        self.settings()
+            .ok()
+            .flatten()
+            .map(|s| s.masking)
+            .unwrap_or_default()
     }
 
     fn settings(&self) -> Result<Option<SiteSettings>> {
@@ -292,6 +320,7 @@ impl SiteRoom {
             .map(|row| serde_json::from_str(&row.summary))
             .collect::<std::result::Result<Vec<ConversationSummary>, _>>()?;
 
+        let role = operator_role(&participant);
         let pair = WebSocketPair::new()?;
         self.state
             .accept_websocket_with_tags(&pair.server, &["operator"]);
@@ -300,6 +329,11 @@ impl SiteRoom {
             availability: Availability::Online,
             since: http::now_ms(),
         })?;
+        let masking = self.masking();
+        let conversations = conversations
+            .into_iter()
+            .map(|c| masked_summary(c, role, &masking))
+            .collect();
         pair.server.send(&InboxEvent::Snapshot { conversations })?;
         self.announce_team(None);
         Response::from_websocket(pair.client)
@@ -316,10 +350,19 @@ impl SiteRoom {
                 serde_json::to_string(&summary)?.into(),
             ],
         )?;
-        let event = InboxEvent::Updated {
-            conversation: Box::new(summary),
-        };
+        let masking = self.masking();
         for socket in self.state.get_websockets_with_tag("operator") {
+            let Some(member) = socket
+                .deserialize_attachment::<InboxMember>()
+                .ok()
+                .flatten()
+            else {
+                continue;
+            };
+            let role = operator_role(&member.participant);
+            let event = InboxEvent::Updated {
+                conversation: Box::new(masked_summary(summary.clone(), role, &masking)),
+            };
             let _ = socket.send(&event);
         }
         no_content()

@@ -53,6 +53,9 @@ impl ConversationRoom {
                 ProtocolError::new(ErrorCode::NotFound, "no such conversation"),
             );
         };
+        // Every command reads the site's settings (cached for seconds): the masking of what
+        // operators receive depends on them.
+        self.settings(&meta).await?;
         // The state is read again after every await: another command may have changed it.
         match command {
             ConversationCommand::Send {

@@ -161,6 +161,8 @@ impl ConversationRoom {
             }
         }
         let presence = self.site(&meta).presence().await.unwrap_or_default();
+        // Warms the settings cache the masking of this participant's frames reads.
+        self.settings(&meta).await?;
 
         let participant_kind = match participant {
             Participant::Visitor { .. } => Side::Visitor,
@@ -173,11 +175,12 @@ impl ConversationRoom {
         };
         self.state.accept_websocket_with_tags(&pair.server, &[tag]);
         pair.server.serialize_attachment(&participant)?;
+        let participant_copy = participant.clone();
         let operator = match store.last_operator_author()? {
             Some(Author::Operator { id, name }) => Some(OperatorCard { id, name }),
             _ => None,
         };
-        pair.server.send(&ConversationEvent::Welcome {
+        let welcome = ConversationEvent::Welcome {
             conversation: meta.conversation,
             messages: store.history_after(
                 after,
@@ -187,7 +190,9 @@ impl ConversationRoom {
             operator,
             state: store.state()?,
             presence,
-        })?;
+        };
+        pair.server
+            .send(&self.shape_for(&participant_copy, &welcome))?;
         Response::from_websocket(pair.client)
     }
 
@@ -202,9 +207,70 @@ impl ConversationRoom {
     fn broadcast(&self, event: &ConversationEvent, skip: Option<&WebSocket>) {
         for socket in self.state.get_websockets() {
             if Some(&socket) != skip {
+                let participant = socket
+                    .deserialize_attachment::<Participant>()
+                    .ok()
+                    .flatten();
+                let shaped = participant.map(|p| self.shape_for(&p, event));
                 // A socket that is closing cannot take the frame; it catches up on reconnect.
-                let _ = socket.send(event);
+                let _ = socket.send(shaped.as_ref().unwrap_or(event));
             }
+        }
+    }
+
+    /// The masking setting as last read from the site (every command reads it first).
+    fn masking(&self) -> protocol::settings::ContactMasking {
+        self.settings
+            .borrow()
+            .as_ref()
+            .map(|(s, _)| s.masking.clone())
+            .unwrap_or_default()
+    }
+
+    /// An event as `participant` may see it: operators whose role the site masks get the
+    /// visitor's e-mail and phone masked.
+    fn shape_for(&self, participant: &Participant, event: &ConversationEvent) -> ConversationEvent {
+        let Participant::Operator { role, .. } = participant else {
+            return event.clone();
+        };
+        let masking = self.masking();
+        if !masking.hides_from(*role) {
+            return event.clone();
+        }
+        let mask_message = |message: &protocol::ChatMessage| {
+            let mut message = message.clone();
+            if let Some(protocol::SystemEvent::CallbackRequested { phone }) = &mut message.event {
+                *phone = protocol::ContactInfo {
+                    phone: Some(phone.clone()),
+                    ..Default::default()
+                }
+                .masked()
+                .phone
+                .unwrap_or_default();
+            }
+            message
+        };
+        match event {
+            ConversationEvent::State { state } => ConversationEvent::State {
+                state: state.for_role(*role, &masking),
+            },
+            ConversationEvent::Message { message } => ConversationEvent::Message {
+                message: mask_message(message),
+            },
+            ConversationEvent::Welcome {
+                conversation,
+                messages,
+                operator,
+                state,
+                presence,
+            } => ConversationEvent::Welcome {
+                conversation: conversation.clone(),
+                messages: messages.iter().map(mask_message).collect(),
+                operator: operator.clone(),
+                state: state.for_role(*role, &masking),
+                presence: presence.clone(),
+            },
+            other => other.clone(),
         }
     }
 }
