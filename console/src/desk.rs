@@ -441,6 +441,11 @@ impl Desk {
         transmit(&ConversationCommand::Spam);
     }
 
+    /// Bans the visitor and his IP address (admins lift bans).
+    pub fn ban(&self) {
+        transmit(&ConversationCommand::Ban);
+    }
+
     /// Queues the operator's reply and sends it if the socket is up.
     pub fn reply(&self, typed: &str) -> bool {
         let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {

@@ -86,6 +86,8 @@ pub async fn read_json<T: serde::de::DeserializeOwned>(
 pub mod internal {
     pub const SITE: &str = "x-consultant-site";
     pub const CONVERSATION: &str = "x-consultant-conversation";
+    /// The visitor's IP address, as Cloudflare reports it (`CF-Connecting-IP`).
+    pub const IP: &str = "x-consultant-ip";
     /// A [`crate::participant::Participant`], base64url JSON (names may be non-Latin).
     pub const PARTICIPANT: &str = "x-consultant-participant";
 }
@@ -107,6 +109,17 @@ pub async fn call_object(
         .with_body(body.map(|b| JsValue::from_str(&b)));
     let request = Request::new_with_init(&format!("https://object{path}"), &init)?;
     stub.fetch_with_request(request).await
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 pub fn now_ms() -> u64 {

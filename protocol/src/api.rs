@@ -218,6 +218,19 @@ pub struct OperatorInfo {
     pub removed: bool,
 }
 
+/// A banned visitor and/or IP address: refused a chat until an admin lifts the ban.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ban {
+    #[serde(default)]
+    pub id: u64,
+    pub visitor: Option<VisitorId>,
+    pub ip: Option<String>,
+    /// The operator who banned.
+    pub by: String,
+    #[serde(default)]
+    pub at: u64,
+}
+
 /// Body of every non-2xx API response.
 pub type ApiError = crate::events::ErrorBody;
 

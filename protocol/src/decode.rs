@@ -144,9 +144,12 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
             seq,
             text: message_text(&text)?,
         },
-        other @ (C::Typing { .. } | C::Close | C::Rate { .. } | C::Delete { .. } | C::Spam) => {
-            other
-        }
+        other @ (C::Typing { .. }
+        | C::Close
+        | C::Rate { .. }
+        | C::Delete { .. }
+        | C::Spam
+        | C::Ban) => other,
     })
 }
 

@@ -116,6 +116,9 @@ pub enum ConversationCommand {
     /// Operator only: end the chat as spam; the visitor sees "the operator ended the chat" and
     /// can neither write nor rate.
     Spam,
+    /// Operator only: as spam, and the visitor and his IP may start no chat again until an
+    /// admin lifts the ban.
+    Ban,
 }
 
 impl ConversationCommand {
@@ -135,6 +138,7 @@ impl ConversationCommand {
         "edit",
         "delete",
         "spam",
+        "ban",
     ];
 
     /// Commands only the visitor may send.
@@ -155,6 +159,7 @@ impl ConversationCommand {
                 | ConversationCommand::Edit { .. }
                 | ConversationCommand::Delete { .. }
                 | ConversationCommand::Spam
+                | ConversationCommand::Ban
         )
     }
 

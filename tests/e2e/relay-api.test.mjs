@@ -304,3 +304,33 @@ test("contact masking: operators see e-mail and phone masked when the site says 
   await Promise.all([visitorSocket.close(), mashaSocket.close(), ownerSocket.close(), inbox.close()]);
   assert.equal((await putSettings(relay, operator.token, siteSettings({}))).status, 204);
 });
+
+test("ban: the visitor and his IP get no chat until an admin lifts it; operators cannot lift it", async () => {
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const visitorSocket = await openSocket(visitorUrl(v));
+  await visitorSocket.next(isWelcome);
+  visitorSocket.send({ type: "send", client_id: "b1", text: "spam spam spam" });
+  await visitorSocket.next((f) => f.type === "ack");
+  const closed = new Promise((resolve) => visitorSocket.ws.once("close", (code) => resolve(code)));
+  const op = await openSocket(operatorUrl(v.conversation));
+  await op.next(isWelcome);
+  op.send({ type: "ban" });
+  await op.next((f) => f.type === "done" && f.command === "ban");
+  assert.equal(await closed, 1008);
+
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", { token: v.token })).status, 403);
+  assert.equal(await refusedWith(visitorUrl(v)), 403);
+  // The same IP address (here every test client is 127.0.0.1) is refused too.
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", {})).status, 403);
+
+  const bans = await (await fetch(`${relay.origin}/api/v1/sites/demo/bans`, { headers: { Authorization: `Bearer ${operator.token}` } })).json();
+  assert.equal(bans.length, 1);
+  assert.equal(bans[0].visitor, v.visitor);
+  assert.equal(bans[0].by, "Anna Petrova");
+  const masha = (await postJson(relay, "/api/v1/auth/sign-in", { email: "masha@shop.test", password: "Masha-password-1" })).json;
+  const lift = (token) => fetch(`${relay.origin}/api/v1/sites/demo/bans/${bans[0].id}`, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } });
+  assert.equal((await lift(masha.token)).status, 403);
+  assert.equal((await lift(operator.token)).status, 204);
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", { token: v.token })).status, 200);
+  await op.close();
+});

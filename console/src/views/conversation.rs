@@ -80,6 +80,9 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                 on:click=move |_| desk.mark_spam()>
                 {move || desk.texts().spam}
             </button>
+            <button type="button" class="secondary" on:click=move |_| desk.ban()>
+                {move || desk.texts().ban}
+            </button>
         </header>
         <VisitorCard desk/>
         <ol class="log" node_ref=log aria-live="polite" aria-relevant="additions"

@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS conversations (
     summary TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS conversations_by_activity ON conversations (last_at DESC);
+CREATE TABLE IF NOT EXISTS bans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    visitor TEXT,
+    ip TEXT,
+    ban TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     email TEXT NOT NULL,
@@ -101,6 +107,38 @@ impl DurableObject for SiteRoom {
                 http::json(&settings.widget_config(site, self.presence(), geo))
             }
             (Method::Get, "/presence") => http::json(&self.presence()),
+            (Method::Post, "/bans") => {
+                let ban: protocol::Ban = req.json().await?;
+                self.state.storage().sql().exec(
+                    "INSERT INTO bans (visitor, ip, ban) VALUES (?, ?, ?)",
+                    vec![
+                        ban.visitor.as_ref().map(|v| v.to_string()).into(),
+                        ban.ip.clone().into(),
+                        serde_json::to_string(&ban)?.into(),
+                    ],
+                )?;
+                no_content()
+            }
+            (Method::Get, "/bans") => http::json(&self.bans()?),
+            (Method::Delete, "/bans") => {
+                let id: i64 = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "id")
+                    .and_then(|(_, v)| v.parse().ok())
+                    .unwrap_or(-1);
+                self.state
+                    .storage()
+                    .sql()
+                    .exec("DELETE FROM bans WHERE id = ?", vec![id.into()])?;
+                no_content()
+            }
+            (Method::Get, "/banned") => {
+                let query: std::collections::HashMap<String, String> =
+                    req.url()?.query_pairs().into_owned().collect();
+                let banned = self.banned(query.get("visitor"), query.get("ip"))?;
+                http::json(&serde_json::json!({ "banned": banned }))
+            }
             (Method::Get, "/inbox") => self.open_inbox(&req),
             (Method::Post, "/conversation-updated") => {
                 let summary: ConversationSummary = req.json().await?;
@@ -210,6 +248,49 @@ impl SiteRoom {
         settings.name = init.site_name;
         self.save_settings(&settings)?;
         no_content()
+    }
+
+    fn bans(&self) -> Result<Vec<protocol::Ban>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: i64,
+            ban: String,
+        }
+        let rows: Vec<Row> = self
+            .state
+            .storage()
+            .sql()
+            .exec("SELECT id, ban FROM bans ORDER BY id DESC", None)?
+            .to_array()?;
+        rows.into_iter()
+            .map(|r| {
+                let mut ban: protocol::Ban = serde_json::from_str(&r.ban)?;
+                ban.id = r.id as u64;
+                Ok(ban)
+            })
+            .collect()
+    }
+
+    fn banned(&self, visitor: Option<&String>, ip: Option<&String>) -> Result<bool> {
+        #[derive(Deserialize)]
+        struct Count {
+            n: i64,
+        }
+        let empty = String::new();
+        let rows: Vec<Count> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT COUNT(*) AS n FROM bans WHERE (visitor IS NOT NULL AND visitor = ?)
+                 OR (ip IS NOT NULL AND ip = ?)",
+                vec![
+                    visitor.unwrap_or(&empty).as_str().into(),
+                    ip.unwrap_or(&empty).as_str().into(),
+                ],
+            )?
+            .to_array()?;
+        Ok(rows.first().is_some_and(|c| c.n > 0))
     }
 
     fn masking(&self) -> protocol::settings::ContactMasking {
@@ -429,6 +510,28 @@ impl<'a> SiteLink<'a> {
         self.expect_ok(Method::Post, "/conversation-updated", body)
             .await?;
         Ok(())
+    }
+
+    pub async fn ban(&self, ban: &protocol::Ban) -> Result<()> {
+        let body = Some(serde_json::to_string(ban)?);
+        self.expect_ok(Method::Post, "/bans", body).await?;
+        Ok(())
+    }
+
+    /// Whether this visitor or IP address is banned on the site.
+    pub async fn is_banned(
+        &self,
+        visitor: Option<&protocol::VisitorId>,
+        ip: Option<&str>,
+    ) -> Result<bool> {
+        let path = format!(
+            "/banned?visitor={}&ip={}",
+            visitor.map(|v| v.to_string()).unwrap_or_default(),
+            crate::http::encode(ip.unwrap_or(""))
+        );
+        let mut answer = self.expect_ok(Method::Get, &path, None).await?;
+        let value: serde_json::Value = answer.json().await?;
+        Ok(value["banned"].as_bool().unwrap_or(false))
     }
 
     pub async fn queue_email(&self, email: &OutboxEmail) -> Result<()> {

@@ -47,6 +47,28 @@ pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Res
         .await
 }
 
+/// Lifts a ban (owners and admins only).
+pub(super) async fn unban(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
+        return Ok(response);
+    }
+    let Ok(id) = ctx.param("ban").cloned().unwrap_or_default().parse::<u64>() else {
+        return http::error(ErrorCode::NotFound, "no such ban");
+    };
+    SiteLink::new(&ctx.env, &site)
+        .forward(
+            Method::Delete,
+            &format!("/bans?id={id}"),
+            Headers::new(),
+            None,
+        )
+        .await
+}
+
 pub(super) async fn list_operators(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let site = match site_param(&ctx) {
         Ok(site) => site,

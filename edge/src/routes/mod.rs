@@ -2,7 +2,7 @@
 //! touches an object; objects trust only what the router passes in internal headers.
 
 use crate::auth::token::{Claims, TokenKey};
-use crate::http::{self, internal};
+use crate::http::{self, encode, internal};
 use crate::objects::directory::{
     AccountStatus, AddOperator, RemoveOperator, VerifiedOperator, DIRECTORY_NAME,
 };
@@ -73,6 +73,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         })
         .put_async("/api/v1/sites/:site/settings", put_settings)
         .get_async("/api/v1/sites/:site/operators", list_operators)
+        .get_async("/api/v1/sites/:site/bans", |req, ctx| async move {
+            site_admin_call(req, ctx, Method::Get, "/bans", true).await
+        })
+        .delete_async("/api/v1/sites/:site/bans/:ban", unban)
         .post_async("/api/v1/sites/:site/operators", add_operator)
         .delete_async("/api/v1/sites/:site/operators/:operator", remove_operator)
         .get_async("/api/v1/sites/:site/outbox", |req, ctx| async move {
@@ -83,6 +87,15 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         })
         .run(req, env)
         .await
+}
+
+/// The visitor's IP address as Cloudflare (and wrangler dev) report it.
+fn client_ip(req: &Request) -> Option<String> {
+    req.headers()
+        .get("CF-Connecting-IP")
+        .ok()
+        .flatten()
+        .filter(|ip| !ip.is_empty() && ip.len() <= 64)
 }
 
 fn token_key(env: &Env) -> std::result::Result<TokenKey, String> {
@@ -107,17 +120,6 @@ fn query(req: &Request, key: &str) -> Result<Option<String>> {
         .query_pairs()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned()))
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The visitor's country and city from Cloudflare's request data. Locally (`wrangler dev`,

@@ -122,6 +122,18 @@ pub(super) async fn conversation_socket(
         Err(response) => return Ok(response),
     };
     let headers = connect_headers(&participant, &site, Some(&conversation))?;
+    if let Participant::Visitor { visitor } = &participant {
+        let ip = client_ip(&req);
+        let banned = SiteLink::new(&ctx.env, &site)
+            .is_banned(Some(visitor), ip.as_deref())
+            .await?;
+        if banned {
+            return http::error(ErrorCode::Forbidden, "this visitor may not chat here");
+        }
+        if let Some(ip) = ip {
+            headers.set(internal::IP, &ip)?;
+        }
+    }
     let path = format!("/connect?after={}", after_param(&req));
     http::call_object(
         &conversations(&ctx.env, &site, &conversation)?,

@@ -76,6 +76,16 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
             } if s == site => Some((visitor, conversation)),
             _ => None,
         });
+    let ip = client_ip(&req);
+    let banned = SiteLink::new(&ctx.env, &site)
+        .is_banned(resumed.as_ref().map(|(v, _)| v), ip.as_deref())
+        .await?;
+    if banned {
+        return http::error(
+            ErrorCode::Forbidden,
+            "this visitor may not start a chat here",
+        );
+    }
     let (visitor, conversation) = match resumed {
         Some(ids) => ids,
         None => (

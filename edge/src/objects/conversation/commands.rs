@@ -195,6 +195,34 @@ impl ConversationRoom {
                     .await?;
                 done(ws, "close")
             }
+            ConversationCommand::Ban => {
+                let by = match participant {
+                    Participant::Operator { name, .. } => name.clone(),
+                    Participant::Visitor { .. } => String::new(),
+                };
+                self.site(&meta)
+                    .ban(&protocol::Ban {
+                        id: 0,
+                        visitor: Some(meta.visitor.clone()),
+                        ip: meta.ip.clone(),
+                        by,
+                        at: http::now_ms(),
+                    })
+                    .await?;
+                if !store.state()?.spam {
+                    self.system_message(String::new(), Some(SystemEvent::EndedAsSpam))?;
+                    self.save_state(&meta, |s| {
+                        s.status = Status::Closed;
+                        s.spam = true;
+                    })
+                    .await?;
+                }
+                // The banned visitor's sockets are closed; reconnecting is refused at the edge.
+                for socket in self.state.get_websockets_with_tag("visitor") {
+                    let _ = socket.close(Some(1008), Some("banned"));
+                }
+                done(ws, "ban")
+            }
             ConversationCommand::Spam => {
                 if store.state()?.spam {
                     return done(ws, "spam");

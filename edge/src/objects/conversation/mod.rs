@@ -135,8 +135,16 @@ impl ConversationRoom {
             .and_then(|(_, v)| v.parse().ok())
             .unwrap_or(0);
 
+        let ip = req.headers().get(internal::IP)?;
         let store = self.store();
         let meta = match (store.meta()?, &participant) {
+            (Some(mut meta), Participant::Visitor { visitor }) if visitor == &meta.visitor => {
+                if ip.is_some() && meta.ip != ip {
+                    meta.ip = ip.clone();
+                    store.put("meta", &meta)?;
+                }
+                meta
+            }
             (Some(meta), _) => meta,
             (None, Participant::Visitor { visitor }) => {
                 let meta = Meta {
@@ -144,6 +152,7 @@ impl ConversationRoom {
                     conversation,
                     visitor: visitor.clone(),
                     started_at: http::now_ms(),
+                    ip: ip.clone(),
                 };
                 store.put("meta", &meta)?;
                 meta

@@ -38,6 +38,9 @@ pub struct Meta {
     pub conversation: protocol::ConversationId,
     pub visitor: protocol::VisitorId,
     pub started_at: u64,
+    /// The visitor's IP address at his last connect (for bans).
+    #[serde(default)]
+    pub ip: Option<String>,
 }
 
 #[derive(Deserialize)]
