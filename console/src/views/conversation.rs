@@ -65,107 +65,109 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
     };
 
     view! {
-        <header class="chat-head">
-            <div>
-                <h2 id="chat-title">{title}</h2>
-                <p>{subtitle}</p>
-            </div>
-            <button type="button" class="secondary"
-                disabled=move || desk.state.with(|s| s.status == Status::Closed)
-                on:click=move |_| desk.close_conversation()>
-                {move || desk.texts().close_chat}
-            </button>
-            <button type="button" class="secondary"
-                disabled=move || desk.state.with(|s| s.spam)
-                on:click=move |_| desk.mark_spam()>
-                {move || desk.texts().spam}
-            </button>
-            <button type="button" class="secondary" on:click=move |_| desk.ban()>
-                {move || desk.texts().ban}
-            </button>
-        </header>
-        <VisitorCard desk/>
-        <ol class="log" node_ref=log aria-live="polite" aria-relevant="additions"
-            aria-label=move || desk.texts().messages tabindex="0">
-            <For
-                each=move || desk.timeline.with(|t| t.messages().to_vec())
-                key=|m| (m.seq, m.edited_at, m.deleted)
-                let:message
-            >
-                <Message desk message/>
-            </For>
-            <For
-                each=move || desk.timeline.with(|t| t.pending().to_vec())
-                key=|p| p.client_id.clone()
-                let:pending
-            >
-                <li class="msg mine">
-                    <p>{pending.text}</p>
-                    <span class="state">{move || desk.texts().sending}</span>
-                </li>
-            </For>
-        </ol>
-        <p class="typing" aria-live="polite">
-            {move || desk.visitor_typing.get().then(|| desk.texts().typing)}
-        </p>
-        <Show when=move || desk.notice.with(Option::is_some)>
-            <p class="notice" role="alert">{move || desk.notice.get()}</p>
-        </Show>
-        <Show when=move || draft.with(|d| d.starts_with('/'))>
-            <CannedList desk draft/>
-        </Show>
-        <p id="reply-hint" class="sr">{move || desk.texts().canned_hint}</p>
-        <form class="composer" on:submit=move |e: leptos::ev::SubmitEvent| {
-            e.prevent_default();
-            submit();
-        }>
-            <label class="attach secondary">
-                {move || desk.texts().attach}
-                <input type="file" class="sr"
-                    accept=protocol::files::ALLOWED_TYPES.join(",")
-                    on:change=move |e| {
-                        use wasm_bindgen::JsCast;
-                        let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-                        if let Some(input) = input {
-                            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                                desk.send_file(file);
+            <header class="chat-head">
+                <div>
+                    <h2 id="chat-title">{title}</h2>
+                    <p>{subtitle}</p>
+                </div>
+    <div class="chat-actions">
+                <button type="button" class="secondary"
+                    disabled=move || desk.state.with(|s| s.status == Status::Closed)
+                    on:click=move |_| desk.close_conversation()>
+                    {move || desk.texts().close_chat}
+                </button>
+                <button type="button" class="secondary"
+                    disabled=move || desk.state.with(|s| s.spam)
+                    on:click=move |_| desk.mark_spam()>
+                    {move || desk.texts().spam}
+                </button>
+                <button type="button" class="secondary" on:click=move |_| desk.ban()>
+                    {move || desk.texts().ban}
+                </button>
+    </div>
+            </header>
+            <VisitorCard desk/>
+            <ol class="log" node_ref=log aria-live="polite" aria-relevant="additions"
+                aria-label=move || desk.texts().messages tabindex="0">
+                <For
+                    each=move || desk.timeline.with(|t| t.messages().to_vec())
+                    key=|m| (m.seq, m.edited_at, m.deleted)
+                    let:message
+                >
+                    <Message desk message/>
+                </For>
+                <For
+                    each=move || desk.timeline.with(|t| t.pending().to_vec())
+                    key=|p| p.client_id.clone()
+                    let:pending
+                >
+                    <li class="msg mine">
+                        <p>{pending.text}</p>
+                        <span class="state">{move || desk.texts().sending}</span>
+                    </li>
+                </For>
+            </ol>
+            <p class="typing" aria-live="polite">
+                {move || desk.visitor_typing.get().then(|| desk.texts().typing)}
+            </p>
+            <Show when=move || desk.notice.with(Option::is_some)>
+                <p class="notice" role="alert">{move || desk.notice.get()}</p>
+            </Show>
+            <Show when=move || draft.with(|d| d.starts_with('/'))>
+                <CannedList desk draft/>
+            </Show>
+            <p id="reply-hint" class="sr">{move || desk.texts().canned_hint}</p>
+            <form class="composer" on:submit=move |e: leptos::ev::SubmitEvent| {
+                e.prevent_default();
+                submit();
+            }>
+                <label class="attach secondary">
+                    {move || desk.texts().attach}
+                    <input type="file" class="sr"
+                        accept=protocol::files::ALLOWED_TYPES.join(",")
+                        on:change=move |e| {
+                            use wasm_bindgen::JsCast;
+                            let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                            if let Some(input) = input {
+                                if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                    desk.send_file(file);
+                                }
+                                input.set_value("");
                             }
-                            input.set_value("");
+                        }/>
+                </label>
+                <label for="reply" class="sr">{move || desk.texts().reply_label}</label>
+                <textarea
+                    id="reply"
+                    rows="2"
+                    maxlength=protocol::limits::MAX_MESSAGE_CHARS.to_string()
+                    placeholder=move || desk.texts().reply_placeholder
+                    bind:value=draft
+                    on:input=move |_| desk.typing()
+                    aria-describedby="reply-hint"
+                    on:keydown=move |e: web_sys::KeyboardEvent| {
+                        let canned = draft.with_untracked(|d| d.starts_with('/'));
+                        if canned && (e.key() == "Enter" || e.key() == "Tab") {
+                            // "/words" + Enter: the best matching canned reply replaces the draft.
+                            e.prevent_default();
+                            if let Some(text) = first_canned(desk, &draft.get_untracked()) {
+                                draft.set(text);
+                            }
+                        } else if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
+                            e.prevent_default();
+                            submit();
                         }
-                    }/>
-            </label>
-            <label for="reply" class="sr">{move || desk.texts().reply_label}</label>
-            <textarea
-                id="reply"
-                rows="2"
-                maxlength=protocol::limits::MAX_MESSAGE_CHARS.to_string()
-                placeholder=move || desk.texts().reply_placeholder
-                bind:value=draft
-                on:input=move |_| desk.typing()
-                aria-describedby="reply-hint"
-                on:keydown=move |e: web_sys::KeyboardEvent| {
-                    let canned = draft.with_untracked(|d| d.starts_with('/'));
-                    if canned && (e.key() == "Enter" || e.key() == "Tab") {
-                        // "/words" + Enter: the best matching canned reply replaces the draft.
-                        e.prevent_default();
-                        if let Some(text) = first_canned(desk, &draft.get_untracked()) {
-                            draft.set(text);
-                        }
-                    } else if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
-                        e.prevent_default();
-                        submit();
                     }
-                }
-            ></textarea>
-            <label class="check note-toggle">
-                <input type="checkbox" bind:checked=note_mode/>
-                " " {move || desk.texts().private_note}
-            </label>
-            <button type="submit" class="primary">
-                {move || if note_mode.get() { desk.texts().add_note } else { desk.texts().send }}
-            </button>
-        </form>
-    }
+                ></textarea>
+                <label class="check note-toggle">
+                    <input type="checkbox" bind:checked=note_mode/>
+                    " " {move || desk.texts().private_note}
+                </label>
+                <button type="submit" class="primary">
+                    {move || if note_mode.get() { desk.texts().add_note } else { desk.texts().send }}
+                </button>
+            </form>
+        }
 }
 
 fn canned_matches(desk: Desk, typed: &str) -> Vec<protocol::canned::CannedReply> {

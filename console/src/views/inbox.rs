@@ -16,6 +16,15 @@ pub fn InboxList(desk: Desk) -> impl IntoView {
             <Show when=move || desk.inbox.with(|i| i.conversations().is_empty())>
                 <p class="empty">{move || desk.texts().no_conversations}</p>
             </Show>
+            <ul aria-live="polite" aria-relevant="additions">
+                <For
+                    each=move || desk.inbox.with(|i| i.conversations().to_vec())
+                    key=|c| (c.id.clone(), c.last_at, c.message_count)
+                    let:summary
+                >
+                    <li><Entry desk summary/></li>
+                </For>
+            </ul>
             <h2 id="team-online">{move || desk.texts().team_online}</h2>
             <ul class="colleagues" aria-labelledby="team-online">
                 <For each=move || desk.team.get() key=|c| (c.id.clone(), c.availability) let:colleague>
@@ -34,15 +43,6 @@ pub fn InboxList(desk: Desk) -> impl IntoView {
                             </li>
                         }
                     }
-                </For>
-            </ul>
-            <ul aria-live="polite" aria-relevant="additions">
-                <For
-                    each=move || desk.inbox.with(|i| i.conversations().to_vec())
-                    key=|c| (c.id.clone(), c.last_at, c.message_count)
-                    let:summary
-                >
-                    <li><Entry desk summary/></li>
                 </For>
             </ul>
         </nav>
