@@ -30,20 +30,32 @@ pub(super) fn file_participant(
         .map_err(|why| http::error(ErrorCode::Forbidden, why))
 }
 
+/// The site and conversation of a file request, once its token is checked (and, for an
+/// operator, his current role).
+async fn file_request(
+    req: &Request,
+    ctx: &RouteContext<()>,
+) -> Result<std::result::Result<(SiteId, ConversationId), Response>> {
+    let (site, conversation) = match route_ids(ctx) {
+        Ok(ids) => ids,
+        Err(e) => return Ok(Err(http::error(ErrorCode::NotFound, e)?)),
+    };
+    let participant = match file_participant(req, &ctx.env, &site, &conversation) {
+        Ok(participant) => participant,
+        Err(response) => return Ok(Err(response?)),
+    };
+    Ok(recheck(&ctx.env, participant, &site)
+        .await?
+        .map(|_| (site, conversation)))
+}
+
 /// `POST …/files`: the raw file as the body, its type in `Content-Type`, its name
 /// percent-encoded in `X-File-Name`. Answers the attachment to send in a message.
 pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, conversation) = match route_ids(&ctx) {
+    let (site, conversation) = match file_request(&req, &ctx).await? {
         Ok(ids) => ids,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+        Err(response) => return Ok(response),
     };
-    let participant = match file_participant(&req, &ctx.env, &site, &conversation) {
-        Ok(participant) => participant,
-        Err(response) => return response,
-    };
-    if let Err(response) = recheck(&ctx.env, participant, &site).await? {
-        return Ok(response);
-    }
     let declared = req
         .headers()
         .get("Content-Length")?
@@ -71,17 +83,10 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
 /// `GET …/files/{id}?token=`: images and PDFs inline, everything else as a download; never
 /// sniffed or run as a page.
 pub(super) async fn download_file(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, conversation) = match route_ids(&ctx) {
+    let (site, conversation) = match file_request(&req, &ctx).await? {
         Ok(ids) => ids,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+        Err(response) => return Ok(response),
     };
-    let participant = match file_participant(&req, &ctx.env, &site, &conversation) {
-        Ok(participant) => participant,
-        Err(response) => return response,
-    };
-    if let Err(response) = recheck(&ctx.env, participant, &site).await? {
-        return Ok(response);
-    }
     let id = ctx.param("file").cloned().unwrap_or_default();
     let Some((attachment, bytes)) = crate::files::load(&ctx.env, &site, &conversation, &id).await?
     else {

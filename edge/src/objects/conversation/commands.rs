@@ -119,24 +119,11 @@ impl ConversationRoom {
                 Ok(())
             }
             ConversationCommand::Note { client_id, text } => {
-                let sender = participant.sender_key();
-                if let Some(seq) = store.stored_seq(&sender, &client_id)? {
-                    return ws.send(&ConversationEvent::Ack { client_id, seq });
+                if let Some(message) =
+                    self.append_once(ws, participant, client_id, text, None, true)?
+                {
+                    self.broadcast_to_operators(&ConversationEvent::Message { message });
                 }
-                let message = store.append(Draft {
-                    sender,
-                    client_id: client_id.clone(),
-                    author: participant.author(),
-                    text,
-                    event: None,
-                    attachment: None,
-                    note: true,
-                })?;
-                ws.send(&ConversationEvent::Ack {
-                    client_id,
-                    seq: message.seq,
-                })?;
-                self.broadcast_to_operators(&ConversationEvent::Message { message });
                 Ok(())
             }
             ConversationCommand::Edit { seq, text } => {
@@ -304,24 +291,11 @@ impl ConversationRoom {
         text: String,
         attachment: Option<protocol::Attachment>,
     ) -> Result<()> {
-        let store = self.store();
-        let sender = participant.sender_key();
-        if let Some(seq) = store.stored_seq(&sender, &client_id)? {
-            return ws.send(&ConversationEvent::Ack { client_id, seq });
-        }
-        let message = store.append(Draft {
-            sender,
-            client_id: client_id.clone(),
-            author: participant.author(),
-            text,
-            event: None,
-            attachment,
-            note: false,
-        })?;
-        ws.send(&ConversationEvent::Ack {
-            client_id,
-            seq: message.seq,
-        })?;
+        let Some(message) =
+            self.append_once(ws, participant, client_id, text, attachment, false)?
+        else {
+            return Ok(());
+        };
         self.broadcast(&ConversationEvent::Message { message }, None);
         let visitor = matches!(participant, Participant::Visitor { .. });
         self.save_state(meta, |s| {
@@ -330,6 +304,39 @@ impl ConversationRoom {
             }
         })
         .await
+    }
+
+    /// Stores a message unless this sender already sent `client_id`, and acknowledges it
+    /// either way. Returns the message only when it is new (a retry stores nothing).
+    fn append_once(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        client_id: ClientMessageId,
+        text: String,
+        attachment: Option<protocol::Attachment>,
+        note: bool,
+    ) -> Result<Option<ChatMessage>> {
+        let store = self.store();
+        let sender = participant.sender_key();
+        if let Some(seq) = store.stored_seq(&sender, &client_id)? {
+            ws.send(&ConversationEvent::Ack { client_id, seq })?;
+            return Ok(None);
+        }
+        let message = store.append(Draft {
+            sender,
+            client_id: client_id.clone(),
+            author: participant.author(),
+            text,
+            event: None,
+            attachment,
+            note,
+        })?;
+        ws.send(&ConversationEvent::Ack {
+            client_id,
+            seq: message.seq,
+        })?;
+        Ok(Some(message))
     }
 
     /// Sends the changed message to whoever may see it.
