@@ -24,6 +24,8 @@ pub enum Screen {
 }
 
 const LOCALE_KEY: &str = "consultant:console:locale";
+/// How many messages of each conversation this browser has shown.
+const SEEN_KEY: &str = "consultant:console:seen";
 
 #[derive(Clone, Copy)]
 pub struct Desk {
@@ -47,6 +49,10 @@ pub struct Desk {
     pub state: RwSignal<ConversationState>,
     /// The visitor of the open conversation is typing.
     pub visitor_typing: RwSignal<bool>,
+    /// Which list the inbox shows: unassigned, mine, all.
+    pub view: RwSignal<protocol::InboxView>,
+    /// Everyone on the site's team, removed ones included (names in history, transfers).
+    pub roster: RwSignal<Vec<protocol::OperatorInfo>>,
     typing_generation: StoredValue<u32>,
     typing_sent_at: StoredValue<f64>,
 }
@@ -79,6 +85,8 @@ impl Desk {
             availability: RwSignal::new(protocol::Availability::Online),
             state: RwSignal::new(ConversationState::default()),
             visitor_typing: RwSignal::new(false),
+            view: RwSignal::new(protocol::InboxView::Mine),
+            roster: RwSignal::new(Vec::new()),
             typing_generation: StoredValue::new(0),
             typing_sent_at: StoredValue::new(0.0),
         };
@@ -175,6 +183,34 @@ impl Desk {
         Ok(())
     }
 
+    /// Reads the site's team (names for history and transfers).
+    pub fn load_roster(&self) {
+        let desk = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(site) = desk.site() else { return };
+            let auth = format!("Bearer {}", desk.token());
+            let url = format!("/api/v1/sites/{site}/operators");
+            if let Ok(answer) =
+                browser::http::request("GET", &url, None, &[("Authorization", auth.as_str())]).await
+            {
+                if let Ok(team) = serde_json::from_str(&answer.body) {
+                    desk.roster.set(team);
+                }
+            }
+        });
+    }
+
+    /// Whether this operator was removed from the team (his chats stay, marked).
+    pub fn is_removed(&self, id: &protocol::OperatorId) -> bool {
+        self.roster
+            .with(|r| r.iter().any(|o| &o.id == id && o.removed))
+    }
+
+    /// Admins and the owner see every chat and assign them.
+    pub fn is_admin(&self) -> bool {
+        self.role().is_some_and(|r| r != protocol::Role::Operator)
+    }
+
     /// The operator's role on the current site.
     pub fn role(&self) -> Option<protocol::Role> {
         self.session
@@ -193,6 +229,12 @@ impl Desk {
             return;
         };
         self.load_settings();
+        self.load_roster();
+        if let Some(seen) =
+            browser::storage::get(SEEN_KEY).and_then(|s| serde_json::from_str(&s).ok())
+        {
+            self.inbox.update(|i| i.restore_seen(seen));
+        }
         let desk = *self;
         let url = format!(
             "{}/api/v1/sites/{site}/inbox-socket?token={}",
@@ -217,8 +259,20 @@ impl Desk {
                         };
                         crate::notify::new_message(title, &conversation.last_preview);
                     }
+                    let id = conversation.id.clone();
                     desk.inbox
                         .update(|inbox| inbox.apply(InboxEvent::Updated { conversation }));
+                    if desk.selected.get_untracked().as_ref() == Some(&id) {
+                        desk.mark_seen(&id);
+                    }
+                }
+                Ok(InboxEvent::Gone { id }) => {
+                    if desk.selected.get_untracked().as_ref() == Some(&id) {
+                        desk.deselect();
+                        desk.notice.set(Some(desk.texts().chat_moved.to_owned()));
+                    }
+                    desk.inbox
+                        .update(|inbox| inbox.apply(InboxEvent::Gone { id }));
                 }
                 Ok(event) => desk.inbox.update(|inbox| inbox.apply(event)),
                 Err(_) => {}
@@ -250,6 +304,24 @@ impl Desk {
         self.timeline.set(Timeline::default());
     }
 
+    /// Everything in this conversation has been seen; remembered across reloads.
+    pub fn mark_seen(&self, id: &ConversationId) {
+        self.inbox.update(|i| i.mark_seen(id));
+        let seen = self
+            .inbox
+            .with_untracked(|i| serde_json::to_string(i.seen()).unwrap_or_default());
+        browser::storage::set(SEEN_KEY, &seen);
+    }
+
+    /// Closes the open conversation (it was transferred away, or the operator left it).
+    pub fn deselect(&self) {
+        if let Some(previous) = OPEN.with(|c| c.borrow_mut().take()) {
+            previous.close();
+        }
+        self.selected.set(None);
+        self.timeline.set(Timeline::default());
+    }
+
     /// Opens a conversation: a socket to it replaces the previous one.
     pub fn select(&self, conversation: ConversationId) {
         if self.selected.get_untracked().as_ref() == Some(&conversation) {
@@ -261,6 +333,7 @@ impl Desk {
         let Some(site) = self.site() else {
             return;
         };
+        self.mark_seen(&conversation);
         self.selected.set(Some(conversation.clone()));
         self.timeline.set(Timeline::default());
         self.state.set(ConversationState::default());
@@ -444,6 +517,27 @@ impl Desk {
     /// Bans the visitor and his IP address (admins lift bans).
     pub fn ban(&self) {
         transmit(&ConversationCommand::Ban);
+    }
+
+    /// Takes an unassigned chat (admins: gives it to `operator`).
+    pub fn assign(&self, operator: protocol::OperatorId) {
+        transmit(&ConversationCommand::Assign { operator });
+    }
+
+    /// Hands the open chat to a colleague or a department, with a note for them.
+    pub fn transfer(&self, to: protocol::TransferTarget, note: String) {
+        transmit(&ConversationCommand::Transfer {
+            to,
+            note: Some(note).filter(|n| !n.trim().is_empty()),
+        });
+    }
+
+    /// Brings a colleague into the open chat.
+    pub fn invite(&self, operator: protocol::OperatorId, note: String) {
+        transmit(&ConversationCommand::Invite {
+            operator,
+            note: Some(note).filter(|n| !n.trim().is_empty()),
+        });
     }
 
     /// Queues the operator's reply and sends it if the socket is up.

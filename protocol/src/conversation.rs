@@ -254,6 +254,26 @@ pub struct ConversationState {
     /// Marked as spam by an operator: the visitor can no longer write or rate.
     #[serde(default)]
     pub spam: bool,
+    /// The operator the chat is assigned to; `None` while it waits in "unassigned".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<crate::events::OperatorCard>,
+    /// Colleagues invited into the chat beside the assignee.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invited: Vec<crate::events::OperatorCard>,
+}
+
+impl ConversationState {
+    /// Whether an operator with `role` may open this conversation: admins and the owner see
+    /// every chat; an operator sees unassigned chats, his own and those he was invited to.
+    pub fn open_to(&self, operator: &crate::ids::OperatorId, role: crate::api::Role) -> bool {
+        role != crate::api::Role::Operator || self.assignee.is_none() || self.involves(operator)
+    }
+
+    /// Assigned to `operator` or he was invited.
+    pub fn involves(&self, operator: &crate::ids::OperatorId) -> bool {
+        self.assignee.as_ref().is_some_and(|a| &a.id == operator)
+            || self.invited.iter().any(|i| &i.id == operator)
+    }
 }
 
 /// Who is online to answer, as the widget needs to know it.

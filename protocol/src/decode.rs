@@ -144,13 +144,39 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
             seq,
             text: message_text(&text)?,
         },
+        C::Transfer { to, note } => {
+            if let crate::events::TransferTarget::Department { id } = &to {
+                if !crate::settings::is_slug(id) {
+                    return Err(ProtocolError::new(
+                        ErrorCode::InvalidField,
+                        "department id is not valid",
+                    ));
+                }
+            }
+            C::Transfer {
+                to,
+                note: optional_text(note)?,
+            }
+        }
+        C::Invite { operator, note } => C::Invite {
+            operator,
+            note: optional_text(note)?,
+        },
         other @ (C::Typing { .. }
+        | C::Assign { .. }
         | C::Close
         | C::Rate { .. }
         | C::Delete { .. }
         | C::Spam
         | C::Ban) => other,
     })
+}
+
+/// An optional note: blank means none, otherwise a valid message text.
+fn optional_text(text: Option<String>) -> Result<Option<String>, ProtocolError> {
+    text.filter(|t| !t.trim().is_empty())
+        .map(|t| message_text(&t))
+        .transpose()
 }
 
 /// Decodes one frame from an operator's inbox socket.

@@ -38,6 +38,23 @@ pub enum SystemEvent {
     CallbackRequested {
         phone: String,
     },
+    /// An operator took the chat (routing, by hand, or by answering it).
+    Assigned {
+        name: String,
+    },
+    /// The chat went from one operator to another.
+    Transferred {
+        from: String,
+        to: String,
+    },
+    /// The chat went to a department's queue.
+    TransferredToDepartment {
+        department: String,
+    },
+    /// A colleague was invited into the chat.
+    Invited {
+        name: String,
+    },
 }
 
 /// A stored message. `seq` is assigned by the relay: 1, 2, 3… within a conversation.
@@ -119,6 +136,30 @@ pub enum ConversationCommand {
     /// Operator only: as spam, and the visitor and his IP may start no chat again until an
     /// admin lifts the ban.
     Ban,
+    /// Operator only: give the chat to `operator`. Admins assign to anyone of the site; an
+    /// operator only takes an unassigned chat for himself.
+    Assign { operator: OperatorId },
+    /// Operator only (the assignee or an admin): hand the chat to a colleague or a department,
+    /// with an optional note the new operator reads (the visitor never sees it).
+    Transfer {
+        to: TransferTarget,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Operator only (someone in the chat, or an admin): bring a colleague into the chat.
+    Invite {
+        operator: OperatorId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+/// Where a chat is transferred.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TransferTarget {
+    Operator { id: OperatorId },
+    Department { id: String },
 }
 
 impl ConversationCommand {
@@ -139,6 +180,9 @@ impl ConversationCommand {
         "delete",
         "spam",
         "ban",
+        "assign",
+        "transfer",
+        "invite",
     ];
 
     /// Commands only the visitor may send.
@@ -160,6 +204,9 @@ impl ConversationCommand {
                 | ConversationCommand::Delete { .. }
                 | ConversationCommand::Spam
                 | ConversationCommand::Ban
+                | ConversationCommand::Assign { .. }
+                | ConversationCommand::Transfer { .. }
+                | ConversationCommand::Invite { .. }
         )
     }
 
@@ -245,6 +292,10 @@ pub enum InboxEvent {
     /// Who of the team is signed in, with their status (sent on connect and on every change).
     Team {
         colleagues: Vec<ColleagueStatus>,
+    },
+    /// The receiver may no longer see this conversation (it was transferred away).
+    Gone {
+        id: ConversationId,
     },
     Error(ErrorBody),
 }

@@ -25,6 +25,6 @@ pub use decode::{decode_command, ProtocolError};
 pub use events::*;
 pub use files::Attachment;
 pub use ids::*;
-pub use inbox::Inbox;
+pub use inbox::{Inbox, InboxView};
 pub use settings::SiteSettings;
 pub use timeline::{Applied, Pending, Timeline};

@@ -154,6 +154,64 @@ pub struct SiteSettings {
     /// Hide visitors' e-mail and phone from operators and/or admins.
     #[serde(default)]
     pub masking: ContactMasking,
+    /// Who gets new chats.
+    #[serde(default)]
+    pub routing: RoutingSettings,
+}
+
+/// How new chats are given to operators (`crate::routing` applies it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutingSettings {
+    /// Give new chats to an operator at once; off leaves them unassigned for operators to take.
+    #[serde(default = "yes")]
+    pub auto_assign: bool,
+    /// Most simultaneous chats an operator gets automatically, unless his own entry says else.
+    #[serde(default)]
+    pub max_chats: Option<u32>,
+    /// Per-operator departments and limits; operators not listed serve every department.
+    #[serde(default)]
+    pub operators: Vec<OperatorRouting>,
+    /// Chats from these countries or cities go to these operators when one of them can take it.
+    #[serde(default)]
+    pub regions: Vec<crate::routing::RegionRule>,
+}
+
+impl Default for RoutingSettings {
+    fn default() -> Self {
+        Self {
+            auto_assign: true,
+            max_chats: None,
+            operators: Vec::new(),
+            regions: Vec::new(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorRouting {
+    pub id: crate::ids::OperatorId,
+    /// Department ids served; empty means all.
+    #[serde(default)]
+    pub departments: Vec<String>,
+    #[serde(default)]
+    pub max_chats: Option<u32>,
+}
+
+impl RoutingSettings {
+    /// The departments `operator` serves (empty: all) and his limit of simultaneous chats.
+    pub fn for_operator(&self, operator: &crate::ids::OperatorId) -> (Vec<String>, Option<u32>) {
+        match self.operators.iter().find(|o| &o.id == operator) {
+            Some(entry) => (
+                entry.departments.clone(),
+                entry.max_chats.or(self.max_chats),
+            ),
+            None => (Vec::new(), self.max_chats),
+        }
+    }
 }
 
 /// Which roles see visitors' e-mail and phone masked. The owner always sees them.
@@ -194,6 +252,7 @@ impl SiteSettings {
             utc_offset_minutes: 0,
             canned_replies: Vec::new(),
             masking: ContactMasking::default(),
+            routing: RoutingSettings::default(),
         }
     }
 
@@ -272,8 +331,69 @@ impl SiteSettings {
                 return bad("canned_replies.text", "empty or too long");
             }
         }
+        self.routing.validate(&self.departments)?;
         if self.utc_offset_minutes.abs() > 14 * 60 {
             return bad("utc_offset_minutes", "must be within ±14 hours");
+        }
+        Ok(())
+    }
+}
+
+/// Highest per-operator limit of simultaneous chats.
+pub const MAX_CHATS_LIMIT: u32 = 100;
+
+impl RoutingSettings {
+    fn validate(&self, departments: &[Department]) -> Result<(), ProtocolError> {
+        let bad = |field: &str, why: &str| {
+            Err(ProtocolError::new(
+                ErrorCode::InvalidField,
+                format!("routing.{field}: {why}"),
+            ))
+        };
+        let limit_ok = |max: Option<u32>| max.is_none_or(|m| (1..=MAX_CHATS_LIMIT).contains(&m));
+        if !limit_ok(self.max_chats) {
+            return bad("max_chats", "expected 1 to 100");
+        }
+        let mut seen = std::collections::HashSet::new();
+        for entry in &self.operators {
+            if !seen.insert(&entry.id) {
+                return bad("operators", "an operator is listed twice");
+            }
+            if !limit_ok(entry.max_chats) {
+                return bad("operators.max_chats", "expected 1 to 100");
+            }
+            if let Some(unknown) = entry
+                .departments
+                .iter()
+                .find(|d| !departments.iter().any(|x| &&x.id == d))
+            {
+                return bad(
+                    "operators.departments",
+                    &format!("no department {unknown:?}"),
+                );
+            }
+        }
+        for rule in &self.regions {
+            if rule.operators.is_empty() || (rule.countries.is_empty() && rule.cities.is_empty()) {
+                return bad("regions", "a rule needs operators and a country or a city");
+            }
+            if rule
+                .countries
+                .iter()
+                .any(|c| c.len() != 2 || !c.chars().all(|c| c.is_ascii_alphabetic()))
+            {
+                return bad("regions.countries", "expected two-letter country codes");
+            }
+            if rule
+                .cities
+                .iter()
+                .any(|c| c.trim().is_empty() || c.len() > 80)
+            {
+                return bad("regions.cities", "empty or too long");
+            }
+        }
+        if self.regions.len() > 50 || self.operators.len() > 500 {
+            return bad("regions", "too many rules");
         }
         Ok(())
     }
@@ -327,6 +447,42 @@ mod tests {
         let mut s = SiteSettings::new("Shop");
         s.utc_offset_minutes = 15 * 60;
         assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn routing_settings_are_checked() {
+        let mut s = SiteSettings::new("Shop");
+        s.departments = vec![Department {
+            id: "sales".into(),
+            name: "Sales".into(),
+        }];
+        let anna = crate::ids::OperatorId::parse("anna").unwrap();
+        s.routing.operators = vec![OperatorRouting {
+            id: anna.clone(),
+            departments: vec!["sales".into()],
+            max_chats: Some(3),
+        }];
+        assert!(s.validate().is_ok());
+        assert_eq!(
+            s.routing.for_operator(&anna),
+            (vec!["sales".into()], Some(3))
+        );
+
+        s.routing.operators[0].departments = vec!["support".into()];
+        assert!(s.validate().unwrap_err().message.contains("support"));
+        s.routing.operators[0].departments.clear();
+        s.routing.operators[0].max_chats = Some(0);
+        assert!(s.validate().is_err());
+        s.routing.operators[0].max_chats = None;
+        s.routing.max_chats = Some(2);
+        assert_eq!(s.routing.for_operator(&anna), (vec![], Some(2)));
+
+        s.routing.regions = vec![crate::routing::RegionRule {
+            countries: vec!["Russia".into()],
+            cities: vec![],
+            operators: vec![anna],
+        }];
+        assert!(s.validate().unwrap_err().message.contains("countries"));
     }
 
     #[test]

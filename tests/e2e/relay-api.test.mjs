@@ -141,7 +141,8 @@ test("an operator sees the conversation live and his reply reaches the visitor",
   operatorSocket.send({ type: "send", client_id: "o1", text: "Yes, Anna here." });
   const reply = await visitorSocket.next((f) => f.type === "message" && f.message.client_id === "o1");
   assert.deepEqual(reply.message.author, { kind: "operator", id: operator.operator, name: "Anna Petrova" });
-  assert.equal(reply.message.seq, 5);
+  // 4 earlier messages, then "Anna took the chat" (she is the one online) and her reply.
+  assert.equal(reply.message.seq, 6);
   await Promise.all([inbox.close(), visitorSocket.close(), operatorSocket.close()]);
 });
 
@@ -241,7 +242,9 @@ test("private notes never reach the visitor; only the author edits or deletes a 
   const again = await openSocket(visitorUrl(v));
   const history = (await again.next(isWelcome)).messages;
   assert.ok(history.every((m) => !m.note), "nor is it in the visitor's history");
-  assert.deepEqual(history.map((m) => m.text), ["Hello", "Hello, how can I help?"]);
+  assert.deepEqual(history.filter((m) => !m.event).map((m) => m.text), ["Hello", "Hello, how can I help?"]);
+  // Answering an unassigned chat took it.
+  assert.equal(history.find((m) => m.event?.event === "assigned").event.name, "Anna Petrova");
   await again.close();
 });
 

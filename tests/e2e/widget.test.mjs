@@ -48,6 +48,8 @@ async function openConsole() {
   await consolePage.fill("#password", owner.password);
   await consolePage.click("button[type=submit]");
   await consolePage.locator("nav.inbox").waitFor();
+  // The owner is an admin: watch every chat, whoever routing gave it to.
+  await consolePage.getByRole("button", { name: /^All/ }).click();
   return consolePage;
 }
 
@@ -118,9 +120,12 @@ test("with nobody online the launcher can hide, or the window is a leave-a-messa
   assert.match(mail.body, /Do you ship to Kazan\?/);
 
   await openConsole();
+  // Nobody was online to take it: it waits among the unassigned chats.
+  await consolePage.getByRole("button", { name: /^Unassigned/ }).click();
   const entry = consolePage.locator("button.conv", { hasText: "Ivan" });
   await entry.waitFor();
   assert.match(await entry.textContent(), /Offline message/);
+  await consolePage.getByRole("button", { name: /^All/ }).click();
   await page.close();
 });
 

@@ -1,9 +1,9 @@
 // A small promise-based WebSocket client for protocol tests (npm `ws`).
 import WebSocket from "ws";
 
-export function openSocket(url) {
+export function openSocket(url, headers = {}) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { headers });
     const frames = [];
     const waiters = [];
     ws.on("message", (data) => {
@@ -43,7 +43,16 @@ export function openSocket(url) {
             waiters.push(waiter);
           });
         },
-        close: () => new Promise((res) => { ws.once("close", res); ws.close(); }),
+        close: () => new Promise((res) => {
+          if (ws.readyState === WebSocket.CLOSED) return res();
+          ws.once("close", res);
+          ws.close();
+        }),
+        /** Resolves with the close code once the relay closes the socket. */
+        closed: () => new Promise((res) => {
+          if (ws.readyState === WebSocket.CLOSED) return res(ws.closeCode ?? 1006);
+          ws.once("close", (code) => res(code));
+        }),
       }),
     );
   });

@@ -86,6 +86,7 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                 </button>
     </div>
             </header>
+            <super::assignment::Assignment desk/>
             <VisitorCard desk/>
             <ol class="log" node_ref=log aria-live="polite" aria-relevant="additions"
                 aria-label=move || desk.texts().messages tabindex="0">
@@ -279,25 +280,42 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
                 SystemEvent::CallbackRequested { phone } => {
                     format!("{}: {phone}", t.callback_requested)
                 }
+                SystemEvent::Assigned { name } => format!("{name} {}", t.took_chat),
+                SystemEvent::Invited { name } => format!("{name} {}", t.was_invited),
+                SystemEvent::Transferred { from, to } => {
+                    format!("{}: {from} → {to}", t.transferred)
+                }
+                SystemEvent::TransferredToDepartment { department } => {
+                    format!("{}: {department}", t.transferred)
+                }
             }
         };
         return view! { <li class="msg system"><p>{text}</p><time>{clock(message.sent_at)}</time></li> }.into_any();
     }
     let (class, who) = match &message.author {
         Author::Visitor => ("msg visitor", None),
-        Author::Operator { name, .. } => ("msg operator", Some(name.clone())),
+        Author::Operator { name, id } => ("msg operator", Some((name.clone(), id.clone()))),
         Author::System => ("msg system", None),
     };
     let system = message.author == Author::System;
     let who = move || {
-        who.clone().unwrap_or_else(|| {
-            if system {
-                desk.texts().auto_reply
-            } else {
-                desk.texts().visitor
-            }
-            .to_owned()
-        })
+        who.clone()
+            .map(|(name, id)| {
+                // History keeps the chats of removed operators, marked as such.
+                if desk.is_removed(&id) {
+                    format!("{name} {}", desk.texts().removed_mark)
+                } else {
+                    name
+                }
+            })
+            .unwrap_or_else(|| {
+                if system {
+                    desk.texts().auto_reply
+                } else {
+                    desk.texts().visitor
+                }
+                .to_owned()
+            })
     };
     let file = message.attachment.clone().map(|file| {
         let url = desk.file_url(&file);

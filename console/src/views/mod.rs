@@ -1,5 +1,6 @@
 //! The console's screens.
 
+mod assignment;
 mod conversation;
 mod inbox;
 mod replies;

@@ -56,6 +56,29 @@ pub struct AccountStatus {
     pub sites: Vec<SiteMembership>,
 }
 
+/// A current (not removed) member of `site`'s team, as the directory knows him.
+pub async fn colleague(
+    env: &worker::Env,
+    site: &SiteId,
+    id: &OperatorId,
+) -> Result<Option<OperatorInfo>> {
+    let stub = env
+        .durable_object("DIRECTORY")?
+        .id_from_name(DIRECTORY_NAME)?
+        .get_stub()?;
+    let path = format!("/operators?site={}", http::encode(site.as_str()));
+    let mut answer = http::call_object(
+        &stub,
+        worker::Method::Get,
+        &path,
+        worker::Headers::new(),
+        None,
+    )
+    .await?;
+    let team: Vec<OperatorInfo> = answer.json().await?;
+    Ok(team.into_iter().find(|o| &o.id == id && !o.removed))
+}
+
 #[derive(Deserialize)]
 struct TeamRow {
     id: String,

@@ -4,9 +4,11 @@
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
+use protocol::routing::{route, ChatRequest, OperatorLoad};
 use protocol::{
-    Availability, ColleagueStatus, ConversationSummary, ErrorCode, Geo, InboxCommand, InboxEvent,
-    OutboxEmail, Presence, SiteId, SiteSettings,
+    Availability, ColleagueStatus, ConversationId, ConversationSummary, ErrorCode, Geo,
+    InboxCommand, InboxEvent, OperatorCard, OperatorId, OutboxEmail, Presence, SiteId,
+    SiteSettings,
 };
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -32,7 +34,16 @@ CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     email TEXT NOT NULL,
     created_at INTEGER NOT NULL
-);";
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+const MIGRATIONS: &[&str] = &[
+    // v1: assignment. Who has each open chat (for routing loads) and when each operator last
+    // got one (round robin).
+    "ALTER TABLE conversations ADD COLUMN assignee TEXT;
+     ALTER TABLE conversations ADD COLUMN open INTEGER NOT NULL DEFAULT 0;
+     CREATE TABLE IF NOT EXISTS routed (operator TEXT PRIMARY KEY, at INTEGER NOT NULL);",
+];
 
 /// How many conversations the inbox snapshot carries.
 const INBOX_PAGE: i64 = 200;
@@ -44,6 +55,18 @@ const OUTBOX_PAGE: i64 = 100;
 pub struct SiteInit {
     pub site: SiteId,
     pub site_name: String,
+}
+
+/// `POST /assign` body: who should get this chat, by the site's routing rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AssignRequest {
+    pub conversation: ConversationId,
+    pub department: Option<String>,
+    /// The operator the visitor talked to before.
+    pub previous: Option<OperatorId>,
+    /// Not this operator (the one handing the chat on).
+    pub exclude: Option<OperatorId>,
+    pub geo: Geo,
 }
 
 /// What an inbox socket remembers (its attachment, so it survives hibernation).
@@ -77,8 +100,8 @@ pub struct SiteRoom {
 
 impl DurableObject for SiteRoom {
     fn new(state: State, env: Env) -> Self {
-        if let Err(e) = state.storage().sql().exec(SCHEMA, None) {
-            worker::console_error!("site schema failed: {e}");
+        if let Err(e) = crate::objects::migrate(&state.storage().sql(), SCHEMA, MIGRATIONS) {
+            worker::console_error!("site schema migration failed: {e}");
         }
         Self { state, env }
     }
@@ -107,6 +130,10 @@ impl DurableObject for SiteRoom {
                 http::json(&settings.widget_config(site, self.presence(), geo))
             }
             (Method::Get, "/presence") => http::json(&self.presence()),
+            (Method::Post, "/assign") => {
+                let request: AssignRequest = req.json().await?;
+                http::json(&self.assign(&request)?)
+            }
             (Method::Post, "/bans") => {
                 let ban: protocol::Ban = req.json().await?;
                 self.state.storage().sql().exec(
@@ -236,6 +263,14 @@ fn masked_summary(
     summary
 }
 
+/// Whether this participant's inbox lists the conversation (see `ConversationState::open_to`).
+fn visible(summary: &ConversationSummary, participant: &Participant) -> bool {
+    match participant {
+        Participant::Operator { id, role, .. } => summary.state.open_to(id, *role),
+        Participant::Visitor { .. } => false,
+    }
+}
+
 fn no_content() -> Result<Response> {
     Ok(Response::empty()?.with_status(204))
 }
@@ -361,27 +396,119 @@ impl SiteRoom {
         }
     }
 
-    /// Online means signed in with the console open (an inbox socket) and not away. Every
-    /// operator serves every department until departments get their own operators.
+    /// Operators online now: signed in with the console open (an inbox socket) and not away.
+    fn online_operators(&self) -> Vec<OperatorCard> {
+        let mut online: Vec<OperatorCard> = Vec::new();
+        for member in self.members(None) {
+            if member.availability != Availability::Online {
+                continue;
+            }
+            if let Participant::Operator { id, name, .. } = member.participant {
+                if !online.iter().any(|o| o.id == id) {
+                    online.push(OperatorCard { id, name });
+                }
+            }
+        }
+        online
+    }
+
+    /// Who can answer: any online operator, and per department the online operators the
+    /// routing settings let serve it.
     fn presence(&self) -> Presence {
-        let online = self
-            .members(None)
-            .iter()
-            .any(|m| m.availability == Availability::Online);
-        let departments = self
+        let online = self.online_operators();
+        let settings = self
             .settings()
             .ok()
             .flatten()
-            .map(|s| s.departments)
-            .unwrap_or_default();
+            .unwrap_or_else(|| SiteSettings::new(""));
+        let serves = |operator: &OperatorCard, department: &str| {
+            let (departments, _) = settings.routing.for_operator(&operator.id);
+            departments.is_empty() || departments.iter().any(|d| d == department)
+        };
         Presence {
-            operators_online: online,
-            departments_online: if online {
-                departments.into_iter().map(|d| d.id).collect()
-            } else {
-                Vec::new()
-            },
+            operators_online: !online.is_empty(),
+            departments_online: settings
+                .departments
+                .iter()
+                .filter(|d| online.iter().any(|o| serves(o, &d.id)))
+                .map(|d| d.id.clone())
+                .collect(),
         }
+    }
+
+    /// Picks the operator for a chat (`protocol::routing`) from who is online, their open chats
+    /// and the site's routing settings, and counts the chat against him at once so that chats
+    /// arriving together spread out.
+    fn assign(&self, request: &AssignRequest) -> Result<Option<OperatorCard>> {
+        #[derive(Deserialize)]
+        struct Load {
+            assignee: String,
+            n: i64,
+        }
+        #[derive(Deserialize)]
+        struct Routed {
+            operator: String,
+            at: i64,
+        }
+        let sql = self.state.storage().sql();
+        let loads: Vec<Load> = sql
+            .exec(
+                "SELECT assignee, COUNT(*) AS n FROM conversations
+                 WHERE open = 1 AND assignee IS NOT NULL AND id != ? GROUP BY assignee",
+                vec![request.conversation.as_str().into()],
+            )?
+            .to_array()?;
+        let routed: Vec<Routed> = sql
+            .exec("SELECT operator, at FROM routed", None)?
+            .to_array()?;
+        let Some(settings) = self.settings()? else {
+            return Ok(None);
+        };
+        let online = self.online_operators();
+        let operators: Vec<OperatorLoad> = online
+            .iter()
+            .filter(|o| request.exclude.as_ref() != Some(&o.id))
+            .map(|o| {
+                let (departments, max_chats) = settings.routing.for_operator(&o.id);
+                OperatorLoad {
+                    id: o.id.clone(),
+                    online: true,
+                    departments,
+                    active_chats: loads
+                        .iter()
+                        .find(|l| l.assignee == o.id.as_str())
+                        .map_or(0, |l| l.n as u32),
+                    max_chats,
+                    last_assigned_at: routed
+                        .iter()
+                        .find(|r| r.operator == o.id.as_str())
+                        .map_or(0, |r| r.at as u64),
+                }
+            })
+            .collect();
+        let chosen = route(
+            &operators,
+            &settings.routing.regions,
+            ChatRequest {
+                department: request.department.as_deref(),
+                previous_operator: request.previous.as_ref(),
+                country: request.geo.country.as_deref(),
+                city: request.geo.city.as_deref(),
+            },
+        );
+        let Some(chosen) = chosen else {
+            return Ok(None);
+        };
+        sql.exec(
+            "INSERT INTO routed (operator, at) VALUES (?, ?)
+             ON CONFLICT (operator) DO UPDATE SET at = excluded.at",
+            vec![chosen.as_str().into(), (http::now_ms() as i64).into()],
+        )?;
+        sql.exec(
+            "UPDATE conversations SET assignee = ?, open = 1 WHERE id = ?",
+            vec![chosen.as_str().into(), request.conversation.as_str().into()],
+        )?;
+        Ok(online.into_iter().find(|o| o.id == chosen))
     }
 
     fn open_inbox(&self, req: &Request) -> Result<Response> {
@@ -406,13 +533,14 @@ impl SiteRoom {
         self.state
             .accept_websocket_with_tags(&pair.server, &["operator"]);
         pair.server.serialize_attachment(&InboxMember {
-            participant,
+            participant: participant.clone(),
             availability: Availability::Online,
             since: http::now_ms(),
         })?;
         let masking = self.masking();
         let conversations = conversations
             .into_iter()
+            .filter(|c| visible(c, &participant))
             .map(|c| masked_summary(c, role, &masking))
             .collect();
         pair.server.send(&InboxEvent::Snapshot { conversations })?;
@@ -421,14 +549,23 @@ impl SiteRoom {
     }
 
     fn conversation_updated(&self, summary: ConversationSummary) -> Result<Response> {
+        let open = summary.state.status == protocol::Status::Open && !summary.state.spam;
         self.state.storage().sql().exec(
-            "INSERT INTO conversations (id, last_at, summary) VALUES (?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET last_at = excluded.last_at, summary = excluded.summary
+            "INSERT INTO conversations (id, last_at, summary, assignee, open) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET last_at = excluded.last_at,
+                 summary = excluded.summary, assignee = excluded.assignee, open = excluded.open
              WHERE excluded.last_at >= conversations.last_at",
             vec![
                 summary.id.as_str().into(),
                 (summary.last_at as i64).into(),
                 serde_json::to_string(&summary)?.into(),
+                summary
+                    .state
+                    .assignee
+                    .as_ref()
+                    .map(|a| a.id.to_string())
+                    .into(),
+                i64::from(open).into(),
             ],
         )?;
         let masking = self.masking();
@@ -441,8 +578,14 @@ impl SiteRoom {
                 continue;
             };
             let role = operator_role(&member.participant);
-            let event = InboxEvent::Updated {
-                conversation: Box::new(masked_summary(summary.clone(), role, &masking)),
+            let event = if visible(&summary, &member.participant) {
+                InboxEvent::Updated {
+                    conversation: Box::new(masked_summary(summary.clone(), role, &masking)),
+                }
+            } else {
+                InboxEvent::Gone {
+                    id: summary.id.clone(),
+                }
             };
             let _ = socket.send(&event);
         }
@@ -510,6 +653,15 @@ impl<'a> SiteLink<'a> {
         self.expect_ok(Method::Post, "/conversation-updated", body)
             .await?;
         Ok(())
+    }
+
+    /// The operator routing picks for a chat, if anyone can take it now.
+    pub async fn assign(&self, request: &AssignRequest) -> Result<Option<OperatorCard>> {
+        let body = Some(serde_json::to_string(request)?);
+        self.expect_ok(Method::Post, "/assign", body)
+            .await?
+            .json()
+            .await
     }
 
     pub async fn ban(&self, ban: &protocol::Ban) -> Result<()> {

@@ -134,7 +134,15 @@ pub(super) async fn conversation_socket(
             headers.set(internal::IP, &ip)?;
         }
     }
-    let path = format!("/connect?after={}", after_param(&req));
+    let mut path = format!("/connect?after={}", after_param(&req));
+    if matches!(participant, Participant::Visitor { .. }) {
+        let geo = visitor_geo(&req, &ctx.env);
+        path.push_str(&format!(
+            "&country={}&city={}",
+            encode(geo.country.as_deref().unwrap_or("")),
+            encode(geo.city.as_deref().unwrap_or(""))
+        ));
+    }
     http::call_object(
         &conversations(&ctx.env, &site, &conversation)?,
         Method::Get,

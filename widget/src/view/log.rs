@@ -121,6 +121,13 @@ fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
                 SystemEvent::CallbackRequested { phone } => {
                     format!("{}: {phone}", t.callback_requested)
                 }
+                SystemEvent::Assigned { name } | SystemEvent::Invited { name } => {
+                    format!("{name} {}", t.joined)
+                }
+                SystemEvent::Transferred { to, .. } => format!("{}: {to}", t.transferred),
+                SystemEvent::TransferredToDepartment { department } => {
+                    format!("{}: {department}", t.transferred)
+                }
             }
         };
         return view! { <li class="msg system">{text}</li> }.into_any();

@@ -128,19 +128,22 @@ impl ConversationRoom {
             .map_err(|e| worker::Error::RustError(e.to_string()))?;
         let conversation = ConversationId::parse(header(&req, internal::CONVERSATION)?)
             .map_err(|e| worker::Error::RustError(e.to_string()))?;
-        let after: u64 = req
-            .url()?
-            .query_pairs()
-            .find(|(k, _)| k == "after")
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0);
+        let query: std::collections::HashMap<String, String> =
+            req.url()?.query_pairs().into_owned().collect();
+        let after: u64 = query.get("after").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let present = |key: &str| query.get(key).filter(|v| !v.is_empty()).cloned();
+        let geo = protocol::Geo {
+            country: present("country"),
+            city: present("city"),
+        };
 
         let ip = req.headers().get(internal::IP)?;
         let store = self.store();
         let meta = match (store.meta()?, &participant) {
             (Some(mut meta), Participant::Visitor { visitor }) if visitor == &meta.visitor => {
-                if ip.is_some() && meta.ip != ip {
-                    meta.ip = ip.clone();
+                if (ip.is_some() && meta.ip != ip) || meta.geo != geo {
+                    meta.ip = ip.clone().or(meta.ip);
+                    meta.geo = geo;
                     store.put("meta", &meta)?;
                 }
                 meta
@@ -153,6 +156,7 @@ impl ConversationRoom {
                     visitor: visitor.clone(),
                     started_at: http::now_ms(),
                     ip: ip.clone(),
+                    geo,
                 };
                 store.put("meta", &meta)?;
                 meta
@@ -161,13 +165,17 @@ impl ConversationRoom {
                 return http::error(ErrorCode::NotFound, "no such conversation");
             }
         };
-        if let Participant::Visitor { visitor } = &participant {
-            if visitor != &meta.visitor {
+        match &participant {
+            Participant::Visitor { visitor } if visitor != &meta.visitor => {
                 return http::error(
                     ErrorCode::Forbidden,
                     "this conversation belongs to another visitor",
                 );
             }
+            Participant::Operator { id, role, .. } if !store.state()?.open_to(id, *role) => {
+                return http::error(ErrorCode::Forbidden, "this chat is assigned to a colleague");
+            }
+            _ => {}
         }
         let presence = self.site(&meta).presence().await.unwrap_or_default();
         // Warms the settings cache the masking of this participant's frames reads.

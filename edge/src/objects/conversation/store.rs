@@ -41,6 +41,9 @@ pub struct Meta {
     /// The visitor's IP address at his last connect (for bans).
     #[serde(default)]
     pub ip: Option<String>,
+    /// Where the visitor is, from the edge's request data (for region routing).
+    #[serde(default)]
+    pub geo: protocol::Geo,
 }
 
 #[derive(Deserialize)]
@@ -279,11 +282,16 @@ impl Store {
         })
     }
 
+    /// The message the inbox previews: the last one written (not a note), or when there is
+    /// none yet the last event (e.g. a call-back request).
     pub fn last_message(&self) -> Result<Option<ChatMessage>> {
         let rows: Vec<MessageRow> = self
             .0
             .exec(
-                &format!("SELECT {COLUMNS} FROM messages WHERE note = 0 ORDER BY seq DESC LIMIT 1"),
+                &format!(
+                    "SELECT {COLUMNS} FROM messages WHERE note = 0
+                     ORDER BY event IS NULL DESC, seq DESC LIMIT 1"
+                ),
                 None,
             )?
             .to_array()?;
