@@ -21,6 +21,7 @@ pub enum Screen {
     Chats,
     Team,
     Replies,
+    Settings,
 }
 
 const LOCALE_KEY: &str = "consultant:console:locale";
@@ -181,6 +182,28 @@ impl Desk {
         }
         self.settings.set(Some(settings.clone()));
         Ok(())
+    }
+
+    /// Calls the relay's API for the current site (`path` after `/api/v1/sites/{site}`) as
+    /// this operator; `Ok` is the answer's body, `Err` the relay's reason.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<String, String> {
+        let site = self.site().ok_or("no site")?;
+        let auth = format!("Bearer {}", self.token());
+        let url = format!("/api/v1/sites/{site}{path}");
+        let answer =
+            browser::http::request(method, &url, body, &[("Authorization", auth.as_str())]).await?;
+        if answer.ok() {
+            Ok(answer.body)
+        } else {
+            Err(serde_json::from_str::<protocol::ErrorBody>(&answer.body)
+                .map(|e| e.message)
+                .unwrap_or(answer.body))
+        }
     }
 
     /// Reads the site's team (names for history and transfers).

@@ -72,6 +72,8 @@ pub struct WidgetConfig {
     pub utc_offset_minutes: i32,
     pub presence: crate::conversation::Presence,
     pub geo: Geo,
+    #[serde(default)]
+    pub texts: crate::settings::WidgetTexts,
 }
 
 impl crate::settings::SiteSettings {
@@ -95,6 +97,7 @@ impl crate::settings::SiteSettings {
             utc_offset_minutes: self.utc_offset_minutes,
             presence,
             geo,
+            texts: self.texts.clone(),
         }
     }
 }

@@ -157,6 +157,20 @@ pub struct SiteSettings {
     /// Who gets new chats.
     #[serde(default)]
     pub routing: RoutingSettings,
+    /// The site's own wording for the widget's greeting and offline form.
+    #[serde(default)]
+    pub texts: WidgetTexts,
+}
+
+/// Texts a site may word itself (in its own language); `None` keeps the built-in ru/en text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetTexts {
+    /// The first line of the chat window, from the company.
+    #[serde(default)]
+    pub greeting: Option<String>,
+    /// Above the leave-a-message form when nobody is online.
+    #[serde(default)]
+    pub offline_intro: Option<String>,
 }
 
 /// How new chats are given to operators (`crate::routing` applies it).
@@ -253,6 +267,7 @@ impl SiteSettings {
             canned_replies: Vec::new(),
             masking: ContactMasking::default(),
             routing: RoutingSettings::default(),
+            texts: WidgetTexts::default(),
         }
     }
 
@@ -332,12 +347,25 @@ impl SiteSettings {
             }
         }
         self.routing.validate(&self.departments)?;
+        for (field, text) in [
+            ("texts.greeting", &self.texts.greeting),
+            ("texts.offline_intro", &self.texts.offline_intro),
+        ] {
+            if let Some(text) = text {
+                if text.trim().is_empty() || text.chars().count() > MAX_TEXT_SETTING_CHARS {
+                    return bad(field, "empty or longer than 500 characters");
+                }
+            }
+        }
         if self.utc_offset_minutes.abs() > 14 * 60 {
             return bad("utc_offset_minutes", "must be within ±14 hours");
         }
         Ok(())
     }
 }
+
+/// Longest greeting or offline intro a site may set.
+pub const MAX_TEXT_SETTING_CHARS: usize = 500;
 
 /// Highest per-operator limit of simultaneous chats.
 pub const MAX_CHATS_LIMIT: u32 = 100;

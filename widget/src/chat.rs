@@ -132,6 +132,15 @@ impl Chat {
         i18n::texts(self.locale.get())
     }
 
+    /// The site's own wording of a text, when it set one.
+    pub fn site_text(
+        &self,
+        pick: impl Fn(&protocol::settings::WidgetTexts) -> &Option<String>,
+    ) -> Option<String> {
+        self.config
+            .with(|c| c.as_ref().and_then(|c| pick(&c.texts).clone()))
+    }
+
     pub fn site(&self) -> SiteId {
         self.site.get_value()
     }

@@ -4,6 +4,7 @@ mod assignment;
 mod conversation;
 mod inbox;
 mod replies;
+mod settings;
 mod sign_in;
 mod team;
 
@@ -16,6 +17,18 @@ use protocol::Locale;
 pub(crate) fn clock(ms: u64) -> String {
     let date = js_sys::Date::new(&(ms as f64).into());
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// Day and time in the operator's local time, e.g. `24.11.2026 09:05`.
+pub(crate) fn date_time(ms: u64) -> String {
+    let date = js_sys::Date::new(&(ms as f64).into());
+    format!(
+        "{:02}.{:02}.{} {}",
+        date.get_date(),
+        date.get_month() + 1,
+        date.get_full_year(),
+        clock(ms)
+    )
 }
 
 /// A short, stable label for a visitor who has not introduced himself.
@@ -132,6 +145,9 @@ fn Workspace(desk: Desk) -> impl IntoView {
                     <ScreenButton desk screen=Screen::Chats label=|t| t.chats/>
                     <ScreenButton desk screen=Screen::Team label=|t| t.team/>
                     <ScreenButton desk screen=Screen::Replies label=|t| t.canned_replies/>
+                    <Show when=move || desk.is_admin()>
+                        <ScreenButton desk screen=Screen::Settings label=|t| t.settings/>
+                    </Show>
                 </nav>
                 <NotificationsButton desk/>
                 <LanguageSwitch desk/>
@@ -147,6 +163,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
                 .into_any(),
                 Screen::Team => view! { <team::Team desk/> }.into_any(),
                 Screen::Replies => view! { <replies::Replies desk/> }.into_any(),
+                Screen::Settings => view! { <settings::Settings desk/> }.into_any(),
             }}
         </div>
     }

@@ -27,9 +27,10 @@ pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Res
         Ok(site) => site,
         Err(e) => return http::error(ErrorCode::NotFound, e),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
-        return Ok(response);
-    }
+    let role = match operator_request(&req, &ctx.env, &site, true).await? {
+        Ok((_, role)) => role,
+        Err(response) => return Ok(response),
+    };
     let settings: SiteSettings = match http::read_json(&mut req).await {
         Ok(value) => value,
         Err(e) => return http::protocol_error(e),
@@ -37,14 +38,21 @@ pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Res
     if let Err(e) = settings.validate() {
         return http::protocol_error(e);
     }
-    SiteLink::new(&ctx.env, &site)
-        .forward(
-            Method::Put,
-            "/settings",
-            Headers::new(),
-            Some(serde_json::to_string(&settings)?),
-        )
-        .await
+    let link = SiteLink::new(&ctx.env, &site);
+    // Masking decides what admins themselves may see: only the owner changes it.
+    if role != Role::Owner && link.settings().await?.masking != settings.masking {
+        return http::error(
+            ErrorCode::Forbidden,
+            "only the owner changes contact masking",
+        );
+    }
+    link.forward(
+        Method::Put,
+        "/settings",
+        Headers::new(),
+        Some(serde_json::to_string(&settings)?),
+    )
+    .await
 }
 
 /// Lifts a ban (owners and admins only).

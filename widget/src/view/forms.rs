@@ -240,7 +240,7 @@ pub fn OfflineForm(chat: Chat) -> impl IntoView {
     view! {
         <form class="card offline" on:submit=submit aria-labelledby="cw-offline-title" novalidate>
             <h3 id="cw-offline-title">{move || chat.texts().offline_title}</h3>
-            <p>{move || chat.texts().offline_intro}</p>
+            <p>{move || chat.site_text(|t| &t.offline_intro).unwrap_or(chat.texts().offline_intro.into())}</p>
             <Field id="cw-off-name" label=Signal::derive(move || chat.texts().name.to_owned()) kind="text"
                 autocomplete="name" value=name error=name_err/>
             <Field id="cw-off-email" label=Signal::derive(move || chat.texts().email.to_owned()) kind="email"

@@ -33,7 +33,7 @@ pub fn Log(chat: Chat) -> impl IntoView {
             aria-label=move || chat.texts().messages_label
             tabindex="0"
         >
-            <li class="msg operator greeting">{move || chat.texts().greeting}</li>
+            <li class="msg operator greeting">{move || chat.site_text(|t| &t.greeting).unwrap_or(chat.texts().greeting.into())}</li>
             <For
                 each=move || chat.notes.with(|n| n.iter().filter(|n| matches!(n, Note::Invitation { .. })).cloned().collect::<Vec<_>>())
                 key=|n| format!("{n:?}")

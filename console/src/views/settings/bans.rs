@@ -1,0 +1,73 @@
+//! The ban list: who was banned, by whom and when; owners and admins lift bans.
+
+use crate::desk::Desk;
+use leptos::prelude::*;
+use protocol::Ban;
+
+#[component]
+pub(super) fn Bans(desk: Desk) -> impl IntoView {
+    let texts = move || desk.texts();
+    let bans = RwSignal::new(Vec::<Ban>::new());
+    let error = RwSignal::new(None::<String>);
+    let load = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            match desk.call("GET", "/bans", None).await {
+                Ok(body) => bans.set(serde_json::from_str(&body).unwrap_or_default()),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    load();
+    let unban = move |id: u64| {
+        wasm_bindgen_futures::spawn_local(async move {
+            match desk.call("DELETE", &format!("/bans/{id}"), None).await {
+                Ok(_) => {
+                    error.set(None);
+                    bans.update(|b| b.retain(|x| x.id != id));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    view! {
+        <section class="section" aria-labelledby="bans-title">
+            <h3 id="bans-title">{move || texts().ban_list}</h3>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <Show when=move || !bans.with(Vec::is_empty)
+                fallback=move || view! { <p class="muted">{move || texts().no_bans}</p> }>
+                <table>
+                    <thead><tr>
+                        <th scope="col">{move || texts().visitor}</th>
+                        <th scope="col">"IP"</th>
+                        <th scope="col">{move || texts().banned_by}</th>
+                        <th scope="col">{move || texts().banned_at}</th>
+                        <th scope="col"><span class="sr">{move || texts().actions}</span></th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || bans.get() key=|b| b.id let:ban>
+                            {
+                                let who = ban.visitor.as_ref().map(|v| super::super::visitor_label(desk, v)).unwrap_or_default();
+                                let label = format!("{who} {}", ban.ip.clone().unwrap_or_default());
+                                view! {
+                                    <tr>
+                                        <td>{who.clone()}</td>
+                                        <td>{ban.ip.clone().unwrap_or_default()}</td>
+                                        <td>{ban.by.clone()}</td>
+                                        <td>{super::super::date_time(ban.at)}</td>
+                                        <td>
+                                            <button type="button" class="secondary"
+                                                aria-label=move || format!("{} {label}", texts().unban)
+                                                on:click=move |_| unban(ban.id)>
+                                                {move || texts().unban}
+                                            </button>
+                                        </td>
+                                    </tr>
+                                }
+                            }
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,239 @@
+//! Sections for what the visitor sees: general, appearance, texts, contact form, offline
+//! behaviour, departments and the rating survey.
+
+use super::{
+    from_wire, new_id, optional, wire_name, Check, Choice, Draft, Label, Section, TextArea,
+    TextInput,
+};
+use leptos::prelude::*;
+use protocol::settings::{CustomField, Department};
+
+#[component]
+pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
+    view! {
+        <General draft/>
+        <Section draft id="appearance" title=|t| t.appearance apply=|from, to| to.theme = from.theme.clone()>
+            <div class="field">
+                <label for="accent">{move || draft.desk.texts().accent_color}</label>
+                <input id="accent" type="color"
+                    prop:value=move || draft.read(|s| s.theme.accent_color.clone())
+                    on:input=move |e| draft.edit(|s| s.theme.accent_color = event_target_value(&e))/>
+            </div>
+            <Choice draft id="position" label=|t| t.position
+                options=vec![("right", |t| t.right), ("left", |t| t.left)]
+                get=|s| wire_name(&s.theme.position)
+                set=|s, v| if let Some(p) = from_wire(v) { s.theme.position = p }/>
+            <TextInput draft id="launcher-label" label=|t| t.launcher_label
+                get=|s| s.theme.launcher_label.clone().unwrap_or_default()
+                set=|s, v| s.theme.launcher_label = optional(v)/>
+            <TextInput draft id="logo-url" label=|t| t.logo_url kind="url" hint=|t| t.logo_hint
+                get=|s| s.theme.logo_url.clone().unwrap_or_default()
+                set=|s, v| s.theme.logo_url = optional(v)/>
+        </Section>
+        <Section draft id="texts" title=|t| t.widget_texts apply=|from, to| to.texts = from.texts.clone()>
+            <p class="muted">{move || draft.desk.texts().widget_texts_hint}</p>
+            <TextArea draft id="greeting" label=|t| t.greeting_label
+                get=|s| s.texts.greeting.clone().unwrap_or_default()
+                set=|s, v| s.texts.greeting = optional(v)/>
+            <TextArea draft id="offline-intro" label=|t| t.offline_intro_label
+                get=|s| s.texts.offline_intro.clone().unwrap_or_default()
+                set=|s, v| s.texts.offline_intro = optional(v)/>
+        </Section>
+        <ContactForm draft/>
+        <Section draft id="offline" title=|t| t.offline_settings apply=|from, to| to.offline = from.offline.clone()>
+            <Check draft id="hide-launcher" label=|t| t.hide_launcher_offline
+                get=|s| s.offline.hide_launcher set=|s, v| s.offline.hide_launcher = v/>
+            <TextInput draft id="notify-email" label=|t| t.offline_email kind="email"
+                get=|s| s.offline.notify_email.clone().unwrap_or_default()
+                set=|s, v| s.offline.notify_email = optional(v)/>
+        </Section>
+        <Departments draft/>
+        <Section draft id="rating" title=|t| t.rating_settings apply=|from, to| to.rating = from.rating.clone()>
+            <Choice draft id="rating-scale" label=|t| t.rating_scale
+                options=vec![("off", |t| t.scale_off), ("thumbs", |t| t.scale_thumbs),
+                    ("three_faces", |t| t.scale_three), ("five_faces", |t| t.scale_five)]
+                get=|s| wire_name(&s.rating.scale)
+                set=|s, v| if let Some(scale) = from_wire(v) { s.rating.scale = scale }/>
+            <TextArea draft id="positive-reply" label=|t| t.positive_reply
+                get=|s| s.rating.positive_reply.clone().unwrap_or_default()
+                set=|s, v| s.rating.positive_reply = optional(v)/>
+            <TextArea draft id="negative-reply" label=|t| t.negative_reply
+                get=|s| s.rating.negative_reply.clone().unwrap_or_default()
+                set=|s, v| s.rating.negative_reply = optional(v)/>
+        </Section>
+    }
+}
+
+/// Site name, language, time zone and how often invitations may be shown.
+#[component]
+fn General(draft: Draft) -> impl IntoView {
+    let texts = move || draft.desk.texts();
+    // Every half hour from UTC−12 to UTC+14.
+    let offsets = (-24..=28).map(|half_hours: i32| half_hours * 30);
+    view! {
+        <Section draft id="general" title=|t| t.general apply=|from, to| {
+            to.name = from.name.clone();
+            to.locale = from.locale;
+            to.utc_offset_minutes = from.utc_offset_minutes;
+            to.invitation_interval_seconds = from.invitation_interval_seconds;
+        }>
+            <TextInput draft id="site-name" label=|t| t.site_name
+                get=|s| s.name.clone() set=|s, v| s.name = v/>
+            <Choice draft id="site-locale" label=|t| t.widget_language
+                options=vec![("", |t| t.page_language), ("ru", |_| "Русский"), ("en", |_| "English")]
+                get=|s| s.locale.as_ref().map(wire_name).unwrap_or_default()
+                set=|s, v| s.locale = from_wire(v)/>
+            <div class="field">
+                <label for="utc-offset">{move || texts().time_zone}</label>
+                <select id="utc-offset"
+                    on:change=move |e| {
+                        if let Ok(minutes) = event_target_value(&e).parse() {
+                            draft.edit(|s| s.utc_offset_minutes = minutes);
+                        }
+                    }>
+                    {offsets.map(|minutes| view! {
+                        <option value=minutes.to_string()
+                            selected=move || draft.read(|s| s.utc_offset_minutes) == minutes>
+                            {utc_label(minutes)}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <TextInput draft id="invitation-interval" label=|t| t.invitation_interval kind="number"
+                get=|s| (s.invitation_interval_seconds / 60).to_string()
+                set=|s, v| if let Ok(minutes) = v.parse() {
+                    s.invitation_interval_seconds = u32::saturating_mul(minutes, 60)
+                }/>
+        </Section>
+    }
+}
+
+fn utc_label(minutes: i32) -> String {
+    let sign = if minutes < 0 { '−' } else { '+' };
+    let minutes = minutes.abs();
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+const FIELD_RULES: [(&str, Label); 3] = [
+    ("hidden", |t| t.field_hidden),
+    ("optional", |t| t.field_optional),
+    ("required", |t| t.field_required),
+];
+
+#[component]
+fn ContactForm(draft: Draft) -> impl IntoView {
+    let texts = move || draft.desk.texts();
+    let field_ids = move || {
+        draft.read(|s| {
+            s.contact_form
+                .custom
+                .iter()
+                .map(|f| f.id.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let with_field = move |id: &str, f: &mut dyn FnMut(&mut CustomField)| {
+        draft.edit(|s| {
+            if let Some(field) = s.contact_form.custom.iter_mut().find(|x| x.id == id) {
+                f(field);
+            }
+        })
+    };
+    view! {
+        <Section draft id="contact-form" title=|t| t.contact_form_settings
+            apply=|from, to| to.contact_form = from.contact_form.clone()>
+            <Choice draft id="form-mode" label=|t| t.form_mode
+                options=vec![("before", |t| t.form_before), ("during", |t| t.form_during), ("never", |t| t.form_never)]
+                get=|s| wire_name(&s.contact_form.mode)
+                set=|s, v| if let Some(mode) = from_wire(v) { s.contact_form.mode = mode }/>
+            <Choice draft id="form-name" label=|t| t.name_label options=FIELD_RULES.to_vec()
+                get=|s| wire_name(&s.contact_form.name)
+                set=|s, v| s.contact_form.name = from_wire(v).unwrap_or_default()/>
+            <Choice draft id="form-email" label=|t| t.email options=FIELD_RULES.to_vec()
+                get=|s| wire_name(&s.contact_form.email)
+                set=|s, v| s.contact_form.email = from_wire(v).unwrap_or_default()/>
+            <Choice draft id="form-phone" label=|t| t.phone_label options=FIELD_RULES.to_vec()
+                get=|s| wire_name(&s.contact_form.phone)
+                set=|s, v| s.contact_form.phone = from_wire(v).unwrap_or_default()/>
+            <fieldset>
+                <legend>{move || texts().custom_fields}</legend>
+                <For each=field_ids key=|id| id.clone() let:id>
+                    {
+                        let (label_id, check_id) = (format!("{id}-label"), format!("{id}-required"));
+                        let (a, b, c, d) = (id.clone(), id.clone(), id.clone(), id.clone());
+                        view! {
+                            <div class="row">
+                                <label class="sr" for=label_id.clone()>{move || texts().field_label}</label>
+                                <input id=label_id type="text" required
+                                    placeholder=move || texts().field_label
+                                    prop:value=move || draft.read(|s| s.contact_form.custom.iter().find(|f| f.id == a).map(|f| f.label.clone()).unwrap_or_default())
+                                    on:input=move |e| with_field(&b, &mut |f| f.label = event_target_value(&e))/>
+                                <input id=check_id.clone() type="checkbox"
+                                    prop:checked=move || draft.read(|s| s.contact_form.custom.iter().any(|f| f.id == c && f.required))
+                                    on:change=move |e| with_field(&d, &mut |f| f.required = event_target_checked(&e))/>
+                                <label for=check_id>{move || texts().field_required}</label>
+                                <button type="button" class="secondary"
+                                    on:click=move |_| draft.edit(|s| s.contact_form.custom.retain(|f| f.id != id))>
+                                    {move || texts().delete}
+                                </button>
+                            </div>
+                        }
+                    }
+                </For>
+                <button type="button" class="secondary" on:click=move |_| draft.edit(|s| {
+                    s.contact_form.custom.push(CustomField { id: new_id("f"), label: String::new(), required: false })
+                })>{move || texts().add_field}</button>
+            </fieldset>
+        </Section>
+    }
+}
+
+#[component]
+fn Departments(draft: Draft) -> impl IntoView {
+    let texts = move || draft.desk.texts();
+    let ids = move || {
+        draft.read(|s| {
+            s.departments
+                .iter()
+                .map(|d| d.id.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Section draft id="departments" title=|t| t.departments apply=|from, to| {
+            to.departments = from.departments.clone();
+            // Routing may only name departments that still exist.
+            for entry in &mut to.routing.operators {
+                entry.departments.retain(|d| from.departments.iter().any(|x| &x.id == d));
+            }
+        }>
+            <p class="muted">{move || texts().departments_hint}</p>
+            <For each=ids key=|id| id.clone() let:id>
+                {
+                    let input_id = format!("{id}-name");
+                    let (a, b) = (id.clone(), id.clone());
+                    view! {
+                        <div class="row">
+                            <label class="sr" for=input_id.clone()>{move || texts().department_name}</label>
+                            <input id=input_id type="text" required
+                                placeholder=move || texts().department_name
+                                prop:value=move || draft.read(|s| s.departments.iter().find(|d| d.id == a).map(|d| d.name.clone()).unwrap_or_default())
+                                on:input=move |e| draft.edit(|s| {
+                                    if let Some(d) = s.departments.iter_mut().find(|d| d.id == b) {
+                                        d.name = event_target_value(&e);
+                                    }
+                                })/>
+                            <button type="button" class="secondary"
+                                on:click=move |_| draft.edit(|s| s.departments.retain(|d| d.id != id))>
+                                {move || texts().delete}
+                            </button>
+                        </div>
+                    }
+                }
+            </For>
+            <button type="button" class="secondary" on:click=move |_| draft.edit(|s| {
+                s.departments.push(Department { id: new_id("d"), name: String::new() })
+            })>{move || texts().add_department}</button>
+        </Section>
+    }
+}

@@ -1,0 +1,215 @@
+// The console's settings screen: owners and admins configure what the widget does (and the
+// widget follows), routing, masking and the ban list; operators have no settings screen.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ROOT, relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson } from "../support/relay.mjs";
+import { openSocket } from "../support/socket.mjs";
+import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
+import { startShop } from "../support/shop-server.mjs";
+
+const fixture = relayFixture();
+let relay, shop, browser, owner, session;
+
+const api = async (method, path, token, body) => {
+  const response = await fetch(`${relay.origin}/api/v1/sites/demo${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json().catch(() => null) };
+};
+const settingsNow = async () => (await api("GET", "/settings", session.token)).json;
+
+async function consoleAs(account) {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.errors = watchErrors(page);
+  await page.goto(`${relay.origin}/console/`);
+  await page.fill("#email", account.email);
+  await page.fill("#password", account.password);
+  await page.click("button[type=submit]");
+  await page.locator("nav.inbox").waitFor();
+  return page;
+}
+
+async function openSettings(page) {
+  await page.getByRole("button", { name: "Settings" }).click();
+  await page.locator("form#general-title, form[aria-labelledby=general-title]").waitFor();
+}
+
+/** Clicks the section's Save and waits for its verdict. */
+async function save(page, section) {
+  const form = page.locator(`form[aria-labelledby=${section}-title]`);
+  await form.getByRole("button", { name: "Save" }).click();
+  const status = form.locator("[role=status]");
+  await status.filter({ hasText: /./ }).waitFor();
+  return (await status.textContent()).trim();
+}
+
+before(async () => {
+  relay = await startRelay(fixture, 8801);
+  owner = await bootstrap(relay, fixture);
+  session = await signIn(relay, owner);
+  assert.equal((await putSettings(relay, session.token, siteSettings({ departments: [] }))).status, 204);
+  shop = await startShop(8802, relay.origin);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await shop?.stop();
+  await relay?.stop();
+});
+
+test("the owner words the widget, themes it and asks for contacts before the chat; the widget follows", async () => {
+  const page = await consoleAs(owner);
+  await openSettings(page);
+  await page.fill("#accent", "#aa3300");
+  await page.fill("#launcher-label", "Ask a tea master");
+  assert.equal(await save(page, "appearance"), "Saved");
+  await page.fill("#greeting", "Добрый день! Чайный мастер на связи.");
+  assert.equal(await save(page, "texts"), "Saved");
+  await page.selectOption("#form-mode", "before");
+  await page.selectOption("#form-email", "required");
+  await page.getByRole("button", { name: "Add a field" }).click();
+  await page.getByLabel("Field label").fill("Order number");
+  assert.equal(await save(page, "contact-form"), "Saved");
+
+  const stored = await settingsNow();
+  assert.equal(stored.theme.accent_color, "#aa3300");
+  assert.equal(stored.theme.launcher_label, "Ask a tea master");
+  assert.equal(stored.texts.greeting, "Добрый день! Чайный мастер на связи.");
+  assert.equal(stored.contact_form.mode, "before");
+  assert.equal(stored.contact_form.email, "required");
+  assert.deepEqual(stored.contact_form.custom.map((f) => [f.label, f.required]), [["Order number", false]]);
+  assert.ok(stored.triggers.length === 0 && stored.canned_replies.length > 0, "other sections untouched");
+
+  // The visitor's widget on the shop shows all of it.
+  const visitor = await (await browser.newContext()).newPage();
+  visitor.errors = watchErrors(visitor);
+  await visitor.goto(`${shop.origin}/index.html`);
+  await visitor.waitForFunction(() => window.Consultant.getState().ready);
+  const launcher = visitor.locator("consultant-widget >> button.launcher");
+  await launcher.locator(".label", { hasText: "Ask a tea master" }).waitFor();
+  assert.match(await launcher.getAttribute("aria-label"), /Ask a tea master/);
+  await launcher.click();
+  await visitor.locator("consultant-widget >> li.greeting", { hasText: "Чайный мастер на связи" }).waitFor();
+  await visitor.locator("consultant-widget >> label", { hasText: "Order number" }).waitFor();
+  assert.deepEqual(visitor.errors, []);
+  await visitor.context().close();
+
+  // Departments: added here, offered to visitors, and kept out of routing once removed.
+  await page.getByRole("button", { name: "Add a department" }).click();
+  await page.getByLabel("Department name").fill("Wholesale");
+  assert.equal(await save(page, "departments"), "Saved");
+  const [wholesale] = (await settingsNow()).departments;
+  assert.equal(wholesale.name, "Wholesale");
+  const config = await (await fetch(`${relay.origin}/api/v1/sites/demo/widget-config`)).json();
+  assert.deepEqual(config.departments, [wholesale]);
+  assert.equal(config.theme.accent_color, "#aa3300");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a broken rule is caught before saving; the relay's reason is shown; good rules are stored", async () => {
+  const page = await consoleAs(owner);
+  await openSettings(page);
+  await page.getByRole("button", { name: "Add a rule" }).click();
+  const text = page.getByLabel("Rule as JSON");
+  const rule = JSON.parse(await text.inputValue());
+  assert.equal(rule.enabled, false, "a new rule starts switched off");
+
+  await text.fill("{ not json");
+  await text.blur();
+  assert.equal(await text.getAttribute("aria-invalid"), "true");
+  assert.match(await save(page, "triggers"), /key must be a string|expected/);
+  assert.deepEqual((await settingsNow()).triggers, [], "nothing stored");
+
+  // Parses, but an invitation needs a text: the relay says which field.
+  await text.fill(JSON.stringify(rule));
+  await text.blur();
+  assert.match(await save(page, "triggers"), /triggers\.invite\.text/);
+
+  rule.actions[0].text = "Need a wholesale quote?";
+  rule.actions[0].operator_name = "Anna";
+  await text.fill(JSON.stringify(rule));
+  await text.blur();
+  await page.getByLabel(`On: ${rule.id}`).check();
+  assert.equal(await save(page, "triggers"), "Saved");
+  const [stored] = (await settingsNow()).triggers;
+  assert.equal(stored.enabled, true);
+  assert.equal(stored.actions[0].text, "Need a wholesale quote?");
+  await page.context().close();
+});
+
+test("routing and masking: limits per operator; only the owner changes masking", async () => {
+  const admin = { name: "Alla", email: "alla@shop.test", password: "Alla-password-1", role: "admin" };
+  assert.equal((await api("POST", "/operators", session.token, admin)).status, 201);
+  const page = await consoleAs(admin);
+  await openSettings(page);
+  await page.getByLabel("Assign new chats to operators automatically").uncheck();
+  await page.fill("#max-chats", "4");
+  await page.getByLabel("Most chats at once — Alla").fill("2");
+  assert.equal(await save(page, "routing"), "Saved");
+  const routing = (await settingsNow()).routing;
+  assert.equal(routing.auto_assign, false);
+  assert.equal(routing.max_chats, 4);
+  assert.equal(routing.operators.find((o) => o.max_chats === 2)?.departments.length, 0);
+
+  // The admin's masking switches are disabled, and the relay refuses the change anyway.
+  assert.equal(await page.getByLabel("Hide from admins").isDisabled(), true);
+  const alla = await signIn(relay, admin);
+  const masked = { ...(await settingsNow()), masking: { operators: true, admins: false } };
+  const refused = await api("PUT", "/settings", alla.token, masked);
+  assert.equal(refused.status, 403);
+  assert.equal(refused.json.message, "only the owner changes contact masking");
+  assert.equal((await api("PUT", "/settings", session.token, masked)).status, 204);
+  assert.equal((await api("PUT", "/settings", alla.token, await settingsNow())).status, 204, "unchanged masking is fine");
+  await page.context().close();
+});
+
+test("the ban list: a banned visitor is listed with who banned him; an admin lifts the ban", async () => {
+  // No department to choose, no form to fill: the visitor may write at once.
+  assert.equal((await putSettings(relay, session.token, siteSettings({ departments: [] }))).status, 204);
+  const visitor = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const own = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`);
+  await own.next((f) => f.type === "welcome");
+  own.send({ type: "send", client_id: "s1", text: "buy cheap watches" });
+  await own.next((f) => f.type === "ack");
+  const op = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/operator-socket?token=${session.token}`);
+  await op.next((f) => f.type === "welcome");
+  op.send({ type: "ban" });
+  await op.next((f) => f.type === "done" && f.command === "ban");
+  await op.close();
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", {})).status, 403);
+
+  const page = await consoleAs(owner);
+  await openSettings(page);
+  const row = page.locator("section[aria-labelledby=bans-title] tbody tr");
+  await row.first().waitFor();
+  assert.equal(await row.count(), 1);
+  assert.match(await row.textContent(), /127\.0\.0\.1.*Anna Petrova/);
+  await row.getByRole("button", { name: /^Unban/ }).click();
+  await page.locator("section[aria-labelledby=bans-title]", { hasText: "Nobody is banned." }).waitFor();
+  assert.deepEqual((await api("GET", "/bans", session.token)).json, []);
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", {})).status < 300, true);
+  await page.context().close();
+});
+
+test("operators have no settings screen; the screen is accessible and in Russian", async () => {
+  const operator = { name: "Oleg", email: "oleg@shop.test", password: "Oleg-password-1", role: "operator" };
+  assert.equal((await api("POST", "/operators", session.token, operator)).status, 201);
+  const opPage = await consoleAs(operator);
+  assert.equal(await opPage.getByRole("button", { name: "Settings" }).count(), 0);
+  await opPage.context().close();
+
+  const page = await consoleAs(owner);
+  await openSettings(page);
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.screenshot({ path: join(ROOT, "docs/screenshots/settings.png") });
+  await page.getByRole("button", { name: "Переключить на русский" }).click();
+  await page.getByRole("heading", { name: "Настройки" }).waitFor();
+  await page.getByRole("heading", { name: "Скрытие контактов" }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
