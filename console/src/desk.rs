@@ -22,6 +22,7 @@ pub enum Screen {
     Team,
     Replies,
     Settings,
+    History,
 }
 
 const LOCALE_KEY: &str = "consultant:console:locale";
@@ -54,6 +55,8 @@ pub struct Desk {
     pub view: RwSignal<protocol::InboxView>,
     /// Everyone on the site's team, removed ones included (names in history, transfers).
     pub roster: RwSignal<Vec<protocol::OperatorInfo>>,
+    /// The conversation opened from history (it may not be in the inbox).
+    pub from_history: RwSignal<Option<protocol::ConversationSummary>>,
     typing_generation: StoredValue<u32>,
     typing_sent_at: StoredValue<f64>,
 }
@@ -88,6 +91,7 @@ impl Desk {
             visitor_typing: RwSignal::new(false),
             view: RwSignal::new(protocol::InboxView::Mine),
             roster: RwSignal::new(Vec::new()),
+            from_history: RwSignal::new(None),
             typing_generation: StoredValue::new(0),
             typing_sent_at: StoredValue::new(0.0),
         };

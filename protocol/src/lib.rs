@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod decode;
 pub mod events;
 pub mod files;
+pub mod history;
 pub mod ids;
 pub mod inbox;
 pub mod limits;

@@ -30,9 +30,11 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
         }
     });
     let summary = move || {
-        desk.selected
-            .get()
-            .and_then(|id| desk.inbox.with(|i| i.get(&id).cloned()))
+        desk.selected.get().and_then(|id| {
+            desk.inbox
+                .with(|i| i.get(&id).cloned())
+                .or_else(|| desk.from_history.get().filter(|s| s.id == id))
+        })
     };
     let title = move || {
         summary()

@@ -2,6 +2,7 @@
 
 mod assignment;
 mod conversation;
+mod history;
 mod inbox;
 mod replies;
 mod settings;
@@ -143,6 +144,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
                 </label>
                 <nav class="screens" aria-label=move || desk.texts().title>
                     <ScreenButton desk screen=Screen::Chats label=|t| t.chats/>
+                    <ScreenButton desk screen=Screen::History label=|t| t.history/>
                     <ScreenButton desk screen=Screen::Team label=|t| t.team/>
                     <ScreenButton desk screen=Screen::Replies label=|t| t.canned_replies/>
                     <Show when=move || desk.is_admin()>
@@ -158,6 +160,11 @@ fn Workspace(desk: Desk) -> impl IntoView {
             {move || match desk.screen.get() {
                 Screen::Chats => view! {
                     <inbox::InboxList desk/>
+                    <conversation::ConversationPanel desk/>
+                }
+                .into_any(),
+                Screen::History => view! {
+                    <history::History desk/>
                     <conversation::ConversationPanel desk/>
                 }
                 .into_any(),

@@ -153,3 +153,27 @@ pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Resu
     )
     .await
 }
+
+/// Searches the conversation history: admins search every chat, operators the ones they may
+/// open. Filters are the query string (`protocol::history::HistoryQuery`).
+pub(super) async fn history(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let (id, role) = match operator_request(&req, &ctx.env, &site, false).await? {
+        Ok(who) => who,
+        Err(response) => return Ok(response),
+    };
+    let participant = Participant::Operator {
+        id,
+        name: String::new(),
+        role,
+    };
+    let headers = Headers::new();
+    headers.set(internal::PARTICIPANT, &participant.encode())?;
+    let query = req.url()?.query().unwrap_or_default().to_owned();
+    SiteLink::new(&ctx.env, &site)
+        .forward(Method::Get, &format!("/history?{query}"), headers, None)
+        .await
+}

@@ -124,6 +124,8 @@ impl ConversationRoom {
                     self.append_once(ws, participant, client_id, text, None, true)?
                 {
                     self.broadcast_to_operators(&ConversationEvent::Message { message });
+                    // Notes are searchable in history.
+                    self.report(&meta, &store.state()?).await?;
                 }
                 Ok(())
             }
@@ -132,14 +134,16 @@ impl ConversationRoom {
                     return refuse(ws, e);
                 }
                 store.edit(seq, &text)?;
-                self.announce_change(&store, seq)
+                self.announce_change(&store, seq)?;
+                self.report(&meta, &store.state()?).await
             }
             ConversationCommand::Delete { seq } => {
                 if let Err(e) = own_message(&store, participant, seq) {
                     return refuse(ws, e);
                 }
                 store.delete(seq)?;
-                self.announce_change(&store, seq)
+                self.announce_change(&store, seq)?;
+                self.report(&meta, &store.state()?).await
             }
             ConversationCommand::Typing { typing } => {
                 let event = ConversationEvent::Typing {
@@ -665,6 +669,12 @@ impl ConversationRoom {
                 }
             }
         }
+        self.report(meta, state).await
+    }
+
+    /// Tells the site (inbox and history) how the conversation stands now.
+    async fn report(&self, meta: &Meta, state: &ConversationState) -> Result<()> {
+        let store = self.store();
         let Some(last) = store.last_message()? else {
             return Ok(());
         };
@@ -681,7 +691,15 @@ impl ConversationRoom {
             message_count: store.count()?,
             state: state.clone(),
         };
-        if let Err(e) = self.site(meta).report(&summary).await {
+        // Newest messages and notes, for history search (a long chat keeps its latest part).
+        let messages = store.history_after(0, 2000, true)?;
+        let report = crate::objects::site::ConversationReport {
+            search: protocol::history::search_text(&messages),
+            contact: protocol::history::contact_text(&state.contact),
+            operators: protocol::history::operator_authors(&messages),
+            summary,
+        };
+        if let Err(e) = self.site(meta).report(&report).await {
             // The message is stored; the inbox catches up with the next update.
             worker::console_error!("could not update the site's inbox: {e}");
         }

@@ -1,9 +1,13 @@
 //! One site: its settings, the list of its conversations, the inbox sockets of the operators
 //! signed in to it (which is also who is online), and the outbox of e-mails to send.
 
+mod history;
+
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
+pub use history::ConversationReport;
+use protocol::history::HistoryQuery;
 use protocol::routing::{route, ChatRequest, OperatorLoad};
 use protocol::{
     Availability, ColleagueStatus, ConversationId, ConversationSummary, ErrorCode, Geo,
@@ -43,6 +47,12 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE conversations ADD COLUMN assignee TEXT;
      ALTER TABLE conversations ADD COLUMN open INTEGER NOT NULL DEFAULT 0;
      CREATE TABLE IF NOT EXISTS routed (operator TEXT PRIMARY KEY, at INTEGER NOT NULL);",
+    // v2: history search. Searchable text of the messages and of the contact data, and every
+    // operator who took part (`,id,id,`).
+    "ALTER TABLE conversations ADD COLUMN search TEXT NOT NULL DEFAULT '';
+     ALTER TABLE conversations ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+     ALTER TABLE conversations ADD COLUMN operators TEXT NOT NULL DEFAULT '';
+     ALTER TABLE conversations ADD COLUMN started_at INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// How many conversations the inbox snapshot carries.
@@ -167,9 +177,20 @@ impl DurableObject for SiteRoom {
                 http::json(&serde_json::json!({ "banned": banned }))
             }
             (Method::Get, "/inbox") => self.open_inbox(&req),
+            (Method::Get, "/history") => {
+                let participant = Participant::decode(&header(&req, internal::PARTICIPANT)?)
+                    .ok_or_else(|| worker::Error::RustError("bad participant header".into()))?;
+                let url = req.url()?;
+                let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+                match HistoryQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                {
+                    Ok(query) => http::json(&self.history(&query, &participant)?),
+                    Err(e) => http::protocol_error(e),
+                }
+            }
             (Method::Post, "/conversation-updated") => {
-                let summary: ConversationSummary = req.json().await?;
-                self.conversation_updated(summary)
+                let report: ConversationReport = req.json().await?;
+                self.conversation_updated(report)
             }
             (Method::Post, "/outbox") => {
                 let mut email: OutboxEmail = req.json().await?;
@@ -548,7 +569,8 @@ impl SiteRoom {
         Response::from_websocket(pair.client)
     }
 
-    fn conversation_updated(&self, summary: ConversationSummary) -> Result<Response> {
+    fn conversation_updated(&self, report: ConversationReport) -> Result<Response> {
+        let summary = report.summary.clone();
         let open = summary.state.status == protocol::Status::Open && !summary.state.spam;
         self.state.storage().sql().exec(
             "INSERT INTO conversations (id, last_at, summary, assignee, open) VALUES (?, ?, ?, ?, ?)
@@ -568,6 +590,7 @@ impl SiteRoom {
                 i64::from(open).into(),
             ],
         )?;
+        self.record_for_history(&report)?;
         let masking = self.masking();
         for socket in self.state.get_websockets_with_tag("operator") {
             let Some(member) = socket
@@ -648,8 +671,8 @@ impl<'a> SiteLink<'a> {
             .await
     }
 
-    pub async fn report(&self, summary: &ConversationSummary) -> Result<()> {
-        let body = Some(serde_json::to_string(summary)?);
+    pub async fn report(&self, report: &ConversationReport) -> Result<()> {
+        let body = Some(serde_json::to_string(report)?);
         self.expect_ok(Method::Post, "/conversation-updated", body)
             .await?;
         Ok(())
