@@ -23,6 +23,7 @@ pub enum Screen {
     Replies,
     Settings,
     History,
+    Visitors,
 }
 
 const LOCALE_KEY: &str = "consultant:console:locale";
@@ -57,6 +58,10 @@ pub struct Desk {
     pub roster: RwSignal<Vec<protocol::OperatorInfo>>,
     /// The conversation opened from history (it may not be in the inbox).
     pub from_history: RwSignal<Option<protocol::ConversationSummary>>,
+    /// Visitors on the site now.
+    pub live: RwSignal<protocol::visitors::LiveList>,
+    /// The time, ticking every 10 s (time on site in the live list).
+    pub now: RwSignal<u64>,
     typing_generation: StoredValue<u32>,
     typing_sent_at: StoredValue<f64>,
 }
@@ -92,12 +97,16 @@ impl Desk {
             view: RwSignal::new(protocol::InboxView::Mine),
             roster: RwSignal::new(Vec::new()),
             from_history: RwSignal::new(None),
+            live: RwSignal::new(Default::default()),
+            now: RwSignal::new(js_sys::Date::now() as u64),
             typing_generation: StoredValue::new(0),
             typing_sent_at: StoredValue::new(0.0),
         };
         if let Some(session) = session::stored() {
             desk.signed_in(session);
         }
+        let now = desk.now;
+        browser::every(10_000, move || now.set(js_sys::Date::now() as u64));
         desk
     }
 
@@ -301,6 +310,11 @@ impl Desk {
                     desk.inbox
                         .update(|inbox| inbox.apply(InboxEvent::Gone { id }));
                 }
+                Ok(
+                    event @ (InboxEvent::Visitors { .. }
+                    | InboxEvent::VisitorUpdated { .. }
+                    | InboxEvent::VisitorLeft { .. }),
+                ) => desk.live.update(|live| live.apply(event)),
                 Ok(event) => desk.inbox.update(|inbox| inbox.apply(event)),
                 Err(_) => {}
             },

@@ -297,6 +297,18 @@ pub enum InboxEvent {
     Gone {
         id: ConversationId,
     },
+    /// Every visitor on the site now (sent on connect).
+    Visitors {
+        visitors: Vec<crate::visitors::LiveVisitor>,
+    },
+    /// A visitor arrived or moved to another page.
+    VisitorUpdated {
+        visitor: Box<crate::visitors::LiveVisitor>,
+    },
+    /// A visitor closed his last tab of the site.
+    VisitorLeft {
+        id: String,
+    },
     Error(ErrorBody),
 }
 

@@ -105,7 +105,12 @@ impl Inbox {
             }
             InboxEvent::Updated { conversation } => self.upsert(*conversation),
             InboxEvent::Gone { id } => self.conversations.retain(|c| c.id != id),
-            InboxEvent::Team { .. } | InboxEvent::Error(_) => {}
+            // The team and the live visitors are kept elsewhere (`visitors::LiveList`).
+            InboxEvent::Team { .. }
+            | InboxEvent::Visitors { .. }
+            | InboxEvent::VisitorUpdated { .. }
+            | InboxEvent::VisitorLeft { .. }
+            | InboxEvent::Error(_) => {}
         }
     }
 

@@ -19,6 +19,7 @@ pub mod routing;
 pub mod settings;
 pub mod timeline;
 pub mod triggers;
+pub mod visitors;
 
 pub use api::*;
 pub use conversation::{ContactInfo, ConversationState, CustomDataItem, Presence, Rating, Status};

@@ -199,6 +199,7 @@ impl Chat {
         self.config.set(Some(config));
         if first {
             crate::visit::start(*self);
+            crate::presence::connect(*self);
         }
     }
 
@@ -208,6 +209,15 @@ impl Chat {
         if session::has_stored_token(&self.site()) {
             self.ensure_connected();
         }
+    }
+
+    /// An operator wrote first: connect, open the window, and chime.
+    pub fn operator_started(&self) {
+        self.ensure_connected();
+        if !self.is_open() {
+            browser::sound::chime();
+        }
+        self.set_open(true, false);
     }
 
     pub fn ensure_connected(&self) {
@@ -231,6 +241,7 @@ impl Chat {
         self.apply_config(session.config.clone());
         self.session
             .set_value(Some((session.token.clone(), session.conversation.clone())));
+        crate::presence::refresh(*self);
         let ws_base = self.relay().replacen("http", "ws", 1);
         let chat = *self;
         let url = move || {

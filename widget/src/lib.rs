@@ -5,6 +5,7 @@
 mod chat;
 mod i18n;
 mod launcher;
+mod presence;
 mod session;
 mod view;
 mod visit;

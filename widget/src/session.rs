@@ -10,7 +10,16 @@ fn key(site: &SiteId, what: &str) -> String {
 
 /// Whether this browser has talked to this site's chat before.
 pub fn has_stored_token(site: &SiteId) -> bool {
-    browser::storage::get(&key(site, "token")).is_some()
+    stored_token(site).is_some()
+}
+
+pub fn stored_token(site: &SiteId) -> Option<String> {
+    browser::storage::get(&key(site, "token"))
+}
+
+/// Keeps the token of a chat an operator started with this visitor.
+pub fn adopt_token(site: &SiteId, token: &str) {
+    browser::storage::set(&key(site, "token"), token);
 }
 
 /// The site's widget config, without starting a session.

@@ -88,7 +88,22 @@ fn current_visit(chat: &Chat) -> Option<Visit> {
     })
 }
 
+/// This page as the operators' live list shows it.
+pub fn page_view() -> Option<protocol::visitors::PageView> {
+    let document = web_sys::window()?.document()?;
+    let record = RECORD.with(|r| r.borrow().clone())?;
+    Some(protocol::visitors::PageView {
+        url: document.url().ok()?,
+        title: document.title(),
+        referrer: document.referrer(),
+        pages_viewed: record.pages,
+        visit_number: record.number,
+        visit_started_at: record.started_at,
+    })
+}
+
 fn tick(chat: Chat) {
+    crate::presence::report(page_view());
     let Some(visit) = current_visit(&chat) else {
         return;
     };

@@ -8,6 +8,7 @@ mod replies;
 mod settings;
 mod sign_in;
 mod team;
+mod visitors;
 
 use crate::desk::{Desk, Screen};
 use leptos::prelude::*;
@@ -144,6 +145,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
                 </label>
                 <nav class="screens" aria-label=move || desk.texts().title>
                     <ScreenButton desk screen=Screen::Chats label=|t| t.chats/>
+                    <ScreenButton desk screen=Screen::Visitors label=|t| t.visitors_tab/>
                     <ScreenButton desk screen=Screen::History label=|t| t.history/>
                     <ScreenButton desk screen=Screen::Team label=|t| t.team/>
                     <ScreenButton desk screen=Screen::Replies label=|t| t.canned_replies/>
@@ -168,6 +170,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
                     <conversation::ConversationPanel desk/>
                 }
                 .into_any(),
+                Screen::Visitors => view! { <visitors::Visitors desk/> }.into_any(),
                 Screen::Team => view! { <team::Team desk/> }.into_any(),
                 Screen::Replies => view! { <replies::Replies desk/> }.into_any(),
                 Screen::Settings => view! { <settings::Settings desk/> }.into_any(),

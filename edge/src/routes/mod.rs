@@ -19,12 +19,14 @@ use worker::{Env, Headers, Method, Request, Response, Result, RouteContext, Rout
 mod account;
 mod admin;
 mod files;
+mod live;
 mod sockets;
 mod visitor;
 
 use account::*;
 use admin::*;
 use files::*;
+use live::*;
 use sockets::*;
 use visitor::*;
 
@@ -56,6 +58,8 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             operator_socket,
         )
         .get_async("/api/v1/sites/:site/inbox-socket", inbox_socket)
+        .get_async("/api/v1/sites/:site/presence-socket", presence_socket)
+        .post_async("/api/v1/sites/:site/live-visitors/:id/chat", start_chat)
         .options(
             "/api/v1/sites/:site/conversations/:conversation/files",
             |_, _| http::with_cors(Response::empty()?.with_status(204)),

@@ -20,6 +20,17 @@ use worker::{
     WebSocketIncomingMessage, WebSocketPair,
 };
 
+/// Router → conversation: create it for a visitor an operator starts a chat with (a chat a
+/// visitor starts is created by his first connect).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct NewConversation {
+    pub site: SiteId,
+    pub conversation: ConversationId,
+    pub visitor: protocol::VisitorId,
+    pub ip: Option<String>,
+    pub geo: protocol::Geo,
+}
+
 #[derive(Clone, Copy)]
 enum Side {
     Visitor,
@@ -51,6 +62,7 @@ impl DurableObject for ConversationRoom {
     async fn fetch(&self, req: Request) -> Result<Response> {
         match req.path().as_str() {
             "/connect" => self.accept_participant(req).await,
+            "/open" => self.open(req).await,
             other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
     }
@@ -119,6 +131,25 @@ impl ConversationRoom {
         let settings = self.site(meta).settings().await?;
         *self.settings.borrow_mut() = Some((settings.clone(), now));
         Ok(settings)
+    }
+
+    async fn open(&self, mut req: Request) -> Result<Response> {
+        let new: NewConversation = req.json().await?;
+        let store = self.store();
+        if store.meta()?.is_none() {
+            store.put(
+                "meta",
+                &Meta {
+                    site: new.site,
+                    conversation: new.conversation,
+                    visitor: new.visitor,
+                    started_at: http::now_ms(),
+                    ip: new.ip,
+                    geo: new.geo,
+                },
+            )?;
+        }
+        Ok(Response::empty()?.with_status(204))
     }
 
     async fn accept_participant(&self, req: Request) -> Result<Response> {

@@ -2,11 +2,13 @@
 //! signed in to it (which is also who is online), and the outbox of e-mails to send.
 
 mod history;
+mod presence;
 
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
 pub use history::ConversationReport;
+pub use presence::{PresenceInit, StartChat, StartOutcome};
 use protocol::history::HistoryQuery;
 use protocol::routing::{route, ChatRequest, OperatorLoad};
 use protocol::{
@@ -177,6 +179,21 @@ impl DurableObject for SiteRoom {
                 http::json(&serde_json::json!({ "banned": banned }))
             }
             (Method::Get, "/inbox") => self.open_inbox(&req),
+            (Method::Get, "/presence-socket") => {
+                // Passed in the query: it may hold non-ASCII (a city), which headers may not.
+                let init = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "init")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                let init: PresenceInit = serde_json::from_str(&init)?;
+                self.open_presence(init)
+            }
+            (Method::Post, "/live-chat") => {
+                let start: StartChat = req.json().await?;
+                http::json(&self.start_chat(start)?)
+            }
             (Method::Get, "/history") => {
                 let participant = Participant::decode(&header(&req, internal::PARTICIPANT)?)
                     .ok_or_else(|| worker::Error::RustError("bad participant header".into()))?;
@@ -235,6 +252,9 @@ impl DurableObject for SiteRoom {
                 "binary frames are not accepted",
             )));
         };
+        if self.is_presence(&ws) {
+            return self.presence_frame(&ws, &frame);
+        }
         match protocol::decode::decode_inbox_command(&frame) {
             Ok(InboxCommand::Status { availability }) => {
                 if let Some(mut member) = ws.deserialize_attachment::<InboxMember>()? {
@@ -259,6 +279,10 @@ impl DurableObject for SiteRoom {
         _was_clean: bool,
     ) -> Result<()> {
         crate::objects::finish_close(&ws, code);
+        if self.is_presence(&ws) {
+            self.presence_closed(&ws);
+            return Ok(());
+        }
         self.announce_team(Some(&ws));
         Ok(())
     }
@@ -297,6 +321,11 @@ fn no_content() -> Result<Response> {
 }
 
 impl SiteRoom {
+    /// A visitor's presence socket (not an operator's console).
+    fn is_presence(&self, ws: &WebSocket) -> bool {
+        self.state.get_tags(ws).iter().any(|t| t == "visitor")
+    }
+
     fn init(&self, init: SiteInit) -> Result<Response> {
         let mut settings = self
             .settings()?
@@ -327,7 +356,7 @@ impl SiteRoom {
             .collect()
     }
 
-    fn banned(&self, visitor: Option<&String>, ip: Option<&String>) -> Result<bool> {
+    pub(super) fn banned(&self, visitor: Option<&String>, ip: Option<&String>) -> Result<bool> {
         #[derive(Deserialize)]
         struct Count {
             n: i64,
@@ -565,6 +594,9 @@ impl SiteRoom {
             .map(|c| masked_summary(c, role, &masking))
             .collect();
         pair.server.send(&InboxEvent::Snapshot { conversations })?;
+        pair.server.send(&InboxEvent::Visitors {
+            visitors: self.live_visitors(),
+        })?;
         self.announce_team(None);
         Response::from_websocket(pair.client)
     }
@@ -676,6 +708,15 @@ impl<'a> SiteLink<'a> {
         self.expect_ok(Method::Post, "/conversation-updated", body)
             .await?;
         Ok(())
+    }
+
+    /// Starts a chat with a live visitor (see `presence::SiteRoom::start_chat`).
+    pub async fn start_chat(&self, start: &StartChat) -> Result<StartOutcome> {
+        let body = Some(serde_json::to_string(start)?);
+        self.expect_ok(Method::Post, "/live-chat", body)
+            .await?
+            .json()
+            .await
     }
 
     /// The operator routing picks for a chat, if anyone can take it now.

@@ -1,0 +1,188 @@
+//! Visitors on the site now, updating live, and starting a chat with any of them.
+
+use super::{clock, visitor_label};
+use crate::desk::{Desk, Screen};
+use leptos::prelude::*;
+use protocol::visitors::{LiveVisitor, ProactiveChat};
+
+/// "12 min", "1 h 5 min", "40 s".
+fn duration(ms: u64) -> String {
+    let seconds = ms / 1000;
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// Where the visitor came from: the UTM campaign (or source), else the referrer's host.
+fn came_from(v: &LiveVisitor) -> String {
+    let utm = [&v.utm.campaign, &v.utm.source]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" / ");
+    if !utm.is_empty() {
+        return format!("UTM: {utm}");
+    }
+    v.page
+        .referrer
+        .split("//")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[component]
+pub fn Visitors(desk: Desk) -> impl IntoView {
+    let texts = move || desk.texts();
+    let visitors = move || desk.live.with(|l| l.visitors().to_vec());
+    let composing = RwSignal::new(None::<LiveVisitor>);
+    view! {
+        <main class="team visitors">
+            <h2 id="visitors-title">
+                {move || texts().visitors_now} " "
+                <span class="count">{move || desk.live.with(|l| l.visitors().len())}</span>
+            </h2>
+            <Show when=move || desk.live.with(|l| l.visitors().is_empty())>
+                <p class="muted">{move || texts().no_visitors}</p>
+            </Show>
+            <Show when=move || !desk.live.with(|l| l.visitors().is_empty())>
+                <table aria-labelledby="visitors-title">
+                    <thead><tr>
+                        <th scope="col">{move || texts().visitor}</th>
+                        <th scope="col">{move || texts().current_page}</th>
+                        <th scope="col">{move || texts().pages_viewed}</th>
+                        <th scope="col">{move || texts().time_on_site}</th>
+                        <th scope="col">{move || texts().came_from}</th>
+                        <th scope="col">{move || texts().location}</th>
+                        <th scope="col">{move || texts().browser_os}</th>
+                        <th scope="col">"IP"</th>
+                        <th scope="col">{move || texts().visit_number}</th>
+                        <th scope="col">{move || texts().previous_chats}</th>
+                        <th scope="col"><span class="sr">{move || texts().actions}</span></th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=visitors
+                            key=|v| (v.id.clone(), v.page.url.clone(), v.conversation.clone(), v.tabs)
+                            let:v>
+                            <Row desk v=v composing/>
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+            {move || composing.get().map(|v| view! { <StartChat desk v composing/> })}
+        </main>
+    }
+}
+
+#[component]
+fn Row(desk: Desk, v: LiveVisitor, composing: RwSignal<Option<LiveVisitor>>) -> impl IntoView {
+    let texts = move || desk.texts();
+    let name = v.name.clone().unwrap_or_else(|| match &v.visitor {
+        Some(id) => visitor_label(desk, id),
+        None => format!("{} {}", texts().visitor, &v.id[..4.min(v.id.len())]),
+    });
+    let location = [&v.geo.city, &v.geo.country]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let started = v.page.visit_started_at;
+    let on_site = move || duration(desk.now.get().saturating_sub(started));
+    let previous = v.previous_chat.as_ref().map(|p| {
+        let (count, at) = (p.message_count, p.last_at);
+        move || format!("{count} {} · {}", texts().messages_short, clock(at))
+    });
+    let title = if v.page.title.is_empty() {
+        v.page.url.clone()
+    } else {
+        v.page.title.clone()
+    };
+    let label = name.clone();
+    let chosen = v.clone();
+    view! {
+        <tr>
+            <th scope="row">{name}</th>
+            <td class="page">
+                <span>{title}</span>
+                <small class="muted">{v.page.url.clone()}</small>
+            </td>
+            <td>{v.page.pages_viewed}</td>
+            <td>{on_site}</td>
+            <td>{came_from(&v)}</td>
+            <td>{location}</td>
+            <td>{format!("{}, {}", v.browser, v.os)}</td>
+            <td>{v.ip.clone().unwrap_or_default()}</td>
+            <td>{v.page.visit_number}</td>
+            <td>{previous}</td>
+            <td>
+                <button type="button" class="secondary"
+                    aria-label=move || format!("{} — {label}", texts().start_chat)
+                    on:click=move |_| composing.set(Some(chosen.clone()))>
+                    {move || texts().start_chat}
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+/// The first message to a visitor; sending it opens his chat window.
+#[component]
+fn StartChat(
+    desk: Desk,
+    v: LiveVisitor,
+    composing: RwSignal<Option<LiveVisitor>>,
+) -> impl IntoView {
+    let texts = move || desk.texts();
+    let text = RwSignal::new(texts().proactive_greeting.to_owned());
+    let error = RwSignal::new(None::<String>);
+    let input = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
+            let _ = input.focus();
+        }
+    });
+    let id = v.id.clone();
+    let send = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let typed = text.get_untracked();
+        if typed.trim().is_empty() {
+            return;
+        }
+        let path = format!("/live-visitors/{}/chat", js_sys::encode_uri_component(&id));
+        wasm_bindgen_futures::spawn_local(async move {
+            match desk.call("POST", &path, Some("{}")).await {
+                Ok(body) => match serde_json::from_str::<ProactiveChat>(&body) {
+                    Ok(chat) => {
+                        composing.set(None);
+                        desk.screen.set(Screen::Chats);
+                        desk.select(chat.conversation);
+                        desk.reply(&typed);
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                },
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let who = v.name.clone().unwrap_or_else(|| v.page.title.clone());
+    view! {
+        <form class="add-operator start-chat" on:submit=send aria-labelledby="start-chat-title">
+            <h3 id="start-chat-title">{move || format!("{} — {who}", texts().start_chat)}</h3>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <div class="field">
+                <label for="start-chat-text">{move || texts().first_message}</label>
+                <textarea id="start-chat-text" rows="3" node_ref=input bind:value=text></textarea>
+            </div>
+            <button type="submit" class="primary">{move || texts().send}</button>
+            " "
+            <button type="button" class="secondary" on:click=move |_| composing.set(None)>
+                {move || texts().cancel}
+            </button>
+        </form>
+    }
+}

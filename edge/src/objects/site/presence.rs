@@ -1,0 +1,264 @@
+//! Visitors on the site now. Every page with the widget holds a presence socket to its site's
+//! object; operators' consoles get the list on connect and every change after. Several tabs
+//! of one browser (one `key`) are one visitor, shown on his most recent page.
+
+use super::{SiteRoom, SummaryRow};
+use crate::http;
+use protocol::visitors::{
+    LiveVisitor, PageView, PresenceCommand, PresenceEvent, PreviousChat, ProactiveChat,
+};
+use protocol::{ConversationId, ConversationSummary, ErrorCode, Geo, InboxEvent, VisitorId};
+use serde::{Deserialize, Serialize};
+use worker::{Response, Result, WebSocket, WebSocketPair};
+
+/// Biggest presence frame read.
+const MAX_FRAME: usize = 8 * 1024;
+
+/// Router → site: who opens a presence socket (everything but his page, which he sends).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PresenceInit {
+    /// The browser's own random key: the secret that links his tabs. Never shown to anyone.
+    pub key: String,
+    pub visitor: Option<VisitorId>,
+    pub conversation: Option<ConversationId>,
+    pub geo: Geo,
+    pub ip: Option<String>,
+    pub browser: String,
+    pub os: String,
+}
+
+/// Router → site: an operator starts a chat with live visitor `id`. The router has minted a
+/// session in case the visitor has none yet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StartChat {
+    pub id: String,
+    pub token: String,
+    pub visitor: VisitorId,
+    pub conversation: ConversationId,
+}
+
+/// Site → router: the conversation to write into, and whether it is new (then the router
+/// creates it, for this visitor, from here).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StartedChat {
+    pub chat: ProactiveChat,
+    pub created: bool,
+    pub visitor: VisitorId,
+    pub ip: Option<String>,
+    pub geo: Geo,
+}
+
+/// Site → router: what came of `StartChat`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum StartOutcome {
+    Started(StartedChat),
+    /// The visitor closed his last tab.
+    Left,
+    /// The visitor or his IP address is banned: he is not disturbed.
+    Banned,
+}
+
+/// A presence socket's attachment (survives hibernation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct PresenceSocket {
+    key: String,
+    live: LiveVisitor,
+    /// When this tab last reported a page (the newest tab is the one shown).
+    at: u64,
+}
+
+impl SiteRoom {
+    fn presence_sockets(&self, skip: Option<&WebSocket>) -> Vec<(WebSocket, PresenceSocket)> {
+        self.state
+            .get_websockets_with_tag("visitor")
+            .into_iter()
+            .filter(|ws| Some(ws) != skip)
+            .filter_map(|ws| {
+                let socket = ws.deserialize_attachment::<PresenceSocket>().ok()??;
+                Some((ws, socket))
+            })
+            .collect()
+    }
+
+    /// The visitor behind `key` as the list shows him: his newest tab that reported a page.
+    fn live_entry(&self, key: &str, skip: Option<&WebSocket>) -> Option<LiveVisitor> {
+        let tabs: Vec<PresenceSocket> = self
+            .presence_sockets(skip)
+            .into_iter()
+            .map(|(_, s)| s)
+            .filter(|s| s.key == key && !s.live.page.url.is_empty())
+            .collect();
+        let newest = tabs.iter().max_by_key(|s| s.at)?;
+        let mut live = newest.live.clone();
+        live.tabs = tabs.len() as u32;
+        Some(live)
+    }
+
+    /// Every visitor on the site now, one entry per browser.
+    pub(super) fn live_visitors(&self) -> Vec<LiveVisitor> {
+        let mut keys: Vec<String> = Vec::new();
+        for (_, socket) in self.presence_sockets(None) {
+            if !keys.contains(&socket.key) {
+                keys.push(socket.key);
+            }
+        }
+        keys.iter()
+            .filter_map(|key| self.live_entry(key, None))
+            .collect()
+    }
+
+    /// Tells the consoles how the visitor behind `key` stands now.
+    fn announce_visitor(&self, key: &str, id: &str, skip: Option<&WebSocket>) {
+        let event = match self.live_entry(key, skip) {
+            Some(live) => InboxEvent::VisitorUpdated {
+                visitor: Box::new(live),
+            },
+            None => InboxEvent::VisitorLeft { id: id.to_owned() },
+        };
+        for socket in self.state.get_websockets_with_tag("operator") {
+            let _ = socket.send(&event);
+        }
+    }
+
+    fn previous_chat(&self, conversation: &ConversationId) -> Result<Option<ConversationSummary>> {
+        let rows: Vec<SummaryRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT summary FROM conversations WHERE id = ?",
+                vec![conversation.as_str().into()],
+            )?
+            .to_array()?;
+        Ok(rows
+            .first()
+            .and_then(|r| serde_json::from_str(&r.summary).ok()))
+    }
+
+    /// Accepts a visitor's presence socket; he shows up once he reports his page.
+    pub(super) fn open_presence(&self, init: PresenceInit) -> Result<Response> {
+        let id = self
+            .presence_sockets(None)
+            .into_iter()
+            .find(|(_, s)| s.key == init.key)
+            .map(|(_, s)| s.live.id)
+            .unwrap_or_else(crate::random::id);
+        let previous = match &init.conversation {
+            Some(conversation) => self.previous_chat(conversation)?,
+            None => None,
+        };
+        let live = LiveVisitor {
+            id,
+            visitor: init.visitor,
+            conversation: init.conversation,
+            name: previous.as_ref().and_then(|s| s.state.contact.name.clone()),
+            page: PageView::default(),
+            utm: Default::default(),
+            geo: init.geo,
+            ip: init.ip,
+            browser: init.browser,
+            os: init.os,
+            tabs: 1,
+            previous_chat: previous.map(|s| PreviousChat {
+                last_at: s.last_at,
+                message_count: s.message_count,
+            }),
+        };
+        let pair = WebSocketPair::new()?;
+        self.state
+            .accept_websocket_with_tags(&pair.server, &["visitor"]);
+        pair.server.serialize_attachment(&PresenceSocket {
+            key: init.key,
+            live,
+            at: http::now_ms(),
+        })?;
+        Response::from_websocket(pair.client)
+    }
+
+    /// A frame on a presence socket: the page he is on now.
+    pub(super) fn presence_frame(&self, ws: &WebSocket, frame: &str) -> Result<()> {
+        let Some(mut socket) = ws.deserialize_attachment::<PresenceSocket>()? else {
+            return Ok(());
+        };
+        let refuse =
+            |message: &str| ws.send(&protocol::ErrorBody::new(ErrorCode::InvalidField, message));
+        if frame.len() > MAX_FRAME {
+            return refuse("frame too large");
+        }
+        let page = match serde_json::from_str::<PresenceCommand>(frame) {
+            Ok(PresenceCommand::Page { page }) => page.validated(),
+            Err(e) => return refuse(&e.to_string()),
+        };
+        match page {
+            Ok(page) => {
+                socket.live.utm = page.utm();
+                socket.live.page = page;
+                socket.at = http::now_ms();
+                ws.serialize_attachment(&socket)?;
+                self.announce_visitor(&socket.key, &socket.live.id, None);
+                Ok(())
+            }
+            Err(e) => refuse(&e.message),
+        }
+    }
+
+    /// A tab closed: the visitor moves to his other tab, or leaves the list.
+    pub(super) fn presence_closed(&self, ws: &WebSocket) {
+        if let Ok(Some(socket)) = ws.deserialize_attachment::<PresenceSocket>() {
+            self.announce_visitor(&socket.key, &socket.live.id, Some(ws));
+        }
+    }
+
+    /// Starts (or reopens) a chat with a live visitor.
+    pub(super) fn start_chat(&self, start: StartChat) -> Result<StartOutcome> {
+        let tabs: Vec<(WebSocket, PresenceSocket)> = self
+            .presence_sockets(None)
+            .into_iter()
+            .filter(|(_, s)| s.live.id == start.id)
+            .collect();
+        let Some((_, first)) = tabs.first().cloned() else {
+            return Ok(StartOutcome::Left);
+        };
+        if self.banned(
+            first.live.visitor.as_ref().map(|v| v.to_string()).as_ref(),
+            first.live.ip.as_ref(),
+        )? {
+            return Ok(StartOutcome::Banned);
+        }
+        let existing = first
+            .live
+            .conversation
+            .clone()
+            .zip(first.live.visitor.clone());
+        let (conversation, visitor, created) = match existing {
+            Some((conversation, visitor)) => {
+                for (ws, _) in &tabs {
+                    let _ = ws.send(&PresenceEvent::OpenChat);
+                }
+                (conversation, visitor, false)
+            }
+            None => {
+                let event = PresenceEvent::ChatStarted {
+                    token: start.token.clone(),
+                    conversation: start.conversation.clone(),
+                };
+                for (ws, mut socket) in tabs {
+                    let _ = ws.send(&event);
+                    socket.live.visitor = Some(start.visitor.clone());
+                    socket.live.conversation = Some(start.conversation.clone());
+                    ws.serialize_attachment(&socket)?;
+                }
+                self.announce_visitor(&first.key, &first.live.id, None);
+                (start.conversation, start.visitor, true)
+            }
+        };
+        Ok(StartOutcome::Started(StartedChat {
+            chat: ProactiveChat { conversation },
+            created,
+            visitor,
+            ip: first.live.ip,
+            geo: first.live.geo,
+        }))
+    }
+}
