@@ -34,8 +34,18 @@ pub async fn post_body(
     body: &JsValue,
     headers: &[(&str, &str)],
 ) -> Result<Answer, String> {
+    send_body("POST", url, body, headers).await
+}
+
+/// Sends raw bytes (a `File` or `Blob`) with any method and the given headers.
+pub async fn send_body(
+    method: &str,
+    url: &str,
+    body: &JsValue,
+    headers: &[(&str, &str)],
+) -> Result<Answer, String> {
     let init = web_sys::RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     init.set_body(body);
     let h = web_sys::Headers::new().map_err(describe)?;
     for (name, value) in headers {

@@ -24,9 +24,12 @@ pub enum Screen {
     Settings,
     History,
     Visitors,
+    Account,
 }
 
 const LOCALE_KEY: &str = "consultant:console:locale";
+/// The site last worked on.
+const SITE_KEY: &str = "consultant:console:site";
 /// How many messages of each conversation this browser has shown.
 const SEEN_KEY: &str = "consultant:console:seen";
 
@@ -62,6 +65,12 @@ pub struct Desk {
     pub live: RwSignal<protocol::visitors::LiveList>,
     /// The time, ticking every 10 s (time on site in the live list).
     pub now: RwSignal<u64>,
+    /// The signed-in operator's own account (saved statuses, avatar, sites).
+    pub account: RwSignal<Option<protocol::AccountProfile>>,
+    /// The custom status he chose, if any.
+    pub custom: RwSignal<Option<protocol::CustomStatus>>,
+    /// The site the console works on (he may have several).
+    pub current_site: RwSignal<Option<SiteId>>,
     typing_generation: StoredValue<u32>,
     typing_sent_at: StoredValue<f64>,
 }
@@ -99,6 +108,11 @@ impl Desk {
             from_history: RwSignal::new(None),
             live: RwSignal::new(Default::default()),
             now: RwSignal::new(js_sys::Date::now() as u64),
+            account: RwSignal::new(None),
+            custom: RwSignal::new(None),
+            current_site: RwSignal::new(
+                browser::storage::get(SITE_KEY).and_then(|s| SiteId::parse(s).ok()),
+            ),
             typing_generation: StoredValue::new(0),
             typing_sent_at: StoredValue::new(0.0),
         };
@@ -123,22 +137,78 @@ impl Desk {
         self.locale.set(next);
     }
 
-    /// The site this console works on: the first of the operator's sites.
-    pub fn site(&self) -> Option<SiteId> {
+    /// The operator's membership on the site this console works on: the chosen one while he
+    /// is still on it, else his first site.
+    fn membership(&self) -> Option<protocol::SiteMembership> {
+        let chosen = self.current_site.get_untracked();
         self.session.with_untracked(|s| {
-            s.as_ref()
-                .and_then(|s| s.sites.first().map(|m| m.site.clone()))
+            let sites = &s.as_ref()?.sites;
+            sites
+                .iter()
+                .find(|m| Some(&m.site) == chosen.as_ref())
+                .or_else(|| sites.first())
+                .cloned()
         })
     }
 
-    pub fn set_availability(&self, availability: protocol::Availability) {
+    pub fn site(&self) -> Option<SiteId> {
+        self.membership().map(|m| m.site)
+    }
+
+    /// Works on another of his sites: every connection and list starts over for it.
+    pub fn switch_site(&self, site: SiteId) {
+        browser::storage::set(SITE_KEY, site.as_str());
+        self.current_site.set(Some(site));
+        let Some(session) = self.session.get_untracked() else {
+            return;
+        };
+        self.reset();
+        self.signed_in(session);
+    }
+
+    /// A new session from the relay (e.g. after adding a site), kept like a sign-in.
+    pub fn adopt_session(&self, session: OperatorSession, site: SiteId) {
+        session::remember(&session);
+        self.session.set(Some(session));
+        self.switch_site(site);
+    }
+
+    /// Online, away or offline; or one of his custom statuses (with its own availability).
+    pub fn set_status(
+        &self,
+        availability: protocol::Availability,
+        custom: Option<protocol::CustomStatus>,
+    ) {
+        let availability = custom.as_ref().map_or(availability, |c| c.availability);
         self.availability.set(availability);
+        self.custom.set(custom);
         self.send_availability();
+    }
+
+    /// Reads his own account: saved statuses, avatar, sites.
+    pub fn load_account(&self) {
+        let desk = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            let auth = format!("Bearer {}", desk.token());
+            if let Ok(answer) = browser::http::request(
+                "GET",
+                "/api/v1/account",
+                None,
+                &[("Authorization", auth.as_str())],
+            )
+            .await
+            {
+                if answer.ok() {
+                    desk.account.set(serde_json::from_str(&answer.body).ok());
+                }
+            }
+        });
     }
 
     fn send_availability(&self) {
         let command = protocol::InboxCommand::Status {
             availability: self.availability.get_untracked(),
+            custom: self.custom.get_untracked(),
         };
         let frame = serde_json::to_string(&command).unwrap_or_default();
         INBOX.with(|c| {
@@ -249,8 +319,7 @@ impl Desk {
 
     /// The operator's role on the current site.
     pub fn role(&self) -> Option<protocol::Role> {
-        self.session
-            .with_untracked(|s| s.as_ref().and_then(|s| s.sites.first().map(|m| m.role)))
+        self.membership().map(|m| m.role)
     }
 
     pub fn token(&self) -> String {
@@ -266,6 +335,7 @@ impl Desk {
         };
         self.load_settings();
         self.load_roster();
+        self.load_account();
         if let Some(seen) =
             browser::storage::get(SEEN_KEY).and_then(|s| serde_json::from_str(&s).ok())
         {
@@ -332,17 +402,27 @@ impl Desk {
     }
 
     pub fn sign_out(&self) {
+        self.reset();
+        session::forget();
+        self.session.set(None);
+        self.screen.set(Screen::Chats);
+    }
+
+    /// Closes both connections and forgets everything of the current site.
+    fn reset(&self) {
         for slot in [&INBOX, &OPEN] {
             if let Some(connection) = slot.with(|c| c.borrow_mut().take()) {
                 connection.close();
             }
         }
-        session::forget();
-        self.session.set(None);
-        self.screen.set(Screen::Chats);
         self.selected.set(None);
         self.inbox.set(Inbox::default());
         self.timeline.set(Timeline::default());
+        self.live.set(Default::default());
+        self.team.set(Vec::new());
+        self.settings.set(None);
+        self.roster.set(Vec::new());
+        self.from_history.set(None);
     }
 
     /// Everything in this conversation has been seen; remembered across reloads.

@@ -13,6 +13,13 @@ pub fn stored() -> Option<OperatorSession> {
     Some(session)
 }
 
+/// Keeps a session the relay handed out (e.g. after adding a site).
+pub fn remember(session: &OperatorSession) {
+    if let Ok(json) = serde_json::to_string(session) {
+        browser::storage::set(KEY, &json);
+    }
+}
+
 pub fn forget() {
     browser::storage::remove(KEY);
 }

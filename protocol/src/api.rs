@@ -219,6 +219,43 @@ pub struct OperatorInfo {
     pub role: Role,
     /// Removed operators keep their chats in history but can no longer sign in.
     pub removed: bool,
+    /// `/api/v1/avatars/{id}?v=…` when he has a photo.
+    #[serde(default)]
+    pub avatar: Option<String>,
+}
+
+/// `GET /api/v1/account`: the signed-in operator's own account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountProfile {
+    pub id: OperatorId,
+    pub name: String,
+    pub email: String,
+    pub avatar: Option<String>,
+    /// His saved custom statuses (at most three).
+    pub statuses: Vec<crate::events::CustomStatus>,
+    pub sites: Vec<SiteMembership>,
+}
+
+/// `POST /api/v1/sites`: an owner adds another site to his account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSite {
+    pub site: SiteId,
+    pub name: String,
+}
+
+impl NewSite {
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        display_name("name", &self.name)?;
+        if !crate::settings::is_slug(self.site.as_str()) {
+            return Err(invalid("site: lowercase letters, digits and dashes"));
+        }
+        Ok(())
+    }
+}
+
+/// Where an operator's avatar is served (public: visitors see it too); `at` busts caches.
+pub fn avatar_path(operator: &OperatorId, at: u64) -> String {
+    format!("/api/v1/avatars/{operator}?v={at}")
 }
 
 /// A banned visitor and/or IP address: refused a chat until an admin lifts the ban.

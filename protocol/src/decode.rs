@@ -184,14 +184,19 @@ pub fn decode_inbox_command(frame: &str) -> Result<crate::events::InboxCommand, 
     if frame.len() > MAX_FRAME_BYTES {
         return Err(ProtocolError::new(ErrorCode::TooLarge, "frame too large"));
     }
-    serde_json::from_str(frame).map_err(|e| {
+    let command: crate::events::InboxCommand = serde_json::from_str(frame).map_err(|e| {
         let code = if e.is_data() {
             ErrorCode::InvalidField
         } else {
             ErrorCode::MalformedFrame
         };
         ProtocolError::new(code, e.to_string())
-    })
+    })?;
+    let crate::events::InboxCommand::Status { custom, .. } = &command;
+    if let Some(custom) = custom {
+        custom.validate()?;
+    }
+    Ok(command)
 }
 
 /// Normalises a message text: surrounding whitespace trimmed, not empty, not over the limit,
@@ -350,6 +355,35 @@ mod tests {
             decode_inbox_command("{").unwrap_err().code,
             ErrorCode::MalformedFrame
         );
+        let lunch = r#"{"type":"status","availability":"away","custom":{"emoji":"🍔","text":"Lunch","availability":"away"}}"#;
+        assert!(decode_inbox_command(lunch).is_ok());
+        for (bad, why) in [
+            (
+                r#"{"emoji":"ab","text":"Lunch","availability":"away"}"#,
+                "emoji",
+            ),
+            (r#"{"emoji":"👨‍👩‍👧","text":"","availability":"away"}"#, "text"),
+            (
+                r#"{"emoji":"🍔","text":"Lunch","availability":"offline"}"#,
+                "availability",
+            ),
+        ] {
+            let frame = format!(r#"{{"type":"status","availability":"away","custom":{bad}}}"#);
+            let error = decode_inbox_command(&frame).unwrap_err();
+            assert!(error.message.starts_with(why), "{bad}: {}", error.message);
+        }
+        let status = |emoji: &str| crate::events::CustomStatus {
+            emoji: emoji.into(),
+            text: "On a call".into(),
+            availability: crate::events::Availability::Online,
+        };
+        assert!(crate::events::CustomStatus::validate_list(&[
+            status("📞"),
+            status("🎧"),
+            status("🍔")
+        ])
+        .is_ok());
+        assert!(crate::events::CustomStatus::validate_list(&vec![status("📞"); 4]).is_err());
     }
 
     #[test]

@@ -319,6 +319,55 @@ pub enum Availability {
     #[default]
     Online,
     Away,
+    /// Signed in but shown offline: takes no chats.
+    Offline,
+}
+
+/// One of an operator's own statuses ("🍔 Lunch", "📞 On a call"): up to
+/// [`MAX_CUSTOM_STATUSES`], each on top of online (takes chats) or away (takes none).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CustomStatus {
+    pub emoji: String,
+    pub text: String,
+    pub availability: Availability,
+}
+
+/// How many custom statuses an operator may keep.
+pub const MAX_CUSTOM_STATUSES: usize = 3;
+
+impl CustomStatus {
+    /// One emoji (a short cluster of code points, no letters or digits) and a short comment.
+    pub fn validate(&self) -> Result<(), crate::ProtocolError> {
+        let bad = |why: &str| Err(crate::ProtocolError::new(ErrorCode::InvalidField, why));
+        let emoji = self.emoji.trim();
+        if emoji.is_empty()
+            || emoji.chars().count() > 8
+            || emoji
+                .chars()
+                .any(|c| c.is_alphanumeric() || c.is_whitespace())
+        {
+            return bad("emoji: expected one emoji");
+        }
+        let text = self.text.trim();
+        if text.is_empty() || text.chars().count() > 60 || text.chars().any(char::is_control) {
+            return bad("text: 1 to 60 characters");
+        }
+        if self.availability == Availability::Offline {
+            return bad("availability: a custom status is online or away");
+        }
+        Ok(())
+    }
+
+    /// Checks a whole list (the account's saved statuses).
+    pub fn validate_list(list: &[CustomStatus]) -> Result<(), crate::ProtocolError> {
+        if list.len() > MAX_CUSTOM_STATUSES {
+            return Err(crate::ProtocolError::new(
+                ErrorCode::InvalidField,
+                "statuses: at most 3",
+            ));
+        }
+        list.iter().try_for_each(CustomStatus::validate)
+    }
 }
 
 /// A signed-in colleague as the team sees him.
@@ -329,6 +378,9 @@ pub struct ColleagueStatus {
     pub availability: Availability,
     /// Since when (ms).
     pub since: Millis,
+    /// His own status, when he chose one.
+    #[serde(default)]
+    pub custom: Option<CustomStatus>,
 }
 
 /// A command on the inbox socket.
@@ -337,7 +389,12 @@ pub struct ColleagueStatus {
 pub enum InboxCommand {
     /// Online takes chats; away does not (the widget offers the offline form when nobody is
     /// online).
-    Status { availability: Availability },
+    Status {
+        availability: Availability,
+        /// A custom status; its own availability wins over `availability`.
+        #[serde(default)]
+        custom: Option<CustomStatus>,
+    },
 }
 
 /// Machine-readable error kinds, shared by HTTP responses and socket error frames.

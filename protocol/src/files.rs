@@ -146,3 +146,154 @@ mod tests {
         assert_eq!(check_upload("  ", "image/png", PNG).unwrap(), "file");
     }
 }
+
+/// Largest avatar, in bytes.
+pub const MAX_AVATAR_BYTES: usize = 512 * 1024;
+/// Smallest and largest side of an avatar, in pixels.
+pub const AVATAR_SIDE: std::ops::RangeInclusive<u32> = 32..=2048;
+/// Avatar formats.
+pub const AVATAR_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp"];
+
+/// Width and height from an image's header (PNG, JPEG, WebP); `None` when unreadable.
+pub fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let be16 = |at: usize| Some(u16::from_be_bytes([*bytes.get(at)?, *bytes.get(at + 1)?]) as u32);
+    let le16 = |at: usize| Some(u16::from_le_bytes([*bytes.get(at)?, *bytes.get(at + 1)?]) as u32);
+    let le24 = |at: usize| Some(le16(at)? | (*bytes.get(at + 2)? as u32) << 16);
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") {
+        let be32 = |at: usize| Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+        return Some((be32(16)?, be32(20)?));
+    }
+    if bytes.starts_with(b"\xff\xd8") {
+        // Walk the segments to the first start-of-frame marker.
+        let mut at = 2;
+        while at + 9 < bytes.len() {
+            if bytes[at] != 0xff {
+                return None;
+            }
+            let marker = bytes[at + 1];
+            let length = be16(at + 2)? as usize;
+            let start_of_frame =
+                matches!(marker, 0xc0..=0xcf) && !matches!(marker, 0xc4 | 0xc8 | 0xcc);
+            if start_of_frame {
+                return Some((be16(at + 7)?, be16(at + 5)?));
+            }
+            at += 2 + length;
+        }
+        return None;
+    }
+    if bytes.len() > 30 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        return match &bytes[12..16] {
+            b"VP8X" => Some((le24(24)? + 1, le24(27)? + 1)),
+            b"VP8 " => Some((le16(26)? & 0x3fff, le16(28)? & 0x3fff)),
+            b"VP8L" => {
+                let bits = u32::from_le_bytes(bytes.get(21..25)?.try_into().ok()?);
+                Some(((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1))
+            }
+            _ => None,
+        };
+    }
+    None
+}
+
+/// Checks an avatar upload: PNG, JPEG or WebP whose bytes match the type, at most 512 KB,
+/// each side 32 to 2048 pixels. Returns the clean content type.
+pub fn check_avatar(content_type: &str, bytes: &[u8]) -> Result<&'static str, ProtocolError> {
+    let content_type = content_type.split(';').next().unwrap_or("").trim();
+    let Some(kind) = AVATAR_TYPES.iter().find(|t| **t == content_type) else {
+        return Err(ProtocolError::new(
+            ErrorCode::UnsupportedType,
+            "an avatar is a PNG, JPEG or WebP image",
+        ));
+    };
+    if bytes.len() > MAX_AVATAR_BYTES {
+        return Err(ProtocolError::new(
+            ErrorCode::TooLarge,
+            "an avatar may be at most 512 KB",
+        ));
+    }
+    if !content_matches(kind, bytes) {
+        return Err(ProtocolError::new(
+            ErrorCode::UnsupportedType,
+            "the file is not the image type it claims",
+        ));
+    }
+    match image_size(bytes) {
+        Some((w, h)) if AVATAR_SIDE.contains(&w) && AVATAR_SIDE.contains(&h) => Ok(kind),
+        Some(_) => Err(ProtocolError::new(
+            ErrorCode::InvalidField,
+            "an avatar is 32 to 2048 pixels on each side",
+        )),
+        None => Err(ProtocolError::new(
+            ErrorCode::InvalidField,
+            "the image cannot be read",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod avatar_tests {
+    use super::*;
+
+    /// A minimal PNG header of `w` × `h` (enough for the size check).
+    pub fn png(w: u32, h: u32) -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        bytes.extend(w.to_be_bytes());
+        bytes.extend(h.to_be_bytes());
+        bytes.extend([8, 6, 0, 0, 0]);
+        bytes
+    }
+
+    fn jpeg(w: u16, h: u16) -> Vec<u8> {
+        let mut bytes = vec![0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0];
+        bytes.extend([0xff, 0xc0, 0, 11, 8]);
+        bytes.extend(h.to_be_bytes());
+        bytes.extend(w.to_be_bytes());
+        bytes.extend([1, 1, 0x11, 0]);
+        bytes
+    }
+
+    fn webp_vp8x(w: u32, h: u32) -> Vec<u8> {
+        let mut bytes = b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0".to_vec();
+        bytes.extend(&(w - 1).to_le_bytes()[..3]);
+        bytes.extend(&(h - 1).to_le_bytes()[..3]);
+        bytes.extend([0; 4]);
+        bytes
+    }
+
+    #[test]
+    fn reads_sizes_of_png_jpeg_webp() {
+        assert_eq!(image_size(&png(200, 100)), Some((200, 100)));
+        assert_eq!(image_size(&jpeg(640, 480)), Some((640, 480)));
+        assert_eq!(image_size(&webp_vp8x(300, 301)), Some((300, 301)));
+        assert_eq!(image_size(b"GIF89a...."), None);
+    }
+
+    #[test]
+    fn avatars_are_checked_for_type_bytes_and_size() {
+        assert_eq!(check_avatar("image/png", &png(256, 256)), Ok("image/png"));
+        assert_eq!(
+            check_avatar("image/jpeg; q=1", &jpeg(64, 64)),
+            Ok("image/jpeg")
+        );
+        let code = |r: Result<&str, ProtocolError>| r.unwrap_err().code;
+        assert_eq!(
+            code(check_avatar("image/gif", b"GIF89a")),
+            ErrorCode::UnsupportedType
+        );
+        assert_eq!(
+            code(check_avatar("image/png", &jpeg(64, 64))),
+            ErrorCode::UnsupportedType
+        );
+        assert_eq!(
+            code(check_avatar("image/png", &png(16, 16))),
+            ErrorCode::InvalidField
+        );
+        assert_eq!(
+            code(check_avatar("image/png", &png(4000, 300))),
+            ErrorCode::InvalidField
+        );
+        let mut big = png(256, 256);
+        big.resize(MAX_AVATAR_BYTES + 1, 0);
+        assert_eq!(code(check_avatar("image/png", &big)), ErrorCode::TooLarge);
+    }
+}

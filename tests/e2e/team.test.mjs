@@ -88,7 +88,7 @@ test("in the console the owner adds an operator, who then signs in without team 
     await page.fill("#password", owner.password);
     await page.click("button[type=submit]");
     await page.locator(".topbar button", { hasText: "Team" }).click();
-    await page.locator(".team td", { hasText: "Anna Petrova" }).waitFor();
+    await page.getByRole("cell", { name: "Anna Petrova", exact: true }).waitFor();
     await page.fill("#op-name", "Vera");
     await page.fill("#op-email", "vera@shop.test");
     await page.fill("#op-password", "short");

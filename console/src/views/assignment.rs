@@ -2,7 +2,7 @@
 
 use crate::desk::Desk;
 use leptos::prelude::*;
-use protocol::{Availability, OperatorId, Status, TransferTarget};
+use protocol::{OperatorId, Status, TransferTarget};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -15,8 +15,7 @@ fn status_of(desk: Desk, id: &OperatorId) -> String {
     let t = desk.texts();
     desk.team
         .with(|team| match team.iter().find(|c| &c.id == id) {
-            Some(c) if c.availability == Availability::Online => t.online.to_owned(),
-            Some(c) => format!("{} {} {}", t.away, t.since, super::clock(c.since)),
+            Some(c) => super::status::colleague_status(desk, c),
             None => t.offline_status.to_owned(),
         })
 }

@@ -34,19 +34,19 @@ pub fn InboxList(desk: Desk) -> impl IntoView {
             </ul>
             <h2 id="team-online">{move || desk.texts().team_online}</h2>
             <ul class="colleagues" aria-labelledby="team-online">
-                <For each=move || desk.team.get() key=|c| (c.id.clone(), c.availability) let:colleague>
+                <For each=move || desk.team.get()
+                    key=|c| (c.id.clone(), c.availability, c.since, c.custom.clone())
+                    let:colleague>
                     {
-                        let away = colleague.availability == protocol::Availability::Away;
+                        let away = colleague.availability != protocol::Availability::Online;
+                        let status = super::status::colleague_status(desk, &colleague);
                         view! {
                             <li>
+                                <super::status::Avatar desk id=colleague.id.clone() name=colleague.name.clone()/>
                                 <span class=if away { "dot away" } else { "dot" } aria-hidden="true"></span>
                                 {colleague.name.clone()}
                                 " — "
-                                {move || if away {
-                                    format!("{} {} {}", desk.texts().away, desk.texts().since, clock(colleague.since))
-                                } else {
-                                    desk.texts().online.to_owned()
-                                }}
+                                {status}
                             </li>
                         }
                     }

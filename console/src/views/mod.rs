@@ -1,5 +1,6 @@
 //! The console's screens.
 
+mod account;
 mod assignment;
 mod conversation;
 mod history;
@@ -7,12 +8,12 @@ mod inbox;
 mod replies;
 mod settings;
 mod sign_in;
+mod status;
 mod team;
 mod visitors;
 
 use crate::desk::{Desk, Screen};
 use leptos::prelude::*;
-use protocol::Availability;
 use protocol::Locale;
 
 /// `HH:MM` in the operator's local time.
@@ -116,6 +117,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
             .with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default())
     };
     let site = move || {
+        desk.current_site.track();
         desk.session
             .with(|_| desk.site().map(|s| s.to_string()))
             .unwrap_or_else(|| desk.texts().no_sites.to_owned())
@@ -125,24 +127,8 @@ fn Workspace(desk: Desk) -> impl IntoView {
             <header class="topbar">
                 <h1>{move || desk.texts().title}" · "{site}</h1>
                 <span class="me">{me}</span>
-                <label class="status">
-                    <span class="sr">{move || desk.texts().my_status}</span>
-                    <select
-                        prop:value=move || if desk.availability.get() == Availability::Online { "online" } else { "away" }
-                        on:change=move |e| {
-                            use wasm_bindgen::JsCast;
-                            let value = e
-                                .target()
-                                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                                .map(|s| s.value())
-                                .unwrap_or_default();
-                            desk.set_availability(if value == "away" { Availability::Away } else { Availability::Online });
-                        }
-                    >
-                        <option value="online">{move || desk.texts().online}</option>
-                        <option value="away">{move || desk.texts().away}</option>
-                    </select>
-                </label>
+                <status::SitePicker desk/>
+                <status::StatusPicker desk/>
                 <nav class="screens" aria-label=move || desk.texts().title>
                     <ScreenButton desk screen=Screen::Chats label=|t| t.chats/>
                     <ScreenButton desk screen=Screen::Visitors label=|t| t.visitors_tab/>
@@ -152,6 +138,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
                     <Show when=move || desk.is_admin()>
                         <ScreenButton desk screen=Screen::Settings label=|t| t.settings/>
                     </Show>
+                    <ScreenButton desk screen=Screen::Account label=|t| t.account/>
                 </nav>
                 <NotificationsButton desk/>
                 <LanguageSwitch desk/>
@@ -171,6 +158,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
                 }
                 .into_any(),
                 Screen::Visitors => view! { <visitors::Visitors desk/> }.into_any(),
+                Screen::Account => view! { <account::Account desk/> }.into_any(),
                 Screen::Team => view! { <team::Team desk/> }.into_any(),
                 Screen::Replies => view! { <replies::Replies desk/> }.into_any(),
                 Screen::Settings => view! { <settings::Settings desk/> }.into_any(),

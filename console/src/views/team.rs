@@ -109,6 +109,7 @@ pub fn Team(desk: Desk) -> impl IntoView {
             <table>
                 <thead>
                     <tr>
+                        <th scope="col">{move || desk.texts().my_photo}</th>
                         <th scope="col">{move || desk.texts().name}</th>
                         <th scope="col">{move || desk.texts().email}</th>
                         <th scope="col">{move || desk.texts().role}</th>
@@ -125,8 +126,36 @@ pub fn Team(desk: Desk) -> impl IntoView {
                                 && desk.session.with_untracked(|s| s.as_ref().map(|s| &s.operator) != Some(&operator.id));
                             let who = operator.clone();
                             let label = operator.name.clone();
+                            let me = desk.me();
+                            let may_change_photo = !operator.removed
+                                && (me.as_ref() == Some(&operator.id)
+                                    || my_role == Some(Role::Owner)
+                                    || (my_role == Some(Role::Admin) && operator.role == Role::Operator));
+                            let photo_alt = format!("{} {}", desk.texts().photo_of, operator.name);
+                            let target = operator.id.clone();
+                            let upload_label = format!("{} — {}", desk.texts().upload_photo, operator.name);
+                            let upload = move |e: leptos::ev::Event| {
+                                let file = super::account::chosen_file(&e);
+                                let target = target.clone();
+                                wasm_bindgen_futures::spawn_local(async move {
+                                    match super::account::set_photo(desk, &target, file).await {
+                                        Ok(()) => load(desk, list, error).await,
+                                        Err(e) => error.set(Some(e)),
+                                    }
+                                });
+                            };
                             view! {
                                 <tr class:removed=operator.removed>
+                                    <td>
+                                        {operator.avatar.clone().map(|src| view! { <img class="avatar" src=src alt=photo_alt/> })}
+                                        {may_change_photo.then(|| view! {
+                                            <label class="secondary file-button small">
+                                                <span aria-hidden="true">"📷"</span>
+                                                <span class="sr">{upload_label}</span>
+                                                <input type="file" class="sr" accept="image/png,image/jpeg,image/webp" on:change=upload/>
+                                            </label>
+                                        })}
+                                    </td>
                                     <td>
                                         {operator.name.clone()}
                                         {operator.removed.then(|| view! { " " <span class="badge muted">{move || desk.texts().removed}</span> })}

@@ -20,6 +20,7 @@ mod account;
 mod admin;
 mod files;
 mod live;
+mod profile;
 mod sockets;
 mod visitor;
 
@@ -27,6 +28,7 @@ use account::*;
 use admin::*;
 use files::*;
 use live::*;
+use profile::*;
 use sockets::*;
 use visitor::*;
 
@@ -40,6 +42,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         })
         .post_async("/api/v1/bootstrap", bootstrap)
         .post_async("/api/v1/auth/sign-in", sign_in)
+        .get_async("/api/v1/account", get_account)
+        .put_async("/api/v1/account/statuses", put_statuses)
+        .post_async("/api/v1/sites", create_site)
+        .get_async("/api/v1/avatars/:operator", get_avatar)
+        .put_async("/api/v1/sites/:site/operators/:operator/avatar", put_avatar)
+        .delete_async("/api/v1/sites/:site/operators/:operator/avatar", put_avatar)
         .get_async("/api/v1/sites/:site/widget-config", |req, ctx| async move {
             http::with_cors(get_widget_config(req, ctx).await?)
         })

@@ -68,6 +68,18 @@ pub fn Widget(chat: Chat) -> impl IntoView {
             })
             .unwrap_or_else(|| chat.texts().default_title.to_owned())
     };
+    // The operator's photo, when he has one (the relay answers 404 otherwise).
+    let photo_failed = RwSignal::new(false);
+    let operator_photo = move || {
+        let id = chat
+            .operator
+            .with(|op| op.as_ref().map(|op| op.id.clone()))?;
+        (!photo_failed.get()).then(|| format!("{}/api/v1/avatars/{id}", chat.relay()))
+    };
+    Effect::new(move |_| {
+        chat.operator.track();
+        photo_failed.set(false);
+    });
     let logo = move || {
         chat.config
             .with(|c| c.as_ref().and_then(|c| c.theme.logo_url.clone()))
@@ -120,9 +132,12 @@ pub fn Widget(chat: Chat) -> impl IntoView {
             }
         >
             <header class="head">
-                {move || match logo() {
-                    Some(src) => view! { <img class="logo" src=src alt=""/> }.into_any(),
-                    None => view! { <div class="avatar" aria-hidden="true">{move || initial(&title())}</div> }.into_any(),
+                {move || match (operator_photo(), logo()) {
+                    (Some(src), _) => view! {
+                        <img class="avatar" src=src alt="" on:error=move |_| photo_failed.set(true)/>
+                    }.into_any(),
+                    (None, Some(src)) => view! { <img class="logo" src=src alt=""/> }.into_any(),
+                    (None, None) => view! { <div class="avatar" aria-hidden="true">{move || initial(&title())}</div> }.into_any(),
                 }}
                 <div class="who">
                     <h2 id="cw-title">{title}</h2>

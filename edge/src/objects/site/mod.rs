@@ -85,8 +85,11 @@ pub struct AssignRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct InboxMember {
     participant: Participant,
+    /// What counts for routing: a custom status's own availability when one is chosen.
     availability: Availability,
     since: u64,
+    #[serde(default)]
+    custom: Option<protocol::CustomStatus>,
 }
 
 #[derive(Deserialize)]
@@ -256,10 +259,15 @@ impl DurableObject for SiteRoom {
             return self.presence_frame(&ws, &frame);
         }
         match protocol::decode::decode_inbox_command(&frame) {
-            Ok(InboxCommand::Status { availability }) => {
+            Ok(InboxCommand::Status {
+                availability,
+                custom,
+            }) => {
+                let availability = custom.as_ref().map_or(availability, |c| c.availability);
                 if let Some(mut member) = ws.deserialize_attachment::<InboxMember>()? {
-                    if member.availability != availability {
+                    if member.availability != availability || member.custom != custom {
                         member.availability = availability;
+                        member.custom = custom;
                         member.since = http::now_ms();
                         ws.serialize_attachment(&member)?;
                     }
@@ -425,8 +433,10 @@ impl SiteRoom {
             if let Participant::Operator { id, name, .. } = member.participant {
                 // One entry per operator, however many consoles he has open.
                 match colleagues.iter_mut().find(|c| c.id == id) {
-                    Some(existing) if member.availability == Availability::Online => {
-                        existing.availability = Availability::Online;
+                    Some(existing) if member.since > existing.since => {
+                        existing.availability = member.availability;
+                        existing.since = member.since;
+                        existing.custom = member.custom;
                     }
                     Some(_) => {}
                     None => colleagues.push(ColleagueStatus {
@@ -434,6 +444,7 @@ impl SiteRoom {
                         name,
                         availability: member.availability,
                         since: member.since,
+                        custom: member.custom,
                     }),
                 }
             }
@@ -586,6 +597,7 @@ impl SiteRoom {
             participant: participant.clone(),
             availability: Availability::Online,
             since: http::now_ms(),
+            custom: None,
         })?;
         let masking = self.masking();
         let conversations = conversations

@@ -10,7 +10,20 @@ use protocol::{
 use serde::{Deserialize, Serialize};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
+mod profile;
+
+pub use profile::{AvatarChanged, ClaimSite, SaveStatuses};
+
 pub const DIRECTORY_NAME: &str = "main";
+
+fn query_value(req: &Request, key: &str) -> Result<String> {
+    Ok(req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default())
+}
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,6 +44,9 @@ CREATE TABLE IF NOT EXISTS memberships (
 const MIGRATIONS: &[&str] = &[
     // v2: removed operators keep their chats but can no longer sign in.
     "ALTER TABLE operators ADD COLUMN removed_at INTEGER",
+    // v3: the operator's own statuses and his avatar's version (the image is in R2).
+    "ALTER TABLE operators ADD COLUMN statuses TEXT NOT NULL DEFAULT '[]';
+     ALTER TABLE operators ADD COLUMN avatar_at INTEGER;",
 ];
 
 /// `POST /operators` (internal): the router has checked the actor may add this role.
@@ -86,6 +102,7 @@ struct TeamRow {
     email: String,
     role: String,
     removed_at: Option<i64>,
+    avatar_at: Option<i64>,
 }
 
 /// What the directory answers to a successful sign-in; the router turns it into a token.
@@ -155,6 +172,25 @@ impl DurableObject for AccountDirectory {
             "/operators/remove" => {
                 let body: RemoveOperator = req.json().await?;
                 self.remove(body)
+            }
+            "/profile" => {
+                let op = query_value(&req, "op")?;
+                match self.profile(&op)? {
+                    Some(profile) => http::json(&profile),
+                    None => http::error(ErrorCode::NotFound, "no such account"),
+                }
+            }
+            "/statuses" => {
+                let body: SaveStatuses = req.json().await?;
+                self.save_statuses(&body)
+            }
+            "/avatar" => {
+                let body: AvatarChanged = req.json().await?;
+                self.avatar_changed(&body)
+            }
+            "/sites" => {
+                let body: ClaimSite = req.json().await?;
+                self.claim_site(&body)
             }
             "/active" => {
                 let op: String = req
@@ -240,7 +276,7 @@ impl AccountDirectory {
             .storage()
             .sql()
             .exec(
-                "SELECT o.id, o.name, o.email, m.role, o.removed_at FROM operators o
+                "SELECT o.id, o.name, o.email, m.role, o.removed_at, o.avatar_at FROM operators o
                  JOIN memberships m ON m.operator_id = o.id WHERE m.site = ?
                  ORDER BY o.removed_at IS NOT NULL, o.name",
                 vec![site.into()],
@@ -249,8 +285,10 @@ impl AccountDirectory {
         Ok(rows
             .into_iter()
             .filter_map(|r| {
+                let id = OperatorId::parse(r.id).ok()?;
                 Some(OperatorInfo {
-                    id: OperatorId::parse(r.id).ok()?,
+                    avatar: r.avatar_at.map(|at| protocol::avatar_path(&id, at as u64)),
+                    id,
                     name: r.name,
                     email: r.email,
                     role: parse_role(&r.role)?,

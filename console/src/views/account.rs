@@ -1,0 +1,298 @@
+//! The operator's own account: his photo, his custom statuses, and his sites with their
+//! install code (owners add sites here).
+
+use crate::desk::Desk;
+use leptos::prelude::*;
+use protocol::{Availability, CustomStatus, NewSite, OperatorSession, Role, SiteId};
+
+/// Uploads (or with `None` removes) an operator's photo; `Err` is the relay's reason.
+pub(crate) async fn set_photo(
+    desk: Desk,
+    operator: &protocol::OperatorId,
+    file: Option<web_sys::File>,
+) -> Result<(), String> {
+    let site = desk.site().ok_or("no site")?;
+    let url = format!("/api/v1/sites/{site}/operators/{operator}/avatar");
+    let auth = format!("Bearer {}", desk.token());
+    let answer = match file {
+        Some(file) => {
+            let kind = file.type_();
+            browser::http::send_body(
+                "PUT",
+                &url,
+                &file.into(),
+                &[
+                    ("Authorization", auth.as_str()),
+                    ("Content-Type", kind.as_str()),
+                ],
+            )
+            .await?
+        }
+        None => {
+            browser::http::request("DELETE", &url, None, &[("Authorization", auth.as_str())])
+                .await?
+        }
+    };
+    if answer.ok() {
+        desk.load_account();
+        desk.load_roster();
+        Ok(())
+    } else {
+        Err(serde_json::from_str::<protocol::ErrorBody>(&answer.body)
+            .map(|e| e.message)
+            .unwrap_or(answer.body))
+    }
+}
+
+/// The first file of a file input's change event.
+pub(crate) fn chosen_file(e: &leptos::ev::Event) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    e.target()?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?
+        .files()?
+        .get(0)
+}
+
+#[component]
+pub fn Account(desk: Desk) -> impl IntoView {
+    view! {
+        <main class="team settings account">
+            <h2>{move || desk.texts().account}</h2>
+            <Photo desk/>
+            <Statuses desk/>
+            <Sites desk/>
+        </main>
+    }
+}
+
+#[component]
+fn Photo(desk: Desk) -> impl IntoView {
+    let texts = move || desk.texts();
+    let error = RwSignal::new(None::<String>);
+    let avatar = move || {
+        desk.account
+            .with(|a| a.as_ref().and_then(|a| a.avatar.clone()))
+    };
+    let change = move |file: Option<web_sys::File>| {
+        let Some(me) = desk.me() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            error.set(set_photo(desk, &me, file).await.err());
+        });
+    };
+    view! {
+        <section class="section" aria-labelledby="photo-title">
+            <h3 id="photo-title">{move || texts().my_photo}</h3>
+            {move || avatar().map(|src| view! { <img class="avatar big" src=src alt=move || texts().my_photo/> })}
+            <p class="muted" id="photo-hint">{move || texts().photo_hint}</p>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <label class="secondary file-button">
+                {move || texts().upload_photo}
+                <input type="file" class="sr" accept="image/png,image/jpeg,image/webp" aria-describedby="photo-hint"
+                    on:change=move |e| change(chosen_file(&e))/>
+            </label>
+            <Show when=move || avatar().is_some()>
+                " "
+                <button type="button" class="secondary" on:click=move |_| change(None)>{move || texts().remove_photo}</button>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn Statuses(desk: Desk) -> impl IntoView {
+    let texts = move || desk.texts();
+    let list = RwSignal::new(Vec::<CustomStatus>::new());
+    // Starts from what is saved, once the account has loaded.
+    Effect::new(move |_| {
+        if let Some(saved) = desk
+            .account
+            .with(|a| a.as_ref().map(|a| a.statuses.clone()))
+        {
+            list.set(saved);
+        }
+    });
+    let status = RwSignal::new(None::<Result<(), String>>);
+    let save = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let body = serde_json::to_string(&list.get_untracked()).unwrap_or_default();
+        wasm_bindgen_futures::spawn_local(async move {
+            let auth = format!("Bearer {}", desk.token());
+            let result = match browser::http::request(
+                "PUT",
+                "/api/v1/account/statuses",
+                Some(&body),
+                &[("Authorization", auth.as_str())],
+            )
+            .await
+            {
+                Ok(a) if a.ok() => {
+                    desk.load_account();
+                    Ok(())
+                }
+                Ok(a) => Err(serde_json::from_str::<protocol::ErrorBody>(&a.body)
+                    .map(|e| e.message)
+                    .unwrap_or(a.body)),
+                Err(e) => Err(e),
+            };
+            status.set(Some(result));
+        });
+    };
+    let edit = move |i: usize, f: &mut dyn FnMut(&mut CustomStatus)| {
+        list.update(|l| {
+            if let Some(s) = l.get_mut(i) {
+                f(s)
+            }
+        })
+    };
+    view! {
+        <form class="section" aria-labelledby="statuses-title" on:submit=save>
+            <h3 id="statuses-title">{move || texts().my_statuses}</h3>
+            <p class="muted">{move || texts().my_statuses_hint}</p>
+            {move || (0..list.with(Vec::len)).map(|i| {
+                let (emoji_id, text_id, chats_id) = (format!("status-{i}-emoji"), format!("status-{i}-text"), format!("status-{i}-chats"));
+                let read = move |f: fn(&CustomStatus) -> String| list.with(|l| l.get(i).map(f).unwrap_or_default());
+                view! {
+                    <div class="row">
+                        <label class="sr" for=emoji_id.clone()>{move || texts().status_emoji}</label>
+                        <input id=emoji_id class="emoji" type="text" maxlength="8" required
+                            prop:value=move || read(|s| s.emoji.clone())
+                            on:input=move |e| edit(i, &mut |s| s.emoji = event_target_value(&e))/>
+                        <label class="sr" for=text_id.clone()>{move || texts().status_text}</label>
+                        <input id=text_id type="text" maxlength="60" required placeholder=move || texts().status_text
+                            prop:value=move || read(|s| s.text.clone())
+                            on:input=move |e| edit(i, &mut |s| s.text = event_target_value(&e))/>
+                        <input id=chats_id.clone() type="checkbox"
+                            prop:checked=move || list.with(|l| l.get(i).is_some_and(|s| s.availability == Availability::Online))
+                            on:change=move |e| {
+                                let on = event_target_checked(&e);
+                                edit(i, &mut |s| s.availability = if on { Availability::Online } else { Availability::Away })
+                            }/>
+                        <label for=chats_id>{move || texts().takes_chats}</label>
+                        <button type="button" class="secondary" on:click=move |_| list.update(|l| { if i < l.len() { l.remove(i); } })>
+                            {move || texts().delete}
+                        </button>
+                    </div>
+                }
+            }).collect_view()}
+            <Show when=move || list.with(|l| l.len() < protocol::MAX_CUSTOM_STATUSES)>
+                <button type="button" class="secondary" on:click=move |_| list.update(|l| l.push(CustomStatus {
+                    emoji: "🍔".into(),
+                    text: String::new(),
+                    availability: Availability::Away,
+                }))>{move || texts().add_status}</button>
+            </Show>
+            <div class="save">
+                <button type="submit" class="primary">{move || texts().save}</button>
+                <span role="status" class=move || if matches!(status.get(), Some(Err(_))) { "error" } else { "saved" }>
+                    {move || match status.get() {
+                        Some(Ok(())) => texts().saved.to_owned(),
+                        Some(Err(e)) => e,
+                        None => String::new(),
+                    }}
+                </span>
+            </div>
+        </form>
+    }
+}
+
+/// The one-tag install for a site, served by this relay.
+fn snippet(site: &SiteId) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!(r#"<script src="{origin}/widget.js" data-site="{site}" async></script>"#)
+}
+
+#[component]
+fn Sites(desk: Desk) -> impl IntoView {
+    let texts = move || desk.texts();
+    let sites = move || {
+        desk.session
+            .with(|s| s.as_ref().map(|s| s.sites.clone()).unwrap_or_default())
+    };
+    let owner = move || sites().iter().any(|m| m.role == Role::Owner);
+    let (id, name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let error = RwSignal::new(None::<String>);
+    let add = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let site = match SiteId::parse(id.get_untracked().trim()) {
+            Ok(site) => site,
+            Err(e) => return error.set(Some(e.to_string())),
+        };
+        let new = NewSite {
+            site: site.clone(),
+            name: name.get_untracked(),
+        };
+        if let Err(e) = new.validate() {
+            return error.set(Some(e.message));
+        }
+        let body = serde_json::to_string(&new).unwrap_or_default();
+        wasm_bindgen_futures::spawn_local(async move {
+            let auth = format!("Bearer {}", desk.token());
+            match browser::http::request(
+                "POST",
+                "/api/v1/sites",
+                Some(&body),
+                &[("Authorization", auth.as_str())],
+            )
+            .await
+            {
+                Ok(a) if a.ok() => match serde_json::from_str::<OperatorSession>(&a.body) {
+                    Ok(session) => {
+                        error.set(None);
+                        desk.adopt_session(session, site);
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                },
+                Ok(a) => error.set(Some(
+                    serde_json::from_str::<protocol::ErrorBody>(&a.body)
+                        .map(|e| e.message)
+                        .unwrap_or(a.body),
+                )),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="section" aria-labelledby="sites-title">
+            <h3 id="sites-title">{move || texts().sites}</h3>
+            <p class="muted">{move || texts().install_hint}</p>
+            <For each=sites key=|m| m.site.clone() let:membership>
+                {
+                    let code = snippet(&membership.site);
+                    let field = format!("snippet-{}", membership.site);
+                    let copied = RwSignal::new(false);
+                    let copy_text = code.clone();
+                    view! {
+                        <div class="field">
+                            <label for=field.clone()>{move || texts().install_snippet} " " {membership.site.to_string()}</label>
+                            <textarea id=field class="code" rows="2" readonly>{code}</textarea>
+                            <button type="button" class="secondary" on:click=move |_| {
+                                if let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) {
+                                    let _ = clipboard.write_text(&copy_text);
+                                }
+                                copied.set(true);
+                            }>{move || if copied.get() { texts().copied } else { texts().copy }}</button>
+                        </div>
+                    }
+                }
+            </For>
+            <Show when=owner>
+                <form class="add-operator" on:submit=add>
+                    <h4>{move || texts().add_site}</h4>
+                    <p class="error" role="alert">{move || error.get()}</p>
+                    <div class="field">
+                        <label for="new-site-id">{move || texts().site_id}</label>
+                        <input id="new-site-id" type="text" required pattern="[a-z0-9\\-]+" bind:value=id/>
+                    </div>
+                    <div class="field">
+                        <label for="new-site-name">{move || texts().site_name}</label>
+                        <input id="new-site-name" type="text" required bind:value=name/>
+                    </div>
+                    <button type="submit" class="primary">{move || texts().add_site}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}
