@@ -44,9 +44,34 @@ async fn file_request(
         Ok(participant) => participant,
         Err(response) => return Ok(Err(response?)),
     };
-    Ok(recheck(&ctx.env, participant, &site)
-        .await?
-        .map(|_| (site, conversation)))
+    let participant = match recheck(&ctx.env, participant, &site).await? {
+        Ok(participant) => participant,
+        Err(response) => return Ok(Err(response)),
+    };
+    // An operator reaches the files of chats he may open: not a colleague's.
+    if let Participant::Operator { .. } = &participant {
+        let headers = Headers::new();
+        headers.set(internal::PARTICIPANT, &participant.encode())?;
+        let stub = conversations(&ctx.env, &site, &conversation)?;
+        let answer = http::call_object(&stub, Method::Get, "/access", headers, None).await?;
+        match answer.status_code() {
+            204 => {}
+            // A fresh response: the object's own has immutable headers (CORS is added after).
+            404 => {
+                return Ok(Err(http::error(
+                    ErrorCode::NotFound,
+                    "no such conversation",
+                )?))
+            }
+            _ => {
+                return Ok(Err(http::error(
+                    ErrorCode::Forbidden,
+                    "this chat is assigned to a colleague",
+                )?))
+            }
+        }
+    }
+    Ok(Ok((site, conversation)))
 }
 
 /// `POST …/files`: the raw file as the body, its type in `Content-Type`, its name

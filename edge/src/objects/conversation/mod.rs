@@ -63,6 +63,7 @@ impl DurableObject for ConversationRoom {
         match req.path().as_str() {
             "/connect" => self.accept_participant(req).await,
             "/open" => self.open(req).await,
+            "/access" => self.access(&req),
             other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
     }
@@ -131,6 +132,22 @@ impl ConversationRoom {
         let settings = self.site(meta).settings().await?;
         *self.settings.borrow_mut() = Some((settings.clone(), now));
         Ok(settings)
+    }
+
+    /// Whether an operator may open this conversation now (file requests ask).
+    fn access(&self, req: &Request) -> Result<Response> {
+        let participant = Participant::decode(&header(req, internal::PARTICIPANT)?)
+            .ok_or_else(|| worker::Error::RustError("bad participant header".into()))?;
+        let store = self.store();
+        if store.meta()?.is_none() {
+            return http::error(ErrorCode::NotFound, "no such conversation");
+        }
+        match participant {
+            Participant::Operator { id, role, .. } if !store.state()?.open_to(&id, role) => {
+                http::error(ErrorCode::Forbidden, "this chat is assigned to a colleague")
+            }
+            _ => Ok(Response::empty()?.with_status(204)),
+        }
     }
 
     async fn open(&self, mut req: Request) -> Result<Response> {
