@@ -226,6 +226,8 @@ pub struct Texts {
     pub copied: &'static str,
     pub add_site: &'static str,
     pub site_id: &'static str,
+    pub on_site_now: &'static str,
+    pub earlier_chats: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -452,6 +454,8 @@ pub const EN: Texts = Texts {
     copied: "Copied",
     add_site: "Add a site",
     site_id: "Site id (lowercase letters, digits, dashes)",
+    on_site_now: "On the site now",
+    earlier_chats: "Earlier chats in this conversation",
 };
 
 pub const RU: Texts = Texts {
@@ -678,6 +682,8 @@ pub const RU: Texts = Texts {
     copied: "Скопировано",
     add_site: "Добавить сайт",
     site_id: "Идентификатор сайта (строчные латинские буквы, цифры, дефисы)",
+    on_site_now: "Сейчас на сайте",
+    earlier_chats: "Прошлых чатов в этом диалоге",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

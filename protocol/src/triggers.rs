@@ -251,6 +251,11 @@ pub struct VisitRecord {
     pub pages: u32,
     #[serde(default)]
     pub state: VisitState,
+    /// Where the visit came in (its UTM tags) and from (the referrer): the visit's source.
+    #[serde(default)]
+    pub landing_url: String,
+    #[serde(default)]
+    pub landing_referrer: String,
 }
 
 impl VisitRecord {
@@ -269,7 +274,17 @@ impl VisitRecord {
                 last_seen_at: now,
                 pages: 1,
                 state: VisitState::default(),
+                landing_url: String::new(),
+                landing_referrer: String::new(),
             },
+        }
+    }
+
+    /// Notes the first page of a visit (later pages keep it).
+    pub fn landed(&mut self, url: &str, referrer: &str) {
+        if self.landing_url.is_empty() {
+            self.landing_url = url.to_owned();
+            self.landing_referrer = referrer.to_owned();
         }
     }
 

@@ -19,8 +19,12 @@ pub struct PageView {
     pub url: String,
     #[serde(default)]
     pub title: String,
+    /// The visit's referrer (where its first page was reached from).
     #[serde(default)]
     pub referrer: String,
+    /// The visit's first page, whose UTM tags name its campaign.
+    #[serde(default)]
+    pub landing_url: String,
     /// Pages viewed in this visit, this one included.
     pub pages_viewed: u32,
     /// 1 on the first visit to the site.
@@ -51,20 +55,32 @@ impl PageView {
             } else {
                 String::new()
             },
+            landing_url: if web(&self.landing_url) {
+                cut(&self.landing_url, MAX_URL_CHARS)
+            } else {
+                String::new()
+            },
             pages_viewed: self.pages_viewed.max(1),
             visit_number: self.visit_number.max(1),
             visit_started_at: self.visit_started_at,
         })
     }
 
-    /// The page's `utm_*` tags.
+    /// The visit's `utm_*` tags: its landing page's, else this page's.
     pub fn utm(&self) -> Utm {
-        let query = self
-            .url
-            .split_once('?')
-            .map(|(_, q)| q.split('#').next().unwrap_or(q))
-            .unwrap_or("");
-        Utm::from_query(query)
+        let tags = |url: &str| {
+            let query = url
+                .split_once('?')
+                .map(|(_, q)| q.split('#').next().unwrap_or(q))
+                .unwrap_or("");
+            Utm::from_query(query)
+        };
+        let landing = tags(&self.landing_url);
+        if landing != Utm::default() {
+            landing
+        } else {
+            tags(&self.url)
+        }
     }
 }
 
@@ -278,6 +294,7 @@ mod tests {
             ),
             title: format!("  {}  ", "T".repeat(400)),
             referrer: "javascript:alert(1)".into(),
+            landing_url: String::new(),
             pages_viewed: 0,
             visit_number: 2,
             visit_started_at: 5,
@@ -291,6 +308,16 @@ mod tests {
         let utm = page.utm();
         assert_eq!(utm.source.as_deref(), Some("ya"));
         assert_eq!(utm.campaign.as_deref(), Some("spring sale"));
+        let later = PageView {
+            url: "https://shop.test/delivery".into(),
+            landing_url: "https://shop.test/?utm_campaign=autumn".into(),
+            ..page.clone()
+        };
+        assert_eq!(
+            later.utm().campaign.as_deref(),
+            Some("autumn"),
+            "the visit's campaign"
+        );
 
         let bad = PageView {
             url: "file:///etc/passwd".into(),

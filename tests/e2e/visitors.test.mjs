@@ -3,7 +3,8 @@
 // any of them and the visitor's window opens with the message.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
+import { join } from "node:path";
+import { ROOT, relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
 import { openSocket, refusedWith } from "../support/socket.mjs";
 import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
@@ -105,8 +106,10 @@ test("the console's live list follows a visitor around the shop; an operator sta
   await visitorPage.goto(`${shop.origin}/delivery.html`);
   await row.filter({ hasText: "Delivery — Teapot Shop" }).waitFor();
   assert.equal(await row.count(), 1, "one visitor, one row");
+  assert.match(await row.textContent(), /UTM: autumn \/ newsletter/, "the visit keeps its campaign");
   assert.equal((await row.locator("td").nth(1).textContent()).trim(), "2", "pages viewed");
   assert.deepEqual(await seriousViolations(consolePage), []);
+  await consolePage.screenshot({ path: join(ROOT, "docs/screenshots/visitors.png") });
 
   await row.getByRole("button", { name: /^Start a chat/ }).click();
   await consolePage.getByLabel("First message").fill("Hello! Looking for a gift? We wrap for free.");
@@ -118,6 +121,8 @@ test("the console's live list follows a visitor around the shop; an operator sta
   await inWidget(visitorPage, "textarea#cw-input").fill("Yes, for my mother");
   await inWidget(visitorPage, "textarea#cw-input").press("Enter");
   await consolePage.locator("ol.log li.visitor", { hasText: "Yes, for my mother" }).waitFor();
+  // The visitor card tells where he is now.
+  await consolePage.locator("section.card dd", { hasText: "Delivery — Teapot Shop" }).waitFor();
 
   // When he leaves, he is gone from the list.
   await consolePage.getByRole("button", { name: "Visitors" }).click();

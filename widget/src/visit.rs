@@ -42,7 +42,11 @@ pub fn start(chat: Chat) {
     let site = chat.site();
     let previous = browser::storage::get(&storage_key(&site))
         .and_then(|json| serde_json::from_str::<VisitRecord>(&json).ok());
-    RECORD.with(|r| *r.borrow_mut() = Some(VisitRecord::page_view(previous, now())));
+    let mut record = VisitRecord::page_view(previous, now());
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        record.landed(&document.url().unwrap_or_default(), &document.referrer());
+    }
+    RECORD.with(|r| *r.borrow_mut() = Some(record));
     PAGE_STARTED_AT.with(|p| *p.borrow_mut() = js_sys::Date::now());
     SITE.with(|s| *s.borrow_mut() = Some(site));
     save();
@@ -95,7 +99,8 @@ pub fn page_view() -> Option<protocol::visitors::PageView> {
     Some(protocol::visitors::PageView {
         url: document.url().ok()?,
         title: document.title(),
-        referrer: document.referrer(),
+        referrer: record.landing_referrer.clone(),
+        landing_url: record.landing_url.clone(),
         pages_viewed: record.pages,
         visit_number: record.number,
         visit_started_at: record.started_at,

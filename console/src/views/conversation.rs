@@ -248,6 +248,7 @@ fn VisitorCard(desk: Desk) -> impl IntoView {
                         {row(|t| t.callback, s.callback.clone())}
                     </dl>
                     {empty.then(|| view! { <p class="muted">{move || desk.texts().no_contact}</p> })}
+                    <VisitorNow desk/>
                     {(!s.custom_data.is_empty()).then(|| view! {
                         <h4>{move || desk.texts().custom_data}</h4>
                         <dl>
@@ -264,6 +265,53 @@ fn VisitorCard(desk: Desk) -> impl IntoView {
                 }
             }}
         </section>
+    }
+}
+
+/// Where the visitor is now (when he is on the site) and how many earlier chats this
+/// conversation holds (each ended chat before the current one).
+#[component]
+fn VisitorNow(desk: Desk) -> impl IntoView {
+    let live = move || {
+        let selected = desk.selected.get()?;
+        desk.live.with(|l| {
+            l.visitors()
+                .iter()
+                .find(|v| v.conversation.as_ref() == Some(&selected))
+                .cloned()
+        })
+    };
+    let earlier = move || {
+        desk.timeline.with(|t| {
+            t.messages()
+                .iter()
+                .filter(|m| {
+                    matches!(
+                        m.event,
+                        Some(SystemEvent::ClosedByOperator { .. } | SystemEvent::EndedByVisitor)
+                    )
+                })
+                .count()
+        })
+    };
+    view! {
+        <dl>
+            {move || live().map(|v| {
+                let place = [v.geo.city.clone(), v.geo.country.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+                let page = if v.page.title.is_empty() { v.page.url.clone() } else { v.page.title.clone() };
+                view! {
+                    <dt>{move || desk.texts().on_site_now}</dt>
+                    <dd>{page} " · " {format!("{} {}", v.page.pages_viewed, desk.texts().pages_viewed.to_lowercase())}</dd>
+                    <dt>{move || desk.texts().browser_os}</dt>
+                    <dd>{format!("{}, {}", v.browser, v.os)}</dd>
+                    {(!place.is_empty()).then(|| view! { <dt>{move || desk.texts().location}</dt><dd>{place}</dd> })}
+                }
+            })}
+            <Show when=move || { earlier() > 0 }>
+                <dt>{move || desk.texts().earlier_chats}</dt>
+                <dd>{earlier}</dd>
+            </Show>
+        </dl>
     }
 }
 

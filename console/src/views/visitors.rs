@@ -44,7 +44,7 @@ pub fn Visitors(desk: Desk) -> impl IntoView {
         <main class="team visitors">
             <h2 id="visitors-title">
                 {move || texts().visitors_now} " "
-                <span class="count">{move || desk.live.with(|l| l.visitors().len())}</span>
+                <span class="total">{move || desk.live.with(|l| l.visitors().len())}</span>
             </h2>
             <Show when=move || desk.live.with(|l| l.visitors().is_empty())>
                 <p class="muted">{move || texts().no_visitors}</p>
