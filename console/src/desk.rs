@@ -14,6 +14,8 @@ use std::cell::RefCell;
 thread_local! {
     static INBOX: RefCell<Option<Connection>> = const { RefCell::new(None) };
     static OPEN: RefCell<Option<Connection>> = const { RefCell::new(None) };
+    /// The open conversation's welcome is handled (its outbox resent).
+    static SYNCED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -472,8 +474,12 @@ impl Desk {
                 format!("{base}&after={after}")
             },
             move |frame| desk.on_conversation_frame(&frame),
-            move |status| desk.open_live.set(status == Status::Open),
+            move |status| {
+                SYNCED.with(|s| s.set(false));
+                desk.open_live.set(status == Status::Open)
+            },
         );
+        SYNCED.with(|s| s.set(false));
         OPEN.with(|c| *c.borrow_mut() = Some(connection));
     }
 
@@ -488,6 +494,7 @@ impl Desk {
         match applied {
             Applied::Welcome { resend, state, .. } => {
                 self.state.set(state);
+                SYNCED.with(|s| s.set(true));
                 for command in &resend {
                     transmit(command);
                 }
@@ -685,9 +692,12 @@ impl Desk {
     }
 }
 
-/// Hands a command to the open conversation's socket; if it is down the command waits in the
-/// outbox for the next welcome.
+/// Hands a command to the open conversation's socket once its welcome is handled; until then
+/// the command waits in the outbox for the welcome (so nothing overtakes an unsent message).
 fn transmit(command: &ConversationCommand) -> bool {
+    if !SYNCED.with(|s| s.get()) {
+        return false;
+    }
     OPEN.with(|c| {
         c.borrow()
             .as_ref()

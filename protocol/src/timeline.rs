@@ -8,8 +8,9 @@ use crate::events::{
 };
 use crate::ids::ClientMessageId;
 
-/// A message this client sent that the relay has not acknowledged yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A message this client sent that the relay has not acknowledged yet (kept across page
+/// reloads by the widget).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pending {
     pub client_id: ClientMessageId,
     pub text: String,
@@ -89,6 +90,18 @@ impl Timeline {
             text,
             attachment,
         });
+    }
+
+    /// Puts back messages that were waiting when the page was left. Their ids keep the resend
+    /// idempotent: one the relay already stored is acknowledged again, not stored twice.
+    pub fn restore(&mut self, pending: Vec<Pending>) {
+        for p in pending {
+            let known = self.pending.iter().any(|x| x.client_id == p.client_id)
+                || self.messages.iter().any(|m| m.client_id == p.client_id);
+            if !known {
+                self.pending.push(p);
+            }
+        }
     }
 
     /// Validates what the user typed, puts it in the outbox and returns the command to send.
@@ -212,6 +225,30 @@ mod tests {
 
     fn id(s: &str) -> ClientMessageId {
         ClientMessageId::parse(s).unwrap()
+    }
+
+    #[test]
+    fn restored_outbox_skips_what_is_known() {
+        let mut t = Timeline::default();
+        t.insert(msg(1, "stored"));
+        t.compose(id("waiting"), "still here", None).unwrap();
+        let saved = |c: &str| Pending {
+            client_id: id(c),
+            text: "x".into(),
+            attachment: None,
+        };
+        t.restore(vec![
+            saved("stored"),
+            saved("waiting"),
+            saved("lost-in-reload"),
+        ]);
+        let ids: Vec<&str> = t.pending().iter().map(|p| p.client_id.as_str()).collect();
+        assert_eq!(ids, ["waiting", "lost-in-reload"]);
+        let json = serde_json::to_string(t.pending()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Vec<Pending>>(&json).unwrap(),
+            t.pending()
+        );
     }
 
     #[test]

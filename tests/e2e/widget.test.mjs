@@ -236,6 +236,32 @@ test("typing shows both ways; an operator message to a closed window raises the 
   await page.close();
 });
 
+test("a message written while the relay is unreachable waits, survives a reload, and is sent once", async () => {
+  await configure({});
+  const page = await visitor();
+  // The relay cannot be reached: the socket opens but nothing answers (no welcome, no ack).
+  let unreachable = true;
+  await page.routeWebSocket(/visitor-socket/, (ws) => {
+    if (!unreachable) ws.connectToServer();
+  });
+  await openWidget(page);
+  await inWidget(page, "textarea#cw-input").fill("Written in a tunnel");
+  await inWidget(page, "textarea#cw-input").press("Enter");
+  await log(page).locator("li.visitor.pending", { hasText: "Written in a tunnel" }).waitFor();
+  const saved = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(":outbox")).map((k) => localStorage.getItem(k)));
+  assert.match(saved.join(), /Written in a tunnel/, "the outbox is kept in the browser");
+
+  unreachable = false;
+  await page.reload();
+  await page.waitForFunction(() => window.Consultant.getState().ready);
+  await openConversation("Written in a tunnel");
+  await openWidget(page);
+  await log(page).locator("li.visitor:not(.pending)", { hasText: "Written in a tunnel" }).waitFor();
+  assert.equal(await consolePage.locator("ol.log li", { hasText: "Written in a tunnel" }).count(), 1, "stored once");
+  await page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.endsWith(":outbox")));
+  await page.close();
+});
+
 test("private notes stay with operators; edits and deletions reach the visitor", async () => {
   await configure({});
   const page = await visitor();

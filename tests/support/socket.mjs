@@ -6,6 +6,9 @@ export function openSocket(url, headers = {}) {
     const ws = new WebSocket(url, { headers });
     const frames = [];
     const waiters = [];
+    // The close code, kept from the moment it happens (a test may ask later).
+    let closeCode = null;
+    ws.on("close", (code) => (closeCode = code));
     ws.on("message", (data) => {
       const frame = JSON.parse(String(data));
       frames.push(frame);
@@ -50,7 +53,7 @@ export function openSocket(url, headers = {}) {
         }),
         /** Resolves with the close code once the relay closes the socket. */
         closed: () => new Promise((res) => {
-          if (ws.readyState === WebSocket.CLOSED) return res(ws.closeCode ?? 1006);
+          if (ws.readyState === WebSocket.CLOSED) return res(closeCode ?? 1006);
           ws.once("close", (code) => res(code));
         }),
       }),

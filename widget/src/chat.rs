@@ -17,11 +17,17 @@ thread_local! {
     static CONNECTION: RefCell<Option<Connection>> = const { RefCell::new(None) };
     /// Commands waiting for the socket (contact data set before the chat started, …).
     static CONTROL_QUEUE: RefCell<Vec<ConversationCommand>> = const { RefCell::new(Vec::new()) };
+    /// The relay's welcome on the current socket has been handled (the outbox resent): only
+    /// then may new messages go straight out, or they could overtake older unsent ones.
+    static SYNCED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Hands a command to the socket if it is open; otherwise messages wait in the outbox and
-/// other commands in the control queue, both sent again on the next welcome.
+/// Hands a command to the socket if it is open and synced; otherwise messages wait in the
+/// outbox and other commands in the control queue, both sent again on the next welcome.
 fn transmit(command: &ConversationCommand) -> bool {
+    if !SYNCED.with(|s| s.get()) {
+        return false;
+    }
     CONNECTION.with(|c| {
         c.borrow()
             .as_ref()
@@ -204,9 +210,19 @@ impl Chat {
     }
 
     /// A returning visitor reconnects at once, so operator replies reach him with the window
-    /// closed; a first-time visitor costs the relay nothing until he opens the chat.
+    /// closed; a first-time visitor costs the relay nothing until he opens the chat. Messages
+    /// left unsent by the last page come back into the outbox and go out on connect.
     pub fn resume_if_returning(&self) {
-        if session::has_stored_token(&self.site()) {
+        let site = self.site();
+        let unsent = session::stored_outbox(&site);
+        let has_unsent = !unsent.is_empty();
+        self.timeline.update(|t| t.restore(unsent));
+        let chat = *self;
+        Effect::new(move |_| {
+            chat.timeline
+                .with(|t| session::save_outbox(&site, t.pending()));
+        });
+        if has_unsent || session::has_stored_token(&self.site()) {
             self.ensure_connected();
         }
     }
@@ -257,6 +273,7 @@ impl Chat {
             url,
             move |frame| chat.on_frame(&frame),
             move |status| {
+                SYNCED.with(|s| s.set(false));
                 chat.link.set(match status {
                     Status::Connecting => Link::Connecting,
                     Status::Open => Link::Open,
@@ -290,6 +307,7 @@ impl Chat {
                 }
                 self.state.set(state);
                 self.presence.set(presence);
+                SYNCED.with(|s| s.set(true));
                 resend.iter().for_each(|c| {
                     transmit(c);
                 });

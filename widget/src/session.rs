@@ -62,3 +62,18 @@ pub fn stored_profile(site: &SiteId) -> Option<ContactInfo> {
 pub fn forget_profile(site: &SiteId) {
     browser::storage::remove(&key(site, "contact"));
 }
+
+/// Messages not yet acknowledged, kept so a reload or a closed tab loses none.
+pub fn save_outbox(site: &SiteId, pending: &[protocol::Pending]) {
+    if pending.is_empty() {
+        browser::storage::remove(&key(site, "outbox"));
+    } else if let Ok(json) = serde_json::to_string(pending) {
+        browser::storage::set(&key(site, "outbox"), &json);
+    }
+}
+
+pub fn stored_outbox(site: &SiteId) -> Vec<protocol::Pending> {
+    browser::storage::get(&key(site, "outbox"))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}

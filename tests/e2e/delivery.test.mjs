@@ -1,0 +1,211 @@
+// Never lose a message: visitors and operators exchange 1,000+ messages while sockets are
+// dropped at random and the relay process is restarted (wrangler dev, persisted state). Each
+// client here follows the protocol the widget and console follow (`protocol::Timeline`):
+// client-generated ids, an outbox resent after every reconnect, `after=<last seq>` on
+// reconnect, backoff with jitter. At the end every message sent is stored exactly once, in
+// the order its sender sent it, and both sides hold the same log.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import WebSocket from "ws";
+import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
+
+const PORT = 8808;
+const VISITORS = 6;
+const PER_VISITOR = 100;
+const PER_OPERATOR_REPLY = 80;
+const fixture = relayFixture();
+let relay, ownerSession, admin;
+const stats = { sent: 0, drops: 0, restarts: 0, reconnects: 0, resent: 0 };
+
+/** A client that never loses what it sends: outbox until acked, resend after reconnect. */
+class ReliableClient {
+  constructor(url, name) {
+    this.url = url;
+    this.name = name;
+    this.outbox = new Map(); // client_id → frame
+    this.order = []; // client ids in the order sent
+    this.log = new Map(); // seq → message
+    this.lastSeq = 0;
+    this.stopped = false;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  connect() {
+    if (this.stopped) return;
+    const ws = new WebSocket(`${this.url}&after=${this.lastSeq}`);
+    this.ws = ws;
+    // New messages go out directly only after the welcome's resend, never ahead of it.
+    this.synced = false;
+    ws.on("message", (data) => this.onFrame(JSON.parse(String(data))));
+    ws.on("error", () => {});
+    ws.on("close", () => {
+      if (this.stopped) return;
+      // Backoff with jitter, as browser::socket does (shorter here, to keep the test brief).
+      const delay = Math.min(2000, 50 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+      this.attempt += 1;
+      stats.reconnects += 1;
+      setTimeout(() => this.connect(), delay);
+    });
+  }
+
+  onFrame(frame) {
+    if (frame.type === "welcome") {
+      this.attempt = 0;
+      this.synced = true;
+      for (const message of frame.messages) this.store(message);
+      for (const text of this.outbox.values()) {
+        stats.resent += 1;
+        this.ws.send(text);
+      }
+    } else if (frame.type === "message") {
+      this.store(frame.message);
+    } else if (frame.type === "ack") {
+      this.outbox.delete(frame.client_id);
+    }
+  }
+
+  store(message) {
+    this.log.set(message.seq, message);
+    this.lastSeq = Math.max(this.lastSeq, message.seq);
+  }
+
+  send(text) {
+    const clientId = `${this.name}-${this.order.length}`;
+    const frame = JSON.stringify({ type: "send", client_id: clientId, text });
+    this.order.push(clientId);
+    this.outbox.set(clientId, frame);
+    stats.sent += 1;
+    if (this.synced && this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+  }
+
+  drop() {
+    if (this.ws.readyState === WebSocket.OPEN) {
+      stats.drops += 1;
+      this.ws.terminate();
+    }
+  }
+
+  stop() {
+    this.stopped = true;
+    this.ws.terminate();
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check, what, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Every message of a conversation as stored, read on a fresh socket. */
+async function stored(conversation, token) {
+  const ws = new WebSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${conversation}/operator-socket?token=${token}`);
+  const welcome = await new Promise((resolve, reject) => {
+    ws.on("message", (d) => {
+      const f = JSON.parse(String(d));
+      if (f.type === "welcome") resolve(f);
+    });
+    ws.on("error", reject);
+  });
+  ws.close();
+  return welcome.messages;
+}
+
+/** Messages people wrote (not system events), in log order. */
+const written = (messages) => messages.filter((m) => m.author.kind !== "system");
+
+before(async () => {
+  relay = await startRelay(fixture, PORT);
+  const owner = await bootstrap(relay, fixture);
+  ownerSession = await signIn(relay, owner);
+  const settings = siteSettings({ departments: [], contact_form: { mode: "never" }, routing: { auto_assign: false, operators: [], regions: [] } });
+  assert.equal((await putSettings(relay, ownerSession.token, settings)).status, 204);
+  const alla = { name: "Alla", email: "alla@shop.test", password: "Alla-password-1", role: "admin" };
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/operators", alla, { Authorization: `Bearer ${ownerSession.token}` })).status, 201);
+  admin = await signIn(relay, alla);
+});
+
+after(async () => relay?.stop());
+
+test("1,000+ messages across dropped sockets and relay restarts: each stored once, in order, on both sides", { timeout: 240_000 }, async () => {
+  const chats = [];
+  for (let i = 0; i < VISITORS; i++) {
+    const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+    const visitor = new ReliableClient(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`, `v${i}`);
+    await until(() => visitor.ws.readyState === WebSocket.OPEN, "visitor socket");
+    visitor.send(`hello from visitor ${i}`);
+    await until(() => visitor.outbox.size === 0, "first message");
+    // Two operators share the chats: the owner and an admin.
+    const token = i % 2 ? admin.token : ownerSession.token;
+    const operator = new ReliableClient(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/operator-socket?token=${token}`, `o${i}`);
+    chats.push({ conversation: v.conversation, visitor, operator });
+  }
+
+  // Traffic: every client writes at its own pace; chaos runs alongside.
+  let chaos = true;
+  const chaosLoop = (async () => {
+    while (chaos) {
+      await sleep(150 + Math.random() * 250);
+      const { visitor, operator } = chats[Math.floor(Math.random() * chats.length)];
+      (Math.random() < 0.5 ? visitor : operator).drop();
+    }
+  })();
+  const writers = chats.flatMap(({ visitor, operator }, i) => [
+    (async () => {
+      for (let n = 1; n < PER_VISITOR; n++) {
+        visitor.send(`visitor ${i} message ${n}`);
+        await sleep(5 + Math.random() * 25);
+      }
+    })(),
+    (async () => {
+      for (let n = 0; n < PER_OPERATOR_REPLY; n++) {
+        operator.send(`operator reply ${n} to ${i}`);
+        await sleep(8 + Math.random() * 30);
+      }
+    })(),
+  ]);
+  // Two restarts of the relay process while messages flow.
+  const restarts = (async () => {
+    for (const at of [1500, 4000]) {
+      await sleep(at === 1500 ? at : at - 1500);
+      await relay.stop();
+      stats.restarts += 1;
+      await sleep(300);
+      relay = await startRelay(fixture, PORT);
+    }
+  })();
+  await Promise.all([...writers, restarts]);
+  chaos = false;
+  await chaosLoop;
+
+  const everyone = chats.flatMap((c) => [c.visitor, c.operator]);
+  await until(() => everyone.every((c) => c.outbox.size === 0), "every outbox to drain", 90_000);
+
+  let storedTotal = 0;
+  for (const { conversation, visitor, operator } of chats) {
+    const log = await stored(conversation, ownerSession.token);
+    assert.deepEqual(log.map((m) => m.seq), log.map((_, k) => k + 1), "sequence numbers run 1, 2, 3… without gaps");
+    const ids = written(log).map((m) => m.client_id);
+    storedTotal += ids.length;
+    assert.equal(new Set(ids).size, ids.length, "no message stored twice");
+    for (const sender of [visitor, operator]) {
+      const mine = ids.filter((id) => id.startsWith(`${sender.name}-`));
+      assert.deepEqual(mine, sender.order, `${sender.name}: everything sent is stored once, in the order sent`);
+    }
+    // Both sides hold exactly the stored log once they caught up.
+    await until(() => visitor.log.size === log.length && operator.log.size === log.length, "both sides to catch up", 30_000);
+    for (const side of [visitor, operator]) {
+      const seen = [...side.log.keys()].sort((a, b) => a - b).map((s) => side.log.get(s));
+      assert.deepEqual(written(seen).map((m) => m.client_id), ids, `${side.name} holds the stored log`);
+    }
+  }
+  everyone.forEach((c) => c.stop());
+  console.log(`# delivery: sent ${stats.sent}, stored ${storedTotal}, sockets dropped ${stats.drops}, relay restarts ${stats.restarts}, reconnects ${stats.reconnects}, frames resent ${stats.resent}`);
+  assert.equal(storedTotal, stats.sent);
+  assert.ok(stats.sent >= 1000 && stats.drops > 5 && stats.restarts === 2);
+});
