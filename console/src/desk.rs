@@ -510,6 +510,8 @@ impl Desk {
                     self.visitor_typing.set(false);
                 }
             }
+            // Operators are not rate limited; should it happen, the outbox resends on reconnect.
+            Applied::Throttled { .. } => self.notice.set(Some(self.texts().not_sent.to_owned())),
             Applied::Refused { error, .. } => {
                 self.notice.set(Some(format!(
                     "{}: {}",

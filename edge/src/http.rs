@@ -15,6 +15,7 @@ pub fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::AlreadyRated => 409,
         ErrorCode::TooLarge => 413,
         ErrorCode::UnsupportedType => 415,
+        ErrorCode::RateLimited => 429,
         ErrorCode::Internal => 500,
     }
 }

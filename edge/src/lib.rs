@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod files;
 pub mod http;
+pub mod limits;
 pub mod mail;
 pub mod objects;
 pub mod participant;

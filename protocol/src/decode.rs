@@ -38,6 +38,7 @@ impl From<ProtocolError> for ErrorBody {
             code: e.code,
             message: e.message,
             client_id: e.client_id,
+            retry_after_ms: None,
         }
     }
 }

@@ -422,6 +422,8 @@ pub enum ErrorCode {
     /// The site has departments and none was chosen.
     DepartmentRequired,
     AlreadyRated,
+    /// Too many in too short a time; try again after `retry_after_ms`.
+    RateLimited,
     Internal,
 }
 
@@ -433,6 +435,9 @@ pub struct ErrorBody {
     /// The message this error is about, when it is about one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<ClientMessageId>,
+    /// For `rate_limited`: when trying again will work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 impl ErrorBody {
@@ -441,6 +446,17 @@ impl ErrorBody {
             code,
             message: message.into(),
             client_id: None,
+            retry_after_ms: None,
+        }
+    }
+
+    /// `rate_limited`, naming the message it is about and when to try again.
+    pub fn rate_limited(client_id: Option<ClientMessageId>, retry_after_ms: u64) -> Self {
+        Self {
+            code: ErrorCode::RateLimited,
+            message: "too many messages in a short time; try again shortly".into(),
+            client_id,
+            retry_after_ms: Some(retry_after_ms),
         }
     }
 }

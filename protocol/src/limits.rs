@@ -18,3 +18,92 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 /// Characters of the last message shown in the operator's conversation list.
 pub const PREVIEW_CHARS: usize = 140;
+
+/// A rate: a burst allowed at once, refilled steadily per minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub burst: u32,
+    pub per_minute: u32,
+}
+
+/// Messages (and other writes) one visitor may send: 10 at once, 30 a minute after that.
+pub const VISITOR_MESSAGES: Rate = Rate {
+    burst: 10,
+    per_minute: 30,
+};
+/// New visitors (each one a new conversation) from one IP address.
+pub const NEW_VISITORS_PER_IP: Rate = Rate {
+    burst: 20,
+    per_minute: 6,
+};
+/// File uploads by visitors from one IP address.
+pub const UPLOADS_PER_IP: Rate = Rate {
+    burst: 5,
+    per_minute: 10,
+};
+
+/// A token bucket: full at first, one token per use, refilled at the rate's pace.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bucket {
+    tokens: f64,
+    at_ms: u64,
+}
+
+impl Bucket {
+    pub fn new(rate: Rate, now_ms: u64) -> Self {
+        Self {
+            tokens: rate.burst as f64,
+            at_ms: now_ms,
+        }
+    }
+
+    /// Takes one token; `Err` says in how many ms the next one is there.
+    pub fn take(&mut self, rate: Rate, now_ms: u64) -> Result<(), u64> {
+        let per_ms = rate.per_minute as f64 / 60_000.0;
+        let elapsed = now_ms.saturating_sub(self.at_ms) as f64;
+        self.tokens = (self.tokens + elapsed * per_ms).min(rate.burst as f64);
+        self.at_ms = now_ms.max(self.at_ms);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else if per_ms <= 0.0 {
+            Err(u64::MAX)
+        } else {
+            Err(((1.0 - self.tokens) / per_ms).ceil() as u64)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_then_the_steady_rate() {
+        let rate = Rate {
+            burst: 3,
+            per_minute: 60,
+        };
+        let mut bucket = Bucket::new(rate, 0);
+        assert_eq!(
+            (0..3).map(|_| bucket.take(rate, 0)).collect::<Vec<_>>(),
+            [Ok(()); 3]
+        );
+        assert_eq!(
+            bucket.take(rate, 0),
+            Err(1000),
+            "one a second after the burst"
+        );
+        assert_eq!(bucket.take(rate, 400), Err(600));
+        assert_eq!(bucket.take(rate, 1000), Ok(()));
+        // A long pause refills to the burst, no further.
+        assert_eq!(
+            (0..4)
+                .map(|_| bucket.take(rate, 60_000).is_ok())
+                .collect::<Vec<_>>(),
+            [true, true, true, false]
+        );
+        // A clock that goes backwards refills nothing.
+        assert!(bucket.take(rate, 10).is_err());
+    }
+}

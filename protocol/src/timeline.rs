@@ -43,6 +43,10 @@ pub enum Applied {
         error: ErrorBody,
         returned: Option<Pending>,
     },
+    /// Sent too fast: the outbox keeps the message; send it again after this long.
+    Throttled {
+        retry_after_ms: u64,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -175,6 +179,12 @@ impl Timeline {
             ConversationEvent::Ack { client_id, .. } => {
                 self.acknowledge(&client_id);
                 Applied::Nothing
+            }
+            // Too fast: the message stays in the outbox, to go again when the relay says.
+            ConversationEvent::Error(error) if error.code == crate::ErrorCode::RateLimited => {
+                Applied::Throttled {
+                    retry_after_ms: error.retry_after_ms.unwrap_or(1000),
+                }
             }
             ConversationEvent::Error(error) => {
                 let returned = error.client_id.as_ref().and_then(|id| {
@@ -334,6 +344,23 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert!(t.pending().is_empty());
+    }
+
+    #[test]
+    fn rate_limited_messages_stay_in_the_outbox() {
+        let mut t = Timeline::default();
+        t.compose(id("fast"), "one more", None).unwrap();
+        let applied = t.apply(ConversationEvent::Error(ErrorBody::rate_limited(
+            Some(id("fast")),
+            1500,
+        )));
+        assert_eq!(
+            applied,
+            Applied::Throttled {
+                retry_after_ms: 1500
+            }
+        );
+        assert_eq!(t.outbox().len(), 1, "kept, to be sent again");
     }
 
     #[test]

@@ -29,14 +29,25 @@ async function healthy(origin) {
   }
 }
 
-/** Starts `wrangler dev` and resolves once /api/v1/health answers. */
-export async function startRelay(fixture, port) {
+/**
+ * Rate limits for tests: every client here is 127.0.0.1, and suites create visitors and send
+ * messages far faster than people do. The limits test passes its own, low ones.
+ */
+const TEST_RATES = {
+  RATE_VISITOR_MESSAGES: "1000/60000",
+  RATE_NEW_VISITORS_PER_IP: "1000/60000",
+  RATE_UPLOADS_PER_IP: "1000/60000",
+};
+
+/** Starts `wrangler dev` and resolves once /api/v1/health answers. `vars` override `[vars]`. */
+export async function startRelay(fixture, port, vars = {}) {
+  const varArgs = Object.entries({ ALLOW_DEV_HEADERS: "true", ...TEST_RATES, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const origin = `http://127.0.0.1:${port}`;
   if (await healthy(origin)) throw new Error(`port ${port} is already serving a relay`);
   const child = spawn(
     WRANGLER,
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", fixture.persistTo,
-      "--env-file", fixture.envFile, "--var", "ALLOW_DEV_HEADERS:true", "--log-level", "warn", "--show-interactive-dev-session=false"],
+      "--env-file", fixture.envFile, ...varArgs, "--log-level", "warn", "--show-interactive-dev-session=false"],
     {
       cwd: join(ROOT, "edge"),
       detached: true,

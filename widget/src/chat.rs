@@ -20,6 +20,8 @@ thread_local! {
     /// The relay's welcome on the current socket has been handled (the outbox resent): only
     /// then may new messages go straight out, or they could overtake older unsent ones.
     static SYNCED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// A resend after `rate_limited` is waiting.
+    static RETRY_SCHEDULED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Hands a command to the socket if it is open and synced; otherwise messages wait in the
@@ -342,6 +344,23 @@ impl Chat {
                         self.unread.update(|n| *n += 1);
                         browser::sound::chime();
                     }
+                }
+            }
+            Applied::Throttled { retry_after_ms } => {
+                self.notice.set(Some(self.texts().too_fast.to_owned()));
+                // One retry at a time: the relay dedupes by id, but there is no need to flood.
+                if !RETRY_SCHEDULED.with(|r| r.replace(true)) {
+                    let chat = *self;
+                    browser::later(retry_after_ms.min(60_000) as u32, move || {
+                        RETRY_SCHEDULED.with(|r| r.set(false));
+                        chat.notice.set(None);
+                        chat.timeline
+                            .with_untracked(|t| t.outbox())
+                            .iter()
+                            .for_each(|c| {
+                                transmit(c);
+                            });
+                    });
                 }
             }
             Applied::Refused { error, returned } => {

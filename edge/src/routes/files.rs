@@ -81,6 +81,19 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
         Ok(ids) => ids,
         Err(response) => return Ok(response),
     };
+    // Visitors' uploads are rate limited per IP address (operators' are not).
+    let by_visitor = matches!(
+        file_participant(&req, &ctx.env, &site, &conversation),
+        Ok(Participant::Visitor { .. })
+    );
+    if let (true, Some(ip)) = (by_visitor, client_ip(&req)) {
+        let admitted = SiteLink::new(&ctx.env, &site)
+            .admit(crate::limits::Limited::Uploads, &ip)
+            .await?;
+        if let Err(retry_after_ms) = admitted {
+            return too_many(retry_after_ms);
+        }
+    }
     let declared = req
         .headers()
         .get("Content-Length")?

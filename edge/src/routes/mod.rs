@@ -118,6 +118,14 @@ fn token_key(env: &Env) -> std::result::Result<TokenKey, String> {
     TokenKey::new(&secret.to_string())
 }
 
+/// 429 with when to try again (`Retry-After` in seconds, and in ms in the body).
+fn too_many(retry_after_ms: u64) -> Result<Response> {
+    let error = protocol::ErrorBody::rate_limited(None, retry_after_ms);
+    let headers = Headers::new();
+    headers.set("Retry-After", &retry_after_ms.div_ceil(1000).to_string())?;
+    Ok(http::json(&error)?.with_status(429).with_headers(headers))
+}
+
 fn misconfigured(message: String) -> Result<Response> {
     worker::console_error!("{message}");
     http::error(ErrorCode::Internal, message)

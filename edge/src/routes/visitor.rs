@@ -86,6 +86,14 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
             "this visitor may not start a chat here",
         );
     }
+    if let (None, Some(ip)) = (&resumed, &ip) {
+        let admitted = SiteLink::new(&ctx.env, &site)
+            .admit(crate::limits::Limited::NewVisitors, ip)
+            .await?;
+        if let Err(retry_after_ms) = admitted {
+            return too_many(retry_after_ms);
+        }
+    }
     let (visitor, conversation) = match resumed {
         Some(ids) => ids,
         None => (

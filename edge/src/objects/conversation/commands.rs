@@ -47,6 +47,24 @@ impl ConversationRoom {
                 ProtocolError::new(ErrorCode::Forbidden, "only operators send this"),
             );
         }
+        let writes = matches!(
+            command,
+            ConversationCommand::Send { .. }
+                | ConversationCommand::Offline { .. }
+                | ConversationCommand::Callback { .. }
+                | ConversationCommand::Transcript { .. }
+        );
+        if writes && matches!(participant, Participant::Visitor { .. }) {
+            if let Err(retry_after_ms) = self.visitor_may_write() {
+                let client_id = match &command {
+                    ConversationCommand::Send { client_id, .. }
+                    | ConversationCommand::Offline { client_id, .. } => Some(client_id.clone()),
+                    _ => None,
+                };
+                let error = protocol::ErrorBody::rate_limited(client_id, retry_after_ms);
+                return ws.send(&ConversationEvent::Error(error));
+            }
+        }
         let store = self.store();
         let Some(meta) = store.meta()? else {
             return refuse(

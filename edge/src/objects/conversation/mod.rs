@@ -45,6 +45,8 @@ pub struct ConversationRoom {
     state: State,
     env: Env,
     settings: RefCell<Option<(SiteSettings, u64)>>,
+    /// The visitor's rate of writes (in memory: a limit over seconds and minutes).
+    visitor_rate: RefCell<Option<protocol::limits::Bucket>>,
 }
 
 impl DurableObject for ConversationRoom {
@@ -56,6 +58,7 @@ impl DurableObject for ConversationRoom {
             state,
             env,
             settings: RefCell::new(None),
+            visitor_rate: RefCell::new(None),
         }
     }
 
@@ -113,6 +116,16 @@ impl DurableObject for ConversationRoom {
 }
 
 impl ConversationRoom {
+    /// Takes one of the visitor's writes from his rate; `Err` is how long until the next.
+    fn visitor_may_write(&self) -> std::result::Result<(), u64> {
+        let rate = crate::limits::rate(&self.env, crate::limits::Limited::VisitorMessages);
+        let now = http::now_ms();
+        let mut bucket = self.visitor_rate.borrow_mut();
+        bucket
+            .get_or_insert_with(|| protocol::limits::Bucket::new(rate, now))
+            .take(rate, now)
+    }
+
     fn store(&self) -> Store {
         Store(self.state.storage().sql())
     }

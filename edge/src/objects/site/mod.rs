@@ -111,14 +111,25 @@ struct EmailRow {
 pub struct SiteRoom {
     state: State,
     env: Env,
+    /// Per-IP rates (new visitors, uploads), in memory: limits over seconds and minutes.
+    rates: std::cell::RefCell<
+        std::collections::HashMap<(crate::limits::Limited, String), protocol::limits::Bucket>,
+    >,
 }
+
+/// Most IP addresses whose rates are remembered at once (a flood cannot grow memory).
+const MAX_RATED_IPS: usize = 10_000;
 
 impl DurableObject for SiteRoom {
     fn new(state: State, env: Env) -> Self {
         if let Err(e) = crate::objects::migrate(&state.storage().sql(), SCHEMA, MIGRATIONS) {
             worker::console_error!("site schema migration failed: {e}");
         }
-        Self { state, env }
+        Self {
+            state,
+            env,
+            rates: Default::default(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -196,6 +207,24 @@ impl DurableObject for SiteRoom {
             (Method::Post, "/live-chat") => {
                 let start: StartChat = req.json().await?;
                 http::json(&self.start_chat(start)?)
+            }
+            (Method::Get, "/admit") => {
+                let url = req.url()?;
+                let value = |key: &str| {
+                    url.query_pairs()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v.into_owned())
+                        .unwrap_or_default()
+                };
+                let what: crate::limits::Limited =
+                    serde_json::from_value(serde_json::Value::String(value("what")))?;
+                match self.admit(what, &value("ip")) {
+                    Ok(()) => no_content(),
+                    Err(retry_after_ms) => {
+                        let error = protocol::ErrorBody::rate_limited(None, retry_after_ms);
+                        Ok(http::json(&error)?.with_status(429))
+                    }
+                }
             }
             (Method::Get, "/history") => {
                 let participant = Participant::decode(&header(&req, internal::PARTICIPANT)?)
@@ -329,6 +358,20 @@ fn no_content() -> Result<Response> {
 }
 
 impl SiteRoom {
+    /// Takes one `what` from this IP address's rate; `Err` is how long until the next.
+    fn admit(&self, what: crate::limits::Limited, ip: &str) -> std::result::Result<(), u64> {
+        let rate = crate::limits::rate(&self.env, what);
+        let now = http::now_ms();
+        let mut rates = self.rates.borrow_mut();
+        if rates.len() >= MAX_RATED_IPS {
+            rates.clear();
+        }
+        rates
+            .entry((what, ip.to_owned()))
+            .or_insert_with(|| protocol::limits::Bucket::new(rate, now))
+            .take(rate, now)
+    }
+
     /// A visitor's presence socket (not an operator's console).
     fn is_presence(&self, ws: &WebSocket) -> bool {
         self.state.get_tags(ws).iter().any(|t| t == "visitor")
@@ -760,6 +803,25 @@ impl<'a> SiteLink<'a> {
         let mut answer = self.expect_ok(Method::Get, &path, None).await?;
         let value: serde_json::Value = answer.json().await?;
         Ok(value["banned"].as_bool().unwrap_or(false))
+    }
+
+    /// Whether this IP address may do `what` now; `Err` is how long until it may.
+    pub async fn admit(
+        &self,
+        what: crate::limits::Limited,
+        ip: &str,
+    ) -> Result<std::result::Result<(), u64>> {
+        let what_name = serde_json::to_value(what)?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let path = format!("/admit?what={what_name}&ip={}", crate::http::encode(ip));
+        let mut answer = self.call(Method::Get, &path, None).await?;
+        if answer.status_code() == 429 {
+            let error: protocol::ErrorBody = answer.json().await?;
+            return Ok(Err(error.retry_after_ms.unwrap_or(1000)));
+        }
+        Ok(Ok(()))
     }
 
     pub async fn queue_email(&self, email: &OutboxEmail) -> Result<()> {

@@ -1,0 +1,76 @@
+// Rate limits: a visitor's messages, new visitors per IP address and visitors' uploads per IP
+// address. Over the limit the client gets `rate_limited` with when to try again, nothing is
+// stored, and a retry after that is stored once. The relay runs with low limits here.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
+import { openSocket } from "../support/socket.mjs";
+
+const fixture = relayFixture();
+let relay, session;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+  relay = await startRelay(fixture, 8809, {
+    RATE_VISITOR_MESSAGES: "3/60",
+    RATE_NEW_VISITORS_PER_IP: "3/6",
+    RATE_UPLOADS_PER_IP: "2/6",
+  });
+  session = await signIn(relay, await bootstrap(relay, fixture));
+  const settings = siteSettings({ departments: [], contact_form: { mode: "never" } });
+  assert.equal((await putSettings(relay, session.token, settings)).status, 204);
+});
+after(async () => relay?.stop());
+
+let first;
+
+test("new visitors per IP: over the burst a clear 429 with Retry-After; a returning visitor still resumes", async () => {
+  const made = [];
+  for (let i = 0; i < 3; i++) made.push(await postJson(relay, "/api/v1/sites/demo/visitors", {}));
+  assert.deepEqual(made.map((r) => r.status), [200, 200, 200]);
+  first = made[0].json;
+  const response = await fetch(`${relay.origin}/api/v1/sites/demo/visitors`, { method: "POST", body: "{}" });
+  assert.equal(response.status, 429);
+  const body = await response.json();
+  assert.equal(body.code, "rate_limited");
+  assert.ok(body.retry_after_ms > 0 && body.retry_after_ms <= 10_000, `${body.retry_after_ms}`);
+  assert.equal(response.headers.get("retry-after"), String(Math.ceil(body.retry_after_ms / 1000)));
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", { token: first.token })).status, 200, "resuming is not a new visitor");
+});
+
+test("a visitor's messages: a burst, then rate_limited naming the message; a retry later is stored once", async () => {
+  const socket = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${first.conversation}/visitor-socket?token=${first.token}`);
+  await socket.next((f) => f.type === "welcome");
+  for (let i = 1; i <= 5; i++) socket.send({ type: "send", client_id: `r${i}`, text: `message ${i}` });
+  const acks = [];
+  const limited = [];
+  while (acks.length + limited.length < 5) {
+    const frame = await socket.next((f) => f.type === "ack" || f.type === "error");
+    if (frame.type === "ack") acks.push(frame.client_id);
+    else limited.push(frame);
+  }
+  assert.deepEqual(acks, ["r1", "r2", "r3"]);
+  assert.deepEqual(limited.map((e) => [e.code, e.client_id]), [["rate_limited", "r4"], ["rate_limited", "r5"]]);
+  assert.ok(limited[0].retry_after_ms > 0 && limited[0].retry_after_ms <= 1000);
+
+  await sleep(limited[0].retry_after_ms + 50);
+  socket.send({ type: "send", client_id: "r4", text: "message 4" });
+  assert.equal((await socket.next((f) => f.type === "ack")).client_id, "r4");
+  await socket.close();
+  const again = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${first.conversation}/visitor-socket?token=${first.token}`);
+  const welcome = await again.next((f) => f.type === "welcome");
+  const written = welcome.messages.filter((m) => m.author.kind === "visitor").map((m) => m.client_id);
+  assert.deepEqual(written, ["r1", "r2", "r3", "r4"], "refused messages were not stored; nothing twice");
+  await again.close();
+});
+
+test("visitors' uploads per IP are limited; operators' are not", async () => {
+  const upload = (token) =>
+    fetch(`${relay.origin}/api/v1/sites/demo/conversations/${first.conversation}/files`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "text/plain", "X-File-Name": "a.txt" },
+      body: "a",
+    }).then((r) => r.status);
+  assert.deepEqual([await upload(first.token), await upload(first.token), await upload(first.token)], [201, 201, 429]);
+  assert.deepEqual([await upload(session.token), await upload(session.token), await upload(session.token)], [201, 201, 201]);
+});
