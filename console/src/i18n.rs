@@ -228,6 +228,8 @@ pub struct Texts {
     pub site_id: &'static str,
     pub on_site_now: &'static str,
     pub earlier_chats: &'static str,
+    pub allowed_origins: &'static str,
+    pub allowed_origins_hint: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -456,6 +458,8 @@ pub const EN: Texts = Texts {
     site_id: "Site id (lowercase letters, digits, dashes)",
     on_site_now: "On the site now",
     earlier_chats: "Earlier chats in this conversation",
+    allowed_origins: "Sites where the chat may run",
+    allowed_origins_hint: "One per line, e.g. https://shop.example or https://*.shop.example. Empty: any site.",
 };
 
 pub const RU: Texts = Texts {
@@ -684,6 +688,8 @@ pub const RU: Texts = Texts {
     site_id: "Идентификатор сайта (строчные латинские буквы, цифры, дефисы)",
     on_site_now: "Сейчас на сайте",
     earlier_chats: "Прошлых чатов в этом диалоге",
+    allowed_origins: "Сайты, где может работать чат",
+    allowed_origins_hint: "По одному в строке, например https://shop.example или https://*.shop.example. Пусто — любой сайт.",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

@@ -160,6 +160,58 @@ pub struct SiteSettings {
     /// The site's own wording for the widget's greeting and offline form.
     #[serde(default)]
     pub texts: WidgetTexts,
+    /// Origins whose pages may run the widget (`https://shop.example`, `https://*.shop.example`);
+    /// empty: any.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+/// Whether an entry of `allowed_origins` is `scheme://host[:port]`, the host optionally
+/// starting with `*.` (any subdomain), and nothing else.
+pub fn valid_origin_pattern(entry: &str) -> bool {
+    let Some((scheme, rest)) = entry.split_once("://") else {
+        return false;
+    };
+    let host = rest.strip_prefix("*.").unwrap_or(rest);
+    let (host, port) = match host.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (host, None),
+    };
+    matches!(scheme, "http" | "https")
+        && entry.len() <= 200
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        && port
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Whether a page of `origin` (the browser's `Origin` header) may run the site's widget: any
+/// page when the list is empty; else an exact entry or a `*.` entry's subdomains; and pages
+/// on this machine (localhost, 127.0.0.1) when `dev`.
+pub fn origin_allowed(allowed: &[String], origin: Option<&str>, dev: bool) -> bool {
+    if allowed.is_empty() {
+        return true;
+    }
+    let Some(origin) = origin.map(str::to_ascii_lowercase) else {
+        return false;
+    };
+    let local = ["http://localhost", "http://127.0.0.1"]
+        .iter()
+        .any(|l| origin == *l || origin.starts_with(&format!("{l}:")));
+    if dev && local {
+        return true;
+    }
+    allowed.iter().any(|entry| {
+        let entry = entry.to_ascii_lowercase();
+        match entry.split_once("://*.") {
+            Some((scheme, domain)) => origin
+                .strip_prefix(&format!("{scheme}://"))
+                .is_some_and(|host| host.ends_with(&format!(".{domain}"))),
+            None => origin == entry,
+        }
+    })
 }
 
 /// Texts a site may word itself (in its own language); `None` keeps the built-in ru/en text.
@@ -268,6 +320,7 @@ impl SiteSettings {
             masking: ContactMasking::default(),
             routing: RoutingSettings::default(),
             texts: WidgetTexts::default(),
+            allowed_origins: Vec::new(),
         }
     }
 
@@ -347,6 +400,19 @@ impl SiteSettings {
             }
         }
         self.routing.validate(&self.departments)?;
+        if self.allowed_origins.len() > 50 {
+            return bad("allowed_origins", "at most 50");
+        }
+        if let Some(bad_entry) = self
+            .allowed_origins
+            .iter()
+            .find(|e| !valid_origin_pattern(e))
+        {
+            return bad(
+                "allowed_origins",
+                &format!("{bad_entry:?} is not scheme://host[:port] (host may start with *.)"),
+            );
+        }
         for (field, text) in [
             ("texts.greeting", &self.texts.greeting),
             ("texts.offline_intro", &self.texts.offline_intro),
@@ -434,6 +500,54 @@ pub fn is_slug(value: &str) -> bool {
         && value
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+
+    #[test]
+    fn origins_exact_wildcard_and_local_in_dev() {
+        let list = vec![
+            "https://shop.example".to_owned(),
+            "https://*.teapots.ru".to_owned(),
+        ];
+        let allowed = |o: Option<&str>, dev| origin_allowed(&list, o, dev);
+        assert!(allowed(Some("https://shop.example"), false));
+        assert!(allowed(Some("HTTPS://SHOP.EXAMPLE"), false));
+        assert!(
+            !allowed(Some("http://shop.example"), false),
+            "scheme matters"
+        );
+        assert!(!allowed(Some("https://shop.example.evil.com"), false));
+        assert!(allowed(Some("https://msk.teapots.ru"), false));
+        assert!(!allowed(Some("https://teapots.ru.evil.com"), false));
+        assert!(!allowed(Some("https://evilteapots.ru"), false));
+        assert!(!allowed(None, false), "a listed site needs an Origin");
+        assert!(
+            allowed(Some("http://127.0.0.1:8795"), true) && allowed(Some("http://localhost"), true)
+        );
+        assert!(!allowed(Some("http://127.0.0.1:8795"), false));
+        assert!(origin_allowed(&[], None, false), "no list: any page");
+
+        for good in [
+            "https://shop.example",
+            "http://localhost:8080",
+            "https://*.teapots.ru",
+        ] {
+            assert!(valid_origin_pattern(good), "{good}");
+        }
+        for bad in [
+            "shop.example",
+            "https://shop.example/",
+            "ftp://x",
+            "https://",
+            "https://a:b",
+            "https://Shop.Example",
+        ] {
+            assert!(!valid_origin_pattern(bad), "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,14 @@
-// Rate limits: a visitor's messages, new visitors per IP address and visitors' uploads per IP
-// address. Over the limit the client gets `rate_limited` with when to try again, nothing is
-// stored, and a retry after that is stored once. The relay runs with low limits here.
+// Limits and abuse. Rate limits: a visitor's messages, new visitors per IP address and
+// visitors' uploads per IP address; over the limit the client gets `rate_limited` with when to
+// try again, nothing is stored, and a retry after that is stored once. Allowed origins: the
+// widget runs only on the site's own pages. The relay runs with low limits and without the
+// local-development allowances here.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
-import { openSocket } from "../support/socket.mjs";
+import { openSocket, refusedWith } from "../support/socket.mjs";
+import { launchBrowser, watchErrors } from "../support/browser.mjs";
+import { startShop } from "../support/shop-server.mjs";
 
 const fixture = relayFixture();
 let relay, session;
@@ -15,6 +19,7 @@ before(async () => {
     RATE_VISITOR_MESSAGES: "3/60",
     RATE_NEW_VISITORS_PER_IP: "3/6",
     RATE_UPLOADS_PER_IP: "2/6",
+    ALLOW_DEV_HEADERS: "false",
   });
   session = await signIn(relay, await bootstrap(relay, fixture));
   const settings = siteSettings({ departments: [], contact_form: { mode: "never" } });
@@ -73,4 +78,59 @@ test("visitors' uploads per IP are limited; operators' are not", async () => {
     }).then((r) => r.status);
   assert.deepEqual([await upload(first.token), await upload(first.token), await upload(first.token)], [201, 201, 429]);
   assert.deepEqual([await upload(session.token), await upload(session.token), await upload(session.token)], [201, 201, 201]);
+});
+
+test("allowed origins: the widget runs only on the site's own pages", async () => {
+  const base = siteSettings({ departments: [], contact_form: { mode: "never" } });
+  const bad = await putSettings(relay, session.token, { ...base, allowed_origins: ["shop.example/"] });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.message, /^allowed_origins: "shop.example\/" is not scheme:\/\/host/);
+  const shop = await startShop(8810, relay.origin);
+  assert.equal((await putSettings(relay, session.token, { ...base, allowed_origins: ["https://shop.example", "https://*.teapots.ru"] })).status, 204);
+
+  const config = (origin) => fetch(`${relay.origin}/api/v1/sites/demo/widget-config`, { headers: origin ? { Origin: origin } : {} }).then((r) => r.status);
+  assert.deepEqual(
+    [await config("https://shop.example"), await config("https://msk.teapots.ru"), await config("https://evil.example"), await config(null), await config(shop.origin)],
+    [200, 200, 403, 403, 403],
+  );
+  const session1 = await fetch(`${relay.origin}/api/v1/sites/demo/visitors`, { method: "POST", headers: { Origin: "https://evil.example" }, body: "{}" });
+  assert.equal(session1.status, 403);
+  const socketUrl = `${relay.wsOrigin}/api/v1/sites/demo/conversations/${first.conversation}/visitor-socket?token=${first.token}`;
+  const presenceUrl = `${relay.wsOrigin}/api/v1/sites/demo/presence-socket?key=${"k".repeat(20)}`;
+  const refused = async (url, origin) => {
+    try {
+      const s = await openSocket(url, { Origin: origin });
+      await s.close();
+      return 101;
+    } catch (e) {
+      return e.status;
+    }
+  };
+  assert.deepEqual([await refused(socketUrl, "https://evil.example"), await refused(socketUrl, "https://shop.example")], [403, 101]);
+  assert.deepEqual([await refused(presenceUrl, "https://evil.example"), await refused(presenceUrl, "https://shop.example")], [403, 101]);
+  assert.equal(await refusedWith(presenceUrl), 403, "no Origin at all");
+
+  // In a browser: on a page of another origin the launcher goes away; allowed, it works.
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    page.errors = watchErrors(page);
+    await page.goto(`${shop.origin}/index.html`);
+    await page.waitForFunction(() => window.Consultant.getState().ready);
+    await page.locator("consultant-widget").evaluate((host) => new Promise((resolve) => {
+      const check = () => (host.shadowRoot.querySelector("button.launcher").hidden || getComputedStyle(host).display === "none" ? resolve() : setTimeout(check, 50));
+      check();
+    }));
+    assert.equal(await page.evaluate(() => window.Consultant.getState().hidden), true);
+
+    assert.equal((await putSettings(relay, session.token, { ...base, allowed_origins: [shop.origin] })).status, 204);
+    await page.reload();
+    await page.waitForFunction(() => window.Consultant.getState().ready);
+    await page.locator("consultant-widget >> button.launcher").click();
+    await page.locator("consultant-widget >> section.window:not([hidden])").waitFor();
+    assert.equal(await page.evaluate(() => window.Consultant.getState().hidden), false);
+  } finally {
+    await browser.close();
+    await shop.stop();
+  }
 });

@@ -192,6 +192,12 @@ impl Chat {
         wasm_bindgen_futures::spawn_local(async move {
             match session::config(&chat.relay(), &chat.site()).await {
                 Ok(config) => chat.apply_config(config),
+                // The site does not allow its chat on this page: show nothing at all.
+                Err(e) if e.starts_with("relay answered 403") => {
+                    web_sys::console::warn_1(&format!("chat: {e}").into());
+                    chat.hidden_by_rule.set(true);
+                    launcher::set_hidden(true);
+                }
                 Err(e) => web_sys::console::warn_1(&format!("chat: {e}").into()),
             }
         });

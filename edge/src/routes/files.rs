@@ -86,6 +86,11 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
         file_participant(&req, &ctx.env, &site, &conversation),
         Ok(Participant::Visitor { .. })
     );
+    if by_visitor {
+        if let Some(refused) = origin_refused(&req, &ctx.env, &site).await? {
+            return Ok(refused);
+        }
+    }
     if let (true, Some(ip)) = (by_visitor, client_ip(&req)) {
         let admitted = SiteLink::new(&ctx.env, &site)
             .admit(crate::limits::Limited::Uploads, &ip)

@@ -25,6 +25,9 @@ pub(super) async fn presence_socket(req: Request, ctx: RouteContext<()>) -> Resu
         return http::error(ErrorCode::InvalidField, "expected a WebSocket upgrade")
             .map(|r| r.with_status(426));
     }
+    if let Some(refused) = origin_refused(&req, &ctx.env, &site).await? {
+        return Ok(refused);
+    }
     let key = query(&req, "key")?.unwrap_or_default();
     if !valid_key(&key) {
         return http::error(

@@ -146,12 +146,42 @@ fn query(req: &Request, key: &str) -> Result<Option<String>> {
 /// The visitor's country and city from Cloudflare's request data. Locally (`wrangler dev`,
 /// where `request.cf` holds placeholders) the `X-Dev-Geo: CC/City` header stands in for it,
 /// honoured only when the environment sets `ALLOW_DEV_HEADERS = "true"`.
-fn visitor_geo(req: &Request, env: &Env) -> Geo {
-    let dev = env
-        .var("ALLOW_DEV_HEADERS")
+/// Local runs (`ALLOW_DEV_HEADERS=true`): dev headers count, and pages on this machine may run
+/// any site's widget.
+fn dev_mode(env: &Env) -> bool {
+    env.var("ALLOW_DEV_HEADERS")
         .map(|v| v.to_string() == "true")
-        .unwrap_or(false);
-    if dev {
+        .unwrap_or(false)
+}
+
+/// The page's origin, as the browser sends it (`Origin`), for the site's allowed origins.
+fn origin_query(req: &Request, env: &Env) -> String {
+    let origin = req
+        .headers()
+        .get("Origin")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    format!("origin={}&dev={}", encode(&origin), dev_mode(env))
+}
+
+/// `Some(403)` when the site does not let pages of this request's origin run its widget.
+async fn origin_refused(req: &Request, env: &Env, site: &SiteId) -> Result<Option<Response>> {
+    let path = format!("/origin?{}", origin_query(req, env));
+    let answer = SiteLink::new(env, site)
+        .forward(Method::Get, &path, Headers::new(), None)
+        .await?;
+    if answer.status_code() == 403 {
+        return Ok(Some(http::error(
+            ErrorCode::Forbidden,
+            "this site does not allow its chat on this page's origin",
+        )?));
+    }
+    Ok(None)
+}
+
+fn visitor_geo(req: &Request, env: &Env) -> Geo {
+    if dev_mode(env) {
         if let Some(value) = req.headers().get("X-Dev-Geo").ok().flatten() {
             let (country, city) = value.split_once('/').unwrap_or((&value, ""));
             let keep =

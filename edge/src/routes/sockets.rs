@@ -123,6 +123,9 @@ pub(super) async fn conversation_socket(
     };
     let headers = connect_headers(&participant, &site, Some(&conversation))?;
     if let Participant::Visitor { visitor } = &participant {
+        if let Some(refused) = origin_refused(&req, &ctx.env, &site).await? {
+            return Ok(refused);
+        }
         let ip = client_ip(&req);
         let banned = SiteLink::new(&ctx.env, &site)
             .is_banned(Some(visitor), ip.as_deref())

@@ -7,20 +7,28 @@ pub(super) async fn widget_config(
     req: &Request,
     env: &Env,
     site: &SiteId,
-) -> Result<Option<WidgetConfig>> {
+) -> Result<std::result::Result<WidgetConfig, Response>> {
     let geo = visitor_geo(req, env);
     let query = format!(
-        "/config?country={}&city={}",
+        "/config?country={}&city={}&{}",
         geo.country.as_deref().map(encode).unwrap_or_default(),
-        geo.city.as_deref().map(encode).unwrap_or_default()
+        geo.city.as_deref().map(encode).unwrap_or_default(),
+        origin_query(req, env)
     );
     let mut answer = SiteLink::new(env, site)
         .forward(Method::Get, &query, Headers::new(), None)
         .await?;
-    if answer.status_code() != 200 {
-        return Ok(None);
+    match answer.status_code() {
+        200 => Ok(Ok(answer.json().await?)),
+        403 => Ok(Err(http::error(
+            ErrorCode::Forbidden,
+            "this site does not allow its chat on this page's origin",
+        )?)),
+        _ => Ok(Err(http::error(
+            ErrorCode::NotFound,
+            format!("no site {site}"),
+        )?)),
     }
-    Ok(Some(answer.json().await?))
 }
 
 /// `GET …/widget-config`: what the widget needs before any session exists (theme, triggers,
@@ -31,8 +39,8 @@ pub(super) async fn get_widget_config(req: Request, ctx: RouteContext<()>) -> Re
         Err(e) => return http::error(ErrorCode::NotFound, e),
     };
     match widget_config(&req, &ctx.env, &site).await? {
-        Some(config) => http::json(&config),
-        None => http::error(ErrorCode::NotFound, format!("no site {site}")),
+        Ok(config) => http::json(&config),
+        Err(response) => Ok(response),
     }
 }
 
@@ -58,8 +66,9 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
             Err(e) => return http::protocol_error(e),
         }
     };
-    let Some(config) = widget_config(&req, &ctx.env, &site).await? else {
-        return http::error(ErrorCode::NotFound, format!("no site {site}"));
+    let config = match widget_config(&req, &ctx.env, &site).await? {
+        Ok(config) => config,
+        Err(response) => return Ok(response),
     };
 
     // A token for this site is resumed; anything else (none, another site's, forged) starts a

@@ -76,6 +76,7 @@ fn General(draft: Draft) -> impl IntoView {
             to.locale = from.locale;
             to.utc_offset_minutes = from.utc_offset_minutes;
             to.invitation_interval_seconds = from.invitation_interval_seconds;
+            to.allowed_origins = from.allowed_origins.clone();
         }>
             <TextInput draft id="site-name" label=|t| t.site_name
                 get=|s| s.name.clone() set=|s, v| s.name = v/>
@@ -98,6 +99,21 @@ fn General(draft: Draft) -> impl IntoView {
                         </option>
                     }).collect_view()}
                 </select>
+            </div>
+            <div class="field">
+                <label for="allowed-origins">{move || texts().allowed_origins}</label>
+                <textarea id="allowed-origins" rows="3" aria-describedby="allowed-origins-hint"
+                    placeholder="https://shop.example"
+                    prop:value=move || draft.read(|s| s.allowed_origins.join("\n"))
+                    on:change=move |e| {
+                        let lines: Vec<String> = event_target_value(&e)
+                            .lines()
+                            .map(|l| l.trim().trim_end_matches('/').to_owned())
+                            .filter(|l| !l.is_empty())
+                            .collect();
+                        draft.edit(|s| s.allowed_origins = lines);
+                    }></textarea>
+                <small id="allowed-origins-hint" class="muted">{move || texts().allowed_origins_hint}</small>
             </div>
             <TextInput draft id="invitation-interval" label=|t| t.invitation_interval kind="number"
                 get=|s| (s.invitation_interval_seconds / 60).to_string()

@@ -148,9 +148,19 @@ impl DurableObject for SiteRoom {
                 self.save_settings(&settings)?;
                 no_content()
             }
+            (Method::Get, "/origin") => {
+                if self.origin_allowed(&req)? {
+                    no_content()
+                } else {
+                    http::error(ErrorCode::Forbidden, "origin not allowed")
+                }
+            }
             (Method::Get, "/config") => {
                 let site = SiteId::parse(header(&req, internal::SITE)?)
                     .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                if !self.origin_allowed(&req)? {
+                    return http::error(ErrorCode::Forbidden, "origin not allowed");
+                }
                 let geo: Geo = req.query().unwrap_or_default();
                 let settings = self.settings()?.unwrap_or_else(|| SiteSettings::new(""));
                 http::json(&settings.widget_config(site, self.presence(), geo))
@@ -358,6 +368,26 @@ fn no_content() -> Result<Response> {
 }
 
 impl SiteRoom {
+    /// Whether the page origin in the request's query (`origin`, `dev`) may run the widget.
+    fn origin_allowed(&self, req: &Request) -> Result<bool> {
+        let url = req.url()?;
+        let value = |key: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.into_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let allowed = self
+            .settings()?
+            .map(|s| s.allowed_origins)
+            .unwrap_or_default();
+        Ok(protocol::settings::origin_allowed(
+            &allowed,
+            value("origin").as_deref(),
+            value("dev").as_deref() == Some("true"),
+        ))
+    }
+
     /// Takes one `what` from this IP address's rate; `Err` is how long until the next.
     fn admit(&self, what: crate::limits::Limited, ip: &str) -> std::result::Result<(), u64> {
         let rate = crate::limits::rate(&self.env, what);
