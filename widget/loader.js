@@ -71,6 +71,7 @@
     setCustomData: function (items) { call("setCustomData", [items]); },
     sendMessage: function (text) { call("sendMessage", [text]); },
     startTrigger: function (id) { call("startTrigger", [id]); },
+    identify: function (user) { call("identify", [user]); },
     getState: function () {
       return widget ? widget.getState() : { ready: false, open: false, hidden: false, unread: 0 };
     },

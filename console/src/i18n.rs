@@ -230,6 +230,14 @@ pub struct Texts {
     pub earlier_chats: &'static str,
     pub allowed_origins: &'static str,
     pub allowed_origins_hint: &'static str,
+    pub verified_user: &'static str,
+    pub identity: &'static str,
+    pub identity_hint: &'static str,
+    pub identity_on: &'static str,
+    pub identity_off: &'static str,
+    pub new_secret: &'static str,
+    pub turn_off: &'static str,
+    pub secret_once: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -460,6 +468,14 @@ pub const EN: Texts = Texts {
     earlier_chats: "Earlier chats in this conversation",
     allowed_origins: "Sites where the chat may run",
     allowed_origins_hint: "One per line, e.g. https://shop.example or https://*.shop.example. Empty: any site.",
+    verified_user: "Verified user of the site",
+    identity: "Identity verification",
+    identity_hint: "For visitors logged in on your site: your server signs the user id with this secret, the page passes both to Consultant.identify, and their chat follows them across devices.",
+    identity_on: "On",
+    identity_off: "Off",
+    new_secret: "Create a new secret",
+    turn_off: "Turn off",
+    secret_once: "The secret, shown once — keep it on your server only:",
 };
 
 pub const RU: Texts = Texts {
@@ -690,6 +706,14 @@ pub const RU: Texts = Texts {
     earlier_chats: "Прошлых чатов в этом диалоге",
     allowed_origins: "Сайты, где может работать чат",
     allowed_origins_hint: "По одному в строке, например https://shop.example или https://*.shop.example. Пусто — любой сайт.",
+    verified_user: "Подтверждённый пользователь сайта",
+    identity: "Проверка личности",
+    identity_hint: "Для посетителей, вошедших на вашем сайте: ваш сервер подписывает id пользователя этим секретом, страница передаёт оба значения в Consultant.identify, и чат следует за пользователем на всех устройствах.",
+    identity_on: "Включена",
+    identity_off: "Выключена",
+    new_secret: "Создать новый секрет",
+    turn_off: "Выключить",
+    secret_once: "Секрет показывается один раз — храните его только на сервере:",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

@@ -108,6 +108,33 @@ pub struct VisitorSessionRequest {
     /// The token from an earlier session (localStorage); absent on the first visit.
     #[serde(default)]
     pub token: Option<String>,
+    /// A logged-in user of the host site, vouched for by the site's server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+}
+
+/// Identity verification (as Intercom and Chatwoot do it): the host site's server computes
+/// `user_hash = hex(HMAC-SHA256(site's identity secret, user_id))` and the page passes both to
+/// `Consultant.identify`. The relay checks the hash; the user's chat then follows him across
+/// browsers and devices, and operators see him as verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub user_id: String,
+    pub user_hash: String,
+}
+
+impl Identity {
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        let id = self.user_id.trim();
+        if id.is_empty() || id.chars().count() > 128 || id.chars().any(char::is_control) {
+            return Err(invalid("identity.user_id: 1 to 128 characters"));
+        }
+        let hash = &self.user_hash;
+        if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(invalid("identity.user_hash: 64 hex digits (HMAC-SHA256)"));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

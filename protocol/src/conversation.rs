@@ -260,6 +260,9 @@ pub struct ConversationState {
     /// Colleagues invited into the chat beside the assignee.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invited: Vec<crate::events::OperatorCard>,
+    /// The host site's user id, when the visitor was verified (see `api::Identity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_user: Option<String>,
 }
 
 impl ConversationState {

@@ -77,6 +77,7 @@ export async function startRelay(fixture, port, vars = {}) {
   }
   return {
     origin,
+    pid: child.pid,
     wsOrigin: origin.replace("http", "ws"),
     output: () => output,
     async stop() {

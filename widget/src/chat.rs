@@ -235,6 +235,24 @@ impl Chat {
         }
     }
 
+    /// The visitor's identity changed after the chat connected: start the session again (his
+    /// verified conversation may be another one).
+    pub fn restart_if_connected(&self) {
+        if matches!(self.link.get_untracked(), Link::Idle | Link::Starting) {
+            return;
+        }
+        if let Some(connection) = CONNECTION.with(|c| c.borrow_mut().take()) {
+            connection.close();
+        }
+        SYNCED.with(|s| s.set(false));
+        // Unsent messages go with the visitor into his (possibly other) conversation.
+        let unsent = self.timeline.with_untracked(|t| t.pending().to_vec());
+        self.timeline.set(Timeline::default());
+        self.timeline.update(|t| t.restore(unsent));
+        self.link.set(Link::Idle);
+        self.ensure_connected();
+    }
+
     /// An operator wrote first: connect, open the window, and chime.
     pub fn operator_started(&self) {
         self.ensure_connected();

@@ -133,6 +133,20 @@ pub fn set_custom_data(items: JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// `{user_id, user_hash}` of the host site's logged-in user, the hash made by the site's
+/// server (HMAC-SHA256 with the site's identity secret). Invalid values throw.
+#[wasm_bindgen]
+pub fn identify(user: JsValue) -> Result<(), JsValue> {
+    let identity: protocol::Identity = parse(user, "identify")?;
+    identity
+        .validate()
+        .map_err(|e| JsValue::from_str(&format!("identify: {}", e.message)))?;
+    if session::set_identity(identity) {
+        with_chat(|chat| chat.restart_if_connected());
+    }
+    Ok(())
+}
+
 /// Sends a message as the visitor (e.g. from a "Ask about this product" button).
 #[wasm_bindgen(js_name = sendMessage)]
 pub fn send_message(text: String) -> bool {

@@ -2,7 +2,20 @@
 //! a reload or a later visit continues the same conversation) and contact data not yet
 //! confirmed by the relay.
 
-use protocol::{ContactInfo, SiteId, VisitorSession, VisitorSessionRequest, WidgetConfig};
+use protocol::{
+    ContactInfo, Identity, SiteId, VisitorSession, VisitorSessionRequest, WidgetConfig,
+};
+use std::cell::RefCell;
+
+thread_local! {
+    /// The host site's logged-in user, from `Consultant.identify` (this page only).
+    static IDENTITY: RefCell<Option<Identity>> = const { RefCell::new(None) };
+}
+
+/// Remembers the verified user for session starts; true when it changed.
+pub fn set_identity(identity: Identity) -> bool {
+    IDENTITY.with(|i| i.replace(Some(identity.clone())) != Some(identity))
+}
 
 fn key(site: &SiteId, what: &str) -> String {
     format!("consultant:{site}:{what}")
@@ -36,6 +49,7 @@ pub async fn config(relay: &str, site: &SiteId) -> Result<WidgetConfig, String> 
 pub async fn start(relay: &str, site: &SiteId) -> Result<VisitorSession, String> {
     let request = VisitorSessionRequest {
         token: browser::storage::get(&key(site, "token")),
+        identity: IDENTITY.with(|i| i.borrow().clone()),
     };
     let body = serde_json::to_string(&request).map_err(|e| e.to_string())?;
     let url = format!("{relay}/api/v1/sites/{site}/visitors");

@@ -237,9 +237,13 @@ fn VisitorCard(desk: Desk) -> impl IntoView {
             <h3 id="card-title">{move || desk.texts().card}</h3>
             {move || {
                 let s = desk.state.get();
-                let empty = s.contact.is_empty() && s.department.is_none() && s.callback.is_none();
+                let empty = s.contact.is_empty()
+                    && s.department.is_none()
+                    && s.callback.is_none()
+                    && s.verified_user.is_none();
                 view! {
                     <dl>
+                        {row(|t| t.verified_user, s.verified_user.clone().map(|u| format!("✓ {u}")))}
                         {row(|t| t.name, s.contact.name.clone())}
                         {row(|t| t.email, s.contact.email.clone())}
                         {row(|t| t.phone, s.contact.phone.clone())}

@@ -177,3 +177,35 @@ pub(super) async fn history(req: Request, ctx: RouteContext<()>) -> Result<Respo
         .forward(Method::Get, &format!("/history?{query}"), headers, None)
         .await
 }
+
+/// `GET` (whether one is set), `POST` (a new one, shown once) or `DELETE` (verification off)
+/// `…/sites/{site}/identity-secret`: owners and admins.
+pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
+        return Ok(response);
+    }
+    let link = SiteLink::new(&ctx.env, &site);
+    let secret = match req.method() {
+        Method::Get => {
+            let enabled = link.identity_secret().await?.is_some();
+            return http::json(&serde_json::json!({ "enabled": enabled }));
+        }
+        Method::Post => Some(format!("{}{}", crate::random::id(), crate::random::id())),
+        _ => None,
+    };
+    let body = crate::objects::site::IdentitySecret {
+        secret: secret.clone(),
+    };
+    link.forward(
+        Method::Put,
+        "/identity-secret",
+        Headers::new(),
+        Some(serde_json::to_string(&body)?),
+    )
+    .await?;
+    http::json(&serde_json::json!({ "enabled": secret.is_some(), "secret": secret }))
+}

@@ -86,6 +86,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         .put_async("/api/v1/sites/:site/settings", put_settings)
         .get_async("/api/v1/sites/:site/operators", list_operators)
         .get_async("/api/v1/sites/:site/history", history)
+        .get_async("/api/v1/sites/:site/identity-secret", identity_secret)
+        .post_async("/api/v1/sites/:site/identity-secret", identity_secret)
+        .delete_async("/api/v1/sites/:site/identity-secret", identity_secret)
         .get_async("/api/v1/sites/:site/bans", |req, ctx| async move {
             site_admin_call(req, ctx, Method::Get, "/bans", true).await
         })

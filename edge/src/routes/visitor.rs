@@ -103,13 +103,19 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
             return too_many(retry_after_ms);
         }
     }
-    let (visitor, conversation) = match resumed {
+    let (mut visitor, mut conversation) = match resumed {
         Some(ids) => ids,
         None => (
             VisitorId::parse(crate::random::id()).expect("random ids are valid"),
             ConversationId::parse(crate::random::id()).expect("random ids are valid"),
         ),
     };
+    if let Some(identity) = &request.identity {
+        match verified_conversation(&ctx.env, &site, identity, visitor, conversation, ip).await? {
+            Ok(ids) => (visitor, conversation) = ids,
+            Err(response) => return Ok(response),
+        }
+    }
     let token = key.sign(&Claims::Visitor {
         site,
         visitor: visitor.clone(),
@@ -121,4 +127,59 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
         conversation,
         config,
     })
+}
+
+/// A logged-in user of the host site, vouched for by its server: checked against the site's
+/// identity secret, then given his own conversation (the one he had on any device).
+async fn verified_conversation(
+    env: &Env,
+    site: &SiteId,
+    identity: &protocol::Identity,
+    visitor: VisitorId,
+    conversation: ConversationId,
+    ip: Option<String>,
+) -> Result<std::result::Result<(VisitorId, ConversationId), Response>> {
+    if let Err(e) = identity.validate() {
+        return Ok(Err(http::protocol_error(e)?));
+    }
+    let link = SiteLink::new(env, site);
+    let Some(secret) = link.identity_secret().await? else {
+        return Ok(Err(http::error(
+            ErrorCode::InvalidField,
+            "identity: this site has no identity secret (an admin creates one in Settings)",
+        )?));
+    };
+    let user_id = identity.user_id.trim().to_owned();
+    if !crate::auth::identity::verify(&secret, &user_id, &identity.user_hash) {
+        return Ok(Err(http::error(
+            ErrorCode::Forbidden,
+            "identity: the user hash does not match this user id",
+        )?));
+    }
+    let bound = link
+        .bind_identity(&crate::objects::site::IdentityBinding {
+            user_id: user_id.clone(),
+            visitor,
+            conversation,
+        })
+        .await?;
+    let verified = crate::objects::conversation::VerifiedVisitor {
+        conversation: crate::objects::conversation::NewConversation {
+            site: site.clone(),
+            conversation: bound.conversation.clone(),
+            visitor: bound.visitor.clone(),
+            ip,
+            geo: Geo::default(),
+        },
+        user_id,
+    };
+    http::call_object(
+        &conversations(env, site, &bound.conversation)?,
+        Method::Post,
+        "/verify",
+        Headers::new(),
+        Some(serde_json::to_string(&verified)?),
+    )
+    .await?;
+    Ok(Ok((bound.visitor, bound.conversation)))
 }

@@ -4,6 +4,7 @@
 //! its part: a colleague's change to another section is not overwritten.
 
 mod bans;
+mod identity;
 mod routing;
 mod triggers;
 mod widget;
@@ -66,6 +67,7 @@ pub fn Settings(desk: Desk) -> impl IntoView {
                     <triggers::Triggers draft/>
                     <routing::RoutingSection draft/>
                     <routing::MaskingSection draft/>
+                    <identity::Identity desk/>
                     <bans::Bans desk/>
                 }
             })}

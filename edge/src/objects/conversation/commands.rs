@@ -620,11 +620,20 @@ impl ConversationRoom {
             client_id,
             seq: message.seq,
         })?;
+        let mut change = self.search_change.borrow_mut();
+        match &mut *change {
+            super::SearchChange::Appended(list) => list.push(message.clone()),
+            super::SearchChange::Unchanged => {
+                *change = super::SearchChange::Appended(vec![message.clone()])
+            }
+            super::SearchChange::Rebuild => {}
+        }
         Ok(Some(message))
     }
 
     /// Sends the changed message to whoever may see it.
     fn announce_change(&self, store: &super::store::Store, seq: u64) -> Result<()> {
+        *self.search_change.borrow_mut() = super::SearchChange::Rebuild;
         let Some(message) = store.message(seq)? else {
             return Ok(());
         };
@@ -661,7 +670,7 @@ impl ConversationRoom {
 
     /// Changes the state — read, changed and written with no await in between, so concurrent
     /// commands never undo each other — then tells everyone in the conversation and the inbox.
-    async fn save_state(
+    pub(super) async fn save_state(
         &self,
         meta: &Meta,
         change: impl FnOnce(&mut ConversationState),
@@ -709,17 +718,37 @@ impl ConversationRoom {
             message_count: store.count()?,
             state: state.clone(),
         };
-        // Newest messages and notes, for history search (a long chat keeps its latest part).
-        let messages = store.history_after(0, 2000, true)?;
+        // History search: new messages are appended; an edit or deletion rebuilds the text
+        // from the newest messages and notes (a long chat keeps its latest part).
+        let change = std::mem::take(&mut *self.search_change.borrow_mut());
+        let (search, search_append, operators) = match &change {
+            super::SearchChange::Unchanged => (None, None, Vec::new()),
+            super::SearchChange::Appended(new) => (
+                None,
+                Some(protocol::history::search_text(new)),
+                protocol::history::operator_authors(new),
+            ),
+            super::SearchChange::Rebuild => {
+                let messages = store.history_after(0, 2000, true)?;
+                (
+                    Some(protocol::history::search_text(&messages)),
+                    None,
+                    protocol::history::operator_authors(&messages),
+                )
+            }
+        };
         let report = crate::objects::site::ConversationReport {
-            search: protocol::history::search_text(&messages),
+            search,
+            search_append,
             contact: protocol::history::contact_text(&state.contact),
-            operators: protocol::history::operator_authors(&messages),
+            operators,
             summary,
         };
         if let Err(e) = self.site(meta).report(&report).await {
-            // The message is stored; the inbox catches up with the next update.
+            // The message is stored; the inbox catches up with the next update, and the
+            // search text is rebuilt then.
             worker::console_error!("could not update the site's inbox: {e}");
+            *self.search_change.borrow_mut() = super::SearchChange::Rebuild;
         }
         Ok(())
     }

@@ -31,6 +31,13 @@ pub struct NewConversation {
     pub geo: protocol::Geo,
 }
 
+/// Router → conversation: its visitor is this verified user of the host site.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct VerifiedVisitor {
+    pub conversation: NewConversation,
+    pub user_id: String,
+}
+
 #[derive(Clone, Copy)]
 enum Side {
     Visitor,
@@ -47,6 +54,19 @@ pub struct ConversationRoom {
     settings: RefCell<Option<(SiteSettings, u64)>>,
     /// The visitor's rate of writes (in memory: a limit over seconds and minutes).
     visitor_rate: RefCell<Option<protocol::limits::Bucket>>,
+    /// What changed in the searchable text since the last report to the site.
+    search_change: RefCell<SearchChange>,
+}
+
+/// How the site's search text of this conversation must change.
+#[derive(Default)]
+enum SearchChange {
+    #[default]
+    Unchanged,
+    /// New messages: their text is appended (cheap, the usual case).
+    Appended(Vec<protocol::ChatMessage>),
+    /// An edit or deletion: the text is rebuilt from the log.
+    Rebuild,
 }
 
 impl DurableObject for ConversationRoom {
@@ -59,6 +79,7 @@ impl DurableObject for ConversationRoom {
             env,
             settings: RefCell::new(None),
             visitor_rate: RefCell::new(None),
+            search_change: RefCell::new(SearchChange::Unchanged),
         }
     }
 
@@ -66,6 +87,7 @@ impl DurableObject for ConversationRoom {
         match req.path().as_str() {
             "/connect" => self.accept_participant(req).await,
             "/open" => self.open(req).await,
+            "/verify" => self.verify(req).await,
             "/access" => self.access(&req),
             other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
@@ -163,8 +185,30 @@ impl ConversationRoom {
         }
     }
 
+    /// The visitor is a verified user of the host site: recorded in the state operators see
+    /// (the conversation is created if this is his first visit).
+    async fn verify(&self, mut req: Request) -> Result<Response> {
+        let verified: VerifiedVisitor = req.json().await?;
+        self.create_if_new(verified.conversation)?;
+        let store = self.store();
+        let Some(meta) = store.meta()? else {
+            return http::error(ErrorCode::NotFound, "no such conversation");
+        };
+        if store.state()?.verified_user.as_ref() != Some(&verified.user_id) {
+            let user = verified.user_id;
+            self.save_state(&meta, |s| s.verified_user = Some(user))
+                .await?;
+        }
+        Ok(Response::empty()?.with_status(204))
+    }
+
     async fn open(&self, mut req: Request) -> Result<Response> {
         let new: NewConversation = req.json().await?;
+        self.create_if_new(new)?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    fn create_if_new(&self, new: NewConversation) -> Result<()> {
         let store = self.store();
         if store.meta()?.is_none() {
             store.put(
@@ -179,7 +223,7 @@ impl ConversationRoom {
                 },
             )?;
         }
-        Ok(Response::empty()?.with_status(204))
+        Ok(())
     }
 
     async fn accept_participant(&self, req: Request) -> Result<Response> {

@@ -12,8 +12,12 @@ use worker::Result;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConversationReport {
     pub summary: ConversationSummary,
-    /// `protocol::history::search_text` of its messages.
-    pub search: String,
+    /// `protocol::history::search_text` of all its messages, when it was rebuilt.
+    #[serde(default)]
+    pub search: Option<String>,
+    /// The search text of messages new since the last report, to append.
+    #[serde(default)]
+    pub search_append: Option<String>,
     /// `protocol::history::contact_text` of the visitor's contact data.
     pub contact: String,
     /// Operators who wrote, were assigned or were invited.
@@ -85,17 +89,33 @@ impl SiteRoom {
     pub(super) fn record_for_history(&self, report: &ConversationReport) -> Result<()> {
         let operators = self.recorded_operators(report)?;
         let summary = &report.summary;
-        self.state.storage().sql().exec(
-            "UPDATE conversations SET search = ?, contact = ?, operators = ?, started_at = ?
-             WHERE id = ?",
+        let sql = self.state.storage().sql();
+        sql.exec(
+            "UPDATE conversations SET contact = ?, operators = ?, started_at = ? WHERE id = ?",
             vec![
-                report.search.as_str().into(),
                 report.contact.as_str().into(),
                 operators.into(),
                 (summary.started_at as i64).into(),
                 summary.id.as_str().into(),
             ],
         )?;
+        if let Some(search) = &report.search {
+            sql.exec(
+                "UPDATE conversations SET search = ? WHERE id = ?",
+                vec![search.as_str().into(), summary.id.as_str().into()],
+            )?;
+        }
+        if let Some(new) = report.search_append.as_ref().filter(|t| !t.is_empty()) {
+            // Keeps the newest MAX_SEARCH_TEXT characters, like a rebuild does.
+            sql.exec(
+                "UPDATE conversations SET search = substr(search || char(10) || ?, ?) WHERE id = ?",
+                vec![
+                    new.as_str().into(),
+                    (-(protocol::history::MAX_SEARCH_TEXT as i64)).into(),
+                    summary.id.as_str().into(),
+                ],
+            )?;
+        }
         Ok(())
     }
 

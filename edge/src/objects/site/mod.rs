@@ -2,12 +2,14 @@
 //! signed in to it (which is also who is online), and the outbox of e-mails to send.
 
 mod history;
+mod identity;
 mod presence;
 
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
 pub use history::ConversationReport;
+pub use identity::{IdentityBinding, IdentitySecret};
 pub use presence::{PresenceInit, StartChat, StartOutcome};
 use protocol::history::HistoryQuery;
 use protocol::routing::{route, ChatRequest, OperatorLoad};
@@ -55,6 +57,9 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE conversations ADD COLUMN contact TEXT NOT NULL DEFAULT '';
      ALTER TABLE conversations ADD COLUMN operators TEXT NOT NULL DEFAULT '';
      ALTER TABLE conversations ADD COLUMN started_at INTEGER NOT NULL DEFAULT 0;",
+    // v3: verified users of the host site and their conversations.
+    "CREATE TABLE IF NOT EXISTS identities (
+        user_id TEXT PRIMARY KEY, visitor TEXT NOT NULL, conversation TEXT NOT NULL);",
 ];
 
 /// How many conversations the inbox snapshot carries.
@@ -235,6 +240,15 @@ impl DurableObject for SiteRoom {
                         Ok(http::json(&error)?.with_status(429))
                     }
                 }
+            }
+            (Method::Get, "/identity-secret") => http::json(&self.identity_secret()?),
+            (Method::Put, "/identity-secret") => {
+                let secret: IdentitySecret = req.json().await?;
+                self.set_identity_secret(&secret)
+            }
+            (Method::Post, "/identity") => {
+                let proposed: IdentityBinding = req.json().await?;
+                http::json(&self.bind_identity(proposed)?)
             }
             (Method::Get, "/history") => {
                 let participant = Participant::decode(&header(&req, internal::PARTICIPANT)?)
@@ -793,6 +807,23 @@ impl<'a> SiteLink<'a> {
         self.expect_ok(Method::Post, "/conversation-updated", body)
             .await?;
         Ok(())
+    }
+
+    pub async fn identity_secret(&self) -> Result<Option<String>> {
+        let secret: IdentitySecret = self
+            .expect_ok(Method::Get, "/identity-secret", None)
+            .await?
+            .json()
+            .await?;
+        Ok(secret.secret)
+    }
+
+    pub async fn bind_identity(&self, proposed: &IdentityBinding) -> Result<IdentityBinding> {
+        let body = Some(serde_json::to_string(proposed)?);
+        self.expect_ok(Method::Post, "/identity", body)
+            .await?
+            .json()
+            .await
     }
 
     /// Starts a chat with a live visitor (see `presence::SiteRoom::start_chat`).

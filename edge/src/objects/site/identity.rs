@@ -1,0 +1,95 @@
+//! Identity verification: the site's identity secret (never in the settings operators read)
+//! and which conversation each verified user of the host site has, so it follows him.
+
+use super::{no_content, SiteRoom};
+use protocol::{ConversationId, VisitorId};
+use serde::{Deserialize, Serialize};
+use worker::{Response, Result};
+
+/// `GET`/`PUT /identity-secret` (internal).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IdentitySecret {
+    pub secret: Option<String>,
+}
+
+/// `POST /identity` (internal): the verified user's conversation, bound on first sight.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdentityBinding {
+    pub user_id: String,
+    pub visitor: VisitorId,
+    pub conversation: ConversationId,
+}
+
+#[derive(Deserialize)]
+struct BindingRow {
+    visitor: String,
+    conversation: String,
+}
+
+#[derive(Deserialize)]
+struct ValueRow {
+    value: String,
+}
+
+impl SiteRoom {
+    pub(super) fn identity_secret(&self) -> Result<IdentitySecret> {
+        let rows: Vec<ValueRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT value FROM settings WHERE key = 'identity_secret'",
+                None,
+            )?
+            .to_array()?;
+        Ok(IdentitySecret {
+            secret: rows.into_iter().next().map(|r| r.value),
+        })
+    }
+
+    pub(super) fn set_identity_secret(&self, secret: &IdentitySecret) -> Result<Response> {
+        let sql = self.state.storage().sql();
+        match &secret.secret {
+            Some(value) => sql.exec(
+                "INSERT INTO settings (key, value) VALUES ('identity_secret', ?)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                vec![value.as_str().into()],
+            )?,
+            None => sql.exec("DELETE FROM settings WHERE key = 'identity_secret'", None)?,
+        };
+        no_content()
+    }
+
+    /// The conversation of a verified user: the one he had (on any device), else `proposed`.
+    pub(super) fn bind_identity(&self, proposed: IdentityBinding) -> Result<IdentityBinding> {
+        let sql = self.state.storage().sql();
+        let rows: Vec<BindingRow> = sql
+            .exec(
+                "SELECT visitor, conversation FROM identities WHERE user_id = ?",
+                vec![proposed.user_id.as_str().into()],
+            )?
+            .to_array()?;
+        if let Some(row) = rows.into_iter().next() {
+            if let (Ok(visitor), Ok(conversation)) = (
+                VisitorId::parse(row.visitor),
+                ConversationId::parse(row.conversation),
+            ) {
+                return Ok(IdentityBinding {
+                    user_id: proposed.user_id,
+                    visitor,
+                    conversation,
+                });
+            }
+        }
+        sql.exec(
+            "INSERT INTO identities (user_id, visitor, conversation) VALUES (?, ?, ?)
+             ON CONFLICT (user_id) DO NOTHING",
+            vec![
+                proposed.user_id.as_str().into(),
+                proposed.visitor.as_str().into(),
+                proposed.conversation.as_str().into(),
+            ],
+        )?;
+        Ok(proposed)
+    }
+}
