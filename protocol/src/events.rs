@@ -237,6 +237,10 @@ pub enum ConversationEvent {
         #[serde(default)]
         presence: Presence,
     },
+    /// More of the log right after a welcome, in order: the relay sends the catch-up in
+    /// frames of at most [`crate::limits::LOG_FRAME_MESSAGES`] messages, however far behind the
+    /// client is.
+    Messages { messages: Vec<ChatMessage> },
     /// The conversation's state changed (contact data, status, rating, …).
     State { state: ConversationState },
     /// Someone else in the conversation started or stopped typing.

@@ -7,8 +7,12 @@ pub const MAX_MESSAGE_CHARS: usize = 4_000;
 pub const MAX_FRAME_BYTES: usize = 20 * 1024;
 /// Largest JSON body of an HTTP request to the API.
 pub const MAX_HTTP_BODY_BYTES: usize = 16 * 1024;
-/// How many of the newest messages a client receives when it (re)connects.
+/// How many of the newest messages a new client (nothing seen yet) receives on connect. A
+/// reconnecting client receives everything after the last message it saw, however much.
 pub const HISTORY_PAGE: usize = 500;
+/// Messages per frame of the log sent on connect (the welcome, then `messages` frames): at
+/// most `MAX_FRAME_BYTES` each, so a frame stays well under a WebSocket message's limit.
+pub const LOG_FRAME_MESSAGES: usize = 50;
 /// Operator display names, site names and similar short labels.
 pub const MAX_NAME_CHARS: usize = 80;
 /// E-mail addresses (RFC 5321 path limit).

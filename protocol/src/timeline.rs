@@ -160,6 +160,13 @@ impl Timeline {
                     presence,
                 }
             }
+            // The rest of the catch-up: history, not news (no badge, no sound).
+            ConversationEvent::Messages { messages } => {
+                for message in messages {
+                    self.insert(message);
+                }
+                Applied::Nothing
+            }
             ConversationEvent::State { state } => Applied::State(state),
             ConversationEvent::Changed { message } => {
                 if let Ok(at) = self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
@@ -304,6 +311,20 @@ mod tests {
                 presence: Default::default(),
             }
         );
+    }
+
+    #[test]
+    fn catch_up_frames_fill_the_log_quietly_and_settle_the_outbox() {
+        let mut t = Timeline::default();
+        t.insert(msg(1, "a"));
+        t.compose(id("c"), "sent before the drop", None).unwrap();
+        let applied = t.apply(ConversationEvent::Messages {
+            messages: vec![msg(3, "c"), msg(2, "b"), msg(1, "a")],
+        });
+        assert_eq!(applied, Applied::Nothing, "history is not news");
+        let seqs: Vec<u64> = t.messages().iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, vec![1, 2, 3]);
+        assert!(t.outbox().is_empty(), "the stored copy settles the outbox");
     }
 
     #[test]

@@ -58,6 +58,8 @@ class ReliableClient {
         stats.resent += 1;
         this.ws.send(text);
       }
+    } else if (frame.type === "messages") {
+      for (const message of frame.messages) this.store(message);
     } else if (frame.type === "message") {
       this.store(frame.message);
     } else if (frame.type === "ack") {
@@ -102,19 +104,31 @@ async function until(check, what, ms = 60_000) {
   }
 }
 
-/** Every message of a conversation as stored, read on a fresh socket. */
-async function stored(conversation, token) {
-  const ws = new WebSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${conversation}/operator-socket?token=${token}`);
-  const welcome = await new Promise((resolve, reject) => {
+/**
+ * The log as a client receives it on connect (`after` = the last seq it saw): the welcome and
+ * the `messages` frames after it; resolves once no frame came for 300 ms.
+ */
+async function catchUp(conversation, token, after = 0) {
+  const ws = new WebSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${conversation}/operator-socket?token=${token}&after=${after}`);
+  const frames = [];
+  await new Promise((resolve, reject) => {
+    let quiet;
     ws.on("message", (d) => {
       const f = JSON.parse(String(d));
-      if (f.type === "welcome") resolve(f);
+      if (f.type === "welcome" || f.type === "messages") {
+        frames.push(f.messages);
+        clearTimeout(quiet);
+        quiet = setTimeout(resolve, 300);
+      }
     });
     ws.on("error", reject);
   });
   ws.close();
-  return welcome.messages;
+  return frames;
 }
+
+/** Every message of a conversation as stored, read on a fresh socket. */
+const stored = async (conversation, token) => (await catchUp(conversation, token)).flat();
 
 /** Messages people wrote (not system events), in log order. */
 const written = (messages) => messages.filter((m) => m.author.kind !== "system");
@@ -208,4 +222,24 @@ test("1,000+ messages across dropped sockets and relay restarts: each stored onc
   console.log(`# delivery: sent ${stats.sent}, stored ${storedTotal}, sockets dropped ${stats.drops}, relay restarts ${stats.restarts}, reconnects ${stats.reconnects}, frames resent ${stats.resent}`);
   assert.equal(storedTotal, stats.sent);
   assert.ok(stats.sent >= 1000 && stats.drops > 5 && stats.restarts === 2);
+});
+
+test("a client far behind catches up on everything after its last message, in frames of at most 50", async () => {
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const visitor = new ReliableClient(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`, "far");
+  await until(() => visitor.synced, "visitor welcome");
+  for (let i = 0; i < 620; i++) visitor.send(`line ${i}`);
+  await until(() => visitor.outbox.size === 0, "620 messages stored", 60_000);
+  visitor.stop();
+
+  const fresh = await catchUp(v.conversation, ownerSession.token);
+  assert.ok(fresh.every((frame) => frame.length <= 50), "no frame over 50 messages");
+  assert.equal(fresh.flat().length, 500, "a new client gets the newest 500");
+  assert.equal(fresh.flat().at(-1).text, "line 619");
+
+  const behind = await catchUp(v.conversation, ownerSession.token, 3);
+  const seqs = behind.flat().map((m) => m.seq);
+  assert.equal(seqs.length, 620 - 3, "everything after seq 3, however much");
+  assert.deepEqual(seqs, seqs.map((_, i) => i + 4), "in order, no gap");
+  assert.ok(behind.length > 12 && behind.every((frame) => frame.length <= 50));
 });

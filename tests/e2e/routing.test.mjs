@@ -31,11 +31,13 @@ async function visitorWrites(text, department, geo) {
   await socket.next((f) => f.type === "welcome");
   socket.send({ type: "department", id: department });
   await socket.next((f) => f.type === "done" && f.command === "department");
-  await socket.next((f) => f.type === "state");
+  const chosen = await socket.next((f) => f.type === "state");
   socket.send({ type: "send", client_id: `m-${Date.now()}-${Math.random().toString(36).slice(2)}`, text });
   await socket.next((f) => f.type === "ack");
-  const state = await socket.next((f) => f.type === "state");
-  return { ...v, socket, state: state.state };
+  // The relay sends a state only when it changes: when routing assigns the chat. A chat left
+  // waiting keeps the state it had (the inbox checks below confirm it stays unassigned).
+  const assigned = await socket.next((f) => f.type === "state", 2000).catch(() => chosen);
+  return { ...v, socket, state: assigned.state };
 }
 
 before(async () => {

@@ -677,22 +677,26 @@ impl ConversationRoom {
     ) -> Result<()> {
         let store = self.store();
         let mut state = store.state()?;
+        let before = state.clone();
         change(&mut state);
         let state = &state;
-        store.set_state(state)?;
-        self.broadcast(
-            &ConversationEvent::State {
-                state: state.clone(),
-            },
-            None,
-        );
-        // Operators the chat was transferred away from lose it at once.
-        for socket in self.state.get_websockets_with_tag("operator") {
-            if let Ok(Some(Participant::Operator { id, role, .. })) =
-                socket.deserialize_attachment::<Participant>()
-            {
-                if !state.open_to(&id, role) {
-                    let _ = socket.close(Some(1008), Some("assigned to a colleague"));
+        // Most messages change nothing: then nothing is written or sent but the site's report.
+        if *state != before {
+            store.set_state(state)?;
+            self.broadcast(
+                &ConversationEvent::State {
+                    state: state.clone(),
+                },
+                None,
+            );
+            // Operators the chat was transferred away from lose it at once.
+            for socket in self.state.get_websockets_with_tag("operator") {
+                if let Ok(Some(Participant::Operator { id, role, .. })) =
+                    socket.deserialize_attachment::<Participant>()
+                {
+                    if !state.open_to(&id, role) {
+                        let _ = socket.close(Some(1008), Some("assigned to a colleague"));
+                    }
                 }
             }
         }

@@ -8,7 +8,7 @@ use crate::http::{self, internal};
 use crate::objects::header;
 use crate::objects::site::SiteLink;
 use crate::participant::Participant;
-use protocol::limits::HISTORY_PAGE;
+use protocol::limits::{HISTORY_PAGE, LOG_FRAME_MESSAGES};
 use protocol::{
     Author, ConversationEvent, ConversationId, ErrorBody, ErrorCode, OperatorCard, SiteId,
     SiteSettings,
@@ -302,19 +302,48 @@ impl ConversationRoom {
             Some(Author::Operator { id, name }) => Some(OperatorCard { id, name }),
             _ => None,
         };
+        let notes = matches!(participant_kind, Side::Operator);
+        // A new client gets the newest page; a returning one everything after what he saw. Both
+        // go in frames of LOG_FRAME_MESSAGES: the welcome, then `messages` frames.
+        let mut log = if after == 0 {
+            store.history_after(0, HISTORY_PAGE, notes)?
+        } else {
+            store.page_after(after, LOG_FRAME_MESSAGES, notes)?
+        };
+        let rest = log.split_off(log.len().min(LOG_FRAME_MESSAGES));
+        let mut last_sent = log.last().map(|m| m.seq).unwrap_or(after);
+        let full_first_frame = log.len() == LOG_FRAME_MESSAGES;
         let welcome = ConversationEvent::Welcome {
             conversation: meta.conversation,
-            messages: store.history_after(
-                after,
-                HISTORY_PAGE,
-                matches!(participant_kind, Side::Operator),
-            )?,
+            messages: log,
             operator,
             state: store.state()?,
             presence,
         };
         pair.server
             .send(&self.shape_for(&participant_copy, &welcome))?;
+        if after == 0 {
+            for chunk in rest.chunks(LOG_FRAME_MESSAGES) {
+                let frame = ConversationEvent::Messages {
+                    messages: chunk.to_vec(),
+                };
+                pair.server
+                    .send(&self.shape_for(&participant_copy, &frame))?;
+            }
+        } else if full_first_frame {
+            loop {
+                let page = store.page_after(last_sent, LOG_FRAME_MESSAGES, notes)?;
+                let Some(last) = page.last() else { break };
+                last_sent = last.seq;
+                let full = page.len() == LOG_FRAME_MESSAGES;
+                let frame = ConversationEvent::Messages { messages: page };
+                pair.server
+                    .send(&self.shape_for(&participant_copy, &frame))?;
+                if !full {
+                    break;
+                }
+            }
+        }
         Response::from_websocket(pair.client)
     }
 
@@ -378,6 +407,9 @@ impl ConversationRoom {
             },
             ConversationEvent::Message { message } => ConversationEvent::Message {
                 message: mask_message(message),
+            },
+            ConversationEvent::Messages { messages } => ConversationEvent::Messages {
+                messages: messages.iter().map(mask_message).collect(),
             },
             ConversationEvent::Welcome {
                 conversation,

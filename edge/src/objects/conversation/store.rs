@@ -170,6 +170,30 @@ impl Store {
         rows.into_iter().map(MessageRow::into_message).collect()
     }
 
+    /// The oldest `limit` messages with `seq > after`, in order (catching a client up).
+    pub fn page_after(
+        &self,
+        after: u64,
+        limit: usize,
+        with_notes: bool,
+    ) -> Result<Vec<ChatMessage>> {
+        let rows: Vec<MessageRow> = self
+            .0
+            .exec(
+                &format!(
+                    "SELECT {COLUMNS} FROM messages WHERE seq > ? AND (note = 0 OR ?)
+                     ORDER BY seq ASC LIMIT ?"
+                ),
+                vec![
+                    (after as i64).into(),
+                    (with_notes as i64).into(),
+                    (limit as i64).into(),
+                ],
+            )?
+            .to_array()?;
+        rows.into_iter().map(MessageRow::into_message).collect()
+    }
+
     pub fn message(&self, seq: u64) -> Result<Option<ChatMessage>> {
         let rows: Vec<MessageRow> = self
             .0
