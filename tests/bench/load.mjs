@@ -23,8 +23,8 @@ const HOLD = arg("hold", 10000);
 const PORT = 8796;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Resident memory (KB) of a process and all its descendants. */
-function treeRss(root) {
+/** A process and all its descendants (wrangler → workerd). */
+function processTree(root) {
   const parents = new Map();
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
@@ -38,14 +38,33 @@ function treeRss(root) {
     grew = false;
     for (const [pid, parent] of parents) if (tree.has(parent) && !tree.has(pid)) (tree.add(pid), (grew = true));
   }
+  return [...tree];
+}
+
+/** Resident memory (KB) of a process tree. */
+function treeRss(root) {
   let kb = 0;
-  for (const pid of tree) {
+  for (const pid of processTree(root)) {
     try {
       kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
     } catch { /* gone */ }
   }
   return kb;
 }
+
+/** Open file descriptors of a process tree (sockets plus each Durable Object's SQLite files). */
+function treeFds(root) {
+  let fds = 0;
+  for (const pid of processTree(root)) {
+    try {
+      fds += readdirSync(`/proc/${pid}/fd`).length;
+    } catch { /* gone */ }
+  }
+  return fds;
+}
+
+/** This process's soft limit on open files (the relay inherits it). */
+const fdLimit = () => /Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"))?.[1] ?? "?";
 
 /** Runs `tasks` (functions returning promises) with at most `limit` at a time. */
 async function pool(tasks, limit) {
@@ -156,6 +175,7 @@ try {
     t0 = performance.now();
     let held = chats.length;
     let failures = 0;
+    let peakFds = 0;
     const batch = 500;
     for (let start = held; start < HOLD && failures < 50; start += batch) {
       const opened = await pool(Array.from({ length: Math.min(batch, HOLD - start) }, () => async () => {
@@ -166,13 +186,23 @@ try {
       }), 32);
       held += opened.filter((w) => w instanceof WebSocket).length;
       const failed = opened.filter((w) => !(w instanceof WebSocket));
-      if (failed.length && !failures) console.log(`\nfirst failure: ${failed[0]?.message ?? failed[0]}`);
+      if (failed.length && !failures) {
+        console.log(`\nfirst failure: ${failed[0]?.message ?? failed[0]}; relay fds ${peakFds}, limit ${fdLimit()}`);
+        console.log(relay.output().split("\n").filter(Boolean).slice(-5).join("\n"));
+      }
       failures += failed.length;
       const openNow = sockets.filter((w) => w.readyState === WebSocket.OPEN).length;
-      process.stdout.write(`\rheld ${held} visitor sockets (${openNow} sockets open in all), ${failures} failures, ${((performance.now() - t0) / 1000).toFixed(0)} s, relay ${(treeRss(relay.pid) / 1024).toFixed(0)} MB   `);
+      peakFds = Math.max(peakFds, treeFds(relay.pid));
+      process.stdout.write(`\rheld ${held} visitor sockets (${openNow} sockets open in all), ${failures} failures, ${((performance.now() - t0) / 1000).toFixed(0)} s, relay ${(treeRss(relay.pid) / 1024).toFixed(0)} MB, ${peakFds} fds   `);
     }
     console.log();
-    console.table({ "visitor sockets held": held, failures, "peak relay memory MB": (peakKb / 1024).toFixed(0) });
+    console.table({
+      "visitor sockets held": held,
+      failures,
+      "peak relay memory MB": (peakKb / 1024).toFixed(0),
+      "peak relay file descriptors": peakFds,
+      "file descriptor limit": fdLimit(),
+    });
   }
 } finally {
   clearInterval(sampler);
