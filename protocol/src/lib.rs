@@ -20,6 +20,7 @@ pub mod settings;
 pub mod timeline;
 pub mod triggers;
 pub mod visitors;
+pub mod webhooks;
 
 pub use api::*;
 pub use conversation::{ContactInfo, ConversationState, CustomDataItem, Presence, Rating, Status};

@@ -94,9 +94,16 @@ proptest! {
         let _ = decode_body::<protocol::VisitorSessionRequest>(&body);
         let _ = decode_body::<protocol::SignInRequest>(&body);
         let _ = decode_body::<protocol::NewOperator>(&body).map(|o| o.validate());
+        let _ = decode_body::<protocol::webhooks::NewWebhook>(&body).map(|w| w.validate(false));
         if let Ok(settings) = serde_json::from_str::<SiteSettings>(&body) {
             let _ = settings.validate();
         }
+    }
+
+    #[test]
+    fn webhook_urls_never_panic(url in any::<String>(), dev in any::<bool>()) {
+        let hook = protocol::webhooks::NewWebhook { url, events: vec![protocol::webhooks::WebhookEvent::ChatRated] };
+        let _ = hook.validate(dev);
     }
 
     #[test]

@@ -6,8 +6,13 @@ use sha2::Sha256;
 
 /// `hex(HMAC-SHA256(secret, user_id))`, what the site's server computes.
 pub fn user_hash(secret: &str, user_id: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(user_id.as_bytes());
+    hmac_hex(secret, user_id)
+}
+
+/// `hex(HMAC-SHA256(key, message))` (identity hashes, webhook signatures).
+pub fn hmac_hex(key: &str, message: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("any key length");
+    mac.update(message.as_bytes());
     mac.finalize()
         .into_bytes()
         .iter()

@@ -23,6 +23,7 @@ mod live;
 mod profile;
 mod sockets;
 mod visitor;
+mod webhooks;
 
 use account::*;
 use admin::*;
@@ -89,6 +90,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         .get_async("/api/v1/sites/:site/identity-secret", identity_secret)
         .post_async("/api/v1/sites/:site/identity-secret", identity_secret)
         .delete_async("/api/v1/sites/:site/identity-secret", identity_secret)
+        .get_async("/api/v1/sites/:site/webhooks", webhooks::webhooks)
+        .post_async("/api/v1/sites/:site/webhooks", webhooks::webhooks)
+        .get_async("/api/v1/sites/:site/webhooks/deliveries", |req, ctx| async move {
+            site_admin_call(req, ctx, Method::Get, "/webhook-log", true).await
+        })
+        .delete_async("/api/v1/sites/:site/webhooks/:webhook", webhooks::remove_webhook)
         .get_async("/api/v1/sites/:site/bans", |req, ctx| async move {
             site_admin_call(req, ctx, Method::Get, "/bans", true).await
         })
@@ -204,9 +211,7 @@ fn visitor_geo(req: &Request, env: &Env) -> Geo {
 }
 
 fn conversations(env: &Env, site: &SiteId, conversation: &ConversationId) -> Result<Stub> {
-    env.durable_object("CONVERSATIONS")?
-        .id_from_name(&format!("{site}/{conversation}"))?
-        .get_stub()
+    crate::objects::conversation::stub(env, site, conversation)
 }
 
 fn directory(env: &Env) -> Result<Stub> {

@@ -58,6 +58,13 @@ pub struct ConversationRoom {
     search_change: RefCell<SearchChange>,
 }
 
+/// The object of one conversation of a site.
+pub fn stub(env: &Env, site: &SiteId, conversation: &ConversationId) -> Result<worker::Stub> {
+    env.durable_object("CONVERSATIONS")?
+        .id_from_name(&format!("{site}/{conversation}"))?
+        .get_stub()
+}
+
 /// How the site's search text of this conversation must change.
 #[derive(Default)]
 enum SearchChange {
@@ -89,6 +96,7 @@ impl DurableObject for ConversationRoom {
             "/open" => self.open(req).await,
             "/verify" => self.verify(req).await,
             "/access" => self.access(&req),
+            "/transcript" => self.transcript(&req),
             other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
     }
@@ -183,6 +191,19 @@ impl ConversationRoom {
             }
             _ => Ok(Response::empty()?.with_status(204)),
         }
+    }
+
+    /// The messages up to `until` (ms), without private notes: webhooks' transcripts.
+    fn transcript(&self, req: &Request) -> Result<Response> {
+        let until = req
+            .url()?
+            .query_pairs()
+            .find(|(k, _)| k == "until")
+            .and_then(|(_, v)| v.parse::<u64>().ok())
+            .unwrap_or(u64::MAX);
+        let mut messages = self.store().all()?;
+        messages.retain(|m| m.sent_at <= until);
+        http::json(&messages)
     }
 
     /// The visitor is a verified user of the host site: recorded in the state operators see

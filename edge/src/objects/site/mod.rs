@@ -4,6 +4,7 @@
 mod history;
 mod identity;
 mod presence;
+mod webhooks;
 
 use crate::http::{self, internal};
 use crate::objects::header;
@@ -60,6 +61,8 @@ const MIGRATIONS: &[&str] = &[
     // v3: verified users of the host site and their conversations.
     "CREATE TABLE IF NOT EXISTS identities (
         user_id TEXT PRIMARY KEY, visitor TEXT NOT NULL, conversation TEXT NOT NULL);",
+    // v4: webhook endpoints and their deliveries.
+    webhooks::MIGRATION,
 ];
 
 /// How many conversations the inbox snapshot carries.
@@ -263,8 +266,27 @@ impl DurableObject for SiteRoom {
             }
             (Method::Post, "/conversation-updated") => {
                 let report: ConversationReport = req.json().await?;
-                self.conversation_updated(report)
+                let site = SiteId::parse(header(&req, internal::SITE)?)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                let response = self.conversation_updated(&site, report)?;
+                self.schedule_webhooks().await?;
+                Ok(response)
             }
+            (Method::Get, "/webhooks") => http::json(&self.webhooks()?),
+            (Method::Post, "/webhooks") => {
+                let endpoint: protocol::webhooks::WebhookEndpoint = req.json().await?;
+                self.add_webhook(&endpoint)
+            }
+            (Method::Delete, "/webhooks") => {
+                let url = req.url()?;
+                let id = url
+                    .query_pairs()
+                    .find(|(k, _)| k == "id")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                self.remove_webhook(&id)
+            }
+            (Method::Get, "/webhook-log") => http::json(&self.webhook_log()?),
             (Method::Post, "/outbox") => {
                 let mut email: OutboxEmail = req.json().await?;
                 email.delivery = crate::mail::deliver(&self.env, &email).await;
@@ -295,6 +317,12 @@ impl DurableObject for SiteRoom {
             }
             (_, other) => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
+    }
+
+    /// Webhook deliveries that are due.
+    async fn alarm(&self) -> Result<Response> {
+        self.deliver_webhooks().await?;
+        no_content()
     }
 
     async fn websocket_message(
@@ -700,8 +728,9 @@ impl SiteRoom {
         Response::from_websocket(pair.client)
     }
 
-    fn conversation_updated(&self, report: ConversationReport) -> Result<Response> {
+    fn conversation_updated(&self, site: &SiteId, report: ConversationReport) -> Result<Response> {
         let summary = report.summary.clone();
+        let before = self.summary_of(&summary.id)?;
         let open = summary.state.status == protocol::Status::Open && !summary.state.spam;
         self.state.storage().sql().exec(
             "INSERT INTO conversations (id, last_at, summary, assignee, open) VALUES (?, ?, ?, ?, ?)
@@ -722,6 +751,10 @@ impl SiteRoom {
             ],
         )?;
         self.record_for_history(&report)?;
+        // A report older than what the site holds (they may cross) changes nothing.
+        if before.as_ref().is_none_or(|b| b.last_at <= summary.last_at) {
+            self.queue_webhooks(site, before.as_ref(), &summary)?;
+        }
         let masking = self.masking();
         for socket in self.state.get_websockets_with_tag("operator") {
             let Some(member) = socket

@@ -121,7 +121,11 @@ impl SiteRoom {
         }
     }
 
-    fn previous_chat(&self, conversation: &ConversationId) -> Result<Option<ConversationSummary>> {
+    /// The site's latest summary of a conversation, if it has one.
+    pub(super) fn summary_of(
+        &self,
+        conversation: &ConversationId,
+    ) -> Result<Option<ConversationSummary>> {
         let rows: Vec<SummaryRow> = self
             .state
             .storage()
@@ -145,7 +149,7 @@ impl SiteRoom {
             .map(|(_, s)| s.live.id)
             .unwrap_or_else(crate::random::id);
         let previous = match &init.conversation {
-            Some(conversation) => self.previous_chat(conversation)?,
+            Some(conversation) => self.summary_of(conversation)?,
             None => None,
         };
         let live = LiveVisitor {

@@ -1,0 +1,65 @@
+//! `…/sites/{site}/webhooks`: owners and admins register endpoints, remove them and read the
+//! delivery log.
+
+use super::*;
+use protocol::webhooks::{NewWebhook, WebhookEndpoint};
+
+/// `GET` lists the endpoints; `POST` registers one (validated; the relay makes its secret).
+pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
+        return Ok(response);
+    }
+    let link = SiteLink::new(&ctx.env, &site);
+    if req.method() != Method::Post {
+        return link
+            .forward(Method::Get, "/webhooks", Headers::new(), None)
+            .await;
+    }
+    let new: NewWebhook = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    if let Err(e) = new.validate(dev_mode(&ctx.env)) {
+        return http::protocol_error(e);
+    }
+    let endpoint = WebhookEndpoint {
+        id: crate::random::id(),
+        url: new.url.trim().to_owned(),
+        events: new.events,
+        secret: format!("whsec_{}{}", crate::random::id(), crate::random::id()),
+        created_at: http::now_ms(),
+    };
+    let body = serde_json::to_string(&endpoint)?;
+    let response = link
+        .forward(Method::Post, "/webhooks", Headers::new(), Some(body))
+        .await?;
+    Ok(if response.status_code() == 200 {
+        response.with_status(201)
+    } else {
+        response
+    })
+}
+
+/// `DELETE …/webhooks/{id}`.
+pub(super) async fn remove_webhook(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
+        return Ok(response);
+    }
+    let id = ctx.param("webhook").cloned().unwrap_or_default();
+    SiteLink::new(&ctx.env, &site)
+        .forward(
+            Method::Delete,
+            &format!("/webhooks?id={}", encode(&id)),
+            Headers::new(),
+            None,
+        )
+        .await
+}
