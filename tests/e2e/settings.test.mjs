@@ -196,6 +196,44 @@ test("the ban list: a banned visitor is listed with who banned him; an admin lif
   await page.context().close();
 });
 
+test("webhooks in the console: an endpoint with chosen events, its secret, the delivery log, removal", async () => {
+  const page = await consoleAs(owner);
+  await openSettings(page);
+  const section = page.locator("section[aria-labelledby=webhooks-title]");
+  await section.getByText("No webhooks yet.").waitFor();
+  // Nothing listens on port 9: the delivery fails and the log says so.
+  await section.getByLabel("Endpoint URL (https://)").fill("http://127.0.0.1:9/hook");
+  for (const unwanted of ["Chat accepted", "Chat finished", "Offline message", "Chat rated"]) {
+    await section.getByRole("checkbox", { name: new RegExp(`^${unwanted}`) }).uncheck();
+  }
+  await section.getByRole("button", { name: "Add webhook" }).click();
+  const secret = section.getByLabel("Signing secret");
+  await secret.waitFor();
+  assert.match(await secret.inputValue(), /^whsec_/);
+  assert.match(await section.locator("li.webhook").textContent(), /Chat started(?!,)/);
+  const [hook] = (await api("GET", "/webhooks", session.token)).json;
+  assert.deepEqual(hook.events, ["chat.started"]);
+
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const visitor = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`);
+  await visitor.next((f) => f.type === "welcome");
+  visitor.send({ type: "send", client_id: "w1", text: "Hello" });
+  await visitor.next((f) => f.type === "ack");
+  await visitor.close();
+  const row = section.locator("table.deliveries tbody tr", { hasText: "could not connect" });
+  for (let i = 0; i < 50 && !(await row.count()); i++) {
+    await section.getByRole("button", { name: "Refresh" }).click();
+    await page.waitForTimeout(200);
+  }
+  assert.match(await row.first().textContent(), /Chat started.*127\.0\.0\.1:9\/hook.*1.*next try/);
+
+  await section.getByRole("button", { name: "Remove http://127.0.0.1:9/hook" }).click();
+  await section.getByText("No webhooks yet.").waitFor();
+  assert.deepEqual((await api("GET", "/webhooks", session.token)).json, []);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("operators have no settings screen; the screen is accessible and in Russian", async () => {
   const operator = { name: "Oleg", email: "oleg@shop.test", password: "Oleg-password-1", role: "operator" };
   assert.equal((await api("POST", "/operators", session.token, operator)).status, 201);

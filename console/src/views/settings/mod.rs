@@ -1,12 +1,13 @@
 //! The site's settings, for owners and admins: what the widget does (contact form, offline
 //! behaviour, departments, rating, triggers, texts, theme), who gets chats (routing), contact
-//! masking and the ban list. Each section is its own form with its own Save, and saves only
+//! masking, webhooks and the ban list. Each section is its own form with its own Save, and saves only
 //! its part: a colleague's change to another section is not overwritten.
 
 mod bans;
 mod identity;
 mod routing;
 mod triggers;
+mod webhooks;
 mod widget;
 
 use crate::desk::Desk;
@@ -68,6 +69,7 @@ pub fn Settings(desk: Desk) -> impl IntoView {
                     <routing::RoutingSection draft/>
                     <routing::MaskingSection draft/>
                     <identity::Identity desk/>
+                    <webhooks::Webhooks desk/>
                     <bans::Bans desk/>
                 }
             })}
