@@ -95,6 +95,9 @@ proptest! {
         let _ = decode_body::<protocol::SignInRequest>(&body);
         let _ = decode_body::<protocol::NewOperator>(&body).map(|o| o.validate());
         let _ = decode_body::<protocol::webhooks::NewWebhook>(&body).map(|w| w.validate(false));
+        let _ = decode_body::<protocol::rest::NewApiKey>(&body).map(|k| k.validate());
+        let _ = decode_body::<protocol::rest::CustomDataUpdate>(&body)
+            .map(|u| protocol::conversation::custom_data(&u.items));
         if let Ok(settings) = serde_json::from_str::<SiteSettings>(&body) {
             let _ = settings.validate();
         }

@@ -21,6 +21,7 @@ mod admin;
 mod files;
 mod live;
 mod profile;
+mod rest;
 mod sockets;
 mod visitor;
 mod webhooks;
@@ -90,6 +91,17 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         .get_async("/api/v1/sites/:site/identity-secret", identity_secret)
         .post_async("/api/v1/sites/:site/identity-secret", identity_secret)
         .delete_async("/api/v1/sites/:site/identity-secret", identity_secret)
+        .get_async("/api/v1/sites/:site/api-keys", rest::api_keys)
+        .post_async("/api/v1/sites/:site/api-keys", rest::api_keys)
+        .delete_async("/api/v1/sites/:site/api-keys/:key", rest::revoke_api_key)
+        .get_async("/api/rest/v1/sites/:site/conversations", rest::conversations)
+        .get_async("/api/rest/v1/sites/:site/conversations/:conversation", rest::conversation)
+        .put_async(
+            "/api/rest/v1/sites/:site/conversations/:conversation/custom-data",
+            rest::custom_data,
+        )
+        .put_async("/api/rest/v1/sites/:site/users/:user/custom-data", rest::custom_data)
+        .get_async("/api/rest/v1/sites/:site/contacts", rest::contacts)
         .get_async("/api/v1/sites/:site/webhooks", webhooks::webhooks)
         .post_async("/api/v1/sites/:site/webhooks", webhooks::webhooks)
         .get_async("/api/v1/sites/:site/webhooks/deliveries", |req, ctx| async move {

@@ -97,6 +97,7 @@ impl DurableObject for ConversationRoom {
             "/verify" => self.verify(req).await,
             "/access" => self.access(&req),
             "/transcript" => self.transcript(&req),
+            "/custom-data" => self.set_custom_data(req).await,
             other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
     }
@@ -191,6 +192,17 @@ impl ConversationRoom {
             }
             _ => Ok(Response::empty()?.with_status(204)),
         }
+    }
+
+    /// The site's server replaced the custom data operators see (REST API; validated there).
+    async fn set_custom_data(&self, mut req: Request) -> Result<Response> {
+        let update: protocol::rest::CustomDataUpdate = req.json().await?;
+        let Some(meta) = self.store().meta()? else {
+            return http::error(ErrorCode::NotFound, "no such conversation");
+        };
+        self.save_state(&meta, |s| s.custom_data = update.items)
+            .await?;
+        Ok(Response::empty()?.with_status(204))
     }
 
     /// The messages up to `until` (ms), without private notes: webhooks' transcripts.

@@ -60,6 +60,23 @@ impl SiteRoom {
         no_content()
     }
 
+    /// The conversation a verified user has, if he has one.
+    pub(super) fn identity_of(&self, user_id: &str) -> Result<Option<ConversationId>> {
+        let rows: Vec<BindingRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT visitor, conversation FROM identities WHERE user_id = ?",
+                vec![user_id.into()],
+            )?
+            .to_array()?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .and_then(|r| ConversationId::parse(r.conversation).ok()))
+    }
+
     /// The conversation of a verified user: the one he had (on any device), else `proposed`.
     pub(super) fn bind_identity(&self, proposed: IdentityBinding) -> Result<IdentityBinding> {
         let sql = self.state.storage().sql();

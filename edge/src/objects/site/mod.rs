@@ -1,6 +1,7 @@
 //! One site: its settings, the list of its conversations, the inbox sockets of the operators
 //! signed in to it (which is also who is online), and the outbox of e-mails to send.
 
+mod api_keys;
 mod history;
 mod identity;
 mod presence;
@@ -9,6 +10,7 @@ mod webhooks;
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
+pub use api_keys::StoredKey;
 pub use history::ConversationReport;
 pub use identity::{IdentityBinding, IdentitySecret};
 pub use presence::{PresenceInit, StartChat, StartOutcome};
@@ -63,6 +65,8 @@ const MIGRATIONS: &[&str] = &[
         user_id TEXT PRIMARY KEY, visitor TEXT NOT NULL, conversation TEXT NOT NULL);",
     // v4: webhook endpoints and their deliveries.
     webhooks::MIGRATION,
+    // v5: API keys of the REST API (hashed).
+    api_keys::MIGRATION,
 ];
 
 /// How many conversations the inbox snapshot carries.
@@ -277,16 +281,27 @@ impl DurableObject for SiteRoom {
                 let endpoint: protocol::webhooks::WebhookEndpoint = req.json().await?;
                 self.add_webhook(&endpoint)
             }
-            (Method::Delete, "/webhooks") => {
-                let url = req.url()?;
-                let id = url
-                    .query_pairs()
-                    .find(|(k, _)| k == "id")
-                    .map(|(_, v)| v.into_owned())
-                    .unwrap_or_default();
-                self.remove_webhook(&id)
-            }
+            (Method::Delete, "/webhooks") => self.remove_webhook(&query(&req, "id")?),
             (Method::Get, "/webhook-log") => http::json(&self.webhook_log()?),
+            (Method::Get, "/api-keys") => http::json(&self.api_keys()?),
+            (Method::Post, "/api-keys") => {
+                let key: StoredKey = req.json().await?;
+                self.add_api_key(&key)
+            }
+            (Method::Delete, "/api-keys") => self.revoke_api_key(&query(&req, "id")?),
+            (Method::Get, "/api-key") => self.check_api_key(&query(&req, "hash")?),
+            (Method::Get, "/summary") => {
+                let id = ConversationId::parse(query(&req, "id")?)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                match self.summary_of(&id)? {
+                    Some(summary) => http::json(&summary),
+                    None => http::error(ErrorCode::NotFound, "no such conversation"),
+                }
+            }
+            (Method::Get, "/identity") => match self.identity_of(&query(&req, "user_id")?)? {
+                Some(conversation) => http::json(&conversation),
+                None => http::error(ErrorCode::NotFound, "no conversation of this user"),
+            },
             (Method::Post, "/outbox") => {
                 let mut email: OutboxEmail = req.json().await?;
                 email.delivery = crate::mail::deliver(&self.env, &email).await;
@@ -403,6 +418,16 @@ fn visible(summary: &ConversationSummary, participant: &Participant) -> bool {
         Participant::Operator { id, role, .. } => summary.state.open_to(id, *role),
         Participant::Visitor { .. } => false,
     }
+}
+
+/// A query parameter of an internal request ("" when absent).
+fn query(req: &Request, name: &str) -> Result<String> {
+    Ok(req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default())
 }
 
 fn no_content() -> Result<Response> {

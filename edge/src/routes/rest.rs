@@ -1,0 +1,272 @@
+//! The REST API for the site's own server (`/api/rest/v1/sites/{site}/…`, described in
+//! `docs/openapi.json`), authorised by the site's API keys; and `…/sites/{site}/api-keys`,
+//! where owners and admins create and revoke them.
+
+use super::*;
+use crate::objects::site::StoredKey;
+use protocol::history::HistoryPage;
+use protocol::rest::{
+    looks_like_key, ApiKey, ContactPage, ContactRecord, ConversationDetail, CreatedApiKey,
+    CustomDataUpdate, NewApiKey,
+};
+use sha2::{Digest, Sha256};
+
+fn key_hash(key: &str) -> String {
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `GET` lists the keys (never the keys themselves); `POST` creates one, shown this once.
+pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    let (operator, _) = match operator_request(&req, &ctx.env, &site, true).await? {
+        Ok(who) => who,
+        Err(response) => return Ok(response),
+    };
+    let link = SiteLink::new(&ctx.env, &site);
+    if req.method() != Method::Post {
+        return link
+            .forward(Method::Get, "/api-keys", Headers::new(), None)
+            .await;
+    }
+    let new: NewApiKey = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    if let Err(e) = new.validate() {
+        return http::protocol_error(e);
+    }
+    let key = format!(
+        "{}{}{}",
+        protocol::rest::KEY_PREFIX,
+        crate::random::id(),
+        crate::random::id()
+    );
+    let listed = ApiKey {
+        id: crate::random::id(),
+        name: new.name.trim().to_owned(),
+        prefix: key.chars().take(10).collect(),
+        created_at: http::now_ms(),
+        created_by: operator,
+        last_used_at: None,
+    };
+    let stored = StoredKey {
+        listed: listed.clone(),
+        hash: key_hash(&key),
+    };
+    let response = link
+        .forward(
+            Method::Post,
+            "/api-keys",
+            Headers::new(),
+            Some(serde_json::to_string(&stored)?),
+        )
+        .await?;
+    if response.status_code() != 204 {
+        return Ok(response);
+    }
+    Ok(http::json(&CreatedApiKey { listed, key })?.with_status(201))
+}
+
+/// `DELETE …/api-keys/{id}`: the key stops working at once.
+pub(super) async fn revoke_api_key(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
+        return Ok(response);
+    }
+    let id = ctx.param("key").cloned().unwrap_or_default();
+    SiteLink::new(&ctx.env, &site)
+        .forward(
+            Method::Delete,
+            &format!("/api-keys?id={}", encode(&id)),
+            Headers::new(),
+            None,
+        )
+        .await
+}
+
+/// The site of a REST request whose `Authorization: Bearer ck_…` is one of its keys.
+async fn keyed_site(
+    req: &Request,
+    ctx: &RouteContext<()>,
+) -> Result<std::result::Result<SiteId, Response>> {
+    let site = match site_param(ctx) {
+        Ok(site) => site,
+        Err(e) => return Ok(Err(http::error(ErrorCode::NotFound, e)?)),
+    };
+    let token = req
+        .headers()
+        .get("Authorization")?
+        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
+    let Some(key) = token.filter(|t| looks_like_key(t)) else {
+        return Ok(Err(http::error(
+            ErrorCode::Unauthorized,
+            "send an API key of the site: Authorization: Bearer ck_…",
+        )?));
+    };
+    let path = format!("/api-key?hash={}", key_hash(&key));
+    let answer = SiteLink::new(&ctx.env, &site)
+        .forward(Method::Get, &path, Headers::new(), None)
+        .await?;
+    if answer.status_code() != 204 {
+        return Ok(Err(answer));
+    }
+    Ok(Ok(site))
+}
+
+/// The site's history as the owner sees it (the key is the site's own server).
+async fn history_page(env: &Env, site: &SiteId, query: &str) -> Result<Response> {
+    let participant = Participant::Operator {
+        id: protocol::OperatorId::parse("api")
+            .map_err(|e| worker::Error::RustError(e.to_string()))?,
+        name: "API".into(),
+        role: protocol::Role::Owner,
+    };
+    let headers = Headers::new();
+    headers.set(internal::PARTICIPANT, &participant.encode())?;
+    SiteLink::new(env, site)
+        .forward(Method::Get, &format!("/history?{query}"), headers, None)
+        .await
+}
+
+/// `GET …/conversations?from&to&before&text&operator&rating&department`: newest activity
+/// first, 50 a page.
+pub(super) async fn conversations(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match keyed_site(&req, &ctx).await? {
+        Ok(site) => site,
+        Err(response) => return Ok(response),
+    };
+    let query = req.url()?.query().unwrap_or_default().to_owned();
+    history_page(&ctx.env, &site, &query).await
+}
+
+/// `GET …/contacts?from&to&before`: visitors who left contact data, newest activity first.
+pub(super) async fn contacts(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match keyed_site(&req, &ctx).await? {
+        Ok(site) => site,
+        Err(response) => return Ok(response),
+    };
+    let url = req.url()?;
+    if let Some((key, _)) = url
+        .query_pairs()
+        .find(|(k, _)| !matches!(k.as_ref(), "from" | "to" | "before"))
+    {
+        return http::error(
+            ErrorCode::InvalidField,
+            format!("{key}: unknown filter (from, to, before)"),
+        );
+    }
+    let mut response = history_page(&ctx.env, &site, url.query().unwrap_or_default()).await?;
+    if response.status_code() != 200 {
+        return Ok(response);
+    }
+    let page: HistoryPage = response.json().await?;
+    http::json(&ContactPage {
+        contacts: page
+            .conversations
+            .iter()
+            .filter_map(ContactRecord::of)
+            .collect(),
+        next_before: page.next_before,
+    })
+}
+
+/// `GET …/conversations/{id}`: the conversation and every message (no private notes).
+pub(super) async fn conversation(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match keyed_site(&req, &ctx).await? {
+        Ok(site) => site,
+        Err(response) => return Ok(response),
+    };
+    let Some(id) = conversation_param(&ctx) else {
+        return http::error(ErrorCode::NotFound, "no such conversation");
+    };
+    let mut summary = SiteLink::new(&ctx.env, &site)
+        .forward(
+            Method::Get,
+            &format!("/summary?id={id}"),
+            Headers::new(),
+            None,
+        )
+        .await?;
+    if summary.status_code() != 200 {
+        return Ok(summary);
+    }
+    let mut messages = http::call_object(
+        &crate::objects::conversation::stub(&ctx.env, &site, &id)?,
+        Method::Get,
+        "/transcript",
+        Headers::new(),
+        None,
+    )
+    .await?;
+    http::json(&ConversationDetail {
+        conversation: summary.json().await?,
+        messages: messages.json().await?,
+    })
+}
+
+/// `PUT …/conversations/{id}/custom-data` and `PUT …/users/{user_id}/custom-data` (a
+/// verified user's conversation): replaces what operators see beside the chat.
+pub(super) async fn custom_data(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match keyed_site(&req, &ctx).await? {
+        Ok(site) => site,
+        Err(response) => return Ok(response),
+    };
+    let mut update: CustomDataUpdate = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    update.items = match protocol::conversation::custom_data(&update.items) {
+        Ok(items) => items,
+        Err(e) => return http::protocol_error(e),
+    };
+    let link = SiteLink::new(&ctx.env, &site);
+    let id = match (conversation_param(&ctx), ctx.param("user")) {
+        (Some(id), _) => {
+            let known = link
+                .forward(
+                    Method::Get,
+                    &format!("/summary?id={id}"),
+                    Headers::new(),
+                    None,
+                )
+                .await?;
+            if known.status_code() != 200 {
+                return Ok(known);
+            }
+            id
+        }
+        (None, Some(user)) => {
+            let path = format!("/identity?user_id={}", encode(user));
+            let mut found = link
+                .forward(Method::Get, &path, Headers::new(), None)
+                .await?;
+            if found.status_code() != 200 {
+                return Ok(found);
+            }
+            found.json().await?
+        }
+        (None, None) => return http::error(ErrorCode::NotFound, "no such conversation"),
+    };
+    http::call_object(
+        &crate::objects::conversation::stub(&ctx.env, &site, &id)?,
+        Method::Put,
+        "/custom-data",
+        Headers::new(),
+        Some(serde_json::to_string(&update)?),
+    )
+    .await
+}
+
+fn conversation_param(ctx: &RouteContext<()>) -> Option<ConversationId> {
+    ctx.param("conversation")
+        .and_then(|c| ConversationId::parse(c.as_str()).ok())
+}
