@@ -261,6 +261,16 @@ pub struct Texts {
     pub retry_at: &'static str,
     pub given_up: &'static str,
     pub refresh: &'static str,
+    pub api_keys: &'static str,
+    pub api_keys_hint: &'static str,
+    pub api_key_name: &'static str,
+    pub api_key_create: &'static str,
+    pub api_key_created: &'static str,
+    pub api_key_revoke: &'static str,
+    pub no_api_keys: &'static str,
+    pub key_created_at: &'static str,
+    pub key_last_used: &'static str,
+    pub never_used: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -522,6 +532,16 @@ pub const EN: Texts = Texts {
     retry_at: "next try",
     given_up: "given up",
     refresh: "Refresh",
+    api_keys: "API keys",
+    api_keys_hint: "Keys let your server read conversations and contacts and set custom data through the REST API (docs/openapi.json). A key is shown once; only its hash is stored.",
+    api_key_name: "Key name (what it is for)",
+    api_key_create: "Create key",
+    api_key_created: "Your new key (copy it now, it is not shown again)",
+    api_key_revoke: "Revoke",
+    no_api_keys: "No API keys yet.",
+    key_created_at: "Created",
+    key_last_used: "Last used",
+    never_used: "never",
 };
 
 pub const RU: Texts = Texts {
@@ -783,6 +803,16 @@ pub const RU: Texts = Texts {
     retry_at: "следующая попытка",
     given_up: "больше не повторяется",
     refresh: "Обновить",
+    api_keys: "API-ключи",
+    api_keys_hint: "Ключи дают вашему серверу доступ к REST API (docs/openapi.json): чтение диалогов и контактов, запись дополнительных данных. Ключ показывается один раз, хранится только его хеш.",
+    api_key_name: "Название ключа (для чего он)",
+    api_key_create: "Создать ключ",
+    api_key_created: "Новый ключ (скопируйте сейчас, больше он не будет показан)",
+    api_key_revoke: "Отозвать",
+    no_api_keys: "API-ключей пока нет.",
+    key_created_at: "Создан",
+    key_last_used: "Последнее использование",
+    never_used: "ни разу",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

@@ -234,6 +234,30 @@ test("webhooks in the console: an endpoint with chosen events, its secret, the d
   await page.context().close();
 });
 
+test("API keys in the console: created with a name and shown once, listed without the key, revoked", async () => {
+  const page = await consoleAs(owner);
+  await openSettings(page);
+  const section = page.locator("section[aria-labelledby=api-keys-title]");
+  await section.getByText("No API keys yet.").waitFor();
+  await section.getByLabel("Key name (what it is for)").fill("CRM sync");
+  await section.getByRole("button", { name: "Create key" }).click();
+  const shown = section.getByLabel("Your new key (copy it now, it is not shown again)");
+  await shown.waitFor();
+  const key = await shown.inputValue();
+  assert.match(key, /^ck_/);
+  const rest = await fetch(`${relay.origin}/api/rest/v1/sites/demo/conversations`, { headers: { Authorization: `Bearer ${key}` } });
+  assert.equal(rest.status, 200, "the key works");
+  const row = section.locator("tbody tr", { hasText: "CRM sync" });
+  await row.waitFor();
+  assert.ok(!(await row.textContent()).includes(key.slice(10)), "the list shows only the key's start");
+  await row.getByRole("button", { name: "Revoke CRM sync" }).click();
+  await section.getByText("No API keys yet.").waitFor();
+  const after = await fetch(`${relay.origin}/api/rest/v1/sites/demo/conversations`, { headers: { Authorization: `Bearer ${key}` } });
+  assert.equal(after.status, 401, "revoked at once");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("operators have no settings screen; the screen is accessible and in Russian", async () => {
   const operator = { name: "Oleg", email: "oleg@shop.test", password: "Oleg-password-1", role: "operator" };
   assert.equal((await api("POST", "/operators", session.token, operator)).status, 201);

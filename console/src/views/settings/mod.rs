@@ -1,8 +1,9 @@
 //! The site's settings, for owners and admins: what the widget does (contact form, offline
 //! behaviour, departments, rating, triggers, texts, theme), who gets chats (routing), contact
-//! masking, webhooks and the ban list. Each section is its own form with its own Save, and saves only
+//! masking, webhooks, API keys and the ban list. Each section is its own form with its own Save, and saves only
 //! its part: a colleague's change to another section is not overwritten.
 
+mod api_keys;
 mod bans;
 mod identity;
 mod routing;
@@ -70,6 +71,7 @@ pub fn Settings(desk: Desk) -> impl IntoView {
                     <routing::MaskingSection draft/>
                     <identity::Identity desk/>
                     <webhooks::Webhooks desk/>
+                    <api_keys::ApiKeys desk/>
                     <bans::Bans desk/>
                 }
             })}

@@ -1,0 +1,113 @@
+//! API keys for the REST API: created with a name (the key shown once), listed by name and
+//! first characters with when each was last used, revoked.
+
+use crate::desk::Desk;
+use leptos::prelude::*;
+use protocol::rest::{ApiKey, CreatedApiKey, NewApiKey};
+
+#[component]
+pub(super) fn ApiKeys(desk: Desk) -> impl IntoView {
+    let texts = move || desk.texts();
+    let keys = RwSignal::new(Vec::<ApiKey>::new());
+    let error = RwSignal::new(None::<String>);
+    let name = RwSignal::new(String::new());
+    let shown = RwSignal::new(None::<String>);
+    let load = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            match desk.call("GET", "/api-keys", None).await {
+                Ok(body) => keys.set(serde_json::from_str(&body).unwrap_or_default()),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    load();
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new = NewApiKey {
+            name: name.get_untracked().trim().to_owned(),
+        };
+        let Ok(body) = serde_json::to_string(&new) else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            match desk.call("POST", "/api-keys", Some(&body)).await {
+                Ok(answer) => {
+                    error.set(None);
+                    name.set(String::new());
+                    shown.set(
+                        serde_json::from_str::<CreatedApiKey>(&answer)
+                            .ok()
+                            .map(|k| k.key),
+                    );
+                    load();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    let revoke = move |id: String| {
+        wasm_bindgen_futures::spawn_local(async move {
+            match desk.call("DELETE", &format!("/api-keys/{id}"), None).await {
+                Ok(_) => {
+                    error.set(None);
+                    load();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    view! {
+        <section class="section webhooks" aria-labelledby="api-keys-title">
+            <h3 id="api-keys-title">{move || texts().api_keys}</h3>
+            <p class="muted">{move || texts().api_keys_hint}</p>
+            <p class="error" role="alert">{move || error.get()}</p>
+            {move || shown.get().map(|key| view! {
+                <div class="field" role="status">
+                    <label for="new-api-key">{move || texts().api_key_created}</label>
+                    <input id="new-api-key" class="code" type="text" readonly prop:value=key/>
+                </div>
+            })}
+            <Show when=move || !keys.with(Vec::is_empty)
+                fallback=move || view! { <p class="muted">{move || texts().no_api_keys}</p> }>
+                <table>
+                    <thead><tr>
+                        <th scope="col">{move || texts().api_key_name}</th>
+                        <th scope="col">{move || texts().key_created_at}</th>
+                        <th scope="col">{move || texts().key_last_used}</th>
+                        <th scope="col"><span class="sr">{move || texts().actions}</span></th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || keys.get() key=|k| (k.id.clone(), k.last_used_at) let:key>
+                            {
+                                let id = key.id.clone();
+                                let label = key.name.clone();
+                                view! {
+                                    <tr>
+                                        <td>{key.name.clone()} " " <code>{format!("{}…", key.prefix)}</code></td>
+                                        <td>{super::super::date_time(key.created_at)}</td>
+                                        <td>{move || key.last_used_at.map(super::super::date_time).unwrap_or_else(|| texts().never_used.to_owned())}</td>
+                                        <td>
+                                            <button type="button" class="secondary"
+                                                aria-label=move || format!("{} {label}", texts().api_key_revoke)
+                                                on:click=move |_| revoke(id.clone())>
+                                                {move || texts().api_key_revoke}
+                                            </button>
+                                        </td>
+                                    </tr>
+                                }
+                            }
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+            <form on:submit=create>
+                <div class="field">
+                    <label for="api-key-name">{move || texts().api_key_name}</label>
+                    <input id="api-key-name" type="text" required maxlength="80"
+                        prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit">{move || texts().api_key_create}</button>
+            </form>
+        </section>
+    }
+}
