@@ -24,7 +24,24 @@
   var widget = null;
   var loading = null;
 
+  // Analytics of the page, when it has them: GA4 (gtag) or Google Tag Manager (dataLayer) events
+  // and Yandex Metrica goals (counter from data-metrika, else the page's first counter).
+  var goals = { open: "consultant_chat_opened", "message:sent": "consultant_message_sent",
+    "offline:message": "consultant_offline_message", rating: "consultant_chat_rated" };
+  function track(event) {
+    var goal = goals[event];
+    if (!goal) return;
+    try {
+      if (typeof window.gtag === "function") window.gtag("event", goal, { consultant_site: site });
+      else if (Array.isArray(window.dataLayer)) window.dataLayer.push({ event: goal, consultant_site: site });
+      var ya = window.Ya && window.Ya.Metrika2 && window.Ya.Metrika2.counters && window.Ya.Metrika2.counters()[0];
+      var counter = Number(script.getAttribute("data-metrika") || (ya && ya.id));
+      if (typeof window.ym === "function" && counter) window.ym(counter, "reachGoal", goal);
+    } catch (e) { /* the page's analytics never break the chat */ }
+  }
+
   function emit(event, detail) {
+    track(event);
     if (event === "open" || event === "close") {
       launcher.setAttribute("aria-expanded", String(event === "open"));
       host.toggleAttribute("data-open", event === "open");

@@ -271,6 +271,10 @@ pub struct Texts {
     pub key_created_at: &'static str,
     pub key_last_used: &'static str,
     pub never_used: &'static str,
+    pub visit_source: &'static str,
+    pub utm_tags: &'static str,
+    pub landing_page: &'static str,
+    pub referrer: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -542,6 +546,10 @@ pub const EN: Texts = Texts {
     key_created_at: "Created",
     key_last_used: "Last used",
     never_used: "never",
+    visit_source: "Where the visitor came from",
+    utm_tags: "UTM tags",
+    landing_page: "Landing page",
+    referrer: "Referrer",
 };
 
 pub const RU: Texts = Texts {
@@ -813,6 +821,10 @@ pub const RU: Texts = Texts {
     key_created_at: "Создан",
     key_last_used: "Последнее использование",
     never_used: "ни разу",
+    visit_source: "Откуда пришёл посетитель",
+    utm_tags: "UTM-метки",
+    landing_page: "Страница входа",
+    referrer: "Источник перехода",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

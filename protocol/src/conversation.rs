@@ -177,6 +177,69 @@ impl ContactFormSettings {
     }
 }
 
+/// Where the visitor came from: the first page of his visit, the site that sent him there and
+/// the landing page's `utm_*` tags. Recorded once per conversation, shown to operators, and
+/// passed on in webhooks and the REST API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitSource {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub landing: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub referrer: String,
+    #[serde(default)]
+    pub utm: crate::triggers::Utm,
+}
+
+/// Longest landing or referrer URL kept.
+pub const MAX_SOURCE_URL_CHARS: usize = 2_000;
+/// Longest `utm_*` value kept.
+pub const MAX_UTM_CHARS: usize = 200;
+
+impl VisitSource {
+    /// URLs must be http(s) (or empty) and not too long; tags are cut to length, no control
+    /// characters.
+    pub fn normalized(self) -> Result<Self, ProtocolError> {
+        let url = |field: &str, value: String| {
+            let value = value.trim().to_owned();
+            let web = value.starts_with("https://") || value.starts_with("http://");
+            if !(value.is_empty() || web) || value.chars().count() > MAX_SOURCE_URL_CHARS {
+                return Err(invalid(format!(
+                    "source.{field}: not an http(s) URL of at most 2000 characters"
+                )));
+            }
+            Ok(value)
+        };
+        let tag = |value: Option<String>| {
+            value
+                .map(|v| {
+                    v.chars()
+                        .filter(|c| !c.is_control())
+                        .take(MAX_UTM_CHARS)
+                        .collect::<String>()
+                        .trim()
+                        .to_owned()
+                })
+                .filter(|v| !v.is_empty())
+        };
+        let utm = self.utm;
+        Ok(VisitSource {
+            landing: url("landing", self.landing)?,
+            referrer: url("referrer", self.referrer)?,
+            utm: crate::triggers::Utm {
+                source: tag(utm.source),
+                medium: tag(utm.medium),
+                campaign: tag(utm.campaign),
+                term: tag(utm.term),
+                content: tag(utm.content),
+            },
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self == &VisitSource::default()
+    }
+}
+
 /// Extra facts a host page attaches with `Consultant.setCustomData([...])`, shown to operators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomDataItem {
@@ -260,6 +323,9 @@ pub struct ConversationState {
     /// Colleagues invited into the chat beside the assignee.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invited: Vec<crate::events::OperatorCard>,
+    /// Where the visitor came from (landing page, referrer, UTM tags), once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<VisitSource>,
     /// The host site's user id, when the visitor was verified (see `api::Identity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_user: Option<String>,

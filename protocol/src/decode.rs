@@ -113,6 +113,9 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
         C::CustomData { items } => C::CustomData {
             items: custom_data(&items)?,
         },
+        C::Source { source } => C::Source {
+            source: source.normalized()?,
+        },
         C::Department { id } => {
             if !crate::settings::is_slug(&id) {
                 return Err(ProtocolError::new(

@@ -101,6 +101,10 @@ pub enum ConversationCommand {
     Contact { contact: ContactInfo },
     /// Visitor only: facts from `Consultant.setCustomData`, replacing earlier ones.
     CustomData { items: Vec<CustomDataItem> },
+    /// Visitor only: where his visit came from; the first one recorded stays.
+    Source {
+        source: crate::conversation::VisitSource,
+    },
     /// Visitor only: the department chosen before the first message.
     Department { id: String },
     /// An operator closes the chat, or the visitor ends it.
@@ -169,6 +173,7 @@ impl ConversationCommand {
         "typing",
         "contact",
         "custom_data",
+        "source",
         "department",
         "close",
         "rate",

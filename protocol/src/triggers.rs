@@ -288,6 +288,17 @@ impl VisitRecord {
         }
     }
 
+    /// Where this visit came from, as a conversation records it.
+    pub fn source(&self) -> crate::conversation::VisitSource {
+        let query = self.landing_url.split_once('?').map_or("", |(_, q)| q);
+        let query = query.split('#').next().unwrap_or_default();
+        crate::conversation::VisitSource {
+            landing: self.landing_url.clone(),
+            referrer: self.landing_referrer.clone(),
+            utm: Utm::from_query(query),
+        }
+    }
+
     /// Keeps the visit alive while the visitor stays on a page.
     pub fn touch(&mut self, now: u64) {
         self.last_seen_at = self.last_seen_at.max(now);
@@ -826,6 +837,30 @@ mod tests {
         );
         assert_eq!(weekday_and_hour(now, -300), (1, 16));
         assert_eq!(weekday_and_hour(0, 0), (4, 0), "the epoch was a Thursday");
+    }
+
+    #[test]
+    fn a_visit_knows_its_source() {
+        let mut record = VisitRecord::page_view(None, 1_000);
+        record.landed(
+            "https://shop.test/tea?utm_source=ya&utm_campaign=spring+sale#top",
+            "https://ya.ru/",
+        );
+        record.landed("https://shop.test/cart", "https://shop.test/tea");
+        let source = record.source();
+        assert_eq!(
+            source.landing,
+            "https://shop.test/tea?utm_source=ya&utm_campaign=spring+sale#top"
+        );
+        assert_eq!(source.referrer, "https://ya.ru/");
+        assert_eq!(source.utm.campaign.as_deref(), Some("spring sale"));
+        assert_eq!(source.utm.source.as_deref(), Some("ya"));
+        assert!(source.clone().normalized().is_ok());
+        let bad = crate::conversation::VisitSource {
+            landing: "javascript:alert(1)".into(),
+            ..source
+        };
+        assert!(bad.normalized().is_err());
     }
 
     #[test]

@@ -20,8 +20,10 @@ async function configure(changes) {
   assert.equal(result.status, 204, JSON.stringify(result.json));
 }
 
-async function visitor(path = "index.html", viewport = { width: 1280, height: 800 }) {
-  const page = await (await browser.newContext({ viewport })).newPage();
+async function visitor(path = "index.html", viewport = { width: 1280, height: 800 }, init = null) {
+  const context = await browser.newContext({ viewport });
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
   page.errors = watchErrors(page);
   await page.goto(`${shop.origin}/${path}`);
   await page.waitForFunction(() => window.Consultant.getState().ready);
@@ -355,10 +357,22 @@ test("marked as spam: the visitor is told the operator ended the chat, cannot wr
 
 test("the chat ends with a rating survey, rated once, with the site's automatic reply", async () => {
   await configure({});
-  const page = await visitor();
+  // The page has Google Tag Manager and Yandex Metrica; the visit came from an ad.
+  const analytics = () => {
+    window.dataLayer = [];
+    window.ymCalls = [];
+    window.ym = (...args) => window.ymCalls.push(args);
+    window.Ya = { Metrika2: { counters: () => [{ id: 4242 }] } };
+  };
+  const page = await visitor("index.html?utm_source=ya&utm_medium=cpc&utm_campaign=spring+sale", undefined, analytics);
   await openWidget(page);
   await write(page, "Thanks, that is all");
   await openConversation("Thanks, that is all");
+  // Operators see where the visitor came from.
+  const source = consolePage.locator("section.card dl.source");
+  await source.waitFor();
+  assert.match(await source.textContent(), /utm_source=ya, utm_medium=cpc, utm_campaign=spring sale/);
+  assert.match(await source.textContent(), /index\.html\?utm_source=ya/);
   await consolePage.getByRole("button", { name: "Close chat" }).click();
 
   const survey = inWidget(page, "form.rating");
@@ -372,6 +386,12 @@ test("the chat ends with a rating survey, rated once, with the site's automatic 
   await survey.waitFor({ state: "detached" });
   await page.waitForFunction(() => document.getElementById("events").textContent.includes("rating"));
   await consolePage.locator("ol.log li.system", { hasText: "Rated: 5/5" }).waitFor();
+  // Each step reached the page's analytics: GTM events and Metrica goals.
+  const pushed = await page.evaluate(() => window.dataLayer.filter((e) => e.event?.startsWith("consultant_")));
+  assert.deepEqual([...new Set(pushed.map((e) => e.event))], ["consultant_chat_opened", "consultant_message_sent", "consultant_chat_rated"]);
+  assert.ok(pushed.every((e) => e.consultant_site === "demo"));
+  const goals = await page.evaluate(() => window.ymCalls);
+  assert.deepEqual([...new Set(goals.map((g) => g.join(" ")))], ["4242 reachGoal consultant_chat_opened", "4242 reachGoal consultant_message_sent", "4242 reachGoal consultant_chat_rated"]);
   await page.close();
 });
 

@@ -340,6 +340,12 @@ impl Chat {
                 if let Some(contact) = session::stored_profile(&self.site()) {
                     transmit(&ConversationCommand::Contact { contact });
                 }
+                // The conversation records where the visit came from, once.
+                if self.state.with_untracked(|s| s.source.is_none()) {
+                    if let Some(source) = crate::visit::source() {
+                        transmit(&ConversationCommand::Source { source });
+                    }
+                }
                 let queued = CONTROL_QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
                 for command in queued {
                     self.command(command);

@@ -54,6 +54,13 @@ pub fn start(chat: Chat) {
     browser::every(1_000, move || tick(chat));
 }
 
+/// Where this visit came from (landing page, referrer, UTM tags), for the conversation.
+pub fn source() -> Option<protocol::conversation::VisitSource> {
+    RECORD
+        .with(|r| r.borrow().as_ref().map(VisitRecord::source))
+        .filter(|source| !source.is_empty())
+}
+
 /// The visitor closed the window himself: no rule reopens it or invites him in this visit.
 pub fn closed_by_visitor() {
     RECORD.with(|r| {

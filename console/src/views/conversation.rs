@@ -253,6 +253,23 @@ fn VisitorCard(desk: Desk) -> impl IntoView {
                     </dl>
                     {empty.then(|| view! { <p class="muted">{move || desk.texts().no_contact}</p> })}
                     <VisitorNow desk/>
+                    {s.source.clone().map(|source| {
+                        let utm = &source.utm;
+                        let tags = [("source", &utm.source), ("medium", &utm.medium), ("campaign", &utm.campaign), ("term", &utm.term), ("content", &utm.content)]
+                            .iter()
+                            .filter_map(|(k, v)| v.as_ref().map(|v| format!("utm_{k}={v}")))
+                            .collect::<Vec<_>>();
+                        let tags = (!tags.is_empty()).then(|| tags.join(", "));
+                        let present = |v: &String| (!v.is_empty()).then(|| v.clone());
+                        view! {
+                            <h4>{move || desk.texts().visit_source}</h4>
+                            <dl class="source">
+                                {row(|t| t.utm_tags, tags)}
+                                {row(|t| t.landing_page, present(&source.landing))}
+                                {row(|t| t.referrer, present(&source.referrer))}
+                            </dl>
+                        }
+                    })}
                     {(!s.custom_data.is_empty()).then(|| view! {
                         <h4>{move || desk.texts().custom_data}</h4>
                         <dl>

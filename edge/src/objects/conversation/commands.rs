@@ -179,6 +179,15 @@ impl ConversationRoom {
                 self.save_state(&meta, |s| s.custom_data = items).await?;
                 done(ws, "custom_data")
             }
+            ConversationCommand::Source { source } => {
+                if !source.is_empty() {
+                    self.save_state(&meta, |s| {
+                        s.source.get_or_insert(source);
+                    })
+                    .await?;
+                }
+                done(ws, "source")
+            }
             ConversationCommand::Department { id } => {
                 let settings = self.settings(&meta).await?;
                 if !settings.departments.iter().any(|d| d.id == id) {
