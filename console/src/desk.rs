@@ -27,6 +27,7 @@ pub enum Screen {
     History,
     Visitors,
     Account,
+    Reports,
 }
 
 const LOCALE_KEY: &str = "consultant:console:locale";

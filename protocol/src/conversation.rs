@@ -188,6 +188,9 @@ pub struct VisitSource {
     pub referrer: String,
     #[serde(default)]
     pub utm: crate::triggers::Utm,
+    /// The chat began as the visitor's answer to a proactive invitation (a trigger rule).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invitation: bool,
 }
 
 /// Longest landing or referrer URL kept.
@@ -232,6 +235,7 @@ impl VisitSource {
                 term: tag(utm.term),
                 content: tag(utm.content),
             },
+            invitation: self.invitation,
         })
     }
 

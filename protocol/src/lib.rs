@@ -15,6 +15,7 @@ pub mod ids;
 pub mod inbox;
 pub mod limits;
 pub mod pattern;
+pub mod reports;
 pub mod rest;
 pub mod routing;
 pub mod settings;

@@ -296,6 +296,7 @@ impl VisitRecord {
             landing: self.landing_url.clone(),
             referrer: self.landing_referrer.clone(),
             utm: Utm::from_query(query),
+            invitation: false,
         }
     }
 

@@ -340,11 +340,10 @@ impl Chat {
                 if let Some(contact) = session::stored_profile(&self.site()) {
                     transmit(&ConversationCommand::Contact { contact });
                 }
-                // The conversation records where the visit came from, once.
-                if self.state.with_untracked(|s| s.source.is_none()) {
-                    if let Some(source) = crate::visit::source() {
-                        transmit(&ConversationCommand::Source { source });
-                    }
+                // A conversation already under way (an operator started it, or an earlier
+                // visit) records this visit's source now; a new one with its first message.
+                if self.timeline.with_untracked(|t| !t.messages().is_empty()) {
+                    self.record_source();
                 }
                 let queued = CONTROL_QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
                 for command in queued {
@@ -454,6 +453,20 @@ impl Chat {
         }
     }
 
+    /// Tells the conversation where the visit came from (and whether the visitor is answering
+    /// a proactive invitation); the relay keeps the first it hears.
+    fn record_source(&self) {
+        if self.state.with_untracked(|s| s.source.is_some()) {
+            return;
+        }
+        if let Some(mut source) = crate::visit::source() {
+            source.invitation = self
+                .notes
+                .with_untracked(|n| n.iter().any(|n| matches!(n, Note::Invitation { .. })));
+            self.command(ConversationCommand::Source { source });
+        }
+    }
+
     /// Queues the visitor's message and sends it if the socket is up.
     pub fn send(&self, typed: &str) -> bool {
         let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
@@ -465,6 +478,7 @@ impl Chat {
         match composed {
             Some(Ok(command)) => {
                 self.notice.set(None);
+                self.record_source();
                 transmit(&command);
                 self.typing_sent_at.set_value(0.0);
                 emit("message:sent", JsValue::from_str(typed.trim()));

@@ -6,6 +6,7 @@ mod conversation;
 mod history;
 mod inbox;
 mod replies;
+mod reports;
 mod settings;
 mod sign_in;
 mod status;
@@ -136,6 +137,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
                     <ScreenButton desk screen=Screen::Team label=|t| t.team/>
                     <ScreenButton desk screen=Screen::Replies label=|t| t.canned_replies/>
                     <Show when=move || desk.is_admin()>
+                        <ScreenButton desk screen=Screen::Reports label=|t| t.reports/>
                         <ScreenButton desk screen=Screen::Settings label=|t| t.settings/>
                     </Show>
                     <ScreenButton desk screen=Screen::Account label=|t| t.account/>
@@ -162,6 +164,7 @@ fn Workspace(desk: Desk) -> impl IntoView {
                 Screen::Team => view! { <team::Team desk/> }.into_any(),
                 Screen::Replies => view! { <replies::Replies desk/> }.into_any(),
                 Screen::Settings => view! { <settings::Settings desk/> }.into_any(),
+                Screen::Reports => view! { <reports::Reports desk/> }.into_any(),
             }}
         </div>
     }

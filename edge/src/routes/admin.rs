@@ -209,3 +209,24 @@ pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Resu
     .await?;
     http::json(&serde_json::json!({ "enabled": secret.is_some(), "secret": secret }))
 }
+
+/// `GET …/sites/{site}/reports` (JSON) and `…/reports.csv`: owners and admins.
+pub(super) async fn reports(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match site_param(&ctx) {
+        Ok(site) => site,
+        Err(e) => return http::error(ErrorCode::NotFound, e),
+    };
+    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
+        return Ok(response);
+    }
+    let url = req.url()?;
+    let file = if url.path().ends_with(".csv") {
+        "/reports.csv"
+    } else {
+        "/reports"
+    };
+    let path = format!("{file}?{}", url.query().unwrap_or_default());
+    SiteLink::new(&ctx.env, &site)
+        .forward(Method::Get, &path, Headers::new(), None)
+        .await
+}

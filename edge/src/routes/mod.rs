@@ -91,6 +91,8 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         .get_async("/api/v1/sites/:site/identity-secret", identity_secret)
         .post_async("/api/v1/sites/:site/identity-secret", identity_secret)
         .delete_async("/api/v1/sites/:site/identity-secret", identity_secret)
+        .get_async("/api/v1/sites/:site/reports", reports)
+        .get_async("/api/v1/sites/:site/reports.csv", reports)
         .get_async("/api/v1/sites/:site/api-keys", rest::api_keys)
         .post_async("/api/v1/sites/:site/api-keys", rest::api_keys)
         .delete_async("/api/v1/sites/:site/api-keys/:key", rest::revoke_api_key)

@@ -337,6 +337,14 @@ impl ConversationRoom {
         else {
             return Ok(());
         };
+        let operator = match participant {
+            Participant::Operator { id, .. } => Some(id),
+            Participant::Visitor { .. } => None,
+        };
+        let store = self.store();
+        let mut facts = store.facts()?;
+        facts.record(operator, message.sent_at);
+        store.set_facts(&facts)?;
         self.broadcast(&ConversationEvent::Message { message }, None);
         let visitor = matches!(participant, Participant::Visitor { .. });
         // An unassigned chat goes to the operator who answers it, or routing picks one for
@@ -689,6 +697,11 @@ impl ConversationRoom {
         let before = state.clone();
         change(&mut state);
         let state = &state;
+        if state.status == Status::Closed && before.status != Status::Closed {
+            let mut facts = store.facts()?;
+            facts.closed_at = Some(http::now_ms());
+            store.set_facts(&facts)?;
+        }
         // Most messages change nothing: then nothing is written or sent but the site's report.
         if *state != before {
             store.set_state(state)?;
@@ -751,6 +764,7 @@ impl ConversationRoom {
             }
         };
         let report = crate::objects::site::ConversationReport {
+            facts: store.facts()?,
             search,
             search_append,
             contact: protocol::history::contact_text(&state.contact),

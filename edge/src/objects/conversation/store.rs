@@ -141,6 +141,15 @@ impl Store {
         Ok(self.get("state")?.unwrap_or_default())
     }
 
+    /// What reports need to know about this conversation (`protocol::reports::ChatFacts`).
+    pub fn facts(&self) -> Result<protocol::reports::ChatFacts> {
+        Ok(self.get("facts")?.unwrap_or_default())
+    }
+
+    pub fn set_facts(&self, facts: &protocol::reports::ChatFacts) -> Result<()> {
+        self.put("facts", facts)
+    }
+
     pub fn set_state(&self, state: &ConversationState) -> Result<()> {
         self.put("state", state)
     }

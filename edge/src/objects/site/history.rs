@@ -22,6 +22,9 @@ pub struct ConversationReport {
     pub contact: String,
     /// Operators who wrote, were assigned or were invited.
     pub operators: Vec<OperatorId>,
+    /// For reports: who started it, first response, closing time, message counts.
+    #[serde(default)]
+    pub facts: protocol::reports::ChatFacts,
 }
 
 /// Rows read per round while filling a page (filters in Rust may drop some).
@@ -91,11 +94,12 @@ impl SiteRoom {
         let summary = &report.summary;
         let sql = self.state.storage().sql();
         sql.exec(
-            "UPDATE conversations SET contact = ?, operators = ?, started_at = ? WHERE id = ?",
+            "UPDATE conversations SET contact = ?, operators = ?, started_at = ?, facts = ? WHERE id = ?",
             vec![
                 report.contact.as_str().into(),
                 operators.into(),
                 (summary.started_at as i64).into(),
+                serde_json::to_string(&report.facts)?.into(),
                 summary.id.as_str().into(),
             ],
         )?;

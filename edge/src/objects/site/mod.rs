@@ -5,6 +5,7 @@ mod api_keys;
 mod history;
 mod identity;
 mod presence;
+mod reports;
 mod webhooks;
 
 use crate::http::{self, internal};
@@ -67,6 +68,8 @@ const MIGRATIONS: &[&str] = &[
     webhooks::MIGRATION,
     // v5: API keys of the REST API (hashed).
     api_keys::MIGRATION,
+    // v6: facts of each conversation for reports.
+    reports::MIGRATION,
 ];
 
 /// How many conversations the inbox snapshot carries.
@@ -283,6 +286,8 @@ impl DurableObject for SiteRoom {
             }
             (Method::Delete, "/webhooks") => self.remove_webhook(&query(&req, "id")?),
             (Method::Get, "/webhook-log") => http::json(&self.webhook_log()?),
+            (Method::Get, "/reports") => self.report(&req, false),
+            (Method::Get, "/reports.csv") => self.report(&req, true),
             (Method::Get, "/api-keys") => http::json(&self.api_keys()?),
             (Method::Post, "/api-keys") => {
                 let key: StoredKey = req.json().await?;

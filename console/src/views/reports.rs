@@ -1,0 +1,244 @@
+//! Reports for owners and admins: a period, the figures of it, SVG bar charts (chats per day
+//! and per hour, sources, ratings), the operators' load and efficiency, and a CSV export. The
+//! numbers come from the relay (`protocol::reports::aggregate`); this screen only draws them.
+
+use crate::desk::Desk;
+use crate::i18n::Texts;
+use leptos::prelude::*;
+use protocol::reports::{civil_from_days, ChatSource, Report, Timing};
+
+const DAY_MS: f64 = 86_400_000.0;
+
+/// Local midnight of a `YYYY-MM-DD` date input, in ms.
+fn local_midnight(date: &str) -> Option<f64> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i32>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let at = js_sys::Date::new_with_year_month_day(y as u32, m - 1, d).get_time();
+    (!at.is_nan()).then_some(at)
+}
+
+/// `YYYY-MM-DD` of a moment, in local time.
+fn date_input(ms: f64) -> String {
+    let date = js_sys::Date::new(&ms.into());
+    format!(
+        "{}-{:02}-{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date()
+    )
+}
+
+/// `1 min 20 s`, `45 s`, `2 h 5 min`.
+fn duration(ms: Option<u64>) -> String {
+    let Some(ms) = ms else {
+        return "—".into();
+    };
+    let s = ms / 1000;
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
+fn median(t: &Timing) -> String {
+    duration(t.median_ms)
+}
+
+fn source_label(texts: &'static Texts, source: ChatSource) -> &'static str {
+    match source {
+        ChatSource::Visitor => texts.source_visitor,
+        ChatSource::Invitation => texts.source_invitation,
+        ChatSource::Operator => texts.source_operator,
+        ChatSource::Campaign => texts.source_campaign,
+    }
+}
+
+/// A bar chart in SVG, with the same numbers in a table for screen readers.
+#[component]
+fn Bars(
+    id: &'static str,
+    title: String,
+    /// (label, value, highlighted part of the value, e.g. missed chats)
+    bars: Vec<(String, u32, u32)>,
+) -> impl IntoView {
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
+    let width = 640.0;
+    let height = 160.0;
+    let slot = width / bars.len().max(1) as f64;
+    let bar = (slot * 0.7).max(1.0);
+    // Label every bar when they fit, else every n-th.
+    let every = (bars.len() / 16).max(1);
+    let total: u32 = bars.iter().map(|b| b.1).sum();
+    let summary = format!("{title}: {total}");
+    view! {
+        <figure class="chart" aria-labelledby=format!("{id}-caption")>
+            <figcaption id=format!("{id}-caption")>{title.clone()}</figcaption>
+            <svg viewBox=format!("0 0 {width} {}", height + 22.0) role="img" aria-label=summary preserveAspectRatio="none">
+                {bars.iter().enumerate().map(|(i, (label, value, part))| {
+                    let x = i as f64 * slot + (slot - bar) / 2.0;
+                    let h = *value as f64 / max * height;
+                    let p = *part as f64 / max * height;
+                    let text = (i % every == 0).then(|| view! {
+                        <text x=x + bar / 2.0 y=height + 16.0 text-anchor="middle" class="axis">{label.clone()}</text>
+                    });
+                    view! {
+                        <g>
+                            <title>{format!("{label}: {value}")}</title>
+                            <rect x=x y=height - h width=bar height=h class="bar"/>
+                            <rect x=x y=height - p width=bar height=p class="bar part"/>
+                            {text}
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <table class="sr">
+                <caption>{title}</caption>
+                <tbody>
+                    {bars.into_iter().map(|(label, value, part)| view! {
+                        <tr><th scope="row">{label}</th><td>{value}</td><td>{part}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </figure>
+    }
+}
+
+#[component]
+pub fn Reports(desk: Desk) -> impl IntoView {
+    let texts = move || desk.texts();
+    let now = js_sys::Date::now();
+    let from = RwSignal::new(date_input(now - 29.0 * DAY_MS));
+    let to = RwSignal::new(date_input(now));
+    let report = RwSignal::new(None::<Report>);
+    let error = RwSignal::new(None::<String>);
+    // The period as the relay wants it: from local midnight to the midnight after `to`.
+    let query = move || -> Option<String> {
+        let start = local_midnight(&from.get_untracked())?;
+        let end = local_midnight(&to.get_untracked())? + DAY_MS;
+        let tz = -js_sys::Date::new_0().get_timezone_offset() as i32;
+        Some(format!("from={}&to={}&tz={tz}", start as u64, end as u64))
+    };
+    let load = move || {
+        let Some(q) = query() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            match desk.call("GET", &format!("/reports?{q}"), None).await {
+                Ok(body) => match serde_json::from_str(&body) {
+                    Ok(r) => {
+                        error.set(None);
+                        report.set(Some(r));
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                },
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    load();
+    let export = move |_| {
+        let Some(q) = query() else { return };
+        let name = format!("chats-{}-{}.csv", from.get_untracked(), to.get_untracked());
+        wasm_bindgen_futures::spawn_local(async move {
+            match desk.call("GET", &format!("/reports.csv?{q}"), None).await {
+                Ok(csv) => download(&name, &csv),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    view! {
+        <main class="team reports">
+            <h2>{move || texts().reports}</h2>
+            <form class="period" on:submit=move |ev| { ev.prevent_default(); load(); }>
+                <div class="field">
+                    <label for="report-from">{move || texts().period_from}</label>
+                    <input id="report-from" type="date" prop:value=move || from.get()
+                        on:change=move |ev| from.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="report-to">{move || texts().period_to}</label>
+                    <input id="report-to" type="date" prop:value=move || to.get()
+                        on:change=move |ev| to.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit">{move || texts().show_report}</button>
+                " "
+                <button type="button" class="secondary" on:click=export>{move || texts().export_csv}</button>
+            </form>
+            <p class="error" role="alert">{move || error.get()}</p>
+            {move || report.get().map(|r| {
+                let t = texts();
+                if r.chats == 0 {
+                    return view! { <p class="muted" role="status">{t.no_data}</p> }.into_any();
+                }
+                let days: Vec<(String, u32, u32)> = r.per_day.iter().map(|d| {
+                    let (_, m, day) = civil_from_days(d.day);
+                    (format!("{day:02}.{m:02}"), d.chats, d.missed)
+                }).collect();
+                let hours: Vec<(String, u32, u32)> = r.per_hour.iter().enumerate()
+                    .map(|(h, n)| (format!("{h}"), *n, 0)).collect();
+                let sources: Vec<(String, u32, u32)> = r.sources.iter()
+                    .map(|(s, n)| (source_label(t, *s).to_owned(), *n, 0)).collect();
+                let ratings = vec![
+                    (t.good_ratings.to_owned(), r.ratings.good, 0),
+                    (t.poor_ratings.to_owned(), r.ratings.poor, r.ratings.poor),
+                ];
+                let mean = r.ratings.mean_percent.map(|p| format!("{p} %")).unwrap_or_else(|| "—".into());
+                view! {
+                    <div role="status"><dl class="figures">
+                        <div><dt>{t.chats_total}</dt><dd>{r.chats}</dd></div>
+                        <div><dt>{t.missed_chats}</dt><dd>{r.missed}</dd></div>
+                        <div><dt>{t.offline_chats}</dt><dd>{r.offline}</dd></div>
+                        <div><dt>{t.first_response}</dt><dd>{median(&r.first_response)}</dd></div>
+                        <div><dt>{t.chat_duration}</dt><dd>{median(&r.duration)}</dd></div>
+                        <div><dt>{t.mean_rating}</dt><dd>{mean}</dd></div>
+                    </dl></div>
+                    <Bars id="per-day" title=format!("{} ({} — {})", t.chats_per_day, t.chats_total, t.of_them_missed) bars=days/>
+                    <Bars id="per-hour" title=t.chats_per_hour.to_owned() bars=hours/>
+                    <div class="pair">
+                        <Bars id="sources" title=t.chats_by_source.to_owned() bars=sources/>
+                        <Bars id="ratings" title=t.ratings_title.to_owned() bars=ratings/>
+                    </div>
+                    <h3>{t.operators_load}</h3>
+                    <table class="operators">
+                        <thead><tr>
+                            <th scope="col">{t.operator}</th>
+                            <th scope="col">{t.chats_total}</th>
+                            <th scope="col">{t.messages_col}</th>
+                            <th scope="col">{t.first_response}</th>
+                            <th scope="col">{t.mean_rating}</th>
+                        </tr></thead>
+                        <tbody>
+                            {r.operators.iter().map(|o| view! {
+                                <tr>
+                                    <th scope="row">{o.name.clone()}</th>
+                                    <td>{o.chats}</td>
+                                    <td>{o.messages}</td>
+                                    <td>{median(&o.first_response)}</td>
+                                    <td>{o.rating_percent.map(|p| format!("{p} %")).unwrap_or_else(|| "—".into())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            })}
+        </main>
+    }
+}
+
+/// Saves `text` as a file the browser downloads.
+fn download(name: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(link) = document.create_element("a") else {
+        return;
+    };
+    let href = format!(
+        "data:text/csv;charset=utf-8,{}",
+        js_sys::encode_uri_component(text)
+    );
+    let _ = link.set_attribute("href", &href);
+    let _ = link.set_attribute("download", name);
+    if let Ok(link) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(link) {
+        link.click();
+    }
+}
