@@ -300,6 +300,17 @@ pub struct Rating {
     pub comment: Option<String>,
 }
 
+impl Rating {
+    /// Where the score sits on its scale: 0 % for the lowest, 100 % for the highest.
+    pub fn percent(&self) -> u32 {
+        let max = self.scale.max() as u32;
+        if max < 2 {
+            return 0;
+        }
+        (self.score.clamp(1, max as u8) as u32 - 1) * 100 / (max - 1)
+    }
+}
+
 /// Everything about a conversation except its messages. Sent in the welcome and on change.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationState {

@@ -4,6 +4,7 @@
 //! nobody else declares these shapes. Every decoder of client input lives in [`decode`] and returns a
 //! [`ProtocolError`] instead of panicking, so a bad frame always gets a clear error back.
 
+pub mod alerts;
 pub mod api;
 pub mod canned;
 pub mod conversation;

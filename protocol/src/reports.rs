@@ -3,7 +3,7 @@
 //! console charts: chats per day and per hour, first response and duration, missed chats,
 //! ratings, per-operator load and efficiency, chats by source. Pure functions, unit-tested.
 
-use crate::conversation::ConversationState;
+use crate::conversation::{ConversationState, Rating};
 use crate::decode::ProtocolError;
 use crate::events::{ErrorCode, Millis};
 use crate::ids::OperatorId;
@@ -111,11 +111,9 @@ impl ChatRecord {
         Some(self.facts.closed_at?.saturating_sub(self.started_at))
     }
 
-    /// The rating scaled to 0..=100.
+    /// The rating on 0..=100 (lowest score 0, highest 100).
     pub fn rating_percent(&self) -> Option<u32> {
-        let rating = self.state.rating.as_ref()?;
-        let max = rating.scale.max().max(1) as u32;
-        Some(rating.score as u32 * 100 / max)
+        self.state.rating.as_ref().map(Rating::percent)
     }
 }
 
@@ -473,7 +471,7 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conversation::{Rating, VisitSource};
+    use crate::conversation::VisitSource;
     use crate::events::OperatorCard;
     use crate::ids::ConversationId;
 
@@ -576,7 +574,7 @@ mod tests {
         assert_eq!(report.duration.median_ms, Some(600_000));
         assert_eq!(report.ratings.rated, 2);
         assert_eq!((report.ratings.good, report.ratings.poor), (1, 1));
-        assert_eq!(report.ratings.mean_percent, Some(70));
+        assert_eq!(report.ratings.mean_percent, Some(62));
         assert_eq!(report.sources[&ChatSource::Visitor], 3);
         assert_eq!(report.sources[&ChatSource::Campaign], 1);
         let anna = &report.operators[0];
@@ -586,7 +584,7 @@ mod tests {
         );
         assert_eq!(anna.first_response.median_ms, Some(30_000));
         assert_eq!(anna.rating_percent, Some(100));
-        assert_eq!(report.operators[1].rating_percent, Some(40));
+        assert_eq!(report.operators[1].rating_percent, Some(25));
     }
 
     #[test]

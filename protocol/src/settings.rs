@@ -164,6 +164,9 @@ pub struct SiteSettings {
     /// empty: any.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// E-mail and webhook alerts: low ratings, nobody online in working hours.
+    #[serde(default)]
+    pub alerts: crate::alerts::AlertSettings,
 }
 
 /// Whether an entry of `allowed_origins` is `scheme://host[:port]`, the host optionally
@@ -321,6 +324,7 @@ impl SiteSettings {
             routing: RoutingSettings::default(),
             texts: WidgetTexts::default(),
             allowed_origins: Vec::new(),
+            alerts: Default::default(),
         }
     }
 
@@ -333,6 +337,7 @@ impl SiteSettings {
             ))
         };
         display_name("name", &self.name)?;
+        self.alerts.validate()?;
         let color = self.theme.accent_color.as_bytes();
         if color.len() != 7 || color[0] != b'#' || !color[1..].iter().all(u8::is_ascii_hexdigit) {
             return bad("theme.accent_color", "expected #rrggbb");

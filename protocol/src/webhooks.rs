@@ -43,15 +43,24 @@ pub enum WebhookEvent {
     /// The visitor rated the chat.
     #[serde(rename = "chat.rated")]
     ChatRated,
+    /// Alert: a chat was rated below the site's threshold (`alerts.low_rating_below_percent`).
+    #[serde(rename = "alert.low_rating")]
+    AlertLowRating,
+    /// Alert: nobody is online during working hours (at most once per 30 minutes; no
+    /// conversation in the body).
+    #[serde(rename = "alert.nobody_online")]
+    AlertNobodyOnline,
 }
 
 impl WebhookEvent {
-    pub const ALL: [WebhookEvent; 5] = [
+    pub const ALL: [WebhookEvent; 7] = [
         WebhookEvent::ChatStarted,
         WebhookEvent::ChatAccepted,
         WebhookEvent::ChatFinished,
         WebhookEvent::OfflineMessage,
         WebhookEvent::ChatRated,
+        WebhookEvent::AlertLowRating,
+        WebhookEvent::AlertNobodyOnline,
     ];
 
     /// The name on the wire and in the event header.
@@ -62,6 +71,8 @@ impl WebhookEvent {
             WebhookEvent::ChatFinished => "chat.finished",
             WebhookEvent::OfflineMessage => "offline.message",
             WebhookEvent::ChatRated => "chat.rated",
+            WebhookEvent::AlertLowRating => "alert.low_rating",
+            WebhookEvent::AlertNobodyOnline => "alert.nobody_online",
         }
     }
 
@@ -147,8 +158,9 @@ pub struct WebhookBody {
     /// When it happened (ms since the epoch).
     pub at: Millis,
     /// The conversation as it stood then: visitor, contact data, department, assignee,
-    /// rating, status, the page it started on.
-    pub conversation: ConversationSummary,
+    /// rating, status, where the visit came from (none for `alert.nobody_online`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<ConversationSummary>,
     /// `chat.finished` and `offline.message`: the messages up to then (no private notes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<ChatMessage>>,
@@ -161,7 +173,8 @@ pub struct WebhookDelivery {
     pub endpoint: String,
     pub url: String,
     pub event: WebhookEvent,
-    pub conversation: crate::ids::ConversationId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<crate::ids::ConversationId>,
     pub created_at: Millis,
     pub attempts: u32,
     /// The endpoint's last HTTP status, when it answered.

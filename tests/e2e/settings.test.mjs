@@ -203,7 +203,7 @@ test("webhooks in the console: an endpoint with chosen events, its secret, the d
   await section.getByText("No webhooks yet.").waitFor();
   // Nothing listens on port 9: the delivery fails and the log says so.
   await section.getByLabel("Endpoint URL (https://)").fill("http://127.0.0.1:9/hook");
-  for (const unwanted of ["Chat accepted", "Chat finished", "Offline message", "Chat rated"]) {
+  for (const unwanted of ["Chat accepted", "Chat finished", "Offline message", "Chat rated", "Alert: low rating", "Alert: nobody online"]) {
     await section.getByRole("checkbox", { name: new RegExp(`^${unwanted}`) }).uncheck();
   }
   await section.getByRole("button", { name: "Add webhook" }).click();

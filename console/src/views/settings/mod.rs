@@ -3,6 +3,7 @@
 //! masking, webhooks, API keys and the ban list. Each section is its own form with its own Save, and saves only
 //! its part: a colleague's change to another section is not overwritten.
 
+mod alerts;
 mod api_keys;
 mod bans;
 mod identity;
@@ -69,6 +70,7 @@ pub fn Settings(desk: Desk) -> impl IntoView {
                     <triggers::Triggers draft/>
                     <routing::RoutingSection draft/>
                     <routing::MaskingSection draft/>
+                    <alerts::Alerts draft/>
                     <identity::Identity desk/>
                     <webhooks::Webhooks desk/>
                     <api_keys::ApiKeys desk/>

@@ -13,6 +13,8 @@ fn event_label(texts: &'static Texts, event: WebhookEvent) -> &'static str {
         WebhookEvent::ChatFinished => texts.event_chat_finished,
         WebhookEvent::OfflineMessage => texts.event_offline_message,
         WebhookEvent::ChatRated => texts.event_chat_rated,
+        WebhookEvent::AlertLowRating => texts.event_alert_low_rating,
+        WebhookEvent::AlertNobodyOnline => texts.event_alert_nobody_online,
     }
 }
 

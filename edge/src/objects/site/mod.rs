@@ -1,6 +1,7 @@
 //! One site: its settings, the list of its conversations, the inbox sockets of the operators
 //! signed in to it (which is also who is online), and the outbox of e-mails to send.
 
+mod alerts;
 mod api_keys;
 mod history;
 mod identity;
@@ -126,6 +127,8 @@ struct EmailRow {
 pub struct SiteRoom {
     state: State,
     env: Env,
+    /// The site's id once known (see `remember_site_id`).
+    known_site: std::cell::RefCell<Option<SiteId>>,
     /// Per-IP rates (new visitors, uploads), in memory: limits over seconds and minutes.
     rates: std::cell::RefCell<
         std::collections::HashMap<(crate::limits::Limited, String), protocol::limits::Bucket>,
@@ -143,12 +146,14 @@ impl DurableObject for SiteRoom {
         Self {
             state,
             env,
+            known_site: Default::default(),
             rates: Default::default(),
         }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
+        self.remember_site_id(&req)?;
         if path != "/init" && self.settings()?.is_none() {
             return http::error(ErrorCode::NotFound, "no such site");
         }
@@ -178,6 +183,8 @@ impl DurableObject for SiteRoom {
                 }
                 let geo: Geo = req.query().unwrap_or_default();
                 let settings = self.settings()?.unwrap_or_else(|| SiteSettings::new(""));
+                // A visitor arrived: is anyone there to answer?
+                self.alert_if_nobody_online(&site, None).await?;
                 http::json(&settings.widget_config(site, self.presence(), geo))
             }
             (Method::Get, "/presence") => http::json(&self.presence()),
@@ -275,7 +282,7 @@ impl DurableObject for SiteRoom {
                 let report: ConversationReport = req.json().await?;
                 let site = SiteId::parse(header(&req, internal::SITE)?)
                     .map_err(|e| worker::Error::RustError(e.to_string()))?;
-                let response = self.conversation_updated(&site, report)?;
+                let response = self.conversation_updated(&site, report).await?;
                 self.schedule_webhooks().await?;
                 Ok(response)
             }
@@ -308,15 +315,8 @@ impl DurableObject for SiteRoom {
                 None => http::error(ErrorCode::NotFound, "no conversation of this user"),
             },
             (Method::Post, "/outbox") => {
-                let mut email: OutboxEmail = req.json().await?;
-                email.delivery = crate::mail::deliver(&self.env, &email).await;
-                self.state.storage().sql().exec(
-                    "INSERT INTO outbox (email, created_at) VALUES (?, ?)",
-                    vec![
-                        serde_json::to_string(&email)?.into(),
-                        (email.created_at as i64).into(),
-                    ],
-                )?;
+                let email: OutboxEmail = req.json().await?;
+                self.queue_email(email).await?;
                 no_content()
             }
             (Method::Get, "/outbox") => {
@@ -374,6 +374,11 @@ impl DurableObject for SiteRoom {
                     }
                 }
                 self.announce_team(None);
+                if availability != Availability::Online {
+                    if let Some(site) = self.site_id()? {
+                        self.alert_if_nobody_online(&site, None).await?;
+                    }
+                }
                 Ok(())
             }
             Err(e) => ws.send(&InboxEvent::Error(e.into())),
@@ -393,6 +398,10 @@ impl DurableObject for SiteRoom {
             return Ok(());
         }
         self.announce_team(Some(&ws));
+        // The last operator signing out during working hours leaves visitors unanswered.
+        if let Some(site) = self.site_id()? {
+            self.alert_if_nobody_online(&site, Some(&ws)).await?;
+        }
         Ok(())
     }
 }
@@ -477,6 +486,38 @@ impl SiteRoom {
     /// A visitor's presence socket (not an operator's console).
     fn is_presence(&self, ws: &WebSocket) -> bool {
         self.state.get_tags(ws).iter().any(|t| t == "visitor")
+    }
+
+    /// Keeps the site's id (every internal request names it), for work no request starts:
+    /// socket events, alarms.
+    fn remember_site_id(&self, req: &Request) -> Result<()> {
+        let Some(site) = req.headers().get(internal::SITE)? else {
+            return Ok(());
+        };
+        if self.site_id()?.is_none() {
+            self.state.storage().sql().exec(
+                "INSERT INTO settings (key, value) VALUES ('site_id', ?) ON CONFLICT (key) DO NOTHING",
+                vec![site.into()],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn site_id(&self) -> Result<Option<SiteId>> {
+        if let Some(site) = self.known_site.borrow().clone() {
+            return Ok(Some(site));
+        }
+        let rows: Vec<ValueRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec("SELECT value FROM settings WHERE key = 'site_id'", None)?
+            .to_array()?;
+        let site = rows
+            .first()
+            .and_then(|r| SiteId::parse(r.value.as_str()).ok());
+        self.known_site.replace(site.clone());
+        Ok(site)
     }
 
     fn init(&self, init: SiteInit) -> Result<Response> {
@@ -758,7 +799,11 @@ impl SiteRoom {
         Response::from_websocket(pair.client)
     }
 
-    fn conversation_updated(&self, site: &SiteId, report: ConversationReport) -> Result<Response> {
+    async fn conversation_updated(
+        &self,
+        site: &SiteId,
+        report: ConversationReport,
+    ) -> Result<Response> {
         let summary = report.summary.clone();
         let before = self.summary_of(&summary.id)?;
         let open = summary.state.status == protocol::Status::Open && !summary.state.spam;
@@ -784,6 +829,8 @@ impl SiteRoom {
         // A report older than what the site holds (they may cross) changes nothing.
         if before.as_ref().is_none_or(|b| b.last_at <= summary.last_at) {
             self.queue_webhooks(site, before.as_ref(), &summary)?;
+            self.alert_low_rating(site, before.as_ref(), &summary)
+                .await?;
         }
         let masking = self.masking();
         for socket in self.state.get_websockets_with_tag("operator") {

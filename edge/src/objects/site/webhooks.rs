@@ -6,7 +6,8 @@ use super::{no_content, SiteRoom};
 use crate::http;
 use protocol::webhooks::{
     delivered, event_key, events_between, retry_delay_ms, WebhookBody, WebhookDelivery,
-    WebhookEndpoint, DELIVERY_HEADER, EVENT_HEADER, LOG_KEEP, LOG_PAGE, SIGNATURE_HEADER,
+    WebhookEndpoint, WebhookEvent, DELIVERY_HEADER, EVENT_HEADER, LOG_KEEP, LOG_PAGE,
+    SIGNATURE_HEADER,
 };
 use protocol::{ChatMessage, ConversationSummary, SiteId};
 use serde::Deserialize;
@@ -123,54 +124,66 @@ impl SiteRoom {
         before: Option<&ConversationSummary>,
         after: &ConversationSummary,
     ) -> Result<bool> {
-        let events = events_between(before, after);
-        if events.is_empty() {
-            return Ok(false);
+        let mut queued = false;
+        for event in events_between(before, after) {
+            queued |= self.queue_event(site, event, Some(after), &event_key(event, after))?;
         }
-        let endpoints = self.webhooks()?;
+        Ok(queued)
+    }
+
+    /// Queues `event` for every endpoint that wants it, once per `key`; true if any.
+    pub(super) fn queue_event(
+        &self,
+        site: &SiteId,
+        event: WebhookEvent,
+        conversation: Option<&ConversationSummary>,
+        key: &str,
+    ) -> Result<bool> {
         let now = http::now_ms();
         let sql = self.state.storage().sql();
         let mut queued = false;
-        for event in events {
-            for endpoint in endpoints.iter().filter(|e| e.events.contains(&event)) {
-                let id = crate::random::id();
-                let body = WebhookBody {
-                    id: id.clone(),
-                    event,
-                    site: site.clone(),
-                    at: now,
-                    conversation: after.clone(),
-                    messages: None,
-                };
-                let record = WebhookDelivery {
-                    id: id.clone(),
-                    endpoint: endpoint.id.clone(),
-                    url: endpoint.url.clone(),
-                    event,
-                    conversation: after.id.clone(),
-                    created_at: now,
-                    attempts: 0,
-                    status: None,
-                    error: None,
-                    delivered_at: None,
-                    next_at: Some(now),
-                };
-                // The same event of the same conversation for the same endpoint only once.
-                let dedupe = format!("{}:{}", endpoint.id, event_key(event, after));
-                sql.exec(
-                    "INSERT OR IGNORE INTO webhook_deliveries
-                        (id, dedupe, created_at, next_at, record, body) VALUES (?, ?, ?, ?, ?, ?)",
-                    vec![
-                        id.as_str().into(),
-                        dedupe.into(),
-                        (now as i64).into(),
-                        (now as i64).into(),
-                        serde_json::to_string(&record)?.into(),
-                        serde_json::to_string(&body)?.into(),
-                    ],
-                )?;
-                queued = true;
-            }
+        for endpoint in self
+            .webhooks()?
+            .iter()
+            .filter(|e| e.events.contains(&event))
+        {
+            let id = crate::random::id();
+            let body = WebhookBody {
+                id: id.clone(),
+                event,
+                site: site.clone(),
+                at: now,
+                conversation: conversation.cloned(),
+                messages: None,
+            };
+            let record = WebhookDelivery {
+                id: id.clone(),
+                endpoint: endpoint.id.clone(),
+                url: endpoint.url.clone(),
+                event,
+                conversation: conversation.map(|c| c.id.clone()),
+                created_at: now,
+                attempts: 0,
+                status: None,
+                error: None,
+                delivered_at: None,
+                next_at: Some(now),
+            };
+            // The same event (of the same conversation) for the same endpoint only once.
+            let dedupe = format!("{}:{key}", endpoint.id);
+            sql.exec(
+                "INSERT OR IGNORE INTO webhook_deliveries
+                    (id, dedupe, created_at, next_at, record, body) VALUES (?, ?, ?, ?, ?, ?)",
+                vec![
+                    id.as_str().into(),
+                    dedupe.into(),
+                    (now as i64).into(),
+                    (now as i64).into(),
+                    serde_json::to_string(&record)?.into(),
+                    serde_json::to_string(&body)?.into(),
+                ],
+            )?;
+            queued = true;
         }
         if queued {
             // The log keeps the newest LOG_KEEP deliveries.
@@ -268,11 +281,13 @@ impl SiteRoom {
 
     /// `chat.finished` and `offline.message` carry the messages up to the event.
     async fn with_transcript(&self, body: &mut WebhookBody) -> Result<()> {
+        let Some(conversation) = &body.conversation else {
+            return Ok(());
+        };
         if !body.event.has_transcript() || body.messages.is_some() {
             return Ok(());
         }
-        let stub =
-            crate::objects::conversation::stub(&self.env, &body.site, &body.conversation.id)?;
+        let stub = crate::objects::conversation::stub(&self.env, &body.site, &conversation.id)?;
         let path = format!("/transcript?until={}", body.at);
         let mut response =
             http::call_object(&stub, Method::Get, &path, Headers::new(), None).await?;
