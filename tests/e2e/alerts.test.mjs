@@ -39,7 +39,7 @@ before(async () => {
     });
   });
   await new Promise((r) => receiver.listen(RECEIVER, "127.0.0.1", r));
-  relay = await startRelay(fixture, PORT);
+  relay = await startRelay(fixture, PORT, { ALERT_CHECK_MS: "300" });
   owner = await signIn(relay, await bootstrap(relay, fixture));
   const hooked = await postJson(relay, "/api/v1/sites/demo/webhooks", { url: `http://127.0.0.1:${RECEIVER}/alerts`, events: ["alert.low_rating", "alert.nobody_online"] }, { Authorization: `Bearer ${owner.token}` });
   assert.equal(hooked.status, 201);
@@ -117,4 +117,22 @@ test("a chat rated below the threshold alerts by e-mail and webhook; a good rati
   await inbox.close();
   await sleep(500);
   assert.equal(received.filter((r) => r.event === "alert.nobody_online").length, 1);
+});
+
+test("nobody online is noticed by the site's own timer too, with no visitor at all", async () => {
+  const auth = { Authorization: `Bearer ${owner.token}`, "Content-Type": "application/json" };
+  assert.equal((await postJson(relay, "/api/v1/sites", { site: "night-shop", name: "Night shop" }, auth)).status, 201);
+  const settings = siteSettings({ name: "Night shop", alerts, utc_offset_minutes: 0 });
+  const saved = await fetch(`${relay.origin}/api/v1/sites/night-shop/settings`, { method: "PUT", headers: auth, body: JSON.stringify(settings) });
+  assert.equal(saved.status, 204);
+  const deadline = Date.now() + 10_000;
+  let mails = [];
+  while (!mails.some((m) => m.subject === "Nobody is online — Night shop")) {
+    if (Date.now() > deadline) throw new Error("no alert from the timer");
+    await sleep(200);
+    mails = await (await fetch(`${relay.origin}/api/v1/sites/night-shop/outbox`, { headers: auth })).json();
+  }
+  await sleep(1000);
+  mails = await (await fetch(`${relay.origin}/api/v1/sites/night-shop/outbox`, { headers: auth })).json();
+  assert.equal(mails.filter((m) => m.subject.startsWith("Nobody is online")).length, 1, "still once per 30 minutes");
 });

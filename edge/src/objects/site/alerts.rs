@@ -138,6 +138,6 @@ impl SiteRoom {
             })
             .await?;
         }
-        self.schedule_webhooks().await
+        self.schedule_alarm().await
     }
 }

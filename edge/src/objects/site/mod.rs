@@ -166,6 +166,7 @@ impl DurableObject for SiteRoom {
             (Method::Put, "/settings") => {
                 let settings: SiteSettings = req.json().await?;
                 self.save_settings(&settings)?;
+                self.schedule_alarm().await?;
                 no_content()
             }
             (Method::Get, "/origin") => {
@@ -283,7 +284,7 @@ impl DurableObject for SiteRoom {
                 let site = SiteId::parse(header(&req, internal::SITE)?)
                     .map_err(|e| worker::Error::RustError(e.to_string()))?;
                 let response = self.conversation_updated(&site, report).await?;
-                self.schedule_webhooks().await?;
+                self.schedule_alarm().await?;
                 Ok(response)
             }
             (Method::Get, "/webhooks") => http::json(&self.webhooks()?),
@@ -339,9 +340,12 @@ impl DurableObject for SiteRoom {
         }
     }
 
-    /// Webhook deliveries that are due.
+    /// Webhook deliveries that are due, and the check for nobody online in working hours.
     async fn alarm(&self) -> Result<Response> {
         self.deliver_webhooks().await?;
+        if let Some(site) = self.site_id()? {
+            self.alert_if_nobody_online(&site, None).await?;
+        }
         no_content()
     }
 

@@ -20,6 +20,8 @@ use worker::{
 const BATCH: i64 = 20;
 /// How long an endpoint may take to answer.
 const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often, with alerts in working hours on, the alarm checks whether anyone is online.
+const PRESENCE_CHECK_MS: u64 = 5 * 60_000;
 /// Retry unit when `WEBHOOK_RETRY_UNIT_MS` is not set: a minute.
 const DEFAULT_RETRY_UNIT_MS: u64 = 60_000;
 
@@ -196,8 +198,9 @@ impl SiteRoom {
         Ok(queued)
     }
 
-    /// Sets the alarm for the earliest pending delivery (if any, and if not already sooner).
-    pub(super) async fn schedule_webhooks(&self) -> Result<()> {
+    /// Sets the alarm for the earliest pending delivery or presence check (if any, and if not
+    /// already sooner).
+    pub(super) async fn schedule_alarm(&self) -> Result<()> {
         let rows: Vec<NextRow> = self
             .state
             .storage()
@@ -207,7 +210,13 @@ impl SiteRoom {
                 None,
             )?
             .to_array()?;
-        let Some(next) = rows.first().and_then(|r| r.next_at) else {
+        let webhook = rows.first().and_then(|r| r.next_at);
+        // With working hours set, the site looks every few minutes for nobody online.
+        let check = self
+            .settings()?
+            .filter(|s| s.alerts.working_hours.is_some())
+            .map(|_| (http::now_ms() + self.presence_check_ms()) as i64);
+        let Some(next) = webhook.into_iter().chain(check).min() else {
             return Ok(());
         };
         let storage = self.state.storage();
@@ -220,6 +229,15 @@ impl SiteRoom {
                     .await
             }
         }
+    }
+
+    /// `ALERT_CHECK_MS`, else [`PRESENCE_CHECK_MS`].
+    fn presence_check_ms(&self) -> u64 {
+        self.env
+            .var("ALERT_CHECK_MS")
+            .ok()
+            .and_then(|v| v.to_string().parse().ok())
+            .unwrap_or(PRESENCE_CHECK_MS)
     }
 
     /// The alarm: posts the deliveries that are due, then schedules the next ones.
@@ -276,7 +294,7 @@ impl SiteRoom {
             }
             self.save_delivery(&record)?;
         }
-        self.schedule_webhooks().await
+        self.schedule_alarm().await
     }
 
     /// `chat.finished` and `offline.message` carry the messages up to the event.
