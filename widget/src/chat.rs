@@ -58,7 +58,7 @@ pub enum Panel {
 }
 
 /// Something shown in the message list that is not a stored message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Note {
     Invitation {
         operator_name: String,

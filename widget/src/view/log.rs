@@ -36,7 +36,7 @@ pub fn Log(chat: Chat) -> impl IntoView {
             <li class="msg operator greeting">{move || chat.site_text(|t| &t.greeting).unwrap_or(chat.texts().greeting.into())}</li>
             <For
                 each=move || chat.notes.with(|n| n.iter().filter(|n| matches!(n, Note::Invitation { .. })).cloned().collect::<Vec<_>>())
-                key=|n| format!("{n:?}")
+                key=|n| n.clone()
                 let:note
             >
                 <NoteView chat note/>
@@ -64,7 +64,7 @@ pub fn Log(chat: Chat) -> impl IntoView {
             </For>
             <For
                 each=move || chat.notes.with(|n| n.iter().filter(|n| !matches!(n, Note::Invitation { .. })).cloned().collect::<Vec<_>>())
-                key=|n| format!("{n:?}")
+                key=|n| n.clone()
                 let:note
             >
                 <NoteView chat note/>
