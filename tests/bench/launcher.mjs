@@ -1,7 +1,12 @@
-// Benchmark (not a test): time from the widget's script tag running to the launcher being
-// painted, and from a click on the launcher to an interactive window, on the demo shop in
-// headless Chromium. Usage: node tests/bench/launcher.mjs [runs=20]
-import { relayFixture, startRelay, bootstrap } from "../support/relay.mjs";
+// Benchmark (not a test): the widget's speed on the demo shop in headless Chromium.
+//   - script tag running → launcher painted;
+//   - launcher click → window interactive with the visitor's history (20 messages), split by
+//     whether the wasm had already loaded (idle loading) or the click had to load it (cold);
+//   - reopening the window once loaded;
+//   - a history of 500 messages (what a reconnecting client receives at once) rendered.
+// Usage: node tests/bench/launcher.mjs [runs=20]
+import WebSocket from "ws";
+import { relayFixture, startRelay, bootstrap, postJson } from "../support/relay.mjs";
 import { launchBrowser } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
 
@@ -12,33 +17,75 @@ await bootstrap(relay, fixture);
 const shop = await startShop(8797, relay.origin);
 const browser = await launchBrowser();
 
+/** A visitor whose conversation holds `count` messages; resolves with his token. */
+async function visitorWith(count) {
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const ws = new WebSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`);
+  await new Promise((resolve) => ws.on("message", function first(data) {
+    if (JSON.parse(String(data)).type === "welcome") (ws.off("message", first), resolve());
+  }));
+  let acked = 0;
+  const done = new Promise((resolve) => ws.on("message", (data) => {
+    if (JSON.parse(String(data)).type === "ack" && ++acked === count) resolve();
+  }));
+  for (let i = 1; i <= count; i++) ws.send(JSON.stringify({ type: "send", client_id: `bench-${i}`, text: `message ${i} of ${count}` }));
+  await done;
+  ws.close();
+  return v.token;
+}
+
+/** Clicks the launcher; resolves with ms until the window shows `lastText` and the input. */
+function openUntil(page, lastText) {
+  return page.evaluate((lastText) => {
+    const root = document.querySelector("consultant-widget").shadowRoot;
+    const wasReady = window.Consultant.getState().ready;
+    const start = performance.now();
+    root.querySelector(".launcher").click();
+    return new Promise((resolve) => {
+      const check = () => {
+        const input = root.querySelector("#cw-input");
+        const win = root.querySelector("section.window");
+        const log = root.querySelector("ol.log, .log");
+        const shown = !lastText || (log && log.textContent.includes(lastText));
+        if (input && win && !win.hidden && shown) resolve({ ms: performance.now() - start, wasReady });
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+  }, lastText);
+}
+
 const launcher = [];
-const open = [];
+const cold = [];
+const warm = [];
+const reopen = [];
+const long = [];
 try {
+  const token20 = await visitorWith(20);
+  const token500 = await visitorWith(500);
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
+    await context.addInitScript((token) => localStorage.setItem("consultant:demo:token", token), token20);
     const page = await context.newPage();
     await page.goto(`${shop.origin}/index.html`);
     await page.waitForFunction(() => window.Consultant?.timing?.launcherVisible);
     const t = await page.evaluate(() => window.Consultant.timing);
     launcher.push(t.launcherVisible - t.loaderStart);
-    // Cold open: the first click loads nothing more if idle loading already happened, so
-    // measure both the click and the window becoming usable.
-    const clicked = await page.evaluate(() => {
-      const root = document.querySelector("consultant-widget").shadowRoot;
-      const start = performance.now();
-      root.querySelector(".launcher").click();
-      return new Promise((resolve) => {
-        const check = () => {
-          const input = root.querySelector("#cw-input");
-          const win = root.querySelector("section.window");
-          if (input && win && !win.hidden) resolve(performance.now() - start);
-          else requestAnimationFrame(check);
-        };
-        check();
-      });
-    });
-    open.push(clicked);
+    // Every other run waits for idle loading first, so both cases are measured.
+    if (i % 2) await page.waitForFunction(() => window.Consultant.getState().ready);
+    const first = await openUntil(page, "message 20 of 20");
+    (first.wasReady ? warm : cold).push(first.ms);
+    await page.evaluate(() => window.Consultant.close());
+    reopen.push((await openUntil(page, "message 20 of 20")).ms);
+    await context.close();
+  }
+  for (let i = 0; i < Math.max(3, Math.floor(runs / 4)); i++) {
+    const context = await browser.newContext();
+    await context.addInitScript((token) => localStorage.setItem("consultant:demo:token", token), token500);
+    const page = await context.newPage();
+    await page.goto(`${shop.origin}/index.html`);
+    await page.waitForFunction(() => window.Consultant.getState().ready);
+    long.push((await openUntil(page, "message 500 of 500")).ms);
     await context.close();
   }
 } finally {
@@ -48,10 +95,14 @@ try {
 }
 
 const stats = (xs) => {
+  if (!xs.length) return "no runs";
   const s = [...xs].sort((a, b) => a - b);
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return `median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms`;
+  return `median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (${s.length} runs)`;
 };
 console.log(`runs: ${runs}`);
 console.log(`script tag → launcher painted: ${stats(launcher)}`);
-console.log(`launcher click → window interactive: ${stats(open)}`);
+console.log(`launcher click → window with history, wasm loaded on click (cold): ${stats(cold)}`);
+console.log(`launcher click → window with history, wasm already loaded: ${stats(warm)}`);
+console.log(`reopening the window: ${stats(reopen)}`);
+console.log(`launcher click → 500-message history rendered: ${stats(long)}`);
