@@ -625,6 +625,18 @@ impl Desk {
         }
     }
 
+    /// The oldest message of the open conversation this console holds.
+    pub fn earliest_seq(&self) -> Option<u64> {
+        self.timeline.with(|t| t.messages().first().map(|m| m.seq))
+    }
+
+    /// Asks for the messages before the oldest one held.
+    pub fn load_earlier(&self) {
+        if let Some(before) = self.earliest_seq() {
+            transmit(&ConversationCommand::Earlier { before });
+        }
+    }
+
     pub fn delete(&self, seq: u64) {
         transmit(&ConversationCommand::Delete { seq });
     }

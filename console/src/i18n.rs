@@ -320,6 +320,7 @@ pub struct Texts {
     pub alerts_hint: &'static str,
     pub event_alert_low_rating: &'static str,
     pub event_alert_nobody_online: &'static str,
+    pub load_earlier: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -640,6 +641,7 @@ pub const EN: Texts = Texts {
     alerts_hint: "Alerts also go to webhooks subscribed to alert.low_rating and alert.nobody_online. Hours are in the site's time zone.",
     event_alert_low_rating: "Alert: low rating",
     event_alert_nobody_online: "Alert: nobody online",
+    load_earlier: "Show earlier messages",
 };
 
 pub const RU: Texts = Texts {
@@ -960,6 +962,7 @@ pub const RU: Texts = Texts {
     alerts_hint: "Оповещения уходят и в вебхуки, подписанные на alert.low_rating и alert.nobody_online. Время — в часовом поясе сайта.",
     event_alert_low_rating: "Оповещение: низкая оценка",
     event_alert_nobody_online: "Оповещение: никого нет в сети",
+    load_earlier: "Показать более ранние сообщения",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

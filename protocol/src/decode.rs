@@ -167,6 +167,7 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
             note: optional_text(note)?,
         },
         other @ (C::Typing { .. }
+        | C::Earlier { .. }
         | C::Assign { .. }
         | C::Close
         | C::Rate { .. }

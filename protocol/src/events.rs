@@ -97,6 +97,9 @@ pub enum ConversationCommand {
     },
     /// The sender started or stopped typing. Relayed to the others, never stored.
     Typing { typing: bool },
+    /// Older messages: the relay answers with a `messages` frame of the (at most
+    /// [`crate::limits::LOG_FRAME_MESSAGES`]) messages just before `before`.
+    Earlier { before: u64 },
     /// Visitor only: contact data from the contact form or `Consultant.setContactInfo`.
     Contact { contact: ContactInfo },
     /// Visitor only: facts from `Consultant.setCustomData`, replacing earlier ones.
@@ -171,6 +174,7 @@ impl ConversationCommand {
     pub const TYPES: &'static [&'static str] = &[
         "send",
         "typing",
+        "earlier",
         "contact",
         "custom_data",
         "source",
@@ -196,6 +200,7 @@ impl ConversationCommand {
             self,
             ConversationCommand::Send { .. }
                 | ConversationCommand::Typing { .. }
+                | ConversationCommand::Earlier { .. }
                 | ConversationCommand::Close
         ) && !self.operator_only()
     }

@@ -8,13 +8,15 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import WebSocket from "ws";
 import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
+import { openSocket } from "../support/socket.mjs";
+import { launchBrowser, watchErrors } from "../support/browser.mjs";
 
 const PORT = 8808;
 const VISITORS = 6;
 const PER_VISITOR = 100;
 const PER_OPERATOR_REPLY = 80;
 const fixture = relayFixture();
-let relay, ownerSession, admin;
+let relay, ownerAccount, ownerSession, admin, farConversation;
 const stats = { sent: 0, drops: 0, restarts: 0, reconnects: 0, resent: 0 };
 
 /** A client that never loses what it sends: outbox until acked, resend after reconnect. */
@@ -135,8 +137,8 @@ const written = (messages) => messages.filter((m) => m.author.kind !== "system")
 
 before(async () => {
   relay = await startRelay(fixture, PORT);
-  const owner = await bootstrap(relay, fixture);
-  ownerSession = await signIn(relay, owner);
+  ownerAccount = await bootstrap(relay, fixture);
+  ownerSession = await signIn(relay, ownerAccount);
   const settings = siteSettings({ departments: [], contact_form: { mode: "never" }, routing: { auto_assign: false, operators: [], regions: [] } });
   assert.equal((await putSettings(relay, ownerSession.token, settings)).status, 204);
   const alla = { name: "Alla", email: "alla@shop.test", password: "Alla-password-1", role: "admin" };
@@ -242,4 +244,48 @@ test("a client far behind catches up on everything after its last message, in fr
   assert.equal(seqs.length, 620 - 3, "everything after seq 3, however much");
   assert.deepEqual(seqs, seqs.map((_, i) => i + 4), "in order, no gap");
   assert.ok(behind.length > 12 && behind.every((frame) => frame.length <= 50));
+  farConversation = v.conversation;
+
+  // Paging back: the 50 messages before a seq, then nothing before the first.
+  const op = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/operator-socket?token=${ownerSession.token}&after=620`);
+  await op.next((f) => f.type === "welcome");
+  op.send({ type: "earlier", before: 121 });
+  const page = await op.next((f) => f.type === "messages");
+  assert.deepEqual(page.messages.map((m) => m.seq), Array.from({ length: 50 }, (_, i) => 71 + i));
+  op.send({ type: "earlier", before: 1 });
+  assert.deepEqual((await op.next((f) => f.type === "messages")).messages, []);
+  op.send({ type: "earlier", before: "x" });
+  assert.equal((await op.next((f) => f.type === "error")).code, "invalid_field");
+  await op.close();
+});
+
+test("the console shows a long chat's newest messages and pages back to the first on request", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page.errors = watchErrors(page);
+    await page.goto(`${relay.origin}/console/`);
+    await page.fill("#email", ownerAccount.email);
+    await page.fill("#password", ownerAccount.password);
+    await page.click("button[type=submit]");
+    await page.locator("nav.inbox").waitFor();
+    await page.getByRole("button", { name: /^All/ }).click();
+    await page.locator("button.conv", { hasText: "line 619" }).click();
+    const log = page.locator("ol.log");
+    await log.locator("li", { hasText: "line 619" }).waitFor();
+    const first = log.locator("li > p", { hasText: /^line 0$/ });
+    assert.equal(await first.count(), 0, "the oldest are not loaded yet");
+    const earlier = page.getByRole("button", { name: "Show earlier messages" });
+    for (let i = 0; i < 5 && (await earlier.count()); i++) {
+      const shown = await log.locator("li").count();
+      await earlier.click();
+      await page.waitForFunction((n) => document.querySelectorAll("ol.log li").length > n, shown);
+    }
+    await first.waitFor();
+    await earlier.waitFor({ state: "detached" });
+    assert.equal(await log.locator("li > p", { hasText: /^line \d+$/ }).count(), 620, "every message, once");
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await browser.close();
+  }
 });

@@ -90,6 +90,12 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
             </header>
             <super::assignment::Assignment desk/>
             <VisitorCard desk/>
+            // A long conversation arrives with its newest messages; older ones on request.
+            {move || desk.earliest_seq().filter(|seq| *seq > 1).map(|_| view! {
+                <button type="button" class="secondary earlier" on:click=move |_| desk.load_earlier()>
+                    {move || desk.texts().load_earlier}
+                </button>
+            })}
             <ol class="log" node_ref=log aria-live="polite" aria-relevant="additions"
                 aria-label=move || desk.texts().messages tabindex="0">
                 <For

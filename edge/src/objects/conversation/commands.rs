@@ -6,6 +6,7 @@ use crate::http;
 use crate::objects::site::AssignRequest;
 use crate::participant::Participant;
 use protocol::conversation::{check_rating, check_visitor_may_write, Status};
+use protocol::limits::LOG_FRAME_MESSAGES;
 use protocol::limits::PREVIEW_CHARS;
 use protocol::{
     Author, ChatMessage, ClientMessageId, ContactInfo, ConversationCommand, ConversationEvent,
@@ -162,6 +163,12 @@ impl ConversationRoom {
                 store.delete(seq)?;
                 self.announce_change(&store, seq)?;
                 self.report(&meta, &store.state()?).await
+            }
+            ConversationCommand::Earlier { before } => {
+                let notes = matches!(participant, Participant::Operator { .. });
+                let messages = store.page_before(before, LOG_FRAME_MESSAGES, notes)?;
+                let event = ConversationEvent::Messages { messages };
+                ws.send(&self.shape_for(participant, &event))
             }
             ConversationCommand::Typing { typing } => {
                 let event = ConversationEvent::Typing {

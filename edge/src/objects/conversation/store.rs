@@ -203,6 +203,35 @@ impl Store {
         rows.into_iter().map(MessageRow::into_message).collect()
     }
 
+    /// The newest `limit` messages with `seq < before`, in order (paging back in history).
+    pub fn page_before(
+        &self,
+        before: u64,
+        limit: usize,
+        with_notes: bool,
+    ) -> Result<Vec<ChatMessage>> {
+        let rows: Vec<MessageRow> = self
+            .0
+            .exec(
+                &format!(
+                    "SELECT {COLUMNS} FROM messages WHERE seq < ? AND (note = 0 OR ?)
+                     ORDER BY seq DESC LIMIT ?"
+                ),
+                vec![
+                    (before as i64).into(),
+                    (with_notes as i64).into(),
+                    (limit as i64).into(),
+                ],
+            )?
+            .to_array()?;
+        let mut page: Vec<ChatMessage> = rows
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect::<Result<_>>()?;
+        page.reverse();
+        Ok(page)
+    }
+
     pub fn message(&self, seq: u64) -> Result<Option<ChatMessage>> {
         let rows: Vec<MessageRow> = self
             .0
