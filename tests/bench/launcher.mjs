@@ -3,7 +3,8 @@
 //   - launcher click → window interactive with the visitor's history (20 messages), split by
 //     whether the wasm had already loaded (idle loading) or the click had to load it (cold);
 //   - reopening the window once loaded;
-//   - a history of 500 messages (what a reconnecting client receives at once) rendered.
+//   - a history of 500 messages (what a reconnecting client receives at once) rendered;
+//   - layout shift and the longest main-thread task on the host page until the widget loaded.
 // Usage: node tests/bench/launcher.mjs [runs=20]
 import WebSocket from "ws";
 import { relayFixture, startRelay, bootstrap, postJson } from "../support/relay.mjs";
@@ -60,19 +61,34 @@ const cold = [];
 const warm = [];
 const reopen = [];
 const long = [];
+const shifts = [];
+const longTasks = [];
 try {
   const token20 = await visitorWith(20);
   const token500 = await visitorWith(500);
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
     await context.addInitScript((token) => localStorage.setItem("consultant:demo:token", token), token20);
+    // Layout shifts and long tasks on the host page while the widget loads.
+    await context.addInitScript(() => {
+      window.impact = { cls: 0, longest: 0 };
+      const observe = (type, take) => new PerformanceObserver((list) => list.getEntries().forEach(take)).observe({ type, buffered: true });
+      observe("layout-shift", (e) => { if (!e.hadRecentInput) window.impact.cls += e.value; });
+      observe("longtask", (e) => { window.impact.longest = Math.max(window.impact.longest, e.duration); });
+    });
     const page = await context.newPage();
     await page.goto(`${shop.origin}/index.html`);
     await page.waitForFunction(() => window.Consultant?.timing?.launcherVisible);
     const t = await page.evaluate(() => window.Consultant.timing);
     launcher.push(t.launcherVisible - t.loaderStart);
     // Every other run waits for idle loading first, so both cases are measured.
-    if (i % 2) await page.waitForFunction(() => window.Consultant.getState().ready);
+    if (i % 2) {
+      await page.waitForFunction(() => window.Consultant.getState().ready);
+      await page.waitForTimeout(300);
+      const impact = await page.evaluate(() => window.impact);
+      shifts.push(impact.cls);
+      longTasks.push(impact.longest);
+    }
     const first = await openUntil(page, "message 20 of 20");
     (first.wasReady ? warm : cold).push(first.ms);
     await page.evaluate(() => window.Consultant.close());
@@ -106,3 +122,5 @@ console.log(`launcher click → window with history, wasm loaded on click (cold)
 console.log(`launcher click → window with history, wasm already loaded: ${stats(warm)}`);
 console.log(`reopening the window: ${stats(reopen)}`);
 console.log(`launcher click → 500-message history rendered: ${stats(long)}`);
+console.log(`layout shift (CLS) until the widget is loaded: max ${Math.max(...shifts).toFixed(4)} (${shifts.length} runs)`);
+console.log(`longest main-thread task on the page until the widget is loaded: ${stats(longTasks)}`);
