@@ -101,6 +101,8 @@ try {
     const page = await context.newPage();
     await page.goto(`${shop.origin}/index.html`);
     await page.waitForFunction(() => window.Consultant.getState().ready);
+    // The history arrives on the socket opened at load; this measures rendering it.
+    await page.waitForFunction(() => window.Consultant.getState().messages >= 500, null, { timeout: 15_000 }).catch(() => page.waitForTimeout(1500));
     long.push((await openUntil(page, "message 500 of 500")).ms);
     await context.close();
   }

@@ -8,6 +8,7 @@ import {
 } from "../support/relay.mjs";
 import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
+import { openSocket } from "../support/socket.mjs";
 
 const fixture = relayFixture();
 let relay, shop, browser, owner, session, consolePage;
@@ -614,6 +615,33 @@ test("a host page with aggressive global CSS does not break the widget", async (
   assert.equal(Math.round((await window.boundingBox()).width), 370);
   await write(page, "Still works");
   await page.close();
+});
+
+test("a long history opens with its newest 100 messages; earlier ones on request, down to the first", async () => {
+  await configure({});
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const socket = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`);
+  await socket.next((f) => f.type === "welcome");
+  for (let i = 1; i <= 130; i++) socket.send({ type: "send", client_id: `long-${i}`, text: `note ${i} of 130` });
+  await socket.next((f) => f.type === "ack" && f.client_id === "long-130", 20_000);
+  await socket.close();
+  const context = await browser.newContext();
+  await context.addInitScript((token) => localStorage.setItem("consultant:demo:token", token), v.token);
+  const page = await context.newPage();
+  page.errors = watchErrors(page);
+  await page.goto(`${shop.origin}/index.html`);
+  await page.waitForFunction(() => window.Consultant.getState().messages >= 130);
+  await openWidget(page);
+  const texts = () => log(page).locator("li.visitor p.text").allTextContents();
+  await log(page).locator("li.visitor", { hasText: "note 130 of 130" }).waitFor();
+  assert.equal((await texts()).length, 100);
+  assert.equal((await texts())[0], "note 31 of 130");
+  await inWidget(page, "li.earlier button").click();
+  await log(page).locator("li.visitor", { hasText: "note 1 of 130" }).waitFor();
+  assert.equal((await texts()).length, 130);
+  assert.equal(await inWidget(page, "li.earlier").count(), 0, "nothing earlier than the first");
+  assert.deepEqual(page.errors, []);
+  await context.close();
 });
 
 test("no page errors in the console", () => {

@@ -12,13 +12,16 @@ fn clock(ms: u64) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
+/// Messages rendered at first, and added per "show earlier": a long history opens fast.
+const PAGE: usize = 100;
+
 #[component]
 pub fn Log(chat: Chat) -> impl IntoView {
     let log: NodeRef<html::Ol> = NodeRef::new();
-    // Keep the newest entry in view.
+    let shown = RwSignal::new(PAGE);
+    // Keep the newest entry in view (not when older ones are added above).
     Effect::new(move |_| {
-        chat.timeline
-            .with(|t| t.messages().len() + t.pending().len());
+        chat.timeline.with(|t| (t.last_seq(), t.pending().len()));
         chat.notes.with(Vec::len);
         if let Some(log) = log.get() {
             log.set_scroll_top(log.scroll_height());
@@ -41,8 +44,27 @@ pub fn Log(chat: Chat) -> impl IntoView {
             >
                 <NoteView chat note/>
             </For>
+            {move || {
+                let (held, first) = chat.timeline.with(|t| (t.messages().len(), t.messages().first().map(|m| m.seq)));
+                (held > shown.get() || first.is_some_and(|seq| seq > 1)).then(|| view! {
+                    <li class="earlier">
+                        <button type="button" class="link" on:click=move |_| {
+                            // Older ones held here are shown; beyond them, the relay sends more.
+                            if held <= shown.get_untracked() {
+                                if let Some(before) = first {
+                                    chat.command(protocol::ConversationCommand::Earlier { before });
+                                }
+                            }
+                            shown.update(|n| *n += PAGE);
+                        }>{move || chat.texts().show_earlier}</button>
+                    </li>
+                })
+            }}
             <For
-                each=move || chat.timeline.with(|t| t.messages().to_vec())
+                each=move || chat.timeline.with(|t| {
+                    let all = t.messages();
+                    all[all.len().saturating_sub(shown.get())..].to_vec()
+                })
                 key=|m| (m.seq, m.edited_at, m.deleted)
                 let:message
             >
