@@ -2,8 +2,8 @@
 // of N messages (default 1,000): from the click in the inbox to the newest message shown, and
 // the longest main-thread task while it happens.
 // Usage: node tests/bench/console.mjs [messages=1000] [runs=10]
-import WebSocket from "ws";
-import { relayFixture, startRelay, bootstrap, postJson } from "../support/relay.mjs";
+import { relayFixture, startRelay, bootstrap } from "../support/relay.mjs";
+import { visitorWithMessages } from "../support/seed.mjs";
 import { launchBrowser } from "../support/browser.mjs";
 
 const count = Number(process.argv[2] || 1000);
@@ -15,18 +15,7 @@ const browser = await launchBrowser();
 
 /** A conversation with `count` visitor messages; resolves with the last text. */
 async function conversationOf(count) {
-  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
-  const ws = new WebSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`);
-  await new Promise((resolve) => ws.on("message", function first(data) {
-    if (JSON.parse(String(data)).type === "welcome") (ws.off("message", first), resolve());
-  }));
-  let acked = 0;
-  const done = new Promise((resolve) => ws.on("message", (data) => {
-    if (JSON.parse(String(data)).type === "ack" && ++acked === count) resolve();
-  }));
-  for (let i = 1; i <= count; i++) ws.send(JSON.stringify({ type: "send", client_id: `bench-${i}`, text: `line ${i} of ${count}` }));
-  await done;
-  ws.close();
+  await visitorWithMessages(relay, count, (i) => `line ${i} of ${count}`);
   return `line ${count} of ${count}`;
 }
 

@@ -6,8 +6,8 @@
 //   - a history of 500 messages (what a reconnecting client receives at once) rendered;
 //   - layout shift and the longest main-thread task on the host page until the widget loaded.
 // Usage: node tests/bench/launcher.mjs [runs=20]
-import WebSocket from "ws";
-import { relayFixture, startRelay, bootstrap, postJson } from "../support/relay.mjs";
+import { relayFixture, startRelay, bootstrap } from "../support/relay.mjs";
+import { visitorWithMessages } from "../support/seed.mjs";
 import { launchBrowser } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
 
@@ -20,19 +20,7 @@ const browser = await launchBrowser();
 
 /** A visitor whose conversation holds `count` messages; resolves with his token. */
 async function visitorWith(count) {
-  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
-  const ws = new WebSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`);
-  await new Promise((resolve) => ws.on("message", function first(data) {
-    if (JSON.parse(String(data)).type === "welcome") (ws.off("message", first), resolve());
-  }));
-  let acked = 0;
-  const done = new Promise((resolve) => ws.on("message", (data) => {
-    if (JSON.parse(String(data)).type === "ack" && ++acked === count) resolve();
-  }));
-  for (let i = 1; i <= count; i++) ws.send(JSON.stringify({ type: "send", client_id: `bench-${i}`, text: `message ${i} of ${count}` }));
-  await done;
-  ws.close();
-  return v.token;
+  return (await visitorWithMessages(relay, count, (i) => `message ${i} of ${count}`)).token;
 }
 
 /** Clicks the launcher; resolves with ms until the window shows `lastText` and the input. */
