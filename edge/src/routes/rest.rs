@@ -188,14 +188,7 @@ pub(super) async fn conversation(req: Request, ctx: RouteContext<()>) -> Result<
     let Some(id) = conversation_param(&ctx) else {
         return http::error(ErrorCode::NotFound, "no such conversation");
     };
-    let mut summary = SiteLink::new(&ctx.env, &site)
-        .forward(
-            Method::Get,
-            &format!("/summary?id={id}"),
-            Headers::new(),
-            None,
-        )
-        .await?;
+    let mut summary = site_summary(&SiteLink::new(&ctx.env, &site), &id).await?;
     if summary.status_code() != 200 {
         return Ok(summary);
     }
@@ -231,14 +224,7 @@ pub(super) async fn custom_data(mut req: Request, ctx: RouteContext<()>) -> Resu
     let link = SiteLink::new(&ctx.env, &site);
     let id = match (conversation_param(&ctx), ctx.param("user")) {
         (Some(id), _) => {
-            let known = link
-                .forward(
-                    Method::Get,
-                    &format!("/summary?id={id}"),
-                    Headers::new(),
-                    None,
-                )
-                .await?;
+            let known = site_summary(&link, &id).await?;
             if known.status_code() != 200 {
                 return Ok(known);
             }
@@ -264,6 +250,12 @@ pub(super) async fn custom_data(mut req: Request, ctx: RouteContext<()>) -> Resu
         Some(serde_json::to_string(&update)?),
     )
     .await
+}
+
+/// The site's summary of a conversation: 200 with it, or 404 when the site has none.
+async fn site_summary(link: &SiteLink<'_>, id: &ConversationId) -> Result<Response> {
+    let path = format!("/summary?id={id}");
+    link.forward(Method::Get, &path, Headers::new(), None).await
 }
 
 fn conversation_param(ctx: &RouteContext<()>) -> Option<ConversationId> {
