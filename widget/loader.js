@@ -57,11 +57,14 @@
     load();
   }
 
-  function load() {
+  // `idle === true` (not an event): fetched at low priority, so it never competes with the page.
+  function load(idle) {
     if (loading) return loading;
+    var wasm = relay + "/widget/widget_bg.wasm";
     loading = import(relay + "/widget/widget.js")
       .then(function (module) {
-        return module.default({ module_or_path: relay + "/widget/widget_bg.wasm" }).then(function () {
+        var source = idle === true && window.fetch ? fetch(wasm, { priority: "low" }) : wasm;
+        return module.default({ module_or_path: source }).then(function () {
           module.start(mount, { site: site, relay: relay, lang: tag }, emit);
           widget = module;
           // Replay in order; a call that throws does not stop the ones after it.
@@ -150,7 +153,27 @@
   }
   if (document.body) attach(); else document.addEventListener("DOMContentLoaded", attach);
 
+  // Idle loading waits for the page's load event and its first paint: a small page is idle
+  // before its first paint, and fetching the wasm then delays it (Lighthouse measured FCP
+  // +180 ms and LCP +280 ms on the demo shop before this).
+  function loadWhenIdle() {
+    var started = false;
+    var idle = function () {
+      if (started) return;
+      started = true;
+      if ("requestIdleCallback" in window) requestIdleCallback(function () { load(true); }, { timeout: 4000 });
+      else load(true);
+    };
+    try {
+      if (performance.getEntriesByType("paint").length) return idle();
+      new PerformanceObserver(function (list, observer) {
+        observer.disconnect();
+        setTimeout(idle, 0);
+      }).observe({ type: "paint" });
+    } catch (e) { /* no Paint Timing: the timer below */ }
+    setTimeout(idle, 3000);
+  }
   if (queue.length) load();
-  else if ("requestIdleCallback" in window) requestIdleCallback(load, { timeout: 4000 });
-  else setTimeout(load, 2000);
+  else if (document.readyState === "complete") loadWhenIdle();
+  else window.addEventListener("load", loadWhenIdle, { once: true });
 })();

@@ -18,6 +18,10 @@ export function startShop(port, relayOrigin) {
         readFile(join(ROOT, "tests/fixtures", path), "utf8"),
       );
       if (path.endsWith(".html")) body = body.replace('src="/widget.js"', `src="${relayOrigin}/widget.js"`);
+      // `?widget=off` serves the page without the one-tag install (page-impact benchmark).
+      if (new URL(req.url, "http://x").searchParams.get("widget") === "off") {
+        body = body.replace(/<script src="[^"]*\/widget\.js"[^>]*><\/script>/, "");
+      }
       res.writeHead(200, { "Content-Type": TYPES[extname(path)] || "application/octet-stream" });
       res.end(body);
     } catch {
