@@ -385,6 +385,7 @@ impl Desk {
                 }
                 Ok(
                     event @ (InboxEvent::Visitors { .. }
+                    | InboxEvent::MoreVisitors { .. }
                     | InboxEvent::VisitorUpdated { .. }
                     | InboxEvent::VisitorLeft { .. }),
                 ) => desk.live.update(|live| live.apply(event)),

@@ -321,6 +321,10 @@ pub struct Texts {
     pub event_alert_low_rating: &'static str,
     pub event_alert_nobody_online: &'static str,
     pub load_earlier: &'static str,
+    pub list_shown: &'static str,
+    pub count_of: &'static str,
+    pub show_more_visitors: &'static str,
+    pub find_visitor: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -642,6 +646,10 @@ pub const EN: Texts = Texts {
     event_alert_low_rating: "Alert: low rating",
     event_alert_nobody_online: "Alert: nobody online",
     load_earlier: "Show earlier messages",
+    list_shown: "Shown:",
+    count_of: "of",
+    show_more_visitors: "Show more visitors",
+    find_visitor: "Find a visitor (name, page, city, IP)",
 };
 
 pub const RU: Texts = Texts {
@@ -963,6 +971,10 @@ pub const RU: Texts = Texts {
     event_alert_low_rating: "Оповещение: низкая оценка",
     event_alert_nobody_online: "Оповещение: никого нет в сети",
     load_earlier: "Показать более ранние сообщения",
+    list_shown: "Показано:",
+    count_of: "из",
+    show_more_visitors: "Показать ещё посетителей",
+    find_visitor: "Найти посетителя (имя, страница, город, IP)",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {

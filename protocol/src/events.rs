@@ -311,8 +311,13 @@ pub enum InboxEvent {
     Gone {
         id: ConversationId,
     },
-    /// Every visitor on the site now (sent on connect).
+    /// The visitors on the site now (sent on connect): the first
+    /// `visitors::LIVE_LIST_FRAME` of them, the rest in `more_visitors` frames after it.
     Visitors {
+        visitors: Vec<crate::visitors::LiveVisitor>,
+    },
+    /// The next part of the list begun by `visitors`, appended to it.
+    MoreVisitors {
         visitors: Vec<crate::visitors::LiveVisitor>,
     },
     /// A visitor arrived or moved to another page.

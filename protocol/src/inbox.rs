@@ -108,6 +108,7 @@ impl Inbox {
             // The team and the live visitors are kept elsewhere (`visitors::LiveList`).
             InboxEvent::Team { .. }
             | InboxEvent::Visitors { .. }
+            | InboxEvent::MoreVisitors { .. }
             | InboxEvent::VisitorUpdated { .. }
             | InboxEvent::VisitorLeft { .. }
             | InboxEvent::Error(_) => {}

