@@ -1,7 +1,8 @@
 // Load benchmark (not a test): against a local relay (wrangler dev = workerd), V visitors each
 // in a chat with one of O operators exchange messages at a target rate; reports messages/s
 // sustained, visitor → operator latency p50/p95/p99, the relay's peak memory (its whole process
-// tree), then how many visitor sockets it holds at once.
+// tree), workerd's CPU time per message (from /proc), then how many visitor sockets it holds
+// at once.
 //
 //   node tests/bench/load.mjs [--visitors 200] [--operators 10] [--rate 1000] [--seconds 20] [--hold 10000]
 //
@@ -61,6 +62,22 @@ function treeFds(root) {
     } catch { /* gone */ }
   }
   return fds;
+}
+
+/** CPU time (ms, user + system) spent so far by the workerd processes of a tree: wrangler dev
+ *  shows no per-request CPU time, so the benchmark divides this by the messages delivered. */
+function workerdCpuMs(root) {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let ticks = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.includes("(workerd)")) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch { /* gone */ }
+  }
+  return (ticks * 1000) / ticksPerSecond;
 }
 
 /** This process's soft limit on open files (the relay inherits it). */
@@ -137,6 +154,7 @@ try {
   console.log(`set up ${chats.length} chats with ${OPERATORS} operators in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // Messages at the target rate, spread over the visitors.
+  const cpuBefore = workerdCpuMs(relay.pid);
   let sent = 0;
   t0 = performance.now();
   const tickMs = 10;
@@ -153,6 +171,7 @@ try {
   const deadline = performance.now() + 10_000;
   while (received < sent && performance.now() < deadline) await sleep(50);
   const drainSeconds = (performance.now() - t0) / 1000;
+  const cpuMs = workerdCpuMs(relay.pid) - cpuBefore;
   latencies.sort((a, b) => a - b);
   const results = {
     machine: `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`,
@@ -167,6 +186,7 @@ try {
     "p95 ms": percentile(latencies, 95)?.toFixed(1),
     "p99 ms": percentile(latencies, 99)?.toFixed(1),
     "peak relay memory MB (chat phase)": (peakKb / 1024).toFixed(0),
+    "workerd CPU ms per message (all threads)": received ? (cpuMs / received).toFixed(2) : "-",
   };
   console.table(results);
 
