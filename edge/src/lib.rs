@@ -3,9 +3,11 @@
 //! console, demo site) are served by the platform's assets binding before this code runs.
 
 pub mod auth;
+pub mod config;
 pub mod files;
 pub mod http;
 pub mod limits;
+pub mod log;
 pub mod mail;
 pub mod objects;
 pub mod participant;
@@ -16,5 +18,12 @@ use worker::{event, Context, Env, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    // A bad or missing setting stops the relay: every request, the health check included,
+    // answers 503 naming it (never a secret's value), and so does `scripts/start`.
+    if let Err(e) = config::get(&env) {
+        log::error("config.invalid", &e, &[]);
+        let body = serde_json::json!({ "ok": false, "error": e.to_string() });
+        return Ok(http::json(&body)?.with_status(503));
+    }
     routes::handle(req, env).await
 }

@@ -1,7 +1,7 @@
-//! Rate limits, read from the environment (`wrangler.toml` `[vars]`) as `burst/per_minute`, so
-//! a deployment (or a load test) can set its own; defaults are `protocol::limits`.
+//! What the relay rate-limits; the rates come from its configuration (`RATE_*` variables, so a
+//! deployment or a load test can set its own; defaults in `protocol::limits`).
 
-use protocol::limits::{Rate, NEW_VISITORS_PER_IP, UPLOADS_PER_IP, VISITOR_MESSAGES};
+use protocol::limits::Rate;
 use worker::Env;
 
 /// What is limited.
@@ -16,68 +16,15 @@ pub enum Limited {
     Uploads,
 }
 
-impl Limited {
-    fn var(self) -> &'static str {
-        match self {
-            Limited::VisitorMessages => "RATE_VISITOR_MESSAGES",
-            Limited::NewVisitors => "RATE_NEW_VISITORS_PER_IP",
-            Limited::Uploads => "RATE_UPLOADS_PER_IP",
-        }
-    }
-
-    fn default_rate(self) -> Rate {
-        match self {
-            Limited::VisitorMessages => VISITOR_MESSAGES,
-            Limited::NewVisitors => NEW_VISITORS_PER_IP,
-            Limited::Uploads => UPLOADS_PER_IP,
-        }
-    }
-}
-
-/// `"10/30"` → a burst of 10, then 30 a minute.
-pub fn parse_rate(value: &str) -> Option<Rate> {
-    let (burst, per_minute) = value.trim().split_once('/')?;
-    let rate = Rate {
-        burst: burst.trim().parse().ok()?,
-        per_minute: per_minute.trim().parse().ok()?,
-    };
-    (rate.burst > 0).then_some(rate)
-}
-
-/// The rate for `what` in this environment. A value that does not read is reported and the
-/// default applies.
+/// The rate for `what` in this relay's configuration (`RATE_*`, see docs/configuration.md).
+/// The router refuses every request under a bad configuration, so the defaults only stand in
+/// for the type's sake.
 pub fn rate(env: &Env, what: Limited) -> Rate {
-    match env.var(what.var()).map(|v| v.to_string()) {
-        Ok(value) if !value.is_empty() => parse_rate(&value).unwrap_or_else(|| {
-            worker::console_error!("{} = {value:?} is not burst/per_minute", what.var());
-            what.default_rate()
-        }),
-        _ => what.default_rate(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rates_read_as_burst_slash_per_minute() {
-        assert_eq!(
-            parse_rate("10/30"),
-            Some(Rate {
-                burst: 10,
-                per_minute: 30
-            })
-        );
-        assert_eq!(
-            parse_rate(" 500 / 60000 "),
-            Some(Rate {
-                burst: 500,
-                per_minute: 60000
-            })
-        );
-        for bad in ["", "10", "a/b", "0/10", "-1/5"] {
-            assert_eq!(parse_rate(bad), None, "{bad}");
-        }
+    use protocol::limits::{NEW_VISITORS_PER_IP, UPLOADS_PER_IP, VISITOR_MESSAGES};
+    let config = crate::config::get(env).ok();
+    match what {
+        Limited::VisitorMessages => config.map_or(VISITOR_MESSAGES, |c| c.rate_visitor_messages),
+        Limited::NewVisitors => config.map_or(NEW_VISITORS_PER_IP, |c| c.rate_new_visitors_per_ip),
+        Limited::Uploads => config.map_or(UPLOADS_PER_IP, |c| c.rate_uploads_per_ip),
     }
 }

@@ -6,13 +6,12 @@ use protocol::{Delivery, OutboxEmail};
 use worker::{Env, SendEmailBuilder};
 
 pub async fn deliver(env: &Env, email: &OutboxEmail) -> Delivery {
-    let from = env
-        .var("EMAIL_FROM")
-        .map(|v| v.to_string())
-        .unwrap_or_default();
-    if from.trim().is_empty() {
+    let Some(from) = crate::config::get(env)
+        .ok()
+        .and_then(|c| c.email_from.clone())
+    else {
         return Delivery::Queued;
-    }
+    };
     let sender = match env.send_email("EMAIL") {
         Ok(sender) => sender,
         Err(e) => {
@@ -27,7 +26,8 @@ pub async fn deliver(env: &Env, email: &OutboxEmail) -> Delivery {
         Ok(_) => Delivery::Sent,
         Err(e) => {
             let reason = format!("{e:?}");
-            worker::console_error!("e-mail to the outbox could not be sent: {reason}");
+            // The reason may hold the address: it stays in the outbox, not in the log.
+            crate::log::error("email.failed", &"send_email refused the message", &[]);
             Delivery::Failed { reason }
         }
     }

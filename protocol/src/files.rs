@@ -59,9 +59,22 @@ fn content_matches(content_type: &str, bytes: &[u8]) -> bool {
     }
 }
 
+/// What this relay accepts (`MAX_UPLOAD_MB`, `UPLOAD_TYPES`; see `config`).
+#[derive(Debug, Clone, Copy)]
+pub struct UploadPolicy<'a> {
+    pub max_bytes: usize,
+    /// A subset of [`ALLOWED_TYPES`].
+    pub types: &'a [String],
+}
+
 /// Checks an upload: a name, an accepted type whose bytes look like that type, a size within
 /// the limit. Returns the cleaned file name.
-pub fn check_upload(name: &str, content_type: &str, bytes: &[u8]) -> Result<String, ProtocolError> {
+pub fn check_upload(
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    policy: UploadPolicy,
+) -> Result<String, ProtocolError> {
     let content_type = content_type.split(';').next().unwrap_or("").trim();
     if bytes.is_empty() {
         return Err(ProtocolError::new(
@@ -69,13 +82,13 @@ pub fn check_upload(name: &str, content_type: &str, bytes: &[u8]) -> Result<Stri
             "the file is empty",
         ));
     }
-    if bytes.len() > MAX_FILE_BYTES {
+    if bytes.len() > policy.max_bytes.min(MAX_FILE_BYTES) {
         return Err(ProtocolError::new(
             ErrorCode::TooLarge,
-            format!("files may be at most {} MB", MAX_FILE_BYTES / 1024 / 1024),
+            format!("files may be at most {} MB", policy.max_bytes / 1024 / 1024),
         ));
     }
-    if !ALLOWED_TYPES.contains(&content_type) {
+    if !ALLOWED_TYPES.contains(&content_type) || !policy.types.iter().any(|t| t == content_type) {
         return Err(ProtocolError::new(
             ErrorCode::UnsupportedType,
             format!("files of type {content_type:?} are not accepted"),
@@ -106,6 +119,20 @@ mod tests {
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
+    fn all_types() -> Vec<String> {
+        ALLOWED_TYPES.iter().map(|t| t.to_string()).collect()
+    }
+
+    /// The defaults: every supported type, up to 10 MB.
+    fn check_upload(name: &str, content_type: &str, bytes: &[u8]) -> Result<String, ProtocolError> {
+        let types = all_types();
+        let policy = UploadPolicy {
+            max_bytes: MAX_FILE_BYTES,
+            types: &types,
+        };
+        super::check_upload(name, content_type, bytes, policy)
+    }
+
     #[test]
     fn accepts_files_that_are_what_they_claim() {
         assert_eq!(
@@ -135,6 +162,25 @@ mod tests {
         assert_eq!(code("e.png", "image/png", b""), ErrorCode::InvalidField);
         let big = vec![b'a'; MAX_FILE_BYTES + 1];
         assert_eq!(code("big.txt", "text/plain", &big), ErrorCode::TooLarge);
+    }
+
+    #[test]
+    fn a_relay_may_accept_less() {
+        let types = vec!["image/png".to_string()];
+        let policy = UploadPolicy {
+            max_bytes: 1024 * 1024,
+            types: &types,
+        };
+        assert!(super::check_upload("a.png", "image/png", PNG, policy).is_ok());
+        let pdf = super::check_upload("a.pdf", "application/pdf", b"%PDF-1.7", policy);
+        assert_eq!(pdf.unwrap_err().code, ErrorCode::UnsupportedType);
+        let mut big = PNG.to_vec();
+        big.resize(1024 * 1024 + 1, 0);
+        let error = super::check_upload("big.png", "image/png", &big, policy).unwrap_err();
+        assert_eq!(
+            (error.code, error.message.as_str()),
+            (ErrorCode::TooLarge, "files may be at most 1 MB")
+        );
     }
 
     #[test]

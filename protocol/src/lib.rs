@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod api;
 pub mod canned;
+pub mod config;
 pub mod conversation;
 pub mod decode;
 pub mod events;

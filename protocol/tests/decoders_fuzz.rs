@@ -132,7 +132,9 @@ proptest! {
 
     #[test]
     fn uploads_and_photos_never_panic(name in any::<String>(), kind in prop::sample::select(vec!["image/png", "image/jpeg", "image/webp", "text/plain", "application/pdf", "x/y"]), bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
-        let _ = protocol::files::check_upload(&name, kind, &bytes);
+        let types: Vec<String> = protocol::files::ALLOWED_TYPES.iter().map(|t| t.to_string()).collect();
+        let policy = protocol::files::UploadPolicy { max_bytes: 1024, types: &types };
+        let _ = protocol::files::check_upload(&name, kind, &bytes, policy);
         let _ = protocol::files::check_avatar(kind, &bytes);
         let _ = protocol::files::image_size(&bytes);
     }

@@ -23,8 +23,16 @@ export function relayFixture() {
 
 async function healthy(origin) {
   try {
-    return (await fetch(`${origin}/api/v1/health`)).ok;
-  } catch {
+    const response = await fetch(`${origin}/api/v1/health`);
+    if (response.status === 503) {
+      // The relay runs but refuses its configuration: no use waiting.
+      const error = new Error(`relay refused its configuration: ${(await response.json()).error}`);
+      error.misconfigured = true;
+      throw error;
+    }
+    return response.ok;
+  } catch (e) {
+    if (e.misconfigured) throw e;
     return false;
   }
 }
@@ -67,7 +75,8 @@ export async function startRelay(fixture, port, vars = {}) {
   child.stderr.on("data", (d) => (output += d));
   const exited = new Promise((res) => child.once("exit", res));
   const deadline = Date.now() + 60_000;
-  while (!(await healthy(origin))) {
+  const kill = () => child.exitCode === null && process.kill(-child.pid, "SIGKILL");
+  while (!(await healthy(origin).catch((e) => (kill(), Promise.reject(e))))) {
     if (child.exitCode !== null) throw new Error(`relay exited:\n${output}`);
     if (Date.now() > deadline) {
       process.kill(-child.pid, "SIGKILL");

@@ -3,7 +3,8 @@
 use super::*;
 
 pub(super) async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let Ok(expected) = ctx.env.secret("BOOTSTRAP_TOKEN").map(|s| s.to_string()) else {
+    let config = crate::config::of(&ctx.env)?;
+    let Some(expected) = config.bootstrap_token.clone() else {
         return http::error(
             ErrorCode::Forbidden,
             "bootstrap is disabled: BOOTSTRAP_TOKEN is not set",

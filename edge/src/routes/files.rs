@@ -104,8 +104,13 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
         .get("Content-Length")?
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
-    if declared > protocol::files::MAX_FILE_BYTES {
-        return http::error(ErrorCode::TooLarge, "files may be at most 10 MB");
+    let config = crate::config::of(&ctx.env)?;
+    if declared > config.max_upload_bytes {
+        let most = config.max_upload_bytes / 1024 / 1024;
+        return http::error(
+            ErrorCode::TooLarge,
+            format!("files may be at most {most} MB"),
+        );
     }
     let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
     let name = req
@@ -114,10 +119,11 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
         .map(|n| decode_component(&n))
         .unwrap_or_default();
     let bytes = req.bytes().await?;
-    let name = match protocol::files::check_upload(&name, &content_type, &bytes) {
-        Ok(name) => name,
-        Err(e) => return http::protocol_error(e),
-    };
+    let name =
+        match protocol::files::check_upload(&name, &content_type, &bytes, config.upload_policy()) {
+            Ok(name) => name,
+            Err(e) => return http::protocol_error(e),
+        };
     let attachment =
         crate::files::save(&ctx.env, &site, &conversation, &name, &content_type, bytes).await?;
     Ok(http::json(&attachment)?.with_status(201))

@@ -40,7 +40,8 @@ const OPERATOR_SESSION_MS: u64 = 12 * 60 * 60 * 1000;
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     Router::new()
         .get("/api/v1/health", |_, _| {
-            http::json(&serde_json::json!({ "ok": true }))
+            // Reached only with a good configuration (see lib.rs): 503 otherwise.
+            http::json(&serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") }))
         })
         .post_async("/api/v1/bootstrap", bootstrap)
         .post_async("/api/v1/auth/sign-in", sign_in)
@@ -136,10 +137,8 @@ fn client_ip(req: &Request) -> Option<String> {
 }
 
 fn token_key(env: &Env) -> std::result::Result<TokenKey, String> {
-    let secret = env
-        .secret("TOKEN_SECRET")
-        .map_err(|_| "TOKEN_SECRET is not configured".to_string())?;
-    TokenKey::new(&secret.to_string())
+    let config = crate::config::get(env).map_err(|e| e.to_string())?;
+    TokenKey::new(&config.token_secret)
 }
 
 /// 429 with when to try again (`Retry-After` in seconds, and in ms in the body).
@@ -151,7 +150,7 @@ fn too_many(retry_after_ms: u64) -> Result<Response> {
 }
 
 fn misconfigured(message: String) -> Result<Response> {
-    worker::console_error!("{message}");
+    crate::log::error("config.invalid", &message, &[]);
     http::error(ErrorCode::Internal, message)
 }
 
@@ -173,9 +172,7 @@ fn query(req: &Request, key: &str) -> Result<Option<String>> {
 /// Local runs (`ALLOW_DEV_HEADERS=true`): dev headers count, and pages on this machine may run
 /// any site's widget.
 fn dev_mode(env: &Env) -> bool {
-    env.var("ALLOW_DEV_HEADERS")
-        .map(|v| v.to_string() == "true")
-        .unwrap_or(false)
+    crate::config::get(env).is_ok_and(|c| c.allow_dev_headers)
 }
 
 /// The page's origin, as the browser sends it (`Origin`), for the site's allowed origins.

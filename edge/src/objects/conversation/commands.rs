@@ -781,7 +781,11 @@ impl ConversationRoom {
         if let Err(e) = self.site(meta).report(&report).await {
             // The message is stored; the inbox catches up with the next update, and the
             // search text is rebuilt then.
-            worker::console_error!("could not update the site's inbox: {e}");
+            crate::log::error(
+                "inbox.report_failed",
+                &e,
+                &[("conversation", meta.conversation.as_str())],
+            );
             *self.search_change.borrow_mut() = super::SearchChange::Rebuild;
         }
         Ok(())

@@ -79,7 +79,7 @@ enum SearchChange {
 impl DurableObject for ConversationRoom {
     fn new(state: State, env: Env) -> Self {
         if let Err(e) = Store(state.storage().sql()).migrate() {
-            worker::console_error!("conversation schema migration failed: {e}");
+            crate::log::error("schema.migration_failed", &e, &[("object", "conversation")]);
         }
         Self {
             state,
@@ -122,7 +122,7 @@ impl DurableObject for ConversationRoom {
         match protocol::decode_command(&frame) {
             Ok(command) => {
                 if let Err(e) = self.handle(&ws, &participant, command).await {
-                    worker::console_error!("conversation command failed: {e}");
+                    crate::log::error("conversation.command_failed", &e, &[]);
                     ws.send(&ConversationEvent::Error(ErrorBody::new(
                         ErrorCode::Internal,
                         "the relay could not carry this out; nothing was stored",

@@ -141,7 +141,7 @@ pub struct AccountDirectory {
 impl DurableObject for AccountDirectory {
     fn new(state: State, env: Env) -> Self {
         if let Err(e) = crate::objects::migrate(&state.storage().sql(), SCHEMA, MIGRATIONS) {
-            worker::console_error!("directory schema migration failed: {e}");
+            crate::log::error("schema.migration_failed", &e, &[("object", "directory")]);
         }
         Self { state, env }
     }

@@ -142,7 +142,7 @@ const MAX_RATED_IPS: usize = 10_000;
 impl DurableObject for SiteRoom {
     fn new(state: State, env: Env) -> Self {
         if let Err(e) = crate::objects::migrate(&state.storage().sql(), SCHEMA, MIGRATIONS) {
-            worker::console_error!("site schema migration failed: {e}");
+            crate::log::error("schema.migration_failed", &e, &[("object", "site")]);
         }
         Self {
             state,
@@ -833,6 +833,17 @@ impl SiteRoom {
         self.record_for_history(&report)?;
         // A report older than what the site holds (they may cross) changes nothing.
         if before.as_ref().is_none_or(|b| b.last_at <= summary.last_at) {
+            for event in protocol::webhooks::events_between(before.as_ref(), &summary) {
+                let count = summary.message_count.to_string();
+                crate::log::event(
+                    event.name(),
+                    &[
+                        ("site", site.as_str()),
+                        ("conversation", summary.id.as_str()),
+                        ("messages", &count),
+                    ],
+                );
+            }
             self.queue_webhooks(site, before.as_ref(), &summary)?;
             self.alert_low_rating(site, before.as_ref(), &summary)
                 .await?;

@@ -233,11 +233,7 @@ impl SiteRoom {
 
     /// `ALERT_CHECK_MS`, else [`PRESENCE_CHECK_MS`].
     fn presence_check_ms(&self) -> u64 {
-        self.env
-            .var("ALERT_CHECK_MS")
-            .ok()
-            .and_then(|v| v.to_string().parse().ok())
-            .unwrap_or(PRESENCE_CHECK_MS)
+        crate::config::get(&self.env).map_or(PRESENCE_CHECK_MS, |c| c.alert_check_ms)
     }
 
     /// The alarm: posts the deliveries that are due, then schedules the next ones.
@@ -254,12 +250,8 @@ impl SiteRoom {
             )?
             .to_array()?;
         let endpoints = self.webhooks()?;
-        let unit = self
-            .env
-            .var("WEBHOOK_RETRY_UNIT_MS")
-            .ok()
-            .and_then(|v| v.to_string().parse().ok())
-            .unwrap_or(DEFAULT_RETRY_UNIT_MS);
+        let unit = crate::config::get(&self.env)
+            .map_or(DEFAULT_RETRY_UNIT_MS, |c| c.webhook_retry_unit_ms);
         for row in rows {
             let mut record: WebhookDelivery = serde_json::from_str(&row.record)?;
             let Some(endpoint) = endpoints.iter().find(|e| e.id == record.endpoint) else {

@@ -1,0 +1,35 @@
+//! The relay's configuration from the Worker's environment, parsed once per isolate by
+//! `protocol::config` (which names every setting and its default).
+
+use protocol::config::{ConfigError, RelayConfig, SETTINGS};
+use std::rc::Rc;
+use worker::Env;
+
+thread_local! {
+    static PARSED: std::cell::OnceCell<Result<Rc<RelayConfig>, ConfigError>> = const { std::cell::OnceCell::new() };
+}
+
+/// The configuration, or every bad setting by name (never a secret's value).
+pub fn get(env: &Env) -> Result<Rc<RelayConfig>, ConfigError> {
+    PARSED.with(|cell| {
+        cell.get_or_init(|| {
+            RelayConfig::from_lookup(|name| {
+                let secret = SETTINGS
+                    .iter()
+                    .any(|(n, is_secret, ..)| *n == name && *is_secret);
+                if secret {
+                    env.secret(name).ok().map(|s| s.to_string())
+                } else {
+                    env.var(name).ok().map(|v| v.to_string())
+                }
+            })
+            .map(Rc::new)
+        })
+        .clone()
+    })
+}
+
+/// For Durable Objects, which the router only reaches with a good configuration.
+pub fn of(env: &Env) -> worker::Result<Rc<RelayConfig>> {
+    get(env).map_err(|e| worker::Error::RustError(e.to_string()))
+}

@@ -1,0 +1,360 @@
+//! The relay's configuration, in one place: every variable and secret it reads, with its
+//! default, parsed and checked together so a bad or missing one is named before anything runs.
+//! `docs/configuration.md` lists the same names; a test keeps the two in step.
+
+use crate::files::{ALLOWED_TYPES, MAX_FILE_BYTES};
+use crate::limits::{Rate, NEW_VISITORS_PER_IP, UPLOADS_PER_IP, VISITOR_MESSAGES};
+
+/// Every setting: (name, is it a secret, default shown in the docs, what it does).
+pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
+    ("TOKEN_SECRET", true, "(required)", "Signs visitor and operator tokens; 32+ characters."),
+    ("BOOTSTRAP_TOKEN", true, "(none)", "Authorises creating the first owner; 16+ characters. Remove it afterwards."),
+    ("ALLOW_DEV_HEADERS", false, "false", "Local runs only: X-Dev-Geo stands in for Cloudflare's geo data, and pages on this machine may run any site's widget."),
+    ("EMAIL_FROM", false, "(empty)", "Sender of outgoing e-mail (send_email binding); empty keeps e-mail in each site's outbox."),
+    ("RATE_VISITOR_MESSAGES", false, "10/30", "Messages of one visitor: burst/per minute."),
+    ("RATE_NEW_VISITORS_PER_IP", false, "20/6", "New visitors (conversations) per IP address: burst/per minute."),
+    ("RATE_UPLOADS_PER_IP", false, "5/10", "Visitors' file uploads per IP address: burst/per minute."),
+    ("MAX_UPLOAD_MB", false, "10", "Largest file a visitor or operator may send, 1 to 10 MB."),
+    ("UPLOAD_TYPES", false, "(all supported)", "Comma-separated content types accepted for files, from the supported list."),
+    ("RETENTION_DAYS", false, "0", "Finished conversations older than this many days are deleted with their files; 0 keeps them."),
+    ("WEBHOOK_RETRY_UNIT_MS", false, "60000", "Webhook retries wait 1, 5, 30, 120, 360 and 720 of these."),
+    ("ALERT_CHECK_MS", false, "300000", "How often a site with alerts checks, in working hours, that someone is online."),
+];
+
+/// The parsed configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayConfig {
+    pub token_secret: String,
+    pub bootstrap_token: Option<String>,
+    pub allow_dev_headers: bool,
+    pub email_from: Option<String>,
+    pub rate_visitor_messages: Rate,
+    pub rate_new_visitors_per_ip: Rate,
+    pub rate_uploads_per_ip: Rate,
+    pub max_upload_bytes: usize,
+    pub upload_types: Vec<String>,
+    /// 0: keep everything.
+    pub retention_days: u32,
+    pub webhook_retry_unit_ms: u64,
+    pub alert_check_ms: u64,
+}
+
+/// What was wrong, one line per setting, each naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub Vec<String>);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "bad configuration: {}", self.0.join("; "))
+    }
+}
+
+impl RelayConfig {
+    /// Reads every setting through `lookup` (an unset or empty one takes its default) and
+    /// reports all the bad ones at once.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut errors = Vec::new();
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let mut bad = |name: &str, why: String| errors.push(format!("{name} {why}"));
+
+        let token_secret = match get("TOKEN_SECRET") {
+            Some(s) if s.chars().count() >= 32 => s,
+            Some(_) => {
+                bad(
+                    "TOKEN_SECRET",
+                    "is too short: use 32 or more random characters".into(),
+                );
+                String::new()
+            }
+            None => {
+                bad("TOKEN_SECRET", "is missing: set it with `wrangler secret put TOKEN_SECRET` (32+ random characters)".into());
+                String::new()
+            }
+        };
+        let bootstrap_token = get("BOOTSTRAP_TOKEN");
+        if bootstrap_token
+            .as_ref()
+            .is_some_and(|t| t.chars().count() < 16)
+        {
+            bad(
+                "BOOTSTRAP_TOKEN",
+                "is too short: use 16 or more random characters".into(),
+            );
+        }
+        let allow_dev_headers = match get("ALLOW_DEV_HEADERS").as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                bad(
+                    "ALLOW_DEV_HEADERS",
+                    format!("must be true or false, not {other:?}"),
+                );
+                false
+            }
+        };
+        let email_from = get("EMAIL_FROM");
+        if let Some(from) = &email_from {
+            if crate::api::email(from).is_err() {
+                bad("EMAIL_FROM", format!("is not an e-mail address: {from:?}"));
+            }
+        }
+        let mut rate = |name: &str, default: Rate| match get(name) {
+            None => default,
+            Some(value) => parse_rate(&value).unwrap_or_else(|| {
+                bad(
+                    name,
+                    format!("must be burst/per_minute like 10/30, not {value:?}"),
+                );
+                default
+            }),
+        };
+        let rate_visitor_messages = rate("RATE_VISITOR_MESSAGES", VISITOR_MESSAGES);
+        let rate_new_visitors_per_ip = rate("RATE_NEW_VISITORS_PER_IP", NEW_VISITORS_PER_IP);
+        let rate_uploads_per_ip = rate("RATE_UPLOADS_PER_IP", UPLOADS_PER_IP);
+        let mut number =
+            |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| match get(name) {
+                None => default,
+                Some(value) => match value.parse::<u64>() {
+                    Ok(n) if range.contains(&n) => n,
+                    _ => {
+                        bad(
+                            name,
+                            format!(
+                                "must be a whole number from {} to {}, not {value:?}",
+                                range.start(),
+                                range.end()
+                            ),
+                        );
+                        default
+                    }
+                },
+            };
+        let max_mb = (MAX_FILE_BYTES / 1024 / 1024) as u64;
+        let max_upload_bytes = number("MAX_UPLOAD_MB", max_mb, 1..=max_mb) as usize * 1024 * 1024;
+        let retention_days = number("RETENTION_DAYS", 0, 0..=36_500) as u32;
+        let webhook_retry_unit_ms = number("WEBHOOK_RETRY_UNIT_MS", 60_000, 1..=3_600_000);
+        let alert_check_ms = number("ALERT_CHECK_MS", 300_000, 1_000..=86_400_000);
+        let upload_types = match get("UPLOAD_TYPES") {
+            None => ALLOWED_TYPES.iter().map(|t| t.to_string()).collect(),
+            Some(list) => {
+                let types: Vec<String> = list
+                    .split(',')
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                let unknown: Vec<&str> = types
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|t| !ALLOWED_TYPES.contains(t))
+                    .collect();
+                if !unknown.is_empty() || types.is_empty() {
+                    bad(
+                        "UPLOAD_TYPES",
+                        format!(
+                            "may list only supported types ({}); not {unknown:?}",
+                            ALLOWED_TYPES.join(", ")
+                        ),
+                    );
+                }
+                types
+            }
+        };
+        if !errors.is_empty() {
+            return Err(ConfigError(errors));
+        }
+        Ok(Self {
+            token_secret,
+            bootstrap_token,
+            allow_dev_headers,
+            email_from,
+            rate_visitor_messages,
+            rate_new_visitors_per_ip,
+            rate_uploads_per_ip,
+            max_upload_bytes,
+            upload_types,
+            retention_days,
+            webhook_retry_unit_ms,
+            alert_check_ms,
+        })
+    }
+
+    /// What uploads may be, for `files::check_upload`.
+    pub fn upload_policy(&self) -> crate::files::UploadPolicy<'_> {
+        crate::files::UploadPolicy {
+            max_bytes: self.max_upload_bytes,
+            types: &self.upload_types,
+        }
+    }
+}
+
+/// `"10/30"` → a burst of 10, then 30 a minute.
+pub fn parse_rate(value: &str) -> Option<Rate> {
+    let (burst, per_minute) = value.trim().split_once('/')?;
+    let rate = Rate {
+        burst: burst.trim().parse().ok()?,
+        per_minute: per_minute.trim().parse().ok()?,
+    };
+    (rate.burst > 0).then_some(rate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    fn config(pairs: &[(&str, &str)]) -> Result<RelayConfig, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        RelayConfig::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_need_only_the_token_secret() {
+        let c = config(&[("TOKEN_SECRET", SECRET)]).unwrap();
+        assert_eq!(c.rate_visitor_messages, VISITOR_MESSAGES);
+        assert_eq!(c.max_upload_bytes, MAX_FILE_BYTES);
+        assert_eq!(c.upload_types.len(), ALLOWED_TYPES.len());
+        assert_eq!(
+            (c.retention_days, c.webhook_retry_unit_ms, c.alert_check_ms),
+            (0, 60_000, 300_000)
+        );
+        assert!(!c.allow_dev_headers && c.email_from.is_none() && c.bootstrap_token.is_none());
+        assert_eq!(
+            config(&[("TOKEN_SECRET", SECRET), ("EMAIL_FROM", "  ")])
+                .unwrap()
+                .email_from,
+            None,
+            "empty is unset"
+        );
+    }
+
+    #[test]
+    fn settings_are_read() {
+        let c = config(&[
+            ("TOKEN_SECRET", SECRET),
+            ("ALLOW_DEV_HEADERS", "true"),
+            ("EMAIL_FROM", "chat@shop.example"),
+            ("RATE_UPLOADS_PER_IP", " 2 / 4 "),
+            ("MAX_UPLOAD_MB", "3"),
+            ("UPLOAD_TYPES", "image/png, application/pdf"),
+            ("RETENTION_DAYS", "365"),
+        ])
+        .unwrap();
+        assert!(c.allow_dev_headers);
+        assert_eq!(c.email_from.as_deref(), Some("chat@shop.example"));
+        assert_eq!(
+            c.rate_uploads_per_ip,
+            Rate {
+                burst: 2,
+                per_minute: 4
+            }
+        );
+        assert_eq!(c.max_upload_bytes, 3 * 1024 * 1024);
+        assert_eq!(c.upload_types, ["image/png", "application/pdf"]);
+        assert_eq!(c.retention_days, 365);
+    }
+
+    #[test]
+    fn every_bad_setting_is_named_at_once() {
+        let error = config(&[
+            ("TOKEN_SECRET", "short"),
+            ("BOOTSTRAP_TOKEN", "x"),
+            ("ALLOW_DEV_HEADERS", "yes"),
+            ("EMAIL_FROM", "not an address"),
+            ("RATE_VISITOR_MESSAGES", "10"),
+            ("MAX_UPLOAD_MB", "500"),
+            ("UPLOAD_TYPES", "text/html"),
+            ("RETENTION_DAYS", "-1"),
+            ("WEBHOOK_RETRY_UNIT_MS", "soon"),
+            ("ALERT_CHECK_MS", "5"),
+        ])
+        .unwrap_err();
+        let named: Vec<&str> = error
+            .0
+            .iter()
+            .map(|line| line.split(' ').next().unwrap())
+            .collect();
+        assert_eq!(
+            named,
+            [
+                "TOKEN_SECRET",
+                "BOOTSTRAP_TOKEN",
+                "ALLOW_DEV_HEADERS",
+                "EMAIL_FROM",
+                "RATE_VISITOR_MESSAGES",
+                "MAX_UPLOAD_MB",
+                "RETENTION_DAYS",
+                "WEBHOOK_RETRY_UNIT_MS",
+                "ALERT_CHECK_MS",
+                "UPLOAD_TYPES",
+            ]
+        );
+        assert!(error
+            .to_string()
+            .starts_with("bad configuration: TOKEN_SECRET is too short"));
+        let missing = config(&[]).unwrap_err();
+        assert_eq!(missing.0.len(), 1);
+        assert!(
+            missing.0[0].starts_with("TOKEN_SECRET is missing"),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn secrets_never_appear_in_errors() {
+        let error = config(&[
+            ("TOKEN_SECRET", "my-short-secret"),
+            ("BOOTSTRAP_TOKEN", "tiny"),
+        ])
+        .unwrap_err();
+        let text = error.to_string();
+        assert!(
+            !text.contains("my-short-secret") && !text.contains("tiny"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn rates_read_as_burst_slash_per_minute() {
+        assert_eq!(
+            parse_rate("10/30"),
+            Some(Rate {
+                burst: 10,
+                per_minute: 30
+            })
+        );
+        assert_eq!(
+            parse_rate(" 500 / 60000 "),
+            Some(Rate {
+                burst: 500,
+                per_minute: 60000
+            })
+        );
+        for bad in ["", "10", "a/b", "0/10", "-1/5"] {
+            assert_eq!(parse_rate(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_configuration_docs_list_every_setting() {
+        let docs = include_str!("../../docs/configuration.md");
+        for (name, _, default, _) in SETTINGS {
+            let row = docs
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{name}` |")));
+            let row = row.unwrap_or_else(|| panic!("docs/configuration.md has no row for {name}"));
+            assert!(
+                row.contains(default),
+                "{name}: the docs should show its default {default}"
+            );
+        }
+    }
+}
