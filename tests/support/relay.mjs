@@ -47,15 +47,16 @@ const TEST_RATES = {
   RATE_UPLOADS_PER_IP: "1000/60000",
 };
 
-/** Starts `wrangler dev` and resolves once /api/v1/health answers. `vars` override `[vars]`. */
-export async function startRelay(fixture, port, vars = {}) {
+/** Starts `wrangler dev` and resolves once /api/v1/health answers. `vars` override `[vars]`;
+ *  `logLevel: "log"` shows the relay's own (JSON-line) logs in `output()`. */
+export async function startRelay(fixture, port, vars = {}, { logLevel = "warn" } = {}) {
   const varArgs = Object.entries({ ALLOW_DEV_HEADERS: "true", ...TEST_RATES, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const origin = `http://127.0.0.1:${port}`;
   if (await healthy(origin)) throw new Error(`port ${port} is already serving a relay`);
   const child = spawn(
     WRANGLER,
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", fixture.persistTo,
-      "--env-file", fixture.envFile, ...varArgs, "--log-level", "warn", "--show-interactive-dev-session=false"],
+      "--env-file", fixture.envFile, ...varArgs, "--log-level", logLevel, "--show-interactive-dev-session=false"],
     {
       cwd: join(ROOT, "edge"),
       detached: true,

@@ -23,30 +23,51 @@ pub(crate) fn finish_close(ws: &worker::WebSocket, code: usize) {
     let _ = ws.close(Some(code), Some("closed"));
 }
 
+/// What schema migrations need of a SQLite database: Durable Object storage here, an in-memory
+/// SQLite in the native tests (`schema_tests`).
+pub(crate) trait Database {
+    /// Runs one or more statements.
+    fn batch(&self, sql: &str) -> Result<(), String>;
+    /// `meta.schema`: how many migrations have run (0 when unset).
+    fn schema_version(&self) -> Result<usize, String>;
+}
+
+impl Database for worker::SqlStorage {
+    fn batch(&self, sql: &str) -> Result<(), String> {
+        self.exec(sql, None).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn schema_version(&self) -> Result<usize, String> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            value: String,
+        }
+        let rows: Vec<Row> = self
+            .exec("SELECT value FROM meta WHERE key = 'schema'", None)
+            .and_then(|c| c.to_array())
+            .map_err(|e| e.to_string())?;
+        Ok(rows.first().and_then(|r| r.value.parse().ok()).unwrap_or(0))
+    }
+}
+
 /// Runs schema migrations on wake: `base` creates the first version (idempotently, with a
 /// `meta (key, value)` table), then each of `migrations` runs once, in order; `meta.schema`
-/// records how many have run.
-pub(crate) fn migrate(
-    sql: &worker::SqlStorage,
-    base: &str,
-    migrations: &[&str],
-) -> worker::Result<()> {
-    #[derive(serde::Deserialize)]
-    struct Row {
-        value: String,
-    }
-    sql.exec(base, None)?;
-    let rows: Vec<Row> = sql
-        .exec("SELECT value FROM meta WHERE key = 'schema'", None)?
-        .to_array()?;
-    let done: usize = rows.first().and_then(|r| r.value.parse().ok()).unwrap_or(0);
+/// records how many have run. An object last woken under older code catches up here.
+pub(crate) fn migrate(db: &impl Database, base: &str, migrations: &[&str]) -> worker::Result<()> {
+    let fail = |i: usize, e: String| worker::Error::RustError(format!("schema migration {i}: {e}"));
+    db.batch(base).map_err(|e| fail(0, e))?;
+    let done = db.schema_version().map_err(|e| fail(0, e))?;
     for (i, migration) in migrations.iter().enumerate().skip(done) {
-        sql.exec(migration, None)?;
-        sql.exec(
-            "INSERT INTO meta (key, value) VALUES ('schema', ?)
+        db.batch(migration).map_err(|e| fail(i + 1, e))?;
+        db.batch(&format!(
+            "INSERT INTO meta (key, value) VALUES ('schema', '{}')
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            vec![(i + 1).to_string().into()],
-        )?;
+            i + 1
+        ))
+        .map_err(|e| fail(i + 1, e))?;
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod schema_tests;

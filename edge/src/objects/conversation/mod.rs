@@ -2,7 +2,7 @@
 //! WebSockets of the visitor and of the operators who have it open.
 
 mod commands;
-mod store;
+pub(crate) mod store;
 
 use crate::http::{self, internal};
 use crate::objects::header;

@@ -25,7 +25,7 @@ fn query_value(req: &Request, key: &str) -> Result<String> {
         .unwrap_or_default())
 }
 
-const SCHEMA: &str = "
+pub(crate) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS operators (
     id TEXT PRIMARY KEY,
@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS memberships (
     PRIMARY KEY (operator_id, site)
 );";
 
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // v2: removed operators keep their chats but can no longer sign in.
     "ALTER TABLE operators ADD COLUMN removed_at INTEGER",
     // v3: the operator's own statuses and his avatar's version (the image is in R2).

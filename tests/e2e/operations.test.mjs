@@ -1,0 +1,68 @@
+// Operations: a bad configuration stops the relay with each setting named (never a secret);
+// the upload settings apply; lifecycle events are logged as JSON lines without personal data.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { relayFixture, startRelay, bootstrap } from "../support/relay.mjs";
+import { visitorWithMessages } from "../support/seed.mjs";
+
+const relays = [];
+after(async () => Promise.all(relays.map((r) => r.stop())));
+
+test("a bad or missing setting stops start-up, naming each one and no secret", async () => {
+  const fixture = relayFixture();
+  await assert.rejects(
+    startRelay(fixture, 8822, { MAX_UPLOAD_MB: "50", RATE_VISITOR_MESSAGES: "lots", EMAIL_FROM: "nobody" }),
+    (e) => {
+      assert.match(e.message, /MAX_UPLOAD_MB must be a whole number from 1 to 10, not "50"/);
+      assert.match(e.message, /RATE_VISITOR_MESSAGES must be burst\/per_minute/);
+      assert.match(e.message, /EMAIL_FROM is not an e-mail address/);
+      assert.ok(!e.message.includes(fixture.secrets.TOKEN_SECRET), "no secret in the message");
+      return true;
+    },
+  );
+  // Without TOKEN_SECRET (only the bootstrap token in the secrets file).
+  const missing = relayFixture();
+  writeFileSync(missing.envFile, `BOOTSTRAP_TOKEN=${missing.secrets.BOOTSTRAP_TOKEN}\n`);
+  await assert.rejects(startRelay(missing, 8822), /TOKEN_SECRET is missing: set it with `wrangler secret put TOKEN_SECRET`/);
+});
+
+test("uploads follow MAX_UPLOAD_MB and UPLOAD_TYPES; lifecycle events are JSON lines without message text", async () => {
+  const fixture = relayFixture();
+  const relay = await startRelay(fixture, 8823, { MAX_UPLOAD_MB: "1", UPLOAD_TYPES: "text/plain" }, { logLevel: "log" });
+  relays.push(relay);
+  await bootstrap(relay, fixture);
+  const health = await (await fetch(`${relay.origin}/api/v1/health`)).json();
+  assert.equal(health.ok, true);
+  const visitor = await visitorWithMessages(relay, 2, (i) => `private words ${i}`);
+  const upload = (type, body) =>
+    fetch(`${relay.origin}/api/v1/sites/demo/conversations/${visitor.conversation}/files`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${visitor.token}`, "Content-Type": type, "X-File-Name": "f" },
+      body,
+    });
+  assert.equal((await upload("text/plain", "fine")).status, 201);
+  const pdf = await upload("application/pdf", "%PDF-1.7 not wanted here");
+  assert.equal(pdf.status, 415);
+  const big = await upload("text/plain", "a".repeat(1024 * 1024 + 1));
+  assert.equal(big.status, 413);
+  assert.match((await big.json()).message, /at most 1 MB/);
+
+  // The log: one JSON object per line for the chat's start, with ids only.
+  let started;
+  for (let i = 0; i < 50 && !started; i++) {
+    started = relay
+      .output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.event === "chat.started" && entry.conversation === visitor.conversation);
+    if (!started) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(started, `no chat.started line in:\n${relay.output()}`);
+  assert.equal(started.site, "demo");
+  assert.equal(started.level, "info");
+  assert.ok(Number.isInteger(started.ts));
+  assert.ok(!relay.output().includes("private words"), "message text never reaches the log");
+  assert.ok(!relay.output().includes(fixture.secrets.TOKEN_SECRET), "secrets never reach the log");
+});
