@@ -105,3 +105,28 @@ pub async fn load(
     };
     Ok(Some((attachment, body.bytes().await?)))
 }
+
+/// Deletes every file of a conversation (data retention, erasure).
+pub async fn delete_conversation(
+    env: &Env,
+    site: &SiteId,
+    conversation: &ConversationId,
+) -> Result<()> {
+    let bucket = env.bucket("FILES")?;
+    let prefix = format!("files/{site}/{conversation}/");
+    let mut cursor = None;
+    loop {
+        let mut list = bucket.list().prefix(prefix.clone());
+        if let Some(at) = cursor.take() {
+            list = list.cursor(at);
+        }
+        let page = list.execute().await?;
+        for object in page.objects() {
+            bucket.delete(object.key()).await?;
+        }
+        match (page.truncated(), page.cursor()) {
+            (true, Some(next)) => cursor = Some(next),
+            _ => return Ok(()),
+        }
+    }
+}

@@ -17,6 +17,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("MAX_UPLOAD_MB", false, "10", "Largest file a visitor or operator may send, 1 to 10 MB."),
     ("UPLOAD_TYPES", false, "(all supported)", "Comma-separated content types accepted for files, from the supported list."),
     ("RETENTION_DAYS", false, "0", "Finished conversations older than this many days are deleted with their files; 0 keeps them."),
+    ("RETENTION_DAY_MS", false, "86400000", "The length of a retention day in ms; only tests shorten it."),
     ("WEBHOOK_RETRY_UNIT_MS", false, "60000", "Webhook retries wait 1, 5, 30, 120, 360 and 720 of these."),
     ("ALERT_CHECK_MS", false, "300000", "How often a site with alerts checks, in working hours, that someone is online."),
 ];
@@ -35,6 +36,7 @@ pub struct RelayConfig {
     pub upload_types: Vec<String>,
     /// 0: keep everything.
     pub retention_days: u32,
+    pub retention_day_ms: u64,
     pub webhook_retry_unit_ms: u64,
     pub alert_check_ms: u64,
 }
@@ -136,6 +138,7 @@ impl RelayConfig {
         let max_mb = (MAX_FILE_BYTES / 1024 / 1024) as u64;
         let max_upload_bytes = number("MAX_UPLOAD_MB", max_mb, 1..=max_mb) as usize * 1024 * 1024;
         let retention_days = number("RETENTION_DAYS", 0, 0..=36_500) as u32;
+        let retention_day_ms = number("RETENTION_DAY_MS", 86_400_000, 1_000..=86_400_000);
         let webhook_retry_unit_ms = number("WEBHOOK_RETRY_UNIT_MS", 60_000, 1..=3_600_000);
         let alert_check_ms = number("ALERT_CHECK_MS", 300_000, 1_000..=86_400_000);
         let upload_types = match get("UPLOAD_TYPES") {
@@ -177,9 +180,15 @@ impl RelayConfig {
             max_upload_bytes,
             upload_types,
             retention_days,
+            retention_day_ms,
             webhook_retry_unit_ms,
             alert_check_ms,
         })
+    }
+
+    /// How long finished conversations are kept (ms), if not forever.
+    pub fn retention_ms(&self) -> Option<u64> {
+        (self.retention_days > 0).then(|| u64::from(self.retention_days) * self.retention_day_ms)
     }
 
     /// What uploads may be, for `files::check_upload`.
@@ -260,6 +269,12 @@ mod tests {
         assert_eq!(c.max_upload_bytes, 3 * 1024 * 1024);
         assert_eq!(c.upload_types, ["image/png", "application/pdf"]);
         assert_eq!(c.retention_days, 365);
+        assert_eq!(c.retention_ms(), Some(365 * 86_400_000));
+        assert_eq!(
+            config(&[("TOKEN_SECRET", SECRET)]).unwrap().retention_ms(),
+            None,
+            "0 keeps all"
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 // Operations: a bad configuration stops the relay with each setting named (never a secret);
-// the upload settings apply; lifecycle events are logged as JSON lines without personal data.
+// the upload settings apply; lifecycle events are logged as JSON lines without personal data;
+// finished conversations past RETENTION_DAYS are deleted with their files.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { relayFixture, startRelay, bootstrap } from "../support/relay.mjs";
+import { relayFixture, startRelay, bootstrap, signIn, postJson } from "../support/relay.mjs";
 import { visitorWithMessages } from "../support/seed.mjs";
+import { openSocket } from "../support/socket.mjs";
 
 const relays = [];
 after(async () => Promise.all(relays.map((r) => r.stop())));
@@ -65,4 +67,49 @@ test("uploads follow MAX_UPLOAD_MB and UPLOAD_TYPES; lifecycle events are JSON l
   assert.ok(Number.isInteger(started.ts));
   assert.ok(!relay.output().includes("private words"), "message text never reaches the log");
   assert.ok(!relay.output().includes(fixture.secrets.TOKEN_SECRET), "secrets never reach the log");
+});
+
+test("RETENTION_DAYS deletes finished conversations, their messages and files; open ones stay", async () => {
+  const fixture = relayFixture();
+  // A "day" of 2 s, so a day's retention passes during the test.
+  const relay = await startRelay(fixture, 8824, { RETENTION_DAYS: "1", RETENTION_DAY_MS: "2000" }, { logLevel: "log" });
+  relays.push(relay);
+  const owner = await signIn(relay, await bootstrap(relay, fixture));
+  const visitorSession = async (text) => {
+    const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+    const socket = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`);
+    await socket.next((f) => f.type === "welcome");
+    socket.send({ type: "send", client_id: `m-${v.conversation}`, text });
+    await socket.next((f) => f.type === "ack");
+    return { ...v, socket };
+  };
+  const finished = await visitorSession("Please forget me later");
+  const file = await (await fetch(`${relay.origin}/api/v1/sites/demo/conversations/${finished.conversation}/files`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${finished.token}`, "Content-Type": "text/plain", "X-File-Name": "a.txt" },
+    body: "attached",
+  })).json();
+  const fileUrl = `${relay.origin}/api/v1/sites/demo/conversations/${finished.conversation}/files/${file.id}?token=${finished.token}`;
+  assert.equal((await fetch(fileUrl)).status, 200);
+  finished.socket.send({ type: "close" });
+  await finished.socket.next((f) => f.type === "state" && f.state.status === "closed");
+  const open = await visitorSession("Still talking");
+
+  const listed = async () => {
+    const response = await fetch(`${relay.origin}/api/v1/sites/demo/history`, { headers: { Authorization: `Bearer ${owner.token}` } });
+    return (await response.json()).conversations.map((c) => c.id);
+  };
+  assert.deepEqual((await listed()).sort(), [finished.conversation, open.conversation].sort());
+  let left = await listed();
+  for (let i = 0; i < 100 && left.includes(finished.conversation); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = await listed();
+  }
+  assert.deepEqual(left, [open.conversation], "the finished conversation is gone, the open one stays");
+  assert.equal((await fetch(fileUrl)).status, 404, "its files are deleted");
+  const deleted = relay.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l))
+    .find((e) => e.event === "conversation.deleted" && e.conversation === finished.conversation);
+  assert.equal(deleted?.reason, "retention");
+  finished.socket.ws.close();
+  open.socket.ws.close();
 });

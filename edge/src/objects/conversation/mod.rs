@@ -98,6 +98,7 @@ impl DurableObject for ConversationRoom {
             "/access" => self.access(&req),
             "/transcript" => self.transcript(&req),
             "/custom-data" => self.set_custom_data(req).await,
+            "/erase" => self.erase().await,
             other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
     }
@@ -206,6 +207,22 @@ impl ConversationRoom {
     }
 
     /// The messages up to `until` (ms), without private notes: webhooks' transcripts.
+    /// Deletes the conversation for good (data retention): its files, its storage, and the
+    /// sockets still on it. The object is left empty, as if it had never been created.
+    async fn erase(&self) -> Result<Response> {
+        if let Some(meta) = self.store().meta()? {
+            crate::files::delete_conversation(&self.env, &meta.site, &meta.conversation).await?;
+        }
+        for socket in self.state.get_websockets() {
+            let _ = socket.close(Some(1000), Some("conversation deleted"));
+        }
+        self.state.storage().delete_all().await?;
+        *self.settings.borrow_mut() = None;
+        *self.search_change.borrow_mut() = SearchChange::Unchanged;
+        self.store().migrate()?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
     fn transcript(&self, req: &Request) -> Result<Response> {
         let until = req
             .url()?

@@ -7,6 +7,7 @@ mod history;
 mod identity;
 mod presence;
 mod reports;
+mod retention;
 mod webhooks;
 
 use crate::http::{self, internal};
@@ -346,7 +347,9 @@ impl DurableObject for SiteRoom {
         self.deliver_webhooks().await?;
         if let Some(site) = self.site_id()? {
             self.alert_if_nobody_online(&site, None).await?;
+            self.apply_retention(&site).await?;
         }
+        self.schedule_alarm().await?;
         no_content()
     }
 

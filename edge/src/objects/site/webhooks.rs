@@ -216,7 +216,8 @@ impl SiteRoom {
             .settings()?
             .filter(|s| s.alerts.working_hours.is_some())
             .map(|_| (http::now_ms() + self.presence_check_ms()) as i64);
-        let Some(next) = webhook.into_iter().chain(check).min() else {
+        let retention = self.retention_due_at()?;
+        let Some(next) = webhook.into_iter().chain(check).chain(retention).min() else {
             return Ok(());
         };
         let storage = self.state.storage();
