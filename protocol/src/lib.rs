@@ -11,6 +11,7 @@ pub mod config;
 pub mod conversation;
 pub mod decode;
 pub mod events;
+pub mod export;
 pub mod files;
 pub mod history;
 pub mod ids;

@@ -51,6 +51,8 @@ const MATRIX = [
   ["read the e-mail outbox `GET /sites/{site}/outbox`", (a) => http("GET", "/sites/demo/outbox", a), [200, 200, 403, 401, 403, 403, 401]],
   ["read reports `GET /sites/{site}/reports`", (a) => http("GET", `/sites/demo/reports?from=0&to=${86_400_000 * 300}`, a), [200, 200, 403, 401, 403, 403, 401]],
   ["export chats `GET /sites/{site}/reports.csv`", (a) => http("GET", `/sites/demo/reports.csv?from=0&to=${86_400_000 * 300}`, a), [200, 200, 403, 401, 403, 403, 401]],
+  ["export the site's data `GET /sites/{site}/export`", (a) => http("GET", "/sites/demo/export", a), [200, 403, 403, 401, 403, 403, 401]],
+  ["import data `POST /sites/{site}/import` (400: not an export)", (a) => http("POST", "/sites/demo/import", a, { format: 0 }), [400, 403, 403, 401, 403, 403, 401]],
   ["list API keys `GET /sites/{site}/api-keys`", (a) => http("GET", "/sites/demo/api-keys", a), [200, 200, 403, 401, 403, 403, 401]],
   ["create an API key `POST /sites/{site}/api-keys`", (a) => http("POST", "/sites/demo/api-keys", a, { name: unique("key ") }), [201, 201, 403, 401, 403, 403, 401]],
   ["revoke an API key `DELETE /sites/{site}/api-keys/{id}` (404: none such)", (a) => http("DELETE", "/sites/demo/api-keys/none-such", a), [404, 404, 403, 401, 403, 403, 401]],

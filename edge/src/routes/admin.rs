@@ -230,3 +230,68 @@ pub(super) async fn reports(req: Request, ctx: RouteContext<()>) -> Result<Respo
         .forward(Method::Get, &path, Headers::new(), None)
         .await
 }
+
+/// The owner of `site`, or the response refusing everyone else.
+async fn owner_only(
+    req: &Request,
+    ctx: &RouteContext<()>,
+) -> Result<std::result::Result<SiteId, Response>> {
+    let site = match site_param(ctx) {
+        Ok(site) => site,
+        Err(e) => return Ok(Err(http::error(ErrorCode::NotFound, e)?)),
+    };
+    match operator_request(req, &ctx.env, &site, true).await? {
+        Ok((_, Role::Owner)) => Ok(Ok(site)),
+        Ok(_) => Ok(Err(http::error(
+            ErrorCode::Forbidden,
+            "only the owner exports and imports a site's data",
+        )?)),
+        Err(response) => Ok(Err(response)),
+    }
+}
+
+/// `GET …/sites/{site}/export?offset=N`: the owner only (protocol::export).
+pub(super) async fn export_site(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let site = match owner_only(&req, &ctx).await? {
+        Ok(site) => site,
+        Err(response) => return Ok(response),
+    };
+    let path = format!("/export?{}", req.url()?.query().unwrap_or_default());
+    SiteLink::new(&ctx.env, &site)
+        .forward(Method::Get, &path, Headers::new(), None)
+        .await
+}
+
+/// `POST …/sites/{site}/import`: the owner only; the document is checked whole before
+/// anything is written.
+pub(super) async fn import_site(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    use protocol::export::{SiteExport, MAX_IMPORT_BYTES};
+    let site = match owner_only(&req, &ctx).await? {
+        Ok(site) => site,
+        Err(response) => return Ok(response),
+    };
+    let bytes = req.bytes().await?;
+    if bytes.len() > MAX_IMPORT_BYTES {
+        let most = MAX_IMPORT_BYTES / 1024 / 1024;
+        return http::error(
+            ErrorCode::TooLarge,
+            format!("an import may be at most {most} MB: import page by page"),
+        );
+    }
+    let export: SiteExport = match serde_json::from_slice(&bytes) {
+        Ok(export) => export,
+        Err(e) => {
+            return http::error(
+                ErrorCode::InvalidField,
+                format!("not an export document: {e}"),
+            )
+        }
+    };
+    if let Err(e) = export.validate().and_then(|_| export.settings.validate()) {
+        return http::protocol_error(e);
+    }
+    let body = Some(serde_json::to_string(&export)?);
+    SiteLink::new(&ctx.env, &site)
+        .forward(Method::Post, "/import", Headers::new(), body)
+        .await
+}

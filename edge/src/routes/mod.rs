@@ -87,6 +87,8 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             site_admin_call(req, ctx, Method::Get, "/settings", false).await
         })
         .put_async("/api/v1/sites/:site/settings", put_settings)
+        .get_async("/api/v1/sites/:site/export", export_site)
+        .post_async("/api/v1/sites/:site/import", import_site)
         .get_async("/api/v1/sites/:site/operators", list_operators)
         .get_async("/api/v1/sites/:site/history", history)
         .get_async("/api/v1/sites/:site/identity-secret", identity_secret)

@@ -734,6 +734,17 @@ impl ConversationRoom {
 
     /// Tells the site (inbox and history) how the conversation stands now.
     async fn report(&self, meta: &Meta, state: &ConversationState) -> Result<()> {
+        self.report_as(meta, state, false).await
+    }
+
+    /// `imported`: the conversation came from an export; the site indexes it quietly (no
+    /// webhooks, alerts or lifecycle logs for events that happened long ago).
+    pub(super) async fn report_as(
+        &self,
+        meta: &Meta,
+        state: &ConversationState,
+        imported: bool,
+    ) -> Result<()> {
         let store = self.store();
         let Some(last) = store.last_message()? else {
             return Ok(());
@@ -777,6 +788,7 @@ impl ConversationRoom {
             contact: protocol::history::contact_text(&state.contact),
             operators,
             summary,
+            imported,
         };
         if let Err(e) = self.site(meta).report(&report).await {
             // The message is stored; the inbox catches up with the next update, and the

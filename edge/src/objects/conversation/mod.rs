@@ -2,6 +2,7 @@
 //! WebSockets of the visitor and of the operators who have it open.
 
 mod commands;
+mod export;
 pub(crate) mod store;
 
 use crate::http::{self, internal};
@@ -99,6 +100,8 @@ impl DurableObject for ConversationRoom {
             "/transcript" => self.transcript(&req),
             "/custom-data" => self.set_custom_data(req).await,
             "/erase" => self.erase().await,
+            "/export" => self.export(),
+            "/import" => self.import(req).await,
             other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
         }
     }

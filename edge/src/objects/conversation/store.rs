@@ -375,4 +375,31 @@ impl Store {
     pub fn all(&self) -> Result<Vec<ChatMessage>> {
         self.history_after(0, i64::MAX as usize, false)
     }
+
+    /// Every message, private notes included (export).
+    pub fn everything(&self) -> Result<Vec<ChatMessage>> {
+        self.history_after(0, i64::MAX as usize, true)
+    }
+
+    /// Stores a message as it was exported: its number, time, edits and deletion kept.
+    pub fn restore(&self, message: &ChatMessage) -> Result<()> {
+        self.0.exec(
+            "INSERT INTO messages (seq, sender, client_id, author, text, sent_at, event, attachment,
+                 note, edited_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                (message.seq as i64).into(),
+                protocol::export::sender_key(&message.author).into(),
+                message.client_id.as_str().into(),
+                serde_json::to_string(&message.author)?.into(),
+                message.text.as_str().into(),
+                (message.sent_at as i64).into(),
+                message.event.as_ref().map(serde_json::to_string).transpose()?.into(),
+                message.attachment.as_ref().map(serde_json::to_string).transpose()?.into(),
+                i64::from(message.note).into(),
+                message.edited_at.map(|t| t as i64).into(),
+                i64::from(message.deleted).into(),
+            ],
+        )?;
+        Ok(())
+    }
 }

@@ -25,6 +25,9 @@ pub struct ConversationReport {
     /// For reports: who started it, first response, closing time, message counts.
     #[serde(default)]
     pub facts: protocol::reports::ChatFacts,
+    /// Restored from an export: indexed without webhooks, alerts or lifecycle logs.
+    #[serde(default)]
+    pub imported: bool,
 }
 
 /// Rows read per round while filling a page (filters in Rust may drop some).

@@ -3,6 +3,7 @@
 
 mod alerts;
 mod api_keys;
+mod export;
 mod history;
 mod identity;
 mod presence;
@@ -288,6 +289,17 @@ impl DurableObject for SiteRoom {
                 let response = self.conversation_updated(&site, report).await?;
                 self.schedule_alarm().await?;
                 Ok(response)
+            }
+            (Method::Get, "/export") => {
+                let site = SiteId::parse(header(&req, internal::SITE)?)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                self.export(&site, &req).await
+            }
+            (Method::Post, "/import") => {
+                let site = SiteId::parse(header(&req, internal::SITE)?)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                let export = req.json().await?;
+                self.import(&site, export).await
             }
             (Method::Get, "/webhooks") => http::json(&self.webhooks()?),
             (Method::Post, "/webhooks") => {
@@ -835,7 +847,7 @@ impl SiteRoom {
         )?;
         self.record_for_history(&report)?;
         // A report older than what the site holds (they may cross) changes nothing.
-        if before.as_ref().is_none_or(|b| b.last_at <= summary.last_at) {
+        if !report.imported && before.as_ref().is_none_or(|b| b.last_at <= summary.last_at) {
             for event in protocol::webhooks::events_between(before.as_ref(), &summary) {
                 let count = summary.message_count.to_string();
                 crate::log::event(

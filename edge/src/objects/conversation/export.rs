@@ -1,0 +1,57 @@
+//! A conversation out of and into an export document (`protocol::export`).
+
+use super::store::Meta;
+use super::{ConversationRoom, SearchChange};
+use crate::http::{self, internal};
+use crate::objects::header;
+use protocol::export::ConversationExport;
+use protocol::{ErrorCode, SiteId};
+use worker::{Request, Response, Result};
+
+impl ConversationRoom {
+    /// `GET /export`: everything about this conversation; 404 when it does not exist.
+    pub(super) fn export(&self) -> Result<Response> {
+        let store = self.store();
+        let Some(meta) = store.meta()? else {
+            return http::error(ErrorCode::NotFound, "no such conversation");
+        };
+        http::json(&ConversationExport {
+            id: meta.conversation,
+            visitor: meta.visitor,
+            started_at: meta.started_at,
+            geo: meta.geo,
+            state: store.state()?,
+            messages: store.everything()?,
+            facts: store.facts()?,
+        })
+    }
+
+    /// `POST /import`: recreates this conversation from an export, then has the site index
+    /// it. 409 when it already exists: an import never overwrites.
+    pub(super) async fn import(&self, mut req: Request) -> Result<Response> {
+        let site = SiteId::parse(header(&req, internal::SITE)?)
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let export: ConversationExport = req.json().await?;
+        let store = self.store();
+        if store.meta()?.is_some() {
+            return http::error(ErrorCode::Conflict, "the conversation exists");
+        }
+        let meta = Meta {
+            site,
+            conversation: export.id,
+            visitor: export.visitor,
+            started_at: export.started_at,
+            ip: None,
+            geo: export.geo,
+        };
+        for message in &export.messages {
+            store.restore(message)?;
+        }
+        store.set_facts(&export.facts)?;
+        store.set_state(&export.state)?;
+        store.put("meta", &meta)?;
+        *self.search_change.borrow_mut() = SearchChange::Rebuild;
+        self.report_as(&meta, &export.state, true).await?;
+        Ok(Response::empty()?.with_status(204))
+    }
+}

@@ -1,0 +1,95 @@
+//! A site's data out and in (`protocol::export`): the settings, and each conversation read
+//! from (or written to) its own object.
+
+use super::SiteRoom;
+use crate::http::{self, call_object, internal};
+use protocol::export::{ImportResult, SiteExport, EXPORT_FORMAT, EXPORT_PAGE};
+use protocol::{ConversationId, ErrorCode, SiteId};
+use serde::Deserialize;
+use worker::{Headers, Method, Request, Response, Result};
+
+#[derive(Deserialize)]
+struct IdRow {
+    id: String,
+}
+
+impl SiteRoom {
+    /// `GET /export?offset=N`: the settings and a page of conversations, newest first.
+    pub(super) async fn export(&self, site: &SiteId, req: &Request) -> Result<Response> {
+        let offset: u64 = req
+            .url()?
+            .query_pairs()
+            .find(|(k, _)| k == "offset")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let Some(settings) = self.settings()? else {
+            return http::error(ErrorCode::NotFound, "no such site");
+        };
+        // One more than a page tells whether another page follows.
+        let rows: Vec<IdRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT id FROM conversations ORDER BY last_at DESC, id LIMIT ? OFFSET ?",
+                vec![((EXPORT_PAGE + 1) as i64).into(), (offset as i64).into()],
+            )?
+            .to_array()?;
+        let more = rows.len() > EXPORT_PAGE;
+        let mut conversations = Vec::new();
+        for row in rows.into_iter().take(EXPORT_PAGE) {
+            let Ok(id) = ConversationId::parse(&row.id) else {
+                continue;
+            };
+            let stub = crate::objects::conversation::stub(&self.env, site, &id)?;
+            let mut response =
+                call_object(&stub, Method::Get, "/export", Headers::new(), None).await?;
+            if response.status_code() == 200 {
+                conversations.push(response.json().await?);
+            }
+        }
+        http::json(&SiteExport {
+            format: EXPORT_FORMAT,
+            site: site.clone(),
+            exported_at: http::now_ms(),
+            settings,
+            conversations,
+            next_offset: more.then_some(offset + EXPORT_PAGE as u64),
+        })
+    }
+
+    /// `POST /import`: the settings replace the site's; each conversation the site does not
+    /// have yet is recreated (the router has validated the document).
+    pub(super) async fn import(&self, site: &SiteId, export: SiteExport) -> Result<Response> {
+        self.save_settings(&export.settings)?;
+        let mut result = ImportResult::default();
+        for conversation in export.conversations {
+            let stub = crate::objects::conversation::stub(&self.env, site, &conversation.id)?;
+            let headers = Headers::new();
+            headers.set(internal::SITE, site.as_str())?;
+            let body = Some(serde_json::to_string(&conversation)?);
+            let response = call_object(&stub, Method::Post, "/import", headers, body).await?;
+            match response.status_code() {
+                204 => result.imported += 1,
+                409 => result.skipped += 1,
+                status => {
+                    return http::error(
+                        ErrorCode::Internal,
+                        format!(
+                            "conversation {} could not be imported ({status})",
+                            conversation.id
+                        ),
+                    )
+                }
+            }
+        }
+        crate::log::event(
+            "site.imported",
+            &[
+                ("site", site.as_str()),
+                ("imported", &result.imported.to_string()),
+            ],
+        );
+        http::json(&result)
+    }
+}
