@@ -1,7 +1,7 @@
 //! The relay's configuration from the Worker's environment, parsed once per isolate by
 //! `protocol::config` (which names every setting and its default).
 
-use protocol::config::{ConfigError, RelayConfig, SETTINGS};
+use protocol::config::{ConfigError, RelayConfig};
 use std::rc::Rc;
 use worker::Env;
 
@@ -13,15 +13,12 @@ thread_local! {
 pub fn get(env: &Env) -> Result<Rc<RelayConfig>, ConfigError> {
     PARSED.with(|cell| {
         cell.get_or_init(|| {
+            // Read as plain properties: a setting left unset (plain workerd binds only what
+            // the environment has) is absent, which `env.var` would not survive.
             RelayConfig::from_lookup(|name| {
-                let secret = SETTINGS
-                    .iter()
-                    .any(|(n, is_secret, ..)| *n == name && *is_secret);
-                if secret {
-                    env.secret(name).ok().map(|s| s.to_string())
-                } else {
-                    env.var(name).ok().map(|v| v.to_string())
-                }
+                js_sys::Reflect::get(env.as_ref(), &wasm_bindgen::JsValue::from_str(name))
+                    .ok()
+                    .and_then(|value| value.as_string())
             })
             .map(Rc::new)
         })

@@ -1,9 +1,9 @@
-//! Files sent in chats, kept in the R2 bucket `FILES` under `files/{site}/{conversation}/{id}`:
+//! Files sent in chats, kept in the blob store (`blobs`) under `files/{site}/{conversation}/{id}`:
 //! a file is reachable only through the conversation it was uploaded to.
 
+use crate::blobs::{BlobInfo, Blobs};
 use protocol::{Attachment, ConversationId, SiteId};
-use std::collections::HashMap;
-use worker::{Env, HttpMetadata, Result};
+use worker::{Env, Result};
 
 fn key(site: &SiteId, conversation: &ConversationId, id: &str) -> String {
     format!("files/{site}/{conversation}/{id}")
@@ -34,14 +34,13 @@ pub async fn save(
         .unwrap_or("")
         .trim()
         .to_owned();
-    env.bucket("FILES")?
-        .put(key(site, conversation, &id), bytes)
-        .http_metadata(HttpMetadata {
-            content_type: Some(content_type.clone()),
-            ..Default::default()
-        })
-        .custom_metadata(HashMap::from([("name".to_owned(), name.to_owned())]))
-        .execute()
+    Blobs::open(env)?
+        .put(
+            &key(site, conversation, &id),
+            bytes,
+            &content_type,
+            Some(name),
+        )
         .await?;
     Ok(Attachment {
         id,
@@ -49,6 +48,15 @@ pub async fn save(
         size,
         content_type,
     })
+}
+
+fn attachment(id: &str, info: BlobInfo) -> Attachment {
+    Attachment {
+        id: id.to_owned(),
+        name: info.name.unwrap_or_else(|| "file".into()),
+        size: info.size,
+        content_type: info.content_type,
+    }
 }
 
 /// What storage says about a file of this conversation, if there is one.
@@ -61,25 +69,8 @@ pub async fn stored(
     if !valid_id(id) {
         return Ok(None);
     }
-    let Some(object) = env
-        .bucket("FILES")?
-        .head(key(site, conversation, id))
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(Some(Attachment {
-        id: id.to_owned(),
-        name: object
-            .custom_metadata()?
-            .remove("name")
-            .unwrap_or_else(|| "file".into()),
-        size: object.size(),
-        content_type: object
-            .http_metadata()
-            .content_type
-            .unwrap_or_else(|| "application/octet-stream".into()),
-    }))
+    let info = Blobs::open(env)?.head(&key(site, conversation, id)).await?;
+    Ok(info.map(|info| attachment(id, info)))
 }
 
 /// The file's bytes with its attachment record.
@@ -89,21 +80,11 @@ pub async fn load(
     conversation: &ConversationId,
     id: &str,
 ) -> Result<Option<(Attachment, Vec<u8>)>> {
-    let Some(attachment) = stored(env, site, conversation, id).await? else {
+    if !valid_id(id) {
         return Ok(None);
-    };
-    let Some(object) = env
-        .bucket("FILES")?
-        .get(key(site, conversation, id))
-        .execute()
-        .await?
-    else {
-        return Ok(None);
-    };
-    let Some(body) = object.body() else {
-        return Ok(None);
-    };
-    Ok(Some((attachment, body.bytes().await?)))
+    }
+    let found = Blobs::open(env)?.get(&key(site, conversation, id)).await?;
+    Ok(found.map(|(info, bytes)| (attachment(id, info), bytes)))
 }
 
 /// Deletes every file of a conversation (data retention, erasure).
@@ -112,21 +93,7 @@ pub async fn delete_conversation(
     site: &SiteId,
     conversation: &ConversationId,
 ) -> Result<()> {
-    let bucket = env.bucket("FILES")?;
-    let prefix = format!("files/{site}/{conversation}/");
-    let mut cursor = None;
-    loop {
-        let mut list = bucket.list().prefix(prefix.clone());
-        if let Some(at) = cursor.take() {
-            list = list.cursor(at);
-        }
-        let page = list.execute().await?;
-        for object in page.objects() {
-            bucket.delete(object.key()).await?;
-        }
-        match (page.truncated(), page.cursor()) {
-            (true, Some(next)) => cursor = Some(next),
-            _ => return Ok(()),
-        }
-    }
+    Blobs::open(env)?
+        .delete_dir(&format!("files/{site}/{conversation}/"))
+        .await
 }

@@ -3,6 +3,7 @@
 //! console, demo site) are served by the platform's assets binding before this code runs.
 
 pub mod auth;
+pub mod blobs;
 pub mod config;
 pub mod files;
 pub mod http;

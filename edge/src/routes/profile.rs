@@ -110,9 +110,9 @@ pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Resul
     if !allowed {
         return http::error(ErrorCode::Forbidden, "your role may not change this avatar");
     }
-    let bucket = ctx.env.bucket("FILES")?;
+    let blobs = crate::blobs::Blobs::open(&ctx.env)?;
     let at = if req.method() == Method::Delete {
-        bucket.delete(avatar_key(&target)).await?;
+        blobs.delete(&avatar_key(&target)).await?;
         None
     } else {
         let declared = req
@@ -129,14 +129,7 @@ pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Resul
             Ok(kind) => kind,
             Err(e) => return http::protocol_error(e),
         };
-        bucket
-            .put(avatar_key(&target), bytes)
-            .http_metadata(worker::HttpMetadata {
-                content_type: Some(kind.to_owned()),
-                ..Default::default()
-            })
-            .execute()
-            .await?;
+        blobs.put(&avatar_key(&target), bytes, kind, None).await?;
         Some(http::now_ms())
     };
     let body = AvatarChanged {
@@ -161,11 +154,8 @@ pub(super) async fn get_avatar(_req: Request, ctx: RouteContext<()>) -> Result<R
     let Ok(id) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
         return http::error(ErrorCode::NotFound, "no such avatar");
     };
-    let Some(object) = ctx
-        .env
-        .bucket("FILES")?
-        .get(avatar_key(&id))
-        .execute()
+    let Some((info, bytes)) = crate::blobs::Blobs::open(&ctx.env)?
+        .get(&avatar_key(&id))
         .await?
     else {
         // "No photo" is an answer, not an error: the widget asks for every operator's photo
@@ -174,13 +164,7 @@ pub(super) async fn get_avatar(_req: Request, ctx: RouteContext<()>) -> Result<R
         headers.set("Cache-Control", "public, max-age=300")?;
         return Ok(Response::empty()?.with_status(204).with_headers(headers));
     };
-    let content_type = object
-        .http_metadata()
-        .content_type
-        .unwrap_or_else(|| "application/octet-stream".into());
-    let Some(body) = object.body() else {
-        return http::error(ErrorCode::NotFound, "no such avatar");
-    };
+    let content_type = info.content_type;
     let headers = Headers::new();
     headers.set("Content-Type", &content_type)?;
     headers.set("X-Content-Type-Options", "nosniff")?;
@@ -188,7 +172,7 @@ pub(super) async fn get_avatar(_req: Request, ctx: RouteContext<()>) -> Result<R
     // The URL carries the version (`?v=`), so the image may be cached for long.
     headers.set("Cache-Control", "public, max-age=86400")?;
     headers.set("Cross-Origin-Resource-Policy", "cross-origin")?;
-    Ok(Response::from_bytes(body.bytes().await?)?.with_headers(headers))
+    Ok(Response::from_bytes(bytes)?.with_headers(headers))
 }
 
 /// `POST /api/v1/sites`: an owner adds a site; answers a fresh session that includes it.

@@ -1,0 +1,37 @@
+// Starts the system the self-host way (selfhost/start: plain workerd, no wrangler) for a test.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { ROOT } from "./relay.mjs";
+
+/** Resolves once selfhost/start reports it is serving; rejects with its output if it exits. */
+export function startSelfhost(port, stateDir, env) {
+  const child = spawn(join(ROOT, "selfhost/start"), [], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LISTEN: `127.0.0.1:${port}`, STATE_DIR: stateDir, ...env },
+  });
+  let output = "";
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  return new Promise((resolve, reject) => {
+    const take = (data) => {
+      output += data;
+      if (output.includes("serving on")) {
+        resolve({
+          origin: `http://127.0.0.1:${port}`,
+          wsOrigin: `ws://127.0.0.1:${port}`,
+          output: () => output,
+          async stop() {
+            if (child.exitCode !== null) return;
+            process.kill(-child.pid, "SIGTERM");
+            const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid, "SIGKILL"), 5000);
+            await exited;
+            clearTimeout(timer);
+          },
+        });
+      }
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    exited.then((code) => reject(Object.assign(new Error(`selfhost/start exited (${code}):\n${output}`), { output })));
+  });
+}
