@@ -15,7 +15,7 @@ import { launchBrowser, watchErrors } from "../support/browser.mjs";
 const PORT = 8827;
 const stateDir = mkdtempSync(join(tmpdir(), "consultant-selfhost-"));
 const secrets = { TOKEN_SECRET: randomBytes(32).toString("base64url"), BOOTSTRAP_TOKEN: randomBytes(24).toString("base64url") };
-const env = { ...secrets, ALLOW_DEV_HEADERS: "true", RATE_VISITOR_MESSAGES: "1000/60000", RATE_NEW_VISITORS_PER_IP: "1000/60000" };
+const env = { ...secrets, RATE_VISITOR_MESSAGES: "1000/60000", RATE_NEW_VISITORS_PER_IP: "1000/60000" };
 let server;
 let browser;
 after(async () => {
