@@ -140,7 +140,7 @@ impl RelayConfig {
         let retention_days = number("RETENTION_DAYS", 0, 0..=36_500) as u32;
         let retention_day_ms = number("RETENTION_DAY_MS", 86_400_000, 1_000..=86_400_000);
         let webhook_retry_unit_ms = number("WEBHOOK_RETRY_UNIT_MS", 60_000, 1..=3_600_000);
-        let alert_check_ms = number("ALERT_CHECK_MS", 300_000, 1_000..=86_400_000);
+        let alert_check_ms = number("ALERT_CHECK_MS", 300_000, 100..=86_400_000);
         let upload_types = match get("UPLOAD_TYPES") {
             None => ALLOWED_TYPES.iter().map(|t| t.to_string()).collect(),
             Some(list) => {

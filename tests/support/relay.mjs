@@ -90,14 +90,17 @@ export async function startRelay(fixture, port, vars = {}, { logLevel = "warn" }
     pid: child.pid,
     wsOrigin: origin.replace("http", "ws"),
     output: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      process.kill(-child.pid, "SIGTERM");
-      const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid, "SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopGroup(child, exited),
   };
+}
+
+/** Stops a detached child and its process group: SIGTERM, then SIGKILL after 5 s. */
+export async function stopGroup(child, exited) {
+  if (child.exitCode !== null) return;
+  process.kill(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid, "SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** Creates the owner and the demo site; returns the owner's credentials. */

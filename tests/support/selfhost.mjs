@@ -1,7 +1,7 @@
 // Starts the system the self-host way (selfhost/start: plain workerd, no wrangler) for a test.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { ROOT } from "./relay.mjs";
+import { ROOT, stopGroup } from "./relay.mjs";
 
 /** Resolves once selfhost/start reports it is serving; rejects with its output if it exits. */
 export function startSelfhost(port, stateDir, env) {
@@ -20,13 +20,7 @@ export function startSelfhost(port, stateDir, env) {
           origin: `http://127.0.0.1:${port}`,
           wsOrigin: `ws://127.0.0.1:${port}`,
           output: () => output,
-          async stop() {
-            if (child.exitCode !== null) return;
-            process.kill(-child.pid, "SIGTERM");
-            const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid, "SIGKILL"), 5000);
-            await exited;
-            clearTimeout(timer);
-          },
+          stop: () => stopGroup(child, exited),
         });
       }
     };

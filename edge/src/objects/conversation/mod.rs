@@ -57,6 +57,12 @@ pub struct ConversationRoom {
     visitor_rate: RefCell<Option<protocol::limits::Bucket>>,
     /// What changed in the searchable text since the last report to the site.
     search_change: RefCell<SearchChange>,
+    /// Commands received while another is being carried out, in arrival order.
+    pending: RefCell<
+        std::collections::VecDeque<(WebSocket, Participant, protocol::ConversationCommand)>,
+    >,
+    /// Whether a handler is carrying out commands now.
+    busy: std::cell::Cell<bool>,
 }
 
 /// The object of one conversation of a site.
@@ -64,6 +70,15 @@ pub fn stub(env: &Env, site: &SiteId, conversation: &ConversationId) -> Result<w
     env.durable_object("CONVERSATIONS")?
         .id_from_name(&format!("{site}/{conversation}"))?
         .get_stub()
+}
+
+/// Marks the conversation's command queue idle when the handler draining it ends.
+struct Busy<'a>(&'a std::cell::Cell<bool>);
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
 }
 
 /// How the site's search text of this conversation must change.
@@ -88,6 +103,8 @@ impl DurableObject for ConversationRoom {
             settings: RefCell::new(None),
             visitor_rate: RefCell::new(None),
             search_change: RefCell::new(SearchChange::Unchanged),
+            pending: RefCell::default(),
+            busy: Default::default(),
         }
     }
 
@@ -123,18 +140,33 @@ impl DurableObject for ConversationRoom {
                 return ws.send(&ConversationEvent::Error(error));
             }
         };
-        match protocol::decode_command(&frame) {
-            Ok(command) => {
-                if let Err(e) = self.handle(&ws, &participant, command).await {
-                    crate::log::error("conversation.command_failed", &e, &[]);
-                    ws.send(&ConversationEvent::Error(ErrorBody::new(
-                        ErrorCode::Internal,
-                        "the relay could not carry this out; nothing was stored",
-                    )))?;
-                }
-                Ok(())
+        let command = match protocol::decode_command(&frame) {
+            Ok(command) => command,
+            Err(e) => return ws.send(&ConversationEvent::Error(e.into())),
+        };
+        // One command at a time, in arrival order: a command that awaits the site (choosing a
+        // department, routing) must be done before the next one reads the state. Commands
+        // arriving meanwhile wait in `pending`; the handler already running carries them out.
+        self.pending
+            .borrow_mut()
+            .push_back((ws, participant, command));
+        if self.busy.replace(true) {
+            return Ok(());
+        }
+        // Should this handler be dropped midway, the next command starts a new one.
+        let _idle_again = Busy(&self.busy);
+        loop {
+            let next = self.pending.borrow_mut().pop_front();
+            let Some((ws, participant, command)) = next else {
+                return Ok(());
+            };
+            if let Err(e) = self.handle(&ws, &participant, command).await {
+                crate::log::error("conversation.command_failed", &e, &[]);
+                let _ = ws.send(&ConversationEvent::Error(ErrorBody::new(
+                    ErrorCode::Internal,
+                    "the relay could not carry this out; nothing was stored",
+                )));
             }
-            Err(e) => ws.send(&ConversationEvent::Error(e.into())),
         }
     }
 
