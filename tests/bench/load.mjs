@@ -4,12 +4,16 @@
 // tree), workerd's CPU time per message (from /proc), then how many visitor sockets it holds
 // at once.
 //
-//   node tests/bench/load.mjs [--visitors 200] [--operators 10] [--rate 1000] [--seconds 20] [--hold 10000]
+//   node tests/bench/load.mjs [--visitors 200] [--operators 10] [--rate 1000] [--seconds 20] [--hold 10000] [--selfhost]
 //
 // Client and relay share this machine, so the numbers are a floor for the relay, not a ceiling.
 import { readFileSync, readdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import WebSocket from "ws";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSelfhost } from "../support/selfhost.mjs";
 import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
 
 const arg = (name, fallback) => {
@@ -113,9 +117,11 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 
 const fixture = relayFixture();
 const unlimited = "1000000/60000000";
-const relay = await startRelay(fixture, PORT, {
-  RATE_VISITOR_MESSAGES: unlimited, RATE_NEW_VISITORS_PER_IP: unlimited, RATE_UPLOADS_PER_IP: unlimited,
-});
+const rates = { RATE_VISITOR_MESSAGES: unlimited, RATE_NEW_VISITORS_PER_IP: unlimited, RATE_UPLOADS_PER_IP: unlimited };
+// --selfhost: the relay under plain workerd (selfhost/start) instead of wrangler dev.
+const relay = process.argv.includes("--selfhost")
+  ? await startSelfhost(PORT, mkdtempSync(join(tmpdir(), "consultant-load-")), { ...fixture.secrets, ...rates })
+  : await startRelay(fixture, PORT, rates);
 let peakKb = 0;
 const sampler = setInterval(() => (peakKb = Math.max(peakKb, treeRss(relay.pid))), 250);
 const sockets = [];

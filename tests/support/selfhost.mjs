@@ -18,6 +18,7 @@ export function startSelfhost(port, stateDir, env) {
       if (output.includes("serving on")) {
         resolve({
           origin: `http://127.0.0.1:${port}`,
+          pid: child.pid,
           wsOrigin: `ws://127.0.0.1:${port}`,
           output: () => output,
           stop: () => stopGroup(child, exited),
