@@ -312,7 +312,7 @@ impl Chat {
     }
 
     fn on_frame(&self, frame: &str) {
-        let Ok(event) = serde_json::from_str::<ConversationEvent>(frame) else {
+        let Ok(event) = crate::json::decode::<ConversationEvent>(frame) else {
             web_sys::console::warn_1(&"chat: unreadable frame from relay".into());
             return;
         };
@@ -655,7 +655,7 @@ impl Chat {
             self.site()
         );
         let body = browser::http::upload_file(&url, &token, file).await?;
-        serde_json::from_str(&body).map_err(|e| e.to_string())
+        crate::json::decode(&body).map_err(|e| e.to_string())
     }
 
     pub fn retry(&self) {

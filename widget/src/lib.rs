@@ -4,6 +4,7 @@
 
 mod chat;
 mod i18n;
+mod json;
 mod launcher;
 mod presence;
 mod session;
@@ -106,7 +107,7 @@ fn parse<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T
     let json = js_sys::JSON::stringify(&value)
         .map(String::from)
         .map_err(|_| JsValue::from_str(&format!("{what}: not serialisable")))?;
-    serde_json::from_str(&json).map_err(|e| JsValue::from_str(&format!("{what}: {e}")))
+    crate::json::decode(&json).map_err(|e| JsValue::from_str(&format!("{what}: {e}")))
 }
 
 /// `{name, email, phone}` (any of them). Invalid values throw with the reason.

@@ -77,7 +77,7 @@ pub fn report(page: Option<PageView>) {
 }
 
 fn on_event(chat: Chat, frame: &str) {
-    match serde_json::from_str::<PresenceEvent>(frame) {
+    match crate::json::decode::<PresenceEvent>(frame) {
         Ok(PresenceEvent::ChatStarted { token, .. }) => {
             session::adopt_token(&chat.site(), &token);
             chat.operator_started();

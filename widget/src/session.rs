@@ -42,7 +42,7 @@ pub async fn config(relay: &str, site: &SiteId) -> Result<WidgetConfig, String> 
     if !answer.ok() {
         return Err(format!("relay answered {}: {}", answer.status, answer.body));
     }
-    serde_json::from_str(&answer.body).map_err(|e| e.to_string())
+    crate::json::decode(&answer.body).map_err(|e| e.to_string())
 }
 
 /// Starts or resumes the visitor session with the relay.
@@ -57,7 +57,7 @@ pub async fn start(relay: &str, site: &SiteId) -> Result<VisitorSession, String>
     if !answer.ok() {
         return Err(format!("relay answered {}: {}", answer.status, answer.body));
     }
-    let session: VisitorSession = serde_json::from_str(&answer.body).map_err(|e| e.to_string())?;
+    let session: VisitorSession = crate::json::decode(&answer.body).map_err(|e| e.to_string())?;
     browser::storage::set(&key(site, "token"), &session.token);
     Ok(session)
 }
@@ -70,7 +70,7 @@ pub fn remember_profile(site: &SiteId, contact: &ContactInfo) {
 }
 
 pub fn stored_profile(site: &SiteId) -> Option<ContactInfo> {
-    serde_json::from_str(&browser::storage::get(&key(site, "contact"))?).ok()
+    crate::json::decode(&browser::storage::get(&key(site, "contact"))?).ok()
 }
 
 pub fn forget_profile(site: &SiteId) {
@@ -88,6 +88,6 @@ pub fn save_outbox(site: &SiteId, pending: &[protocol::Pending]) {
 
 pub fn stored_outbox(site: &SiteId) -> Vec<protocol::Pending> {
     browser::storage::get(&key(site, "outbox"))
-        .and_then(|json| serde_json::from_str(&json).ok())
+        .and_then(|json| crate::json::decode(&json).ok())
         .unwrap_or_default()
 }

@@ -41,7 +41,7 @@ fn save() {
 pub fn start(chat: Chat) {
     let site = chat.site();
     let previous = browser::storage::get(&storage_key(&site))
-        .and_then(|json| serde_json::from_str::<VisitRecord>(&json).ok());
+        .and_then(|json| crate::json::decode::<VisitRecord>(&json).ok());
     let mut record = VisitRecord::page_view(previous, now());
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         record.landed(&document.url().unwrap_or_default(), &document.referrer());
