@@ -126,6 +126,22 @@ pub(super) async fn recheck(
     }
 }
 
+/// The route's site and the operator behind the request, checked as `operator_request` does;
+/// `Err` is the answer refusing him (404 for a malformed site id).
+pub(super) async fn site_operator(
+    req: &Request,
+    ctx: &RouteContext<()>,
+    admin: bool,
+) -> Result<std::result::Result<(SiteId, OperatorId, Role), Response>> {
+    let site = match site_param(ctx) {
+        Ok(site) => site,
+        Err(e) => return Ok(Err(http::error(ErrorCode::NotFound, e)?)),
+    };
+    Ok(operator_request(req, &ctx.env, &site, admin)
+        .await?
+        .map(|(op, role)| (site, op, role)))
+}
+
 /// The operator behind `Authorization: Bearer <token>`, if the token verifies, the account is
 /// active and on `site` (with an owner or admin role when `admin` is asked for).
 pub(super) async fn operator_request(

@@ -10,25 +10,18 @@ pub(super) async fn site_admin_call(
     path: &str,
     admin: bool,
 ) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+    let (site, _, _) = match site_operator(&req, &ctx, admin).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, admin).await? {
-        return Ok(response);
-    }
     SiteLink::new(&ctx.env, &site)
         .forward(method, path, Headers::new(), None)
         .await
 }
 
 pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let role = match operator_request(&req, &ctx.env, &site, true).await? {
-        Ok((_, role)) => role,
+    let (site, _, role) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     let settings: SiteSettings = match http::read_json(&mut req).await {
@@ -57,13 +50,10 @@ pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Res
 
 /// Lifts a ban (owners and admins only).
 pub(super) async fn unban(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
-        return Ok(response);
-    }
     let Ok(id) = ctx.param("ban").cloned().unwrap_or_default().parse::<u64>() else {
         return http::error(ErrorCode::NotFound, "no such ban");
     };
@@ -78,13 +68,10 @@ pub(super) async fn unban(req: Request, ctx: RouteContext<()>) -> Result<Respons
 }
 
 pub(super) async fn list_operators(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+    let (site, _, _) = match site_operator(&req, &ctx, false).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, false).await? {
-        return Ok(response);
-    }
     let path = format!("/operators?site={}", encode(site.as_str()));
     http::call_object(
         &directory(&ctx.env)?,
@@ -97,12 +84,8 @@ pub(super) async fn list_operators(req: Request, ctx: RouteContext<()>) -> Resul
 }
 
 pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let actor_role = match operator_request(&req, &ctx.env, &site, true).await? {
-        Ok((_, role)) => role,
+    let (site, _, actor_role) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     let operator: NewOperator = match http::read_json(&mut req).await {
@@ -127,12 +110,8 @@ pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Res
 }
 
 pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let (actor, actor_role) = match operator_request(&req, &ctx.env, &site, true).await? {
-        Ok(actor) => actor,
+    let (site, actor, actor_role) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     let Ok(id) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
@@ -157,12 +136,8 @@ pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Resu
 /// Searches the conversation history: admins search every chat, operators the ones they may
 /// open. Filters are the query string (`protocol::history::HistoryQuery`).
 pub(super) async fn history(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let (id, role) = match operator_request(&req, &ctx.env, &site, false).await? {
-        Ok(who) => who,
+    let (site, id, role) = match site_operator(&req, &ctx, false).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     let participant = Participant::Operator {
@@ -181,13 +156,10 @@ pub(super) async fn history(req: Request, ctx: RouteContext<()>) -> Result<Respo
 /// `GET` (whether one is set), `POST` (a new one, shown once) or `DELETE` (verification off)
 /// `…/sites/{site}/identity-secret`: owners and admins.
 pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
-        return Ok(response);
-    }
     let link = SiteLink::new(&ctx.env, &site);
     let secret = match req.method() {
         Method::Get => {
@@ -212,13 +184,10 @@ pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Resu
 
 /// `GET …/sites/{site}/reports` (JSON) and `…/reports.csv`: owners and admins.
 pub(super) async fn reports(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
-        return Ok(response);
-    }
     let url = req.url()?;
     let file = if url.path().ends_with(".csv") {
         "/reports.csv"
@@ -236,12 +205,8 @@ async fn owner_only(
     req: &Request,
     ctx: &RouteContext<()>,
 ) -> Result<std::result::Result<SiteId, Response>> {
-    let site = match site_param(ctx) {
-        Ok(site) => site,
-        Err(e) => return Ok(Err(http::error(ErrorCode::NotFound, e)?)),
-    };
-    match operator_request(req, &ctx.env, &site, true).await? {
-        Ok((_, Role::Owner)) => Ok(Ok(site)),
+    match site_operator(req, ctx, true).await? {
+        Ok((site, _, Role::Owner)) => Ok(Ok(site)),
         Ok(_) => Ok(Err(http::error(
             ErrorCode::Forbidden,
             "only the owner exports and imports a site's data",

@@ -74,13 +74,10 @@ pub(super) async fn presence_socket(req: Request, ctx: RouteContext<()>) -> Resu
 /// it now. A visitor with no chat yet gets one (his widget is handed its token); either way
 /// his window opens and the console writes into the returned conversation.
 pub(super) async fn start_chat(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+    let (site, _, _) = match site_operator(&req, &ctx, false).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, false).await? {
-        return Ok(response);
-    }
     let tokens = match token_key(&ctx.env) {
         Ok(tokens) => tokens,
         Err(e) => return misconfigured(e),

@@ -90,12 +90,8 @@ fn avatar_key(operator: &OperatorId) -> String {
 /// `PUT` (the image as the body) or `DELETE …/sites/{site}/operators/{id}/avatar`: the operator
 /// himself, the owner, or an admin for an operator (not for another admin or the owner).
 pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let (actor, role) = match operator_request(&req, &ctx.env, &site, false).await? {
-        Ok(who) => who,
+    let (site, actor, role) = match site_operator(&req, &ctx, false).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     let Ok(target) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {

@@ -20,12 +20,8 @@ fn key_hash(key: &str) -> String {
 
 /// `GET` lists the keys (never the keys themselves); `POST` creates one, shown this once.
 pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let (operator, _) = match operator_request(&req, &ctx.env, &site, true).await? {
-        Ok(who) => who,
+    let (site, operator, _) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     let link = SiteLink::new(&ctx.env, &site);
@@ -75,13 +71,10 @@ pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Result<
 
 /// `DELETE …/api-keys/{id}`: the key stops working at once.
 pub(super) async fn revoke_api_key(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
-        return Ok(response);
-    }
     let id = ctx.param("key").cloned().unwrap_or_default();
     SiteLink::new(&ctx.env, &site)
         .forward(

@@ -6,13 +6,10 @@ use protocol::webhooks::{NewWebhook, WebhookEndpoint};
 
 /// `GET` lists the endpoints; `POST` registers one (validated; the relay makes its secret).
 pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
-        return Ok(response);
-    }
     let link = SiteLink::new(&ctx.env, &site);
     if req.method() != Method::Post {
         return link
@@ -46,13 +43,10 @@ pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<
 
 /// `DELETE …/webhooks/{id}`.
 pub(super) async fn remove_webhook(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
+    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
     };
-    if let Err(response) = operator_request(&req, &ctx.env, &site, true).await? {
-        return Ok(response);
-    }
     let id = ctx.param("webhook").cloned().unwrap_or_default();
     SiteLink::new(&ctx.env, &site)
         .forward(
