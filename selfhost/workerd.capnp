@@ -56,6 +56,7 @@ const relay :Workerd.Worker = (
     (name = "RATE_VISITOR_MESSAGES", fromEnvironment = "RATE_VISITOR_MESSAGES"),
     (name = "RATE_NEW_VISITORS_PER_IP", fromEnvironment = "RATE_NEW_VISITORS_PER_IP"),
     (name = "RATE_UPLOADS_PER_IP", fromEnvironment = "RATE_UPLOADS_PER_IP"),
+    (name = "MAX_MESSAGE_CHARS", fromEnvironment = "MAX_MESSAGE_CHARS"),
     (name = "MAX_UPLOAD_MB", fromEnvironment = "MAX_UPLOAD_MB"),
     (name = "UPLOAD_TYPES", fromEnvironment = "UPLOAD_TYPES"),
     (name = "RETENTION_DAYS", fromEnvironment = "RETENTION_DAYS"),

@@ -74,6 +74,13 @@ pub struct WidgetConfig {
     pub geo: Geo,
     #[serde(default)]
     pub texts: crate::settings::WidgetTexts,
+    /// The relay's `MAX_MESSAGE_CHARS`.
+    #[serde(default = "max_message_chars")]
+    pub max_message_chars: usize,
+}
+
+fn max_message_chars() -> usize {
+    crate::limits::MAX_MESSAGE_CHARS
 }
 
 impl crate::settings::SiteSettings {
@@ -98,6 +105,7 @@ impl crate::settings::SiteSettings {
             presence,
             geo,
             texts: self.texts.clone(),
+            max_message_chars: crate::limits::MAX_MESSAGE_CHARS,
         }
     }
 }

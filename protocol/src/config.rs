@@ -14,6 +14,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("RATE_VISITOR_MESSAGES", false, "10/30", "Messages of one visitor: burst/per minute."),
     ("RATE_NEW_VISITORS_PER_IP", false, "20/6", "New visitors (conversations) per IP address: burst/per minute."),
     ("RATE_UPLOADS_PER_IP", false, "5/10", "Visitors' file uploads per IP address: burst/per minute."),
+    ("MAX_MESSAGE_CHARS", false, "4000", "Longest message, in characters, 1 to 4000 (the widget's input follows it)."),
     ("MAX_UPLOAD_MB", false, "10", "Largest file a visitor or operator may send, 1 to 10 MB."),
     ("UPLOAD_TYPES", false, "(all supported)", "Comma-separated content types accepted for files, from the supported list."),
     ("RETENTION_DAYS", false, "0", "Finished conversations older than this many days are deleted with their files; 0 keeps them."),
@@ -32,6 +33,7 @@ pub struct RelayConfig {
     pub rate_visitor_messages: Rate,
     pub rate_new_visitors_per_ip: Rate,
     pub rate_uploads_per_ip: Rate,
+    pub max_message_chars: usize,
     pub max_upload_bytes: usize,
     pub upload_types: Vec<String>,
     /// 0: keep everything.
@@ -135,6 +137,8 @@ impl RelayConfig {
                     }
                 },
             };
+        let most = crate::limits::MAX_MESSAGE_CHARS as u64;
+        let max_message_chars = number("MAX_MESSAGE_CHARS", most, 1..=most) as usize;
         let max_mb = (MAX_FILE_BYTES / 1024 / 1024) as u64;
         let max_upload_bytes = number("MAX_UPLOAD_MB", max_mb, 1..=max_mb) as usize * 1024 * 1024;
         let retention_days = number("RETENTION_DAYS", 0, 0..=36_500) as u32;
@@ -177,6 +181,7 @@ impl RelayConfig {
             rate_visitor_messages,
             rate_new_visitors_per_ip,
             rate_uploads_per_ip,
+            max_message_chars,
             max_upload_bytes,
             upload_types,
             retention_days,
@@ -230,6 +235,7 @@ mod tests {
         let c = config(&[("TOKEN_SECRET", SECRET)]).unwrap();
         assert_eq!(c.rate_visitor_messages, VISITOR_MESSAGES);
         assert_eq!(c.max_upload_bytes, MAX_FILE_BYTES);
+        assert_eq!(c.max_message_chars, crate::limits::MAX_MESSAGE_CHARS);
         assert_eq!(c.upload_types.len(), ALLOWED_TYPES.len());
         assert_eq!(
             (c.retention_days, c.webhook_retry_unit_ms, c.alert_check_ms),
@@ -253,6 +259,7 @@ mod tests {
             ("EMAIL_FROM", "chat@shop.example"),
             ("RATE_UPLOADS_PER_IP", " 2 / 4 "),
             ("MAX_UPLOAD_MB", "3"),
+            ("MAX_MESSAGE_CHARS", "500"),
             ("UPLOAD_TYPES", "image/png, application/pdf"),
             ("RETENTION_DAYS", "365"),
         ])
@@ -267,6 +274,7 @@ mod tests {
             }
         );
         assert_eq!(c.max_upload_bytes, 3 * 1024 * 1024);
+        assert_eq!(c.max_message_chars, 500);
         assert_eq!(c.upload_types, ["image/png", "application/pdf"]);
         assert_eq!(c.retention_days, 365);
         assert_eq!(c.retention_ms(), Some(365 * 86_400_000));

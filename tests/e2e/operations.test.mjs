@@ -29,14 +29,25 @@ test("a bad or missing setting stops start-up, naming each one and no secret", a
   await assert.rejects(startRelay(missing, 8822), /TOKEN_SECRET is missing: set it with `wrangler secret put TOKEN_SECRET`/);
 });
 
-test("uploads follow MAX_UPLOAD_MB and UPLOAD_TYPES; lifecycle events are JSON lines without message text", async () => {
+test("messages follow MAX_MESSAGE_CHARS, uploads MAX_UPLOAD_MB and UPLOAD_TYPES; lifecycle events are JSON lines without message text", async () => {
   const fixture = relayFixture();
-  const relay = await startRelay(fixture, 8823, { MAX_UPLOAD_MB: "1", UPLOAD_TYPES: "text/plain" }, { logLevel: "log" });
+  const limits = { MAX_MESSAGE_CHARS: "20", MAX_UPLOAD_MB: "1", UPLOAD_TYPES: "text/plain" };
+  const relay = await startRelay(fixture, 8823, limits, { logLevel: "log" });
   relays.push(relay);
   await bootstrap(relay, fixture);
   const health = await (await fetch(`${relay.origin}/api/v1/health`)).json();
   assert.equal(health.ok, true);
   const visitor = await visitorWithMessages(relay, 2, (i) => `private words ${i}`);
+  const config = await (await fetch(`${relay.origin}/api/v1/sites/demo/widget-config`)).json();
+  assert.equal(config.max_message_chars, 20, "the widget learns the limit");
+  const socket = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`);
+  await socket.next((f) => f.type === "welcome");
+  socket.send({ type: "send", client_id: "long-one", text: "x".repeat(21) });
+  const refused = await socket.next((f) => f.type === "error");
+  assert.deepEqual([refused.code, refused.client_id, refused.message], ["too_large", "long-one", "messages may be at most 20 characters"]);
+  socket.send({ type: "send", client_id: "just-fits", text: "y".repeat(20) });
+  await socket.next((f) => f.type === "ack" && f.client_id === "just-fits");
+  socket.ws.close();
   const upload = (type, body) =>
     fetch(`${relay.origin}/api/v1/sites/demo/conversations/${visitor.conversation}/files`, {
       method: "POST",

@@ -136,6 +136,14 @@ impl Chat {
         }
     }
 
+    /// The relay's limit on a message's length (its `MAX_MESSAGE_CHARS`).
+    pub fn max_message_chars(&self) -> usize {
+        self.config.with(|c| {
+            c.as_ref()
+                .map_or(protocol::limits::MAX_MESSAGE_CHARS, |c| c.max_message_chars)
+        })
+    }
+
     pub fn texts(&self) -> &'static i18n::Texts {
         i18n::texts(self.locale.get())
     }

@@ -250,7 +250,7 @@ pub fn OfflineForm(chat: Chat) -> impl IntoView {
             <div class="field">
                 <label for="cw-off-question">{move || format!("{} ({})", chat.texts().your_question, chat.texts().required)}</label>
                 <textarea id="cw-off-question" rows="3" required
-                    maxlength=protocol::limits::MAX_MESSAGE_CHARS.to_string()
+                    maxlength=move || chat.max_message_chars().to_string()
                     aria-invalid=move || question_err.with(Option::is_some).to_string()
                     prop:value=move || question.get()
                     on:input=move |e| { question.set(input_value(&e)); question_err.set(None); }

@@ -234,7 +234,7 @@ pub fn Widget(chat: Chat) -> impl IntoView {
                     id="cw-input"
                     node_ref=input
                     rows="1"
-                    maxlength=protocol::limits::MAX_MESSAGE_CHARS.to_string()
+                    maxlength=move || chat.max_message_chars().to_string()
                     placeholder=move || chat.texts().placeholder
                     prop:value=move || chat.draft.get()
                     on:input=move |e| {

@@ -6,8 +6,8 @@ use crate::http;
 use crate::objects::site::AssignRequest;
 use crate::participant::Participant;
 use protocol::conversation::{check_rating, check_visitor_may_write, Status};
-use protocol::limits::LOG_FRAME_MESSAGES;
 use protocol::limits::PREVIEW_CHARS;
+use protocol::limits::{LOG_FRAME_MESSAGES, MAX_MESSAGE_CHARS};
 use protocol::{
     Author, ChatMessage, ClientMessageId, ContactInfo, ConversationCommand, ConversationEvent,
     ConversationState, ConversationSummary, ErrorCode, Locale, OperatorCard, OperatorId,
@@ -83,6 +83,9 @@ impl ConversationRoom {
                 text,
                 attachment,
             } => {
+                if let Err(e) = self.within_length(&text, &client_id) {
+                    return refuse(ws, e);
+                }
                 if let Participant::Visitor { .. } = participant {
                     let settings = self.settings(&meta).await?;
                     if let Err(mut e) = check_visitor_may_write(&settings, &store.state()?) {
@@ -120,6 +123,9 @@ impl ConversationRoom {
                 contact,
                 text,
             } => {
+                if let Err(e) = self.within_length(&text, &client_id) {
+                    return refuse(ws, e);
+                }
                 self.save_state(&meta, |s| {
                     s.contact.merge(contact);
                     s.offline = true;
@@ -730,6 +736,24 @@ impl ConversationRoom {
             }
         }
         self.report(meta, state).await
+    }
+
+    /// The relay's `MAX_MESSAGE_CHARS` (the decoder already holds every text to the 4,000 cap).
+    fn within_length(
+        &self,
+        text: &str,
+        client_id: &ClientMessageId,
+    ) -> std::result::Result<(), ProtocolError> {
+        let most = crate::config::get(&self.env).map_or(MAX_MESSAGE_CHARS, |c| c.max_message_chars);
+        if text.chars().count() <= most {
+            return Ok(());
+        }
+        let mut e = ProtocolError::new(
+            ErrorCode::TooLarge,
+            format!("messages may be at most {most} characters"),
+        );
+        e.client_id = Some(client_id.clone());
+        Err(e)
     }
 
     /// Tells the site (inbox and history) how the conversation stands now.

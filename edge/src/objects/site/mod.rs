@@ -189,7 +189,9 @@ impl DurableObject for SiteRoom {
                 let settings = self.settings()?.unwrap_or_else(|| SiteSettings::new(""));
                 // A visitor arrived: is anyone there to answer?
                 self.alert_if_nobody_online(&site, None).await?;
-                http::json(&settings.widget_config(site, self.presence(), geo))
+                let mut config = settings.widget_config(site, self.presence(), geo);
+                config.max_message_chars = crate::config::of(&self.env)?.max_message_chars;
+                http::json(&config)
             }
             (Method::Get, "/presence") => http::json(&self.presence()),
             (Method::Post, "/assign") => {
