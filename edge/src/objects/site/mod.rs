@@ -132,6 +132,9 @@ pub struct SiteRoom {
     env: Env,
     /// The site's id once known (see `remember_site_id`).
     known_site: std::cell::RefCell<Option<SiteId>>,
+    /// The settings as last read or written: every request reads them, only settings changes
+    /// and imports write them, and this object is their only writer.
+    cached_settings: std::cell::RefCell<Option<SiteSettings>>,
     /// Per-IP rates (new visitors, uploads), in memory: limits over seconds and minutes.
     rates: std::cell::RefCell<
         std::collections::HashMap<(crate::limits::Limited, String), protocol::limits::Bucket>,
@@ -150,6 +153,7 @@ impl DurableObject for SiteRoom {
             state,
             env,
             known_site: Default::default(),
+            cached_settings: Default::default(),
             rates: Default::default(),
         }
     }
@@ -603,16 +607,22 @@ impl SiteRoom {
     }
 
     fn settings(&self) -> Result<Option<SiteSettings>> {
+        if let Some(settings) = self.cached_settings.borrow().as_ref() {
+            return Ok(Some(settings.clone()));
+        }
         let rows: Vec<ValueRow> = self
             .state
             .storage()
             .sql()
             .exec("SELECT value FROM settings WHERE key = 'site'", None)?
             .to_array()?;
-        rows.into_iter()
+        let settings: Option<SiteSettings> = rows
+            .into_iter()
             .next()
-            .map(|row| serde_json::from_str(&row.value).map_err(Into::into))
-            .transpose()
+            .map(|row| serde_json::from_str(&row.value))
+            .transpose()?;
+        self.cached_settings.borrow_mut().clone_from(&settings);
+        Ok(settings)
     }
 
     fn save_settings(&self, settings: &SiteSettings) -> Result<()> {
@@ -621,6 +631,7 @@ impl SiteRoom {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             vec![serde_json::to_string(settings)?.into()],
         )?;
+        *self.cached_settings.borrow_mut() = Some(settings.clone());
         Ok(())
     }
 
