@@ -154,6 +154,33 @@ impl Store {
         self.put("state", state)
     }
 
+    /// Messages matching `condition` (on `seq`, with one `?` for `bound`), `limit` of them
+    /// taken in `order`, returned oldest first; private notes only `with_notes`.
+    fn messages_where(
+        &self,
+        condition: &str,
+        bound: u64,
+        order: &str,
+        limit: usize,
+        with_notes: bool,
+    ) -> Result<Vec<ChatMessage>> {
+        let rows: Vec<MessageRow> = self
+            .0
+            .exec(
+                &format!(
+                    "SELECT * FROM (SELECT {COLUMNS} FROM messages WHERE {condition} AND (note = 0 OR ?)
+                     ORDER BY seq {order} LIMIT ?) ORDER BY seq ASC"
+                ),
+                vec![
+                    (bound as i64).into(),
+                    (with_notes as i64).into(),
+                    (limit as i64).into(),
+                ],
+            )?
+            .to_array()?;
+        rows.into_iter().map(MessageRow::into_message).collect()
+    }
+
     /// The newest `limit` messages with `seq > after`, oldest first; private notes only for
     /// operators.
     pub fn history_after(
@@ -162,21 +189,7 @@ impl Store {
         limit: usize,
         with_notes: bool,
     ) -> Result<Vec<ChatMessage>> {
-        let rows: Vec<MessageRow> = self
-            .0
-            .exec(
-                &format!(
-                    "SELECT * FROM (SELECT {COLUMNS} FROM messages WHERE seq > ? AND (note = 0 OR ?)
-                     ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC"
-                ),
-                vec![
-                    (after as i64).into(),
-                    (with_notes as i64).into(),
-                    (limit as i64).into(),
-                ],
-            )?
-            .to_array()?;
-        rows.into_iter().map(MessageRow::into_message).collect()
+        self.messages_where("seq > ?", after, "DESC", limit, with_notes)
     }
 
     /// The oldest `limit` messages with `seq > after`, in order (catching a client up).
@@ -186,21 +199,7 @@ impl Store {
         limit: usize,
         with_notes: bool,
     ) -> Result<Vec<ChatMessage>> {
-        let rows: Vec<MessageRow> = self
-            .0
-            .exec(
-                &format!(
-                    "SELECT {COLUMNS} FROM messages WHERE seq > ? AND (note = 0 OR ?)
-                     ORDER BY seq ASC LIMIT ?"
-                ),
-                vec![
-                    (after as i64).into(),
-                    (with_notes as i64).into(),
-                    (limit as i64).into(),
-                ],
-            )?
-            .to_array()?;
-        rows.into_iter().map(MessageRow::into_message).collect()
+        self.messages_where("seq > ?", after, "ASC", limit, with_notes)
     }
 
     /// The newest `limit` messages with `seq < before`, in order (paging back in history).
@@ -210,26 +209,7 @@ impl Store {
         limit: usize,
         with_notes: bool,
     ) -> Result<Vec<ChatMessage>> {
-        let rows: Vec<MessageRow> = self
-            .0
-            .exec(
-                &format!(
-                    "SELECT {COLUMNS} FROM messages WHERE seq < ? AND (note = 0 OR ?)
-                     ORDER BY seq DESC LIMIT ?"
-                ),
-                vec![
-                    (before as i64).into(),
-                    (with_notes as i64).into(),
-                    (limit as i64).into(),
-                ],
-            )?
-            .to_array()?;
-        let mut page: Vec<ChatMessage> = rows
-            .into_iter()
-            .map(MessageRow::into_message)
-            .collect::<Result<_>>()?;
-        page.reverse();
-        Ok(page)
+        self.messages_where("seq < ?", before, "DESC", limit, with_notes)
     }
 
     pub fn message(&self, seq: u64) -> Result<Option<ChatMessage>> {
