@@ -292,6 +292,27 @@ impl Desk {
         }
     }
 
+    /// `call` in the background: `then` gets the answer's body; a failure is shown in `error`,
+    /// which a success clears.
+    pub fn call_then(
+        self,
+        method: &'static str,
+        path: String,
+        body: Option<String>,
+        error: RwSignal<Option<String>>,
+        then: impl FnOnce(String) + 'static,
+    ) {
+        wasm_bindgen_futures::spawn_local(async move {
+            match self.call(method, &path, body.as_deref()).await {
+                Ok(answer) => {
+                    error.set(None);
+                    then(answer);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    }
+
     /// Reads the site's team (names for history and transfers).
     pub fn load_roster(&self) {
         let desk = *self;

@@ -13,11 +13,8 @@ pub(super) fn ApiKeys(desk: Desk) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let shown = RwSignal::new(None::<String>);
     let load = move || {
-        wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("GET", "/api-keys", None).await {
-                Ok(body) => keys.set(serde_json::from_str(&body).unwrap_or_default()),
-                Err(e) => error.set(Some(e)),
-            }
+        desk.call_then("GET", "/api-keys".into(), None, error, move |body| {
+            keys.set(serde_json::from_str(&body).unwrap_or_default())
         })
     };
     load();
@@ -29,32 +26,27 @@ pub(super) fn ApiKeys(desk: Desk) -> impl IntoView {
         let Ok(body) = serde_json::to_string(&new) else {
             return;
         };
-        wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("POST", "/api-keys", Some(&body)).await {
-                Ok(answer) => {
-                    error.set(None);
-                    name.set(String::new());
-                    shown.set(
-                        serde_json::from_str::<CreatedApiKey>(&answer)
-                            .ok()
-                            .map(|k| k.key),
-                    );
-                    load();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        })
+        desk.call_then(
+            "POST",
+            "/api-keys".into(),
+            Some(body),
+            error,
+            move |answer| {
+                name.set(String::new());
+                let created = serde_json::from_str::<CreatedApiKey>(&answer).ok();
+                shown.set(created.map(|k| k.key));
+                load();
+            },
+        )
     };
     let revoke = move |id: String| {
-        wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("DELETE", &format!("/api-keys/{id}"), None).await {
-                Ok(_) => {
-                    error.set(None);
-                    load();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        })
+        desk.call_then(
+            "DELETE",
+            format!("/api-keys/{id}"),
+            None,
+            error,
+            move |_| load(),
+        )
     };
     view! {
         <section class="section webhooks" aria-labelledby="api-keys-title">

@@ -9,24 +9,12 @@ pub(super) fn Bans(desk: Desk) -> impl IntoView {
     let texts = move || desk.texts();
     let bans = RwSignal::new(Vec::<Ban>::new());
     let error = RwSignal::new(None::<String>);
-    let load = move || {
-        wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("GET", "/bans", None).await {
-                Ok(body) => bans.set(serde_json::from_str(&body).unwrap_or_default()),
-                Err(e) => error.set(Some(e)),
-            }
-        })
-    };
-    load();
+    desk.call_then("GET", "/bans".into(), None, error, move |body| {
+        bans.set(serde_json::from_str(&body).unwrap_or_default())
+    });
     let unban = move |id: u64| {
-        wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("DELETE", &format!("/bans/{id}"), None).await {
-                Ok(_) => {
-                    error.set(None);
-                    bans.update(|b| b.retain(|x| x.id != id));
-                }
-                Err(e) => error.set(Some(e)),
-            }
+        desk.call_then("DELETE", format!("/bans/{id}"), None, error, move |_| {
+            bans.update(|b| b.retain(|x| x.id != id))
         })
     };
     view! {

@@ -68,27 +68,19 @@ pub(super) fn Webhooks(desk: Desk) -> impl IntoView {
         let Ok(body) = serde_json::to_string(&new) else {
             return;
         };
-        wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("POST", "/webhooks", Some(&body)).await {
-                Ok(_) => {
-                    error.set(None);
-                    url.set(String::new());
-                    load();
-                }
-                Err(e) => error.set(Some(e)),
-            }
+        desk.call_then("POST", "/webhooks".into(), Some(body), error, move |_| {
+            url.set(String::new());
+            load();
         })
     };
     let remove = move |id: String| {
-        wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("DELETE", &format!("/webhooks/{id}"), None).await {
-                Ok(_) => {
-                    error.set(None);
-                    load();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        })
+        desk.call_then(
+            "DELETE",
+            format!("/webhooks/{id}"),
+            None,
+            error,
+            move |_| load(),
+        )
     };
     view! {
         <section class="section webhooks" aria-labelledby="webhooks-title">
