@@ -3,7 +3,8 @@
 //   - launcher click → window interactive with the visitor's history (20 messages), split by
 //     whether the wasm had already loaded (idle loading) or the click had to load it (cold);
 //   - reopening the window once loaded;
-//   - a history of 500 messages (what a reconnecting client receives at once) rendered;
+//   - a conversation of 1,000 messages opened (the relay sends the newest 500 on connect, the
+//     window renders the newest 100 and pages back on request);
 //   - layout shift and the longest main-thread task on the host page until the widget loaded.
 // Usage: node tests/bench/launcher.mjs [runs=20]
 import { relayFixture, startRelay, bootstrap } from "../support/relay.mjs";
@@ -53,7 +54,7 @@ const shifts = [];
 const longTasks = [];
 try {
   const token20 = await visitorWith(20);
-  const token500 = await visitorWith(500);
+  const token1000 = await visitorWith(1000);
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
     await context.addInitScript((token) => localStorage.setItem("consultant:demo:token", token), token20);
@@ -85,13 +86,13 @@ try {
   }
   for (let i = 0; i < Math.max(3, Math.floor(runs / 4)); i++) {
     const context = await browser.newContext();
-    await context.addInitScript((token) => localStorage.setItem("consultant:demo:token", token), token500);
+    await context.addInitScript((token) => localStorage.setItem("consultant:demo:token", token), token1000);
     const page = await context.newPage();
     await page.goto(`${shop.origin}/index.html`);
     await page.waitForFunction(() => window.Consultant.getState().ready);
     // The history arrives on the socket opened at load; this measures rendering it.
     await page.waitForFunction(() => window.Consultant.getState().messages >= 500, null, { timeout: 15_000 }).catch(() => page.waitForTimeout(1500));
-    long.push((await openUntil(page, "message 500 of 500")).ms);
+    long.push((await openUntil(page, "message 1000 of 1000")).ms);
     await context.close();
   }
 } finally {
@@ -111,6 +112,6 @@ console.log(`script tag → launcher painted: ${stats(launcher)}`);
 console.log(`launcher click → window with history, wasm loaded on click (cold): ${stats(cold)}`);
 console.log(`launcher click → window with history, wasm already loaded: ${stats(warm)}`);
 console.log(`reopening the window: ${stats(reopen)}`);
-console.log(`launcher click → 500-message history rendered: ${stats(long)}`);
+console.log(`launcher click → a 1,000-message conversation shown: ${stats(long)}`);
 console.log(`layout shift (CLS) until the widget is loaded: max ${Math.max(...shifts).toFixed(4)} (${shifts.length} runs)`);
 console.log(`longest main-thread task on the page until the widget is loaded: ${stats(longTasks)}`);
