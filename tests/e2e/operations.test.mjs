@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { relayFixture, startRelay, bootstrap, signIn, postJson } from "../support/relay.mjs";
 import { visitorWithMessages } from "../support/seed.mjs";
 import { openSocket } from "../support/socket.mjs";
+import { launchBrowser } from "../support/browser.mjs";
 
 const relays = [];
 after(async () => Promise.all(relays.map((r) => r.stop())));
@@ -48,6 +49,19 @@ test("messages follow MAX_MESSAGE_CHARS, uploads MAX_UPLOAD_MB and UPLOAD_TYPES;
   socket.send({ type: "send", client_id: "just-fits", text: "y".repeat(20) });
   await socket.next((f) => f.type === "ack" && f.client_id === "just-fits");
   socket.ws.close();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${relay.origin}/demo/index.html`);
+    await page.waitForFunction(() => window.Consultant?.getState?.().ready);
+    await page.evaluate(() => window.Consultant.open());
+    // Nobody is online here: the window is the leave-a-message form.
+    const input = page.locator("consultant-widget >> textarea#cw-off-question");
+    await input.waitFor();
+    assert.equal(await input.getAttribute("maxlength"), "20", "the widget's input follows the relay's limit");
+  } finally {
+    await browser.close();
+  }
   const upload = (type, body) =>
     fetch(`${relay.origin}/api/v1/sites/demo/conversations/${visitor.conversation}/files`, {
       method: "POST",
