@@ -69,6 +69,15 @@ impl SiteExport {
             if !ids.insert(&conversation.id) {
                 return bad(format!("conversation {} appears twice", conversation.id));
             }
+            // Contact and custom data pass the checks they passed when first given.
+            let state = &conversation.state;
+            if let Err(e) = state
+                .contact
+                .normalized()
+                .and(crate::conversation::custom_data(&state.custom_data))
+            {
+                return bad(format!("conversation {}: {}", conversation.id, e.message));
+            }
             let mut last = 0;
             for message in &conversation.messages {
                 if message.seq <= last {
@@ -170,11 +179,15 @@ mod tests {
             "conv0001",
             vec![message(1, &"x".repeat(4001))],
         )]);
+        let mut bad_contact = conversation("conv0001", vec![]);
+        bad_contact.state.contact.email = Some("not an address".into());
+        let bad_contact = export(vec![bad_contact]);
         for (doc, why) in [
             (wrong_format, "format"),
             (twice, "twice"),
             (disorder, "out of order"),
             (long, "too long"),
+            (bad_contact, "conv0001: "),
         ] {
             let error = doc.validate().unwrap_err();
             assert_eq!(error.code, ErrorCode::InvalidField);
