@@ -20,7 +20,12 @@ const crossOrigin = (path) => path === "/widget.js" || path.startsWith("/widget/
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
-    const path = decodeURIComponent(url.pathname);
+    let path;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return new Response("bad path", { status: 400 });
+    }
     const isFile = (request.method === "GET" || request.method === "HEAD") && !path.startsWith("/api/");
     if (isFile && !path.split("/").some((part) => part.startsWith(".") || part === "_headers")) {
       const file = path.endsWith("/") ? `${path}index.html` : path;
