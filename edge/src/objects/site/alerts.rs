@@ -1,19 +1,13 @@
 //! Alerts for the site's managers (`protocol::alerts`): a chat rated low, and nobody online
 //! during working hours (at most once per 30 minutes); by e-mail and as `alert.*` webhooks.
 
-use super::SiteRoom;
+use super::{SiteRoom, ValueRow};
 use crate::http;
 use protocol::webhooks::WebhookEvent;
 use protocol::{Availability, ConversationSummary, Locale, OutboxEmail, SiteId, SiteSettings};
-use serde::Deserialize;
 use worker::{Result, WebSocket};
 
 const LAST_NOBODY_ONLINE: &str = "alert_nobody_online_at";
-
-#[derive(Deserialize)]
-struct ValueRow {
-    value: String,
-}
 
 impl SiteRoom {
     /// Stores an e-mail in the outbox and sends it when a sender is configured.

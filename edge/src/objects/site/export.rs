@@ -1,17 +1,11 @@
 //! A site's data out and in (`protocol::export`): the settings, and each conversation read
 //! from (or written to) its own object.
 
-use super::SiteRoom;
+use super::{IdRow, SiteRoom};
 use crate::http::{self, call_object, internal};
 use protocol::export::{ImportResult, SiteExport, EXPORT_FORMAT, EXPORT_PAGE};
 use protocol::{ConversationId, ErrorCode, SiteId};
-use serde::Deserialize;
 use worker::{Headers, Method, Request, Response, Result};
-
-#[derive(Deserialize)]
-struct IdRow {
-    id: String,
-}
 
 impl SiteRoom {
     /// `GET /export?offset=N`: the settings and a page of conversations, newest first.

@@ -1,7 +1,7 @@
 //! Identity verification: the site's identity secret (never in the settings operators read)
 //! and which conversation each verified user of the host site has, so it follows him.
 
-use super::{no_content, SiteRoom};
+use super::{no_content, SiteRoom, ValueRow};
 use protocol::{ConversationId, VisitorId};
 use serde::{Deserialize, Serialize};
 use worker::{Response, Result};
@@ -24,11 +24,6 @@ pub struct IdentityBinding {
 struct BindingRow {
     visitor: String,
     conversation: String,
-}
-
-#[derive(Deserialize)]
-struct ValueRow {
-    value: String,
 }
 
 impl SiteRoom {

@@ -111,9 +111,16 @@ struct InboxMember {
     custom: Option<protocol::CustomStatus>,
 }
 
+/// A `value` column, for the site's queries.
 #[derive(Deserialize)]
 struct ValueRow {
     value: String,
+}
+
+/// An `id` column, for the site's queries.
+#[derive(Deserialize)]
+struct IdRow {
+    id: String,
 }
 
 #[derive(Deserialize)]

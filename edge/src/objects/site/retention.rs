@@ -3,7 +3,7 @@
 //! for the moment the oldest one falls due. Report facts (counts and times, nothing personal)
 //! stay, so past reports do not change.
 
-use super::SiteRoom;
+use super::{IdRow, SiteRoom};
 use crate::http::{self, call_object};
 use protocol::{ConversationId, SiteId};
 use serde::Deserialize;
@@ -11,11 +11,6 @@ use worker::{Headers, Method, Result};
 
 /// Conversations deleted per alarm; the rest follow in the next one, a second later.
 const BATCH: usize = 50;
-
-#[derive(Deserialize)]
-struct IdRow {
-    id: String,
-}
 
 #[derive(Deserialize)]
 struct OldestRow {
