@@ -74,6 +74,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     api_keys::MIGRATION,
     // v6: facts of each conversation for reports.
     reports::MIGRATION,
+    // v7: finished conversations by age, for data retention: its due time is asked on every
+    // report of a conversation, which must not scan the whole table.
+    "CREATE INDEX IF NOT EXISTS conversations_finished_by_age ON conversations (open, last_at);",
 ];
 
 /// How many conversations the inbox snapshot carries.
