@@ -46,14 +46,25 @@ pub fn Visitors(desk: Desk) -> impl IntoView {
     // for 1.4 s, and each update for up to 0.7 s).
     let limit = RwSignal::new(PAGE_ROWS);
     let query = RwSignal::new(String::new());
-    let matching = move || query.with(|q| desk.live.with(|l| l.search(q).count()));
-    let visitors = move || {
+    // One pass over the list per change: how many match, and the rows to render.
+    let found = Memo::new(move |_| {
         let shown = limit.get();
         query.with(|q| {
-            desk.live
-                .with(|l| l.search(q).take(shown).cloned().collect::<Vec<_>>())
+            desk.live.with(|l| {
+                let mut rows = Vec::new();
+                let mut count = 0;
+                for v in l.search(q) {
+                    if count < shown {
+                        rows.push(v.clone());
+                    }
+                    count += 1;
+                }
+                (count, rows)
+            })
         })
-    };
+    });
+    let matching = move || found.with(|(count, _)| *count);
+    let visitors = move || found.with(|(_, rows)| rows.clone());
     let composing = RwSignal::new(None::<LiveVisitor>);
     view! {
         <main class="team visitors">
