@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 
 /// The document's version; an import refuses others.
 pub const EXPORT_FORMAT: u32 = 1;
-/// Conversations per export page (`?offset=`); each is a read of its own object.
+/// Conversations per export page (`?after=`); each is a read of its own object.
 pub const EXPORT_PAGE: usize = 200;
 /// Largest import body: a page of long conversations.
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 
-/// One page of a site's data. `settings` come with every page; conversations newest first.
+/// One page of a site's data. `settings` come with every page; conversations in id order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteExport {
     pub format: u32,
@@ -25,9 +25,11 @@ pub struct SiteExport {
     pub exported_at: u64,
     pub settings: SiteSettings,
     pub conversations: Vec<ConversationExport>,
-    /// Pass as `offset` for the next page; `None` on the last one.
+    /// Pass as `after` for the next page; `None` on the last one. Pages go by conversation
+    /// id, which never changes, so a site that keeps chatting while it is exported has none of
+    /// its conversations skipped or repeated (new ones may or may not be in).
     #[serde(default)]
-    pub next_offset: Option<u64>,
+    pub next_after: Option<ConversationId>,
 }
 
 /// One conversation: who, its state (the visitor's contact data and custom data included),
@@ -135,7 +137,7 @@ mod tests {
             exported_at: 1,
             settings: SiteSettings::new("Shop"),
             conversations,
-            next_offset: None,
+            next_after: None,
         }
     }
 

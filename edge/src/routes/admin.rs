@@ -215,7 +215,7 @@ async fn owner_only(
     }
 }
 
-/// `GET …/sites/{site}/export?offset=N`: the owner only (protocol::export).
+/// `GET …/sites/{site}/export?after=<id>`: the owner only (protocol::export).
 pub(super) async fn export_site(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let site = match owner_only(&req, &ctx).await? {
         Ok(site) => site,

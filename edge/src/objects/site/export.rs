@@ -8,14 +8,19 @@ use protocol::{ConversationId, ErrorCode, SiteId};
 use worker::{Headers, Method, Request, Response, Result};
 
 impl SiteRoom {
-    /// `GET /export?offset=N`: the settings and a page of conversations, newest first.
+    /// `GET /export?after=<id>&limit=N`: the settings and a page of conversations (at most
+    /// `EXPORT_PAGE`) in id order.
     pub(super) async fn export(&self, site: &SiteId, req: &Request) -> Result<Response> {
-        let offset: u64 = req
-            .url()?
-            .query_pairs()
-            .find(|(k, _)| k == "offset")
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0);
+        let url = req.url()?;
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        let after = param("after").unwrap_or_default();
+        let page = param("limit")
+            .and_then(|v| v.parse::<usize>().ok())
+            .map_or(EXPORT_PAGE, |n| n.clamp(1, EXPORT_PAGE));
         let Some(settings) = self.settings()? else {
             return http::error(ErrorCode::NotFound, "no such site");
         };
@@ -25,16 +30,18 @@ impl SiteRoom {
             .storage()
             .sql()
             .exec(
-                "SELECT id FROM conversations ORDER BY last_at DESC, id LIMIT ? OFFSET ?",
-                vec![((EXPORT_PAGE + 1) as i64).into(), (offset as i64).into()],
+                "SELECT id FROM conversations WHERE id > ? ORDER BY id LIMIT ?",
+                vec![after.into(), ((page + 1) as i64).into()],
             )?
             .to_array()?;
-        let more = rows.len() > EXPORT_PAGE;
+        let more = rows.len() > page;
         let mut conversations = Vec::new();
-        for row in rows.into_iter().take(EXPORT_PAGE) {
+        let mut last = None;
+        for row in rows.into_iter().take(page) {
             let Ok(id) = ConversationId::parse(&row.id) else {
                 continue;
             };
+            last = Some(id.clone());
             let stub = crate::objects::conversation::stub(&self.env, site, &id)?;
             let mut response =
                 call_object(&stub, Method::Get, "/export", Headers::new(), None).await?;
@@ -48,7 +55,7 @@ impl SiteRoom {
             exported_at: http::now_ms(),
             settings,
             conversations,
-            next_offset: more.then_some(offset + EXPORT_PAGE as u64),
+            next_after: last.filter(|_| more),
         })
     }
 
