@@ -18,6 +18,7 @@ const PER_OPERATOR_REPLY = 80;
 const fixture = relayFixture();
 let relay, ownerAccount, ownerSession, admin, farConversation;
 const stats = { sent: 0, drops: 0, restarts: 0, reconnects: 0, resent: 0 };
+const clients = new Set();
 
 /** A client that never loses what it sends: outbox until acked, resend after reconnect. */
 class ReliableClient {
@@ -30,6 +31,7 @@ class ReliableClient {
     this.lastSeq = 0;
     this.stopped = false;
     this.attempt = 0;
+    clients.add(this);
     this.connect();
   }
 
@@ -94,6 +96,12 @@ class ReliableClient {
     this.stopped = true;
     this.ws.terminate();
   }
+
+  /** Its state, for a failure message: what it holds against the stored log. */
+  describe(stored) {
+    const missing = stored.filter((m) => !this.log.has(m.seq)).slice(0, 10).map((m) => `${m.seq} ${m.client_id}`);
+    return `${this.name}: socket state ${this.ws.readyState}, holds ${this.log.size} of ${stored.length}, last seq ${this.lastSeq}, missing [${missing}], outbox ${this.outbox.size}`;
+  }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -146,7 +154,11 @@ before(async () => {
   admin = await signIn(relay, alla);
 });
 
-after(async () => relay?.stop());
+after(async () => {
+  // Clients reconnect forever: a failed test must not leave them keeping this process alive.
+  for (const client of clients) client.stop();
+  await relay?.stop();
+});
 
 test("1,000+ messages across dropped sockets and relay restarts: each stored once, in order, on both sides", { timeout: 240_000 }, async () => {
   const chats = [];
@@ -214,16 +226,38 @@ test("1,000+ messages across dropped sockets and relay restarts: each stored onc
       assert.deepEqual(mine, sender.order, `${sender.name}: everything sent is stored once, in the order sent`);
     }
     // Both sides hold exactly the stored log once they caught up.
-    await until(() => visitor.log.size === log.length && operator.log.size === log.length, "both sides to catch up", 30_000);
+    const caughtUp = () => visitor.log.size === log.length && operator.log.size === log.length;
+    await until(caughtUp, "both sides to catch up", 30_000).catch((error) => {
+      throw new Error(`${error.message}: ${[visitor, operator].map((side) => side.describe(log)).join("; ")}`);
+    });
     for (const side of [visitor, operator]) {
       const seen = [...side.log.keys()].sort((a, b) => a - b).map((s) => side.log.get(s));
       assert.deepEqual(written(seen).map((m) => m.client_id), ids, `${side.name} holds the stored log`);
     }
   }
-  everyone.forEach((c) => c.stop());
   console.log(`# delivery: sent ${stats.sent}, stored ${storedTotal}, sockets dropped ${stats.drops}, relay restarts ${stats.restarts}, reconnects ${stats.reconnects}, frames resent ${stats.resent}`);
   assert.equal(storedTotal, stats.sent);
   assert.ok(stats.sent >= 1000 && stats.drops > 5 && stats.restarts === 2);
+});
+
+test("messages whose sender is gone before the relay gets to them still reach everyone", async () => {
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const visitor = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`);
+  await visitor.next((f) => f.type === "welcome");
+  const operator = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/operator-socket?token=${ownerSession.token}`);
+  await operator.next((f) => f.type === "welcome");
+  // A burst, then the page goes: the relay carries the commands out after the socket closed,
+  // when their acks can no longer be sent (this lost messages for the other side once).
+  const texts = Array.from({ length: 8 }, (_, i) => `burst ${i}`);
+  texts.forEach((text, i) => visitor.send({ type: "send", client_id: `burst-${i}`, text }));
+  visitor.ws.close();
+  for (const text of texts) {
+    const frame = await operator.next((f) => f.type === "message" && f.message.text === text);
+    assert.equal(frame.message.author.kind, "visitor");
+  }
+  const log = written(await stored(v.conversation, ownerSession.token));
+  assert.deepEqual(log.map((m) => m.text), texts, "each stored once, in order");
+  await operator.close();
 });
 
 test("a client far behind catches up on everything after its last message, in frames of at most 50", async () => {

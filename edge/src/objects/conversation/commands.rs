@@ -354,11 +354,13 @@ impl ConversationRoom {
             Participant::Operator { id, .. } => Some(id),
             Participant::Visitor { .. } => None,
         };
+        // Broadcast first: once stored, a message reaches every open socket whatever fails next.
+        let sent_at = message.sent_at;
+        self.broadcast(&ConversationEvent::Message { message }, None);
         let store = self.store();
         let mut facts = store.facts()?;
-        facts.record(operator, message.sent_at);
+        facts.record(operator, sent_at);
         store.set_facts(&facts)?;
-        self.broadcast(&ConversationEvent::Message { message }, None);
         let visitor = matches!(participant, Participant::Visitor { .. });
         // An unassigned chat goes to the operator who answers it, or routing picks one for
         // the visitor's message.
@@ -633,8 +635,11 @@ impl ConversationRoom {
     ) -> Result<Option<ChatMessage>> {
         let store = self.store();
         let sender = participant.sender_key();
+        // The sender's socket may have closed since it sent the command (commands wait their
+        // turn): its ack is then lost, harmlessly — the client resends and is acked again. A
+        // failed ack must never stop the message from reaching everyone else.
         if let Some(seq) = store.stored_seq(&sender, &client_id)? {
-            ws.send(&ConversationEvent::Ack { client_id, seq })?;
+            let _ = ws.send(&ConversationEvent::Ack { client_id, seq });
             return Ok(None);
         }
         let message = store.append(Draft {
@@ -646,10 +651,10 @@ impl ConversationRoom {
             attachment,
             note,
         })?;
-        ws.send(&ConversationEvent::Ack {
+        let _ = ws.send(&ConversationEvent::Ack {
             client_id,
             seq: message.seq,
-        })?;
+        });
         let mut change = self.search_change.borrow_mut();
         match &mut *change {
             super::SearchChange::Appended(list) => list.push(message.clone()),

@@ -164,7 +164,7 @@ impl DurableObject for ConversationRoom {
                 crate::log::error("conversation.command_failed", &e, &[]);
                 let _ = ws.send(&ConversationEvent::Error(ErrorBody::new(
                     ErrorCode::Internal,
-                    "the relay could not carry this out; nothing was stored",
+                    "the relay could not finish this command; sending it again is safe",
                 )));
             }
         }
