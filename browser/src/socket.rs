@@ -1,9 +1,11 @@
 //! A WebSocket that reconnects by itself. Every rebuild or deploy of the relay drops all
-//! sockets, so reconnecting is the normal path, not an edge case.
+//! sockets, so reconnecting is the normal path, not an edge case. A connection that went
+//! silently dead is noticed by a heartbeat (`protocol::heartbeat`) and replaced too.
 
 use crate::backoff;
-use std::cell::RefCell;
-use std::rc::Rc;
+use protocol::heartbeat::{self, Beat, Liveness};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -30,6 +32,36 @@ struct Inner {
     stopped: bool,
     // The JS callbacks must live as long as the socket they are attached to.
     callbacks: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+    liveness: Liveness,
+}
+
+thread_local! {
+    /// Connections whose liveness the page's one heartbeat timer checks.
+    static WATCHED: RefCell<Vec<Weak<RefCell<Inner>>>> = const { RefCell::new(Vec::new()) };
+    static HEARTBEAT_STARTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Puts a connection under the heartbeat. One timer for the page, never cleared: connections
+/// that are closed or gone are simply dropped from the list.
+fn watch(connection: &Connection) {
+    WATCHED.with(|w| w.borrow_mut().push(Rc::downgrade(&connection.0)));
+    if !HEARTBEAT_STARTED.with(|s| s.replace(true)) {
+        crate::every(heartbeat::CHECK_EVERY_MS, || {
+            let live: Vec<Connection> = WATCHED.with(|w| {
+                let mut watched = w.borrow_mut();
+                watched.retain(|c| c.upgrade().is_some_and(|c| !c.borrow().stopped));
+                watched
+                    .iter()
+                    .filter_map(Weak::upgrade)
+                    .map(Connection)
+                    .collect()
+            });
+            // Checked outside the borrow: a check may lead to opening or closing connections.
+            for connection in live {
+                connection.check_liveness();
+            }
+        });
+    }
 }
 
 /// Cloning gives another handle to the same connection.
@@ -38,6 +70,15 @@ pub struct Connection(Rc<RefCell<Inner>>);
 
 /// Close codes after which reconnecting cannot help: the relay refused this client.
 const POLICY_VIOLATION: u16 = 1008;
+
+/// Closes a socket this connection no longer uses. Its handlers go first: the callbacks are
+/// replaced (dropped) by the next attempt, and a late event must not call into them.
+fn retire(ws: &WebSocket) {
+    ws.set_onopen(None);
+    ws.set_onmessage(None);
+    ws.set_onclose(None);
+    let _ = ws.close();
+}
 
 impl Connection {
     pub fn open(
@@ -53,9 +94,32 @@ impl Connection {
             attempt: 0,
             stopped: false,
             callbacks: Vec::new(),
+            liveness: Liveness::new(js_sys::Date::now()),
         })));
         connection.connect();
+        watch(&connection);
         connection
+    }
+
+    fn check_liveness(&self) {
+        if !self.is_open() {
+            return;
+        }
+        let beat = self.0.borrow_mut().liveness.check(js_sys::Date::now());
+        match beat {
+            Beat::Nothing => {}
+            Beat::SendPing => {
+                self.send(heartbeat::PING);
+            }
+            Beat::Dead => {
+                // Forget the socket first so its late close event is not taken for this one.
+                let socket = self.0.borrow_mut().socket.take();
+                if let Some(ws) = socket {
+                    retire(&ws);
+                }
+                self.schedule_retry();
+            }
+        }
     }
 
     /// Sends a text frame if the socket is open; returns whether it was handed to the browser.
@@ -79,7 +143,7 @@ impl Connection {
             inner.socket.take()
         };
         if let Some(ws) = socket {
-            let _ = ws.close();
+            retire(&ws);
         }
         (self.0.borrow().on_status)(Status::Closed);
     }
@@ -95,7 +159,10 @@ impl Connection {
 
         let this = self.clone();
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            this.0.borrow_mut().attempt = 0;
+            let mut inner = this.0.borrow_mut();
+            inner.attempt = 0;
+            inner.liveness = Liveness::new(js_sys::Date::now());
+            drop(inner);
             (this.0.borrow().on_status)(Status::Open);
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -107,7 +174,10 @@ impl Connection {
                 .dyn_ref::<MessageEvent>()
                 .and_then(|m| m.data().as_string())
             {
-                (this.0.borrow().on_message)(text);
+                this.0.borrow_mut().liveness.heard(js_sys::Date::now());
+                if text != heartbeat::PONG {
+                    (this.0.borrow().on_message)(text);
+                }
             }
         });
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -169,7 +239,7 @@ impl Connection {
     pub fn reconnect_now(&self) {
         let socket = self.0.borrow_mut().socket.take();
         if let Some(ws) = socket {
-            let _ = ws.close();
+            retire(&ws);
         }
         self.0.borrow_mut().attempt = 0;
         self.connect();

@@ -13,6 +13,7 @@ pub mod decode;
 pub mod events;
 pub mod export;
 pub mod files;
+pub mod heartbeat;
 pub mod history;
 pub mod ids;
 pub mod inbox;

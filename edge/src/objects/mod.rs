@@ -12,6 +12,15 @@ pub(crate) fn header(req: &worker::Request, name: &str) -> worker::Result<String
         .ok_or_else(|| worker::Error::RustError(format!("internal request without {name}")))
 }
 
+/// Lets the runtime answer clients' heartbeat pings on this object's sockets by itself, without
+/// waking the object (`protocol::heartbeat`).
+pub(crate) fn answer_pings(state: &worker::State) {
+    use protocol::heartbeat::{PING, PONG};
+    if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new(PING, PONG) {
+        state.set_websocket_auto_response(&pair);
+    }
+}
+
 /// Completes a closing handshake the client started. 1005 and 1006 only describe what happened
 /// and may not be sent, so those are answered with a normal 1000.
 pub(crate) fn finish_close(ws: &worker::WebSocket, code: usize) {

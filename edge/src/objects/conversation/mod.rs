@@ -97,6 +97,7 @@ impl DurableObject for ConversationRoom {
         if let Err(e) = Store(state.storage().sql()).migrate() {
             crate::log::error("schema.migration_failed", &e, &[("object", "conversation")]);
         }
+        crate::objects::answer_pings(&state);
         Self {
             state,
             env,

@@ -159,6 +159,7 @@ impl DurableObject for SiteRoom {
         if let Err(e) = crate::objects::migrate(&state.storage().sql(), SCHEMA, MIGRATIONS) {
             crate::log::error("schema.migration_failed", &e, &[("object", "site")]);
         }
+        crate::objects::answer_pings(&state);
         Self {
             state,
             env,
