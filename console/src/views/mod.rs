@@ -17,6 +17,24 @@ use crate::desk::{Desk, Screen};
 use leptos::prelude::*;
 use protocol::Locale;
 
+/// A table row's action button ("Remove", "Revoke"…), announced with what it acts on
+/// ("Remove Alla") so a screen reader's list of buttons is not a column of identical "Remove"s.
+#[component]
+pub(crate) fn RowAction(
+    desk: Desk,
+    verb: fn(&'static crate::i18n::Texts) -> &'static str,
+    subject: String,
+    on_press: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <button type="button" class="secondary"
+            aria-label=move || format!("{} {subject}", verb(desk.texts()))
+            on:click=move |_| on_press()>
+            {move || verb(desk.texts())}
+        </button>
+    }
+}
+
 /// `HH:MM` in the operator's local time.
 pub(crate) fn clock(ms: u64) -> String {
     let date = js_sys::Date::new(&(ms as f64).into());

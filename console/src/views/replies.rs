@@ -67,14 +67,11 @@ pub fn Replies(desk: Desk) -> impl IntoView {
                                     <td>{reply.text.clone()}</td>
                                     <td>
                                         {can_manage.then(|| view! {
-                                            <button type="button" class="secondary"
-                                                aria-label=move || format!("{} {label}", desk.texts().delete)
-                                                on:click=move |_| {
+                                            <super::RowAction desk verb=|t| t.delete subject=label
+                                                on_press=move || {
                                                     let id = id.clone();
                                                     save(Box::new(move |list| list.retain(|r| r.id != id)));
-                                                }>
-                                                {move || desk.texts().delete}
-                                            </button>
+                                                }/>
                                         })}
                                     </td>
                                 </tr>

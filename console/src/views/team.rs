@@ -164,11 +164,8 @@ pub fn Team(desk: Desk) -> impl IntoView {
                                     <td>{move || role_name(operator.role)}</td>
                                     <td>
                                         {removable.then(|| view! {
-                                            <button type="button" class="secondary"
-                                                aria-label=move || format!("{} {label}", desk.texts().remove)
-                                                on:click=move |_| remove(who.clone())>
-                                                {move || desk.texts().remove}
-                                            </button>
+                                            <super::RowAction desk verb=|t| t.remove subject=label
+                                                on_press=move || remove(who.clone())/>
                                         })}
                                     </td>
                                 </tr>

@@ -79,11 +79,8 @@ pub(super) fn ApiKeys(desk: Desk) -> impl IntoView {
                                         <td>{super::super::date_time(key.created_at)}</td>
                                         <td>{move || key.last_used_at.map(super::super::date_time).unwrap_or_else(|| texts().never_used.to_owned())}</td>
                                         <td>
-                                            <button type="button" class="secondary"
-                                                aria-label=move || format!("{} {label}", texts().api_key_revoke)
-                                                on:click=move |_| revoke(id.clone())>
-                                                {move || texts().api_key_revoke}
-                                            </button>
+                                            <super::super::RowAction desk verb=|t| t.api_key_revoke subject=label
+                                                on_press=move || revoke(id.clone())/>
                                         </td>
                                     </tr>
                                 }

@@ -43,11 +43,8 @@ pub(super) fn Bans(desk: Desk) -> impl IntoView {
                                         <td>{ban.by.clone()}</td>
                                         <td>{super::super::date_time(ban.at)}</td>
                                         <td>
-                                            <button type="button" class="secondary"
-                                                aria-label=move || format!("{} {label}", texts().unban)
-                                                on:click=move |_| unban(ban.id)>
-                                                {move || texts().unban}
-                                            </button>
+                                            <super::super::RowAction desk verb=|t| t.unban subject=label
+                                                on_press=move || unban(ban.id)/>
                                         </td>
                                     </tr>
                                 }

@@ -105,11 +105,8 @@ pub(super) fn Webhooks(desk: Desk) -> impl IntoView {
                                         <label for=secret_for>{move || texts().webhook_secret}</label>
                                         <input id=secret_id class="code" type="text" readonly prop:value=endpoint.secret.clone()/>
                                     </div>
-                                    <button type="button" class="secondary"
-                                        aria-label=move || format!("{} {target}", texts().webhook_remove)
-                                        on:click=move |_| remove(id.clone())>
-                                        {move || texts().webhook_remove}
-                                    </button>
+                                    <super::super::RowAction desk verb=|t| t.webhook_remove subject=target
+                                        on_press=move || remove(id.clone())/>
                                 </li>
                             }
                         }
