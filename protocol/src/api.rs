@@ -212,7 +212,7 @@ pub struct OutboxEmail {
 
 /// What became of an e-mail.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum Delivery {
     /// Kept in the outbox: no sender configured (`EMAIL_FROM` empty), as in local runs.
     #[default]
@@ -222,6 +222,8 @@ pub enum Delivery {
         reason: String,
     },
 }
+
+crate::internally_tagged!(Delivery, "state");
 
 /// `POST /api/v1/sites/{site}/operators`: an owner or admin adds a colleague (only the owner
 /// may make admins).

@@ -13,17 +13,19 @@ pub type Millis = u64;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum Author {
     Visitor,
     Operator { id: OperatorId, name: String },
     System,
 }
 
+crate::internally_tagged!(Author, "kind");
+
 /// Something that happened in a conversation, stored in its log as a system message. Clients
 /// render it in their own language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum SystemEvent {
     ClosedByOperator {
         name: String,
@@ -57,6 +59,8 @@ pub enum SystemEvent {
     },
 }
 
+crate::internally_tagged!(SystemEvent, "event");
+
 /// A stored message. `seq` is assigned by the relay: 1, 2, 3… within a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -84,7 +88,7 @@ pub struct ChatMessage {
 
 /// A command from a client on a conversation socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum ConversationCommand {
     /// Send a message. Re-sending the same `client_id` stores nothing new and is acknowledged again.
     Send {
@@ -161,13 +165,17 @@ pub enum ConversationCommand {
     },
 }
 
+crate::internally_tagged!(ConversationCommand, "type");
+
 /// Where a chat is transferred.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum TransferTarget {
     Operator { id: OperatorId },
     Department { id: String },
 }
+
+crate::internally_tagged!(TransferTarget, "kind");
 
 impl ConversationCommand {
     /// The `type` tags the relay understands; anything else is an unknown command.
@@ -235,7 +243,7 @@ pub struct OperatorCard {
 
 /// What the relay sends on a conversation socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum ConversationEvent {
     /// First frame after connecting: the newest messages (up to `HISTORY_PAGE`) in order.
     Welcome {
@@ -270,6 +278,8 @@ pub enum ConversationEvent {
     Error(ErrorBody),
 }
 
+crate::internally_tagged!(ConversationEvent, "type");
+
 /// A conversation as the operator's inbox lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationSummary {
@@ -293,7 +303,7 @@ impl ConversationSummary {
 
 /// What the relay sends on an operator's inbox socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum InboxEvent {
     /// First frame: the open conversations of the site, newest activity first.
     Snapshot {
@@ -330,6 +340,8 @@ pub enum InboxEvent {
     },
     Error(ErrorBody),
 }
+
+crate::internally_tagged!(InboxEvent, "type");
 
 /// Whether an operator takes new chats.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -404,7 +416,7 @@ pub struct ColleagueStatus {
 
 /// A command on the inbox socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum InboxCommand {
     /// Online takes chats; away does not (the widget offers the offline form when nobody is
     /// online).
@@ -415,6 +427,8 @@ pub enum InboxCommand {
         custom: Option<CustomStatus>,
     },
 }
+
+crate::internally_tagged!(InboxCommand, "type");
 
 /// Machine-readable error kinds, shared by HTTP responses and socket error frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

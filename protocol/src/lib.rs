@@ -23,6 +23,7 @@ pub mod reports;
 pub mod rest;
 pub mod routing;
 pub mod settings;
+pub mod tagged;
 pub mod timeline;
 pub mod triggers;
 pub mod visitors;

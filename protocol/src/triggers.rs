@@ -35,7 +35,7 @@ pub enum UtmParam {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "if", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum Condition {
     SecondsOnPage {
         at_least: u32,
@@ -89,8 +89,10 @@ pub enum Condition {
     },
 }
 
+crate::internally_tagged!(Condition, "if");
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum Action {
     /// A proactive message shown as if from an operator (of a department, when named).
     Invite {
@@ -112,6 +114,8 @@ pub enum Action {
     /// Hide the whole widget on pages where the conditions hold.
     HideWidget,
 }
+
+crate::internally_tagged!(Action, "do");
 
 impl Action {
     fn is_invitation(&self) -> bool {

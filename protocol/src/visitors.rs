@@ -86,15 +86,17 @@ impl PageView {
 
 /// Widget → relay on the presence socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum PresenceCommand {
     /// Sent on connect and whenever the page changes (single-page sites).
     Page { page: PageView },
 }
 
+crate::internally_tagged!(PresenceCommand, "type");
+
 /// Relay → widget on the presence socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum PresenceEvent {
     /// An operator started a chat with a visitor who had none: his session token.
     ChatStarted {
@@ -104,6 +106,8 @@ pub enum PresenceEvent {
     /// An operator wrote to a visitor who already has a chat: open it.
     OpenChat,
 }
+
+crate::internally_tagged!(PresenceEvent, "type");
 
 /// The visitor's last chat, for the live list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
