@@ -34,11 +34,11 @@ writeFileSync("dist/size-report.json", JSON.stringify(rows, null, 2) + "\n");
 
 // Budgets (brotli bytes), checked on full builds (FAST=1 skips wasm-opt, so its sizes differ).
 // The loader's is the size issue's own. The widget's target there is 120 KB; until the widget
-// gets there, its ceiling is a ratchet a little above today's 215.2 KB (room for toolchain
+// gets there, its ceiling is a ratchet a little above today's 202.1 KB (room for toolchain
 // differences between machines), so it cannot grow unnoticed.
 const budgets = {
   "loader (widget.js)": 3 * 1024,
-  "widget total (loader + glue + wasm)": 224 * 1024,
+  "widget total (loader + glue + wasm)": 210 * 1024,
 };
 if (process.env.FAST !== "1") {
   const over = rows.filter((r) => budgets[r.name] !== undefined && r.brotli > budgets[r.name]);
