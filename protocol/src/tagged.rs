@@ -74,16 +74,20 @@ pub fn from_wire<'de, D: Deserializer<'de>, T>(
         Some(_) => return Err(D::Error::custom(format!("\"{tag}\" must be a string"))),
         None => return Err(D::Error::missing_field(tag)),
     };
-    // A unit variant is a bare name; a variant with fields, all of them optional, may arrive
-    // with none: then it is read as an empty object.
+    // A unit variant is a bare name in the external form. As with serde's own internally
+    // tagged enums, fields a variant does not have are ignored — a unit variant's too — and a
+    // variant whose fields are all optional may arrive with none.
+    let unit = Value::String(variant.clone());
     if fields.is_empty() {
-        if let Ok(value) = external(Value::String(variant.clone())) {
+        if let Ok(value) = external(unit.clone()) {
             return Ok(value);
         }
     }
     let mut outer = Map::new();
     outer.insert(variant, Value::Object(fields));
-    external(Value::Object(outer)).map_err(D::Error::custom)
+    external(Value::Object(outer))
+        .or_else(|error| external(unit).map_err(|_| error))
+        .map_err(D::Error::custom)
 }
 
 #[cfg(test)]
@@ -132,6 +136,12 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("unknown variant `fly`"));
+        let with_extra = serde_json::from_str::<ConversationCommand>(r#"{"type":"close","why":1}"#);
+        assert_eq!(
+            with_extra.unwrap(),
+            ConversationCommand::Close,
+            "unknown fields are ignored"
+        );
         let not_object = serde_json::from_str::<Author>(r#""visitor""#);
         assert!(not_object.is_err());
         let wrong_field =
