@@ -14,8 +14,33 @@ const TYPES = {
   txt: "text/plain; charset=utf-8",
 };
 
-// The widget is loaded by other sites' pages: its files are fetched cross-origin (edge/assets/_headers).
-const crossOrigin = (path) => path === "/widget.js" || path.startsWith("/widget/");
+/**
+ * The rules of the `_headers` file (edge/assets/_headers, copied beside the static files), as
+ * Workers static assets apply them on Cloudflare: a path pattern (`*` matches anything), then
+ * its indented `Name: value` lines. Every rule whose pattern matches adds its headers.
+ */
+function parseHeaders(text) {
+  const rules = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim() || line.trim().startsWith("#")) continue;
+    if (!/^\s/.test(line)) {
+      const pattern = line.trim().replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*");
+      rules.push({ match: new RegExp(`^${pattern}$`), headers: [] });
+    } else if (rules.length) {
+      const colon = line.indexOf(":");
+      rules.at(-1).headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+    }
+  }
+  return rules;
+}
+let headerRules;
+async function rulesFor(env) {
+  if (!headerRules) {
+    const file = await env.ASSETS.fetch(new URL("/_headers", "http://assets"));
+    headerRules = file.ok ? parseHeaders(await file.text()) : [];
+  }
+  return headerRules;
+}
 
 export default {
   async fetch(request, env) {
@@ -38,9 +63,8 @@ export default {
           if (!path.includes(".")) return Response.redirect(new URL(`${path}/`, url), 301);
         }
         const headers = new Headers({ "Content-Type": type ?? "application/octet-stream" });
-        if (crossOrigin(path)) {
-          headers.set("Access-Control-Allow-Origin", "*");
-          headers.set("Cache-Control", "public, max-age=300");
+        for (const rule of await rulesFor(env)) {
+          if (rule.match.test(path)) for (const [name, value] of rule.headers) headers.set(name, value);
         }
         return new Response(found.body, { status: 200, headers });
       }

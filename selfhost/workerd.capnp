@@ -12,8 +12,9 @@ const config :Workerd.Config = (
     (name = "assets", disk = (path = "dist/public")),
     (name = "do-storage", disk = (path = ".local/selfhost/objects", writable = true)),
     (name = "files", disk = (path = ".local/selfhost/files", writable = true)),
-    # Webhooks go out to the Internet.
-    (name = "internet", network = (allow = ["public", "private", "local"])),
+    # Webhooks go out to the Internet, and only there: never to this machine or a private
+    # network, whatever address a webhook's name resolves to.
+    (name = "internet", network = (allow = ["public"], deny = ["private", "local"])),
   ],
   sockets = [
     # Plain HTTP on the loopback: TLS is the reverse proxy's job (selfhost/Caddyfile).
@@ -56,6 +57,7 @@ const relay :Workerd.Worker = (
     (name = "RATE_VISITOR_MESSAGES", fromEnvironment = "RATE_VISITOR_MESSAGES"),
     (name = "RATE_NEW_VISITORS_PER_IP", fromEnvironment = "RATE_NEW_VISITORS_PER_IP"),
     (name = "RATE_UPLOADS_PER_IP", fromEnvironment = "RATE_UPLOADS_PER_IP"),
+    (name = "RATE_SIGN_IN_PER_IP", fromEnvironment = "RATE_SIGN_IN_PER_IP"),
     (name = "MAX_MESSAGE_CHARS", fromEnvironment = "MAX_MESSAGE_CHARS"),
     (name = "MAX_UPLOAD_MB", fromEnvironment = "MAX_UPLOAD_MB"),
     (name = "UPLOAD_TYPES", fromEnvironment = "UPLOAD_TYPES"),

@@ -92,6 +92,19 @@
     sendMessage: function (text) { call("sendMessage", [text]); },
     startTrigger: function (id) { call("startTrigger", [id]); },
     identify: function (user) { call("identify", [user]); },
+    // A shared computer, a user who signed out of the host site: forget this visitor (token,
+    // contact, unsent messages, identity); the next chat is a new visitor's.
+    reset: function () {
+      var prefix = "consultant:" + site + ":";
+      try {
+        for (var i = localStorage.length - 1; i >= 0; i--) {
+          var key = localStorage.key(i);
+          if (key && key.indexOf(prefix) === 0) localStorage.removeItem(key);
+        }
+      } catch (e) { /* storage may be blocked: nothing kept, nothing to forget */ }
+      if (widget) widget.reset();
+      else queue.push(["reset", []]);
+    },
     getState: function () {
       return widget ? widget.getState() : { ready: false, open: false, hidden: false, unread: 0 };
     },

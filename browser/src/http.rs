@@ -77,6 +77,32 @@ pub async fn request(
     fetch(url, &init).await
 }
 
+/// GETs `url` with `headers` (e.g. `Authorization`) and answers an object URL of the body, for
+/// an `<img src>` or a download link; the caller revokes it when done.
+pub async fn fetch_blob_url(url: &str, headers: &[(&str, &str)]) -> Result<String, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    let h = web_sys::Headers::new().map_err(describe)?;
+    for (name, value) in headers {
+        h.set(name, value).map_err(describe)?;
+    }
+    init.set_headers(&h);
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(describe)?;
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(describe)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let blob: web_sys::Blob = JsFuture::from(response.blob().map_err(describe)?)
+        .await
+        .map_err(describe)?
+        .unchecked_into();
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)
+}
+
 /// GETs `url`.
 pub async fn get(url: &str) -> Result<Answer, String> {
     let init = web_sys::RequestInit::new();

@@ -22,9 +22,22 @@ pub enum Status {
 
 type Handler<T> = Box<dyn Fn(T)>;
 
+/// The URL of a later attempt, once known (`None`: not now, try again after the backoff).
+pub type UrlFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Option<String>>>>;
+
+/// Where each attempt connects to.
+enum Url {
+    /// Known at once (it may carry e.g. the last sequence number seen).
+    Now(Box<dyn Fn() -> String>),
+    /// Asked for first, e.g. a one-time ticket from the server.
+    Later(Box<dyn Fn() -> UrlFuture>),
+}
+
 struct Inner {
-    /// Builds the URL for each attempt, so it can carry e.g. the last sequence number seen.
-    url: Box<dyn Fn() -> String>,
+    /// Builds the URL for each attempt.
+    url: Url,
+    /// Counts attempts, so that a URL arriving for an abandoned attempt is dropped.
+    generation: u32,
     on_message: Handler<String>,
     on_status: Handler<Status>,
     socket: Option<WebSocket>,
@@ -86,8 +99,26 @@ impl Connection {
         on_message: impl Fn(String) + 'static,
         on_status: impl Fn(Status) + 'static,
     ) -> Self {
+        Self::start(Url::Now(Box::new(url)), on_message, on_status)
+    }
+
+    /// Like [`Connection::open`], for a URL that must be asked for before each attempt.
+    pub fn open_later(
+        url: impl Fn() -> UrlFuture + 'static,
+        on_message: impl Fn(String) + 'static,
+        on_status: impl Fn(Status) + 'static,
+    ) -> Self {
+        Self::start(Url::Later(Box::new(url)), on_message, on_status)
+    }
+
+    fn start(
+        url: Url,
+        on_message: impl Fn(String) + 'static,
+        on_status: impl Fn(Status) + 'static,
+    ) -> Self {
         let connection = Connection(Rc::new(RefCell::new(Inner {
-            url: Box::new(url),
+            url,
+            generation: 0,
             on_message: Box::new(on_message),
             on_status: Box::new(on_status),
             socket: None,
@@ -149,9 +180,38 @@ impl Connection {
     }
 
     fn connect(&self) {
-        let url = (self.0.borrow().url)();
         (self.0.borrow().on_status)(Status::Connecting);
-        let ws = match WebSocket::new(&url) {
+        let generation = {
+            let mut inner = self.0.borrow_mut();
+            inner.generation = inner.generation.wrapping_add(1);
+            inner.generation
+        };
+        let pending = match &self.0.borrow().url {
+            Url::Now(url) => Ok(url()),
+            Url::Later(url) => Err(url()),
+        };
+        match pending {
+            Ok(url) => self.open_socket(&url),
+            Err(future) => {
+                let this = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let url = future.await;
+                    let current = {
+                        let inner = this.0.borrow();
+                        !inner.stopped && inner.generation == generation
+                    };
+                    match url {
+                        _ if !current => {}
+                        Some(url) => this.open_socket(&url),
+                        None => this.schedule_retry(),
+                    }
+                });
+            }
+        }
+    }
+
+    fn open_socket(&self, url: &str) {
+        let ws = match WebSocket::new(url) {
             Ok(ws) => ws,
             Err(_) => return self.schedule_retry(),
         };

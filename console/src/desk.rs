@@ -131,6 +131,11 @@ impl Desk {
         i18n::texts(self.locale.get())
     }
 
+    /// Texts of the account's safety (sign-in help, passwords, sessions).
+    pub fn account_texts(&self) -> &'static i18n::AccountTexts {
+        i18n::account_texts(self.locale.get())
+    }
+
     pub fn switch_locale(&self) {
         let next = match self.locale.get_untracked() {
             Locale::En => Locale::Ru,
@@ -367,12 +372,11 @@ impl Desk {
         }
         let desk = *self;
         let url = format!(
-            "{}/api/v1/sites/{site}/inbox-socket?token={}",
-            session::socket_origin(),
-            self.token()
+            "{}/api/v1/sites/{site}/inbox-socket?",
+            session::socket_origin()
         );
-        let connection = Connection::open(
-            move || url.clone(),
+        let connection = Connection::open_later(
+            move || desk.ticketed(url.clone(), None),
             move |frame| match serde_json::from_str::<InboxEvent>(&frame) {
                 Ok(InboxEvent::Team { colleagues }) => desk.team.set(colleagues),
                 Ok(InboxEvent::Updated { conversation }) => {
@@ -426,11 +430,56 @@ impl Desk {
         INBOX.with(|c| *c.borrow_mut() = Some(connection));
     }
 
+    /// Signs out here: the relay ends this session (its sockets close everywhere).
     pub fn sign_out(&self) {
+        let auth = format!("Bearer {}", self.token());
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = browser::http::request(
+                "POST",
+                "/api/v1/auth/sign-out",
+                None,
+                &[("Authorization", auth.as_str())],
+            )
+            .await;
+        });
+        self.signed_out();
+    }
+
+    /// Forgets the session on this device (the relay ended it, or the operator signed out).
+    pub fn signed_out(&self) {
         self.reset();
         session::forget();
         self.session.set(None);
         self.screen.set(Screen::Chats);
+    }
+
+    /// The URL of an operator socket with a fresh ticket appended (`base` ends in `?` or `&`):
+    /// the session token itself never goes in a URL. A session the relay ended signs out.
+    fn ticketed(
+        &self,
+        base: String,
+        conversation: Option<ConversationId>,
+    ) -> browser::socket::UrlFuture {
+        let desk = *self;
+        Box::pin(async move {
+            let site = desk.site()?;
+            let auth = format!("Bearer {}", desk.token());
+            let body = serde_json::to_string(&protocol::TicketRequest { conversation }).ok()?;
+            let answer = browser::http::request(
+                "POST",
+                &format!("/api/v1/sites/{site}/tickets"),
+                Some(&body),
+                &[("Authorization", auth.as_str())],
+            )
+            .await
+            .ok()?;
+            if answer.status == 401 {
+                desk.signed_out();
+                return None;
+            }
+            let ticket: protocol::SocketTicket = serde_json::from_str(&answer.body).ok()?;
+            Some(format!("{base}ticket={}", ticket.ticket))
+        })
     }
 
     /// Closes both connections and forgets everything of the current site.
@@ -487,14 +536,13 @@ impl Desk {
         self.notice.set(None);
         let desk = *self;
         let base = format!(
-            "{}/api/v1/sites/{site}/conversations/{conversation}/operator-socket?token={}",
-            session::socket_origin(),
-            self.token()
+            "{}/api/v1/sites/{site}/conversations/{conversation}/operator-socket?",
+            session::socket_origin()
         );
-        let connection = Connection::open(
+        let connection = Connection::open_later(
             move || {
                 let after = desk.timeline.with_untracked(Timeline::last_seq);
-                format!("{base}&after={after}")
+                desk.ticketed(format!("{base}after={after}&"), Some(conversation.clone()))
             },
             move |frame| desk.on_conversation_frame(&frame),
             move |status| {
@@ -570,17 +618,17 @@ impl Desk {
         }
     }
 
-    /// Where the operator's browser fetches a file of the open conversation.
+    /// Where a file of the open conversation is; fetched with the session token in the
+    /// `Authorization` header (`browser::http::fetch_blob_url`), never with it in the URL.
     pub fn file_url(&self, file: &protocol::Attachment) -> String {
         format!(
-            "/api/v1/sites/{}/conversations/{}/files/{}?token={}",
+            "/api/v1/sites/{}/conversations/{}/files/{}",
             self.site().map(|s| s.to_string()).unwrap_or_default(),
             self.selected
                 .get_untracked()
                 .map(|c| c.to_string())
                 .unwrap_or_default(),
             file.id,
-            self.token()
         )
     }
 

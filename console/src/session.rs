@@ -26,7 +26,17 @@ pub fn forget() {
 
 pub enum SignInError {
     BadCredentials,
+    /// Too many attempts: try again in this many seconds.
+    TooMany(u64),
     Network,
+}
+
+/// The seconds a 429 answer asks to wait.
+pub fn retry_after_s(body: &str) -> u64 {
+    serde_json::from_str::<protocol::ErrorBody>(body)
+        .ok()
+        .and_then(|e| e.retry_after_ms)
+        .map_or(60, |ms| ms.div_ceil(1000))
 }
 
 pub async fn sign_in(email: String, password: String) -> Result<OperatorSession, SignInError> {
@@ -43,7 +53,24 @@ pub async fn sign_in(email: String, password: String) -> Result<OperatorSession,
             Ok(session)
         }
         400 | 401 | 413 => Err(SignInError::BadCredentials),
+        429 => Err(SignInError::TooMany(retry_after_s(&answer.body))),
         _ => Err(SignInError::Network),
+    }
+}
+
+/// The one-time code of a password-reset link (`…/console/#reset=<code>`), if the page was
+/// opened from one.
+pub fn reset_code() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#reset=")
+        .filter(|code| !code.is_empty())
+        .map(str::to_owned)
+}
+
+/// Drops the reset code from the address, so that it is not left in the history.
+pub fn clear_reset_code() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_hash("");
     }
 }
 

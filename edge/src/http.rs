@@ -47,32 +47,105 @@ pub fn with_cors(mut response: Response) -> Result<Response> {
     Ok(response)
 }
 
-/// Reads a request body as text, refusing it before buffering when the declared length is over
-/// the limit and after buffering when it lied.
-pub async fn body_text(req: &mut Request) -> std::result::Result<String, ProtocolError> {
-    let limit = protocol::limits::MAX_HTTP_BODY_BYTES;
+/// What every API answer carries: not to be sniffed, cached or referred from. A socket's
+/// upgrade passes as it is; headers a handler set (a file's own CSP) are kept.
+pub fn with_security_headers(response: Response) -> Result<Response> {
+    if response.status_code() == 101 {
+        return Ok(response);
+    }
+    // Answers of Durable Objects have immutable headers: copy them into new ones.
+    let headers = Headers::new();
+    for (name, value) in response.headers().entries() {
+        headers.append(&name, &value)?;
+    }
+    for (name, value) in [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Cache-Control", "no-store"),
+    ] {
+        if !headers.has(name)? {
+            headers.set(name, value)?;
+        }
+    }
+    Ok(response.with_headers(headers))
+}
+
+/// Reads a request body of at most `limit` bytes: refused before reading when the declared
+/// `Content-Length` is over it, and while reading (never buffered whole) when there is none
+/// or it lied. The rest of an oversized body is read and dropped, up to `MAX_DRAIN_BYTES`
+/// (answering before the body is consumed breaks the connection for the next request under
+/// `wrangler dev`), then cancelled.
+pub async fn read_capped(
+    req: &mut Request,
+    limit: usize,
+    too_large: impl Fn() -> String,
+) -> std::result::Result<Vec<u8>, ProtocolError> {
+    use wasm_bindgen::JsCast;
+    let refuse = || ProtocolError::new(ErrorCode::TooLarge, too_large());
+    let unreadable = |e: JsValue| {
+        ProtocolError::new(ErrorCode::MalformedFrame, format!("unreadable body: {e:?}"))
+    };
     let declared = req
         .headers()
         .get("Content-Length")
         .ok()
         .flatten()
         .and_then(|v| v.parse::<usize>().ok());
-    let too_large = |n: usize| {
-        ProtocolError::new(
-            ErrorCode::TooLarge,
-            format!("body of {n} bytes exceeds {limit}"),
-        )
+    if declared.is_some_and(|n| n > limit) {
+        return Err(refuse());
+    }
+    let Some(stream) = req.inner().body() else {
+        return Ok(Vec::new());
     };
-    if let Some(n) = declared.filter(|n| *n > limit) {
-        return Err(too_large(n));
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    loop {
+        let step = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(unreadable)?;
+        let field = |name: &str| js_sys::Reflect::get(&step, &JsValue::from_str(name));
+        if field("done").map_err(unreadable)?.as_bool().unwrap_or(true) {
+            return Ok(body);
+        }
+        let chunk: js_sys::Uint8Array = field("value").map_err(unreadable)?.unchecked_into();
+        if body.len() + chunk.length() as usize > limit {
+            drain(&reader).await;
+            return Err(refuse());
+        }
+        body.extend_from_slice(&chunk.to_vec());
     }
-    let text = req.text().await.map_err(|e| {
-        ProtocolError::new(ErrorCode::MalformedFrame, format!("unreadable body: {e}"))
-    })?;
-    if text.len() > limit {
-        return Err(too_large(text.len()));
+}
+
+/// The most of an oversized body read (and dropped) before the stream is cancelled.
+const MAX_DRAIN_BYTES: u64 = 64 * 1024 * 1024;
+
+async fn drain(reader: &web_sys::ReadableStreamDefaultReader) {
+    use wasm_bindgen::JsCast;
+    let mut drained = 0u64;
+    while drained < MAX_DRAIN_BYTES {
+        let Ok(step) = wasm_bindgen_futures::JsFuture::from(reader.read()).await else {
+            return;
+        };
+        let field = |name: &str| js_sys::Reflect::get(&step, &JsValue::from_str(name));
+        if field("done").ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            return;
+        }
+        drained += field("value").ok().map_or(0, |v| {
+            v.unchecked_into::<js_sys::Uint8Array>().length() as u64
+        });
     }
-    Ok(text)
+    let _ = wasm_bindgen_futures::JsFuture::from(reader.cancel()).await;
+}
+
+/// Reads a JSON request body as text within `MAX_HTTP_BODY_BYTES`.
+pub async fn body_text(req: &mut Request) -> std::result::Result<String, ProtocolError> {
+    let limit = protocol::limits::MAX_HTTP_BODY_BYTES;
+    let bytes = read_capped(req, limit, || {
+        format!("a request body may be at most {limit} bytes")
+    })
+    .await?;
+    String::from_utf8(bytes)
+        .map_err(|_| ProtocolError::new(ErrorCode::MalformedFrame, "the body is not UTF-8 text"))
 }
 
 /// Reads and decodes a JSON body within the size limit.
@@ -91,6 +164,8 @@ pub mod internal {
     pub const IP: &str = "x-consultant-ip";
     /// A [`crate::participant::Participant`], base64url JSON (names may be non-Latin).
     pub const PARTICIPANT: &str = "x-consultant-participant";
+    /// An operator's session and its end (`objects::revoke::SocketSession`), for his sockets.
+    pub const SESSION: &str = "x-consultant-session";
 }
 
 /// Sends a request to a Durable Object. `path` starts with `/`; `body` is JSON when present.

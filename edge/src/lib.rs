@@ -26,5 +26,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         let body = serde_json::json!({ "ok": false, "error": e.to_string() });
         return Ok(http::json(&body)?.with_status(503));
     }
-    routes::handle(req, env).await
+    let response = routes::handle(req, env).await?;
+    http::with_security_headers(response)
 }

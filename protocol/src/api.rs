@@ -176,6 +176,65 @@ pub struct OperatorSession {
     pub expires_at: u64,
 }
 
+/// `POST /api/v1/sites/{site}/tickets`: a one-minute pass for one operator socket, so that
+/// the session token never travels in a URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketRequest {
+    /// The conversation whose socket it opens; `None`: the inbox socket.
+    #[serde(default)]
+    pub conversation: Option<ConversationId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocketTicket {
+    pub ticket: String,
+    pub expires_at: u64,
+}
+
+/// `PUT /api/v1/account/password`: the signed-in operator changes his password; the current
+/// one is asked for, so a borrowed session cannot lock the owner out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+impl PasswordChange {
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        if self.current.chars().count() > MAX_PASSWORD_CHARS {
+            return Err(invalid("current password is too long"));
+        }
+        password(&self.new)
+    }
+}
+
+/// `POST /api/v1/auth/password-reset`: "forgot password". Answered the same whether or not the
+/// address has an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordResetRequest {
+    pub email: String,
+    /// The language of the e-mail.
+    #[serde(default)]
+    pub locale: Locale,
+}
+
+/// `POST /api/v1/auth/password-reset/confirm`: the one-time code from the e-mailed link and
+/// the new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordReset {
+    pub code: String,
+    pub password: String,
+}
+
+impl PasswordReset {
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        if self.code.is_empty() || self.code.len() > 128 {
+            return Err(invalid("this reset link is not valid"));
+        }
+        password(&self.password)
+    }
+}
+
 /// `POST /api/v1/bootstrap`: creates the first owner and his site on an empty installation.
 /// Authorised by the `BOOTSTRAP_TOKEN` secret of the environment, refused once an owner exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! `docs/configuration.md` lists the same names; a test keeps the two in step.
 
 use crate::files::{ALLOWED_TYPES, MAX_FILE_BYTES};
-use crate::limits::{Rate, NEW_VISITORS_PER_IP, UPLOADS_PER_IP, VISITOR_MESSAGES};
+use crate::limits::{Rate, NEW_VISITORS_PER_IP, SIGN_IN_PER_IP, UPLOADS_PER_IP, VISITOR_MESSAGES};
 
 /// Every setting: (name, is it a secret, default shown in the docs, what it does).
 pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
@@ -14,6 +14,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("RATE_VISITOR_MESSAGES", false, "10/30", "Messages of one visitor: burst/per minute."),
     ("RATE_NEW_VISITORS_PER_IP", false, "20/6", "New visitors (conversations) per IP address: burst/per minute."),
     ("RATE_UPLOADS_PER_IP", false, "5/10", "Visitors' file uploads per IP address: burst/per minute."),
+    ("RATE_SIGN_IN_PER_IP", false, "10/10", "Sign-in attempts and other password checks per IP address: burst/per minute."),
     ("MAX_MESSAGE_CHARS", false, "4000", "Longest message, in characters, 1 to 4000 (the widget's input follows it)."),
     ("MAX_UPLOAD_MB", false, "10", "Largest file a visitor or operator may send, 1 to 10 MB."),
     ("UPLOAD_TYPES", false, "(all supported)", "Comma-separated content types accepted for files, from the supported list."),
@@ -33,6 +34,7 @@ pub struct RelayConfig {
     pub rate_visitor_messages: Rate,
     pub rate_new_visitors_per_ip: Rate,
     pub rate_uploads_per_ip: Rate,
+    pub rate_sign_in_per_ip: Rate,
     pub max_message_chars: usize,
     pub max_upload_bytes: usize,
     pub upload_types: Vec<String>,
@@ -119,6 +121,7 @@ impl RelayConfig {
         let rate_visitor_messages = rate("RATE_VISITOR_MESSAGES", VISITOR_MESSAGES);
         let rate_new_visitors_per_ip = rate("RATE_NEW_VISITORS_PER_IP", NEW_VISITORS_PER_IP);
         let rate_uploads_per_ip = rate("RATE_UPLOADS_PER_IP", UPLOADS_PER_IP);
+        let rate_sign_in_per_ip = rate("RATE_SIGN_IN_PER_IP", SIGN_IN_PER_IP);
         let mut number =
             |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| match get(name) {
                 None => default,
@@ -181,6 +184,7 @@ impl RelayConfig {
             rate_visitor_messages,
             rate_new_visitors_per_ip,
             rate_uploads_per_ip,
+            rate_sign_in_per_ip,
             max_message_chars,
             max_upload_bytes,
             upload_types,

@@ -4,6 +4,7 @@
 //! nobody else declares these shapes. Every decoder of client input lives in [`decode`] and returns a
 //! [`ProtocolError`] instead of panicking, so a bad frame always gets a clear error back.
 
+pub mod account_mail;
 pub mod alerts;
 pub mod api;
 pub mod canned;
@@ -19,6 +20,7 @@ pub mod ids;
 pub mod inbox;
 pub mod limits;
 pub mod pattern;
+pub mod rate_table;
 pub mod reports;
 pub mod rest;
 pub mod routing;

@@ -46,8 +46,43 @@ pub const UPLOADS_PER_IP: Rate = Rate {
     per_minute: 10,
 };
 
+/// Sign-in attempts (and other password checks) from one IP address.
+pub const SIGN_IN_PER_IP: Rate = Rate {
+    burst: 10,
+    per_minute: 10,
+};
+/// Password checks of one account, from anywhere (a sign-in resets them): then it waits,
+/// whoever asks.
+pub const PASSWORD_CHECKS_PER_ACCOUNT: Rate = Rate {
+    burst: 10,
+    per_minute: 2,
+};
+/// Password-reset e-mails for one account.
+pub const PASSWORD_RESETS_PER_ACCOUNT: Rate = Rate {
+    burst: 3,
+    per_minute: 1,
+};
+/// Transcripts one conversation may have e-mailed.
+pub const TRANSCRIPTS_PER_CONVERSATION: u32 = 3;
+/// E-mails to visitors' addresses (transcripts) one site may queue per day.
+pub const VISITOR_EMAILS_PER_SITE_DAY: u32 = 200;
+
+/// Page views one presence socket may report: SPAs change pages often, scripts faster.
+pub const PAGE_VIEWS_PER_SOCKET: Rate = Rate {
+    burst: 20,
+    per_minute: 30,
+};
+/// Commands of one visitor other than writes (typing, contact, department, rating…).
+pub const VISITOR_OTHER_COMMANDS: Rate = Rate {
+    burst: 30,
+    per_minute: 60,
+};
+/// Presence sockets (pages with the widget open) from one IP address, and on one site.
+pub const MAX_PRESENCE_PER_IP: usize = 100;
+pub const MAX_PRESENCE_PER_SITE: usize = 20_000;
+
 /// A token bucket: full at first, one token per use, refilled at the rate's pace.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bucket {
     tokens: f64,
     at_ms: u64,
@@ -59,6 +94,13 @@ impl Bucket {
             tokens: rate.burst as f64,
             at_ms: now_ms,
         }
+    }
+
+    /// The tokens the bucket would hold at `now_ms` (for choosing which buckets to forget).
+    pub fn level(&self, rate: Rate, now_ms: u64) -> f64 {
+        let per_ms = rate.per_minute as f64 / 60_000.0;
+        let elapsed = now_ms.saturating_sub(self.at_ms) as f64;
+        (self.tokens + elapsed * per_ms).min(rate.burst as f64)
     }
 
     /// Takes one token; `Err` says in how many ms the next one is there.

@@ -93,6 +93,36 @@ pub struct NewWebhook {
     pub events: Vec<WebhookEvent>,
 }
 
+/// Whether a webhook's host (`name[:port]`) can only be a public server: names that stand for
+/// this machine or a local network, and IP address literals, are refused. (The relay's own
+/// network rules stop a public name that resolves to a private address: Cloudflare's fetch, or
+/// `selfhost/workerd.capnp`, which lets webhooks reach public addresses only.)
+pub fn public_host(host: &str) -> bool {
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host, |(name, _)| name)
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let local_suffix = [
+        ".localhost",
+        ".local",
+        ".internal",
+        ".home.arpa",
+        ".lan",
+        ".intranet",
+    ]
+    .iter()
+    .any(|suffix| name.ends_with(suffix));
+    // A top-level domain has letters: anything else (`10.0.0.5`, `2130706433`, `0x7f.1`) is an
+    // address literal in one of the forms resolvers accept.
+    let tld = name.rsplit('.').next().unwrap_or_default();
+    let literal = name.parse::<std::net::IpAddr>().is_ok()
+        || !tld.chars().any(|c| c.is_ascii_alphabetic())
+        || tld.starts_with("0x");
+    !name.is_empty() && name.contains('.') && name != "localhost" && !local_suffix && !literal
+}
+
 impl NewWebhook {
     /// The URL is `https://…` (or `http://` to this machine when `dev`); at least one event,
     /// each once.
@@ -112,7 +142,7 @@ impl NewWebhook {
                 .unwrap_or_default()
                 .to_owned()
         });
-        let https_ok = host.is_some_and(|h| {
+        let https_ok = host.as_ref().is_some_and(|h| {
             !h.is_empty()
                 && !h.contains('@')
                 && h.chars()
@@ -120,6 +150,11 @@ impl NewWebhook {
         });
         if !(https_ok || dev && loopback) {
             return Err(invalid("url: must be an https:// address"));
+        }
+        if https_ok && !host.as_deref().is_some_and(public_host) {
+            return Err(invalid(
+                "url: must be a public address (not this machine, a private network or an IP literal)",
+            ));
         }
         if url.chars().any(char::is_whitespace) {
             return Err(invalid("url: must not contain spaces"));
@@ -146,6 +181,10 @@ pub struct WebhookEndpoint {
     /// Signs every delivery (see [`SIGNATURE_HEADER`]).
     pub secret: String,
     pub created_at: Millis,
+    /// Registered by the owner: while contact data is masked from admins, only such endpoints
+    /// receive visitors' e-mails and phones (an admin's could hand him what masking hides).
+    #[serde(default)]
+    pub created_by_owner: bool,
 }
 
 /// The JSON body of a delivery.
@@ -371,6 +410,29 @@ mod tests {
         assert!(hook("http://127.0.0.1.evil.example/", all.clone())
             .validate(true)
             .is_err());
+        for private in [
+            "https://localhost/hook",
+            "https://localhost:8443/hook",
+            "https://127.0.0.1/hook",
+            "https://10.0.0.5:8080/hook",
+            "https://169.254.169.254/latest/meta-data",
+            "https://192.168.1.1/",
+            "https://0x7f.1/",
+            "https://2130706433/",
+            "https://printer.local/",
+            "https://db.internal/",
+            "https://router.home.arpa/",
+            "https://intranet/",
+            "https://api.localhost/",
+        ] {
+            assert!(
+                hook(private, all.clone()).validate(false).is_err(),
+                "{private}"
+            );
+        }
+        assert!(hook("https://hooks.crm.example:8443/x", all.clone())
+            .validate(false)
+            .is_ok());
         let long = format!("https://crm.example/{}", "a".repeat(500));
         assert!(hook(&long, all.clone()).validate(false).is_err());
         assert!(hook("https://crm.example", vec![]).validate(false).is_err());

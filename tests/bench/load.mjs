@@ -14,6 +14,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSelfhost } from "../support/selfhost.mjs";
+import { ticketUrl } from "../support/socket.mjs";
 import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
 
 const arg = (name, fallback) => {
@@ -100,7 +101,8 @@ async function pool(tasks, limit) {
   return results;
 }
 
-function open(url, onFrame) {
+async function open(url, onFrame) {
+  url = await ticketUrl(url);
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
     ws.on("message", (d) => {

@@ -69,6 +69,14 @@ const MATRIX = [
   ["upload a file to a colleague's chat", (a) => upload(ids.allas, a), [201, 201, 403, 401, 403, 403, 401]],
   ["download a file of an unassigned chat", (a) => http("GET", `/sites/demo/conversations/${ids.unassigned}/files/${ids.file}`, a), [200, 200, 200, 401, 403, 200, 401]],
   ["download a file of a colleague's chat", (a) => http("GET", `/sites/demo/conversations/${ids.allas}/files/${ids.allasFile}`, a), [200, 200, 403, 401, 403, 403, 401]],
+  ["change own password `PUT /account/password` (400: the current password is wrong)", (a) => http("PUT", "/account/password", a, { current: "not-the-password", new: "a-new-password-1" }), [400, 400, 400, 401, 400, 403, 401]],
+  ["ask for a password reset `POST /auth/password-reset` (the same answer for every address)", (a) => http("POST", "/auth/password-reset", a, { email: "someone@shop.test" }), [202, 202, 202, 202, 202, 202, 202]],
+  ["sign out `POST /auth/sign-out` (a fresh session of each; a removed operator may end his)", (a) => signOutFresh(a), [204, 204, 204, 204, 204, 403, 401]],
+  ["sign a teammate out everywhere `POST /sites/{site}/operators/{id}/sign-out`", async (a) => http("POST", `/sites/demo/operators/${await teammate("operator")}/sign-out`, a), [204, 403, 403, 401, 403, 403, 401]],
+  ["read the outbox while contact data is masked from admins", (a) => masked(() => http("GET", "/sites/demo/outbox", a)), [200, 403, 403, 401, 403, 403, 401]],
+  ["export chats (CSV) while contact data is masked from admins", (a) => masked(() => http("GET", `/sites/demo/reports.csv?from=0&to=${86_400_000 * 300}`, a)), [200, 403, 403, 401, 403, 403, 401]],
+  ["create an API key while contact data is masked from admins", (a) => masked(() => http("POST", "/sites/demo/api-keys", a, { name: unique("key") })), [201, 403, 403, 401, 403, 403, 401]],
+  ["a socket ticket `POST /sites/{site}/tickets` (sockets take tickets, never the session token)", (a) => http("POST", "/sites/demo/tickets", a, {}), [200, 200, 200, 401, 403, 403, 401]],
   ["inbox socket (conversations, team, live visitors)", (a) => socket("/sites/demo/inbox-socket", a), [101, 101, 101, 401, 403, 403, 401]],
   ["operator socket of an unassigned chat", (a) => socket(`/sites/demo/conversations/${ids.unassigned}/operator-socket`, a), [101, 101, 101, 401, 403, 403, 401]],
   ["operator socket of a colleague's chat", (a) => socket(`/sites/demo/conversations/${ids.allas}/operator-socket`, a), [101, 101, 403, 401, 403, 403, 401]],
@@ -87,6 +95,27 @@ const COMMANDS = [
 
 let settingsNow;
 const current = async () => settingsNow;
+let ownerCredentials;
+
+/** Signs the actor in afresh (when he can) and signs that session out. */
+async function signOutFresh(actor) {
+  const credentials = { owner: ownerCredentials, admin: member("Alla"), operator: member("Oleg"), other: member("Olga") }[actor];
+  const session = credentials ? (await signIn(relay, credentials)).token : token[actor];
+  const response = await fetch(`${relay.origin}/api/v1/auth/sign-out`, { method: "POST", headers: session ? { Authorization: `Bearer ${session}` } : {} });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** Tries `attempt` while the site masks contact data from admins (and operators). */
+async function masked(attempt) {
+  const before = await current();
+  assert.equal((await putSettings(relay, token.owner, { ...before, masking: { operators: true, admins: true } })).status, 204);
+  try {
+    return await attempt();
+  } finally {
+    assert.equal((await putSettings(relay, token.owner, before)).status, 204);
+  }
+}
 
 /** A fresh teammate of `role`, added by the owner, to be removed by the actor. */
 async function teammate(role) {
@@ -137,6 +166,7 @@ function markdown() {
 before(async () => {
   relay = await startRelay(fixture, 8807);
   const owner = await bootstrap(relay, fixture);
+  ownerCredentials = owner;
   const ownerSession = await signIn(relay, owner);
   token.owner = ownerSession.token;
   ids.owner = ownerSession.operator;

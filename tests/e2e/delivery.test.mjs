@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import WebSocket from "ws";
 import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
-import { openSocket } from "../support/socket.mjs";
+import { openSocket, ticketUrl } from "../support/socket.mjs";
 import { launchBrowser, watchErrors } from "../support/browser.mjs";
 
 const PORT = 8808;
@@ -35,22 +35,28 @@ class ReliableClient {
     this.connect();
   }
 
-  connect() {
+  async connect() {
     if (this.stopped) return;
-    const ws = new WebSocket(`${this.url}&after=${this.lastSeq}`);
+    // An operator's socket takes a fresh ticket each time (none while the relay restarts).
+    const url = await ticketUrl(`${this.url}&after=${this.lastSeq}`).catch(() => null);
+    if (this.stopped) return;
+    if (url === null) return this.retry();
+    const ws = new WebSocket(url);
     this.ws = ws;
     // New messages go out directly only after the welcome's resend, never ahead of it.
     this.synced = false;
     ws.on("message", (data) => this.onFrame(JSON.parse(String(data))));
     ws.on("error", () => {});
-    ws.on("close", () => {
-      if (this.stopped) return;
-      // Backoff with jitter, as browser::socket does (shorter here, to keep the test brief).
-      const delay = Math.min(2000, 50 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
-      this.attempt += 1;
-      stats.reconnects += 1;
-      setTimeout(() => this.connect(), delay);
-    });
+    ws.on("close", () => this.retry());
+  }
+
+  retry() {
+    if (this.stopped) return;
+    // Backoff with jitter, as browser::socket does (shorter here, to keep the test brief).
+    const delay = Math.min(2000, 50 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    this.attempt += 1;
+    stats.reconnects += 1;
+    setTimeout(() => this.connect(), delay);
   }
 
   onFrame(frame) {
@@ -82,25 +88,25 @@ class ReliableClient {
     this.order.push(clientId);
     this.outbox.set(clientId, frame);
     stats.sent += 1;
-    if (this.synced && this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+    if (this.synced && this.ws?.readyState === WebSocket.OPEN) this.ws.send(frame);
   }
 
   drop() {
-    if (this.ws.readyState === WebSocket.OPEN) {
+    if (this.ws?.readyState === WebSocket.OPEN) {
       stats.drops += 1;
-      this.ws.terminate();
+      this.ws?.terminate();
     }
   }
 
   stop() {
     this.stopped = true;
-    this.ws.terminate();
+    this.ws?.terminate();
   }
 
   /** Its state, for a failure message: what it holds against the stored log. */
   describe(stored) {
     const missing = stored.filter((m) => !this.log.has(m.seq)).slice(0, 10).map((m) => `${m.seq} ${m.client_id}`);
-    return `${this.name}: socket state ${this.ws.readyState}, holds ${this.log.size} of ${stored.length}, last seq ${this.lastSeq}, missing [${missing}], outbox ${this.outbox.size}`;
+    return `${this.name}: socket state ${this.ws?.readyState}, holds ${this.log.size} of ${stored.length}, last seq ${this.lastSeq}, missing [${missing}], outbox ${this.outbox.size}`;
   }
 }
 
@@ -119,7 +125,7 @@ async function until(check, what, ms = 60_000) {
  * the `messages` frames after it; resolves once no frame came for 300 ms.
  */
 async function catchUp(conversation, token, after = 0) {
-  const ws = new WebSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${conversation}/operator-socket?token=${token}&after=${after}`);
+  const ws = new WebSocket(await ticketUrl(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${conversation}/operator-socket?token=${token}&after=${after}`));
   const frames = [];
   await new Promise((resolve, reject) => {
     let quiet;
@@ -165,7 +171,7 @@ test("1,000+ messages across dropped sockets and relay restarts: each stored onc
   for (let i = 0; i < VISITORS; i++) {
     const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
     const visitor = new ReliableClient(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`, `v${i}`);
-    await until(() => visitor.ws.readyState === WebSocket.OPEN, "visitor socket");
+    await until(() => visitor.ws?.readyState === WebSocket.OPEN, "visitor socket");
     visitor.send(`hello from visitor ${i}`);
     await until(() => visitor.outbox.size === 0, "first message");
     // Two operators share the chats: the owner and an admin.

@@ -104,6 +104,21 @@ test("in the browser: Consultant.identify before writing; the console's card sho
     await consolePage.getByRole("button", { name: /^All/ }).click();
     await consolePage.locator("button.conv", { hasText: "Hello as user 7" }).click();
     await consolePage.locator("section.card dd", { hasText: "✓ user-7" }).waitFor();
+
+    // He signs out of the shop on a shared computer: Consultant.reset() forgets him. The next
+    // person at this browser gets an empty, new chat; user 7's comes back only with identify.
+    const kept = (p) => p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("consultant:demo:")));
+    assert.ok((await kept(page)).includes("consultant:demo:token"));
+    await page.evaluate(() => window.Consultant.reset());
+    assert.deepEqual(await kept(page), []);
+    assert.equal(await page.evaluate(() => window.Consultant.getState().messages), 0);
+    assert.equal(await page.evaluate(() => window.Consultant.getState().open), false);
+    await page.reload();
+    await page.locator("consultant-widget >> button.launcher").click();
+    await page.locator("consultant-widget >> textarea#cw-input").fill("Hello from the next person");
+    await page.locator("consultant-widget >> textarea#cw-input").press("Enter");
+    await page.locator("consultant-widget >> li.visitor:not(.pending)").filter({ hasText: "Hello from the next person" }).waitFor();
+    assert.equal(await page.locator("consultant-widget >> li.visitor").filter({ hasText: "Hello as user 7" }).count(), 0);
     assert.deepEqual(page.errors, []);
   } finally {
     await browser.close();

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { relayFixture, startRelay, bootstrap, signIn, postJson } from "../support/relay.mjs";
 import WebSocket from "ws";
-import { openSocket } from "../support/socket.mjs";
+import { openSocket, ticketUrl } from "../support/socket.mjs";
 import { launchBrowser, watchErrors } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
 
@@ -41,7 +41,7 @@ test("every socket of the relay answers a heartbeat ping", async () => {
     presence: `${base}/presence-socket?key=${"h".repeat(20)}&token=${visitor.token}`,
   };
   for (const [kind, url] of Object.entries(sockets)) {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(await ticketUrl(url));
     await new Promise((resolve, reject) => (ws.once("open", resolve), ws.once("error", reject)));
     const answer = new Promise((resolve, reject) => {
       ws.on("message", (data) => String(data) === "pong" && resolve());

@@ -74,8 +74,8 @@ test("under plain workerd: widget and console chat, files on disk, a restart los
   });
   assert.equal(uploaded.status, 201);
   const file = await uploaded.json();
-  const fileUrl = `${server.origin}/api/v1/sites/demo/conversations/${id}/files/${file.id}?token=${owner.token}`;
-  const download = await fetch(fileUrl);
+  const fileUrl = `${server.origin}/api/v1/sites/demo/conversations/${id}/files/${file.id}`;
+  const download = await fetch(fileUrl, { headers: { Authorization: `Bearer ${owner.token}` } });
   assert.equal(download.status, 200);
   assert.equal(await download.text(), "Blue teapot: 40 EUR");
 

@@ -45,6 +45,7 @@ const TEST_RATES = {
   RATE_VISITOR_MESSAGES: "1000/60000",
   RATE_NEW_VISITORS_PER_IP: "1000/60000",
   RATE_UPLOADS_PER_IP: "1000/60000",
+  RATE_SIGN_IN_PER_IP: "1000/60000",
 };
 
 /** Starts `wrangler dev` and resolves once /api/v1/health answers. `vars` override `[vars]`;

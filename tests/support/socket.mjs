@@ -1,7 +1,36 @@
 // A small promise-based WebSocket client for protocol tests (npm `ws`).
 import WebSocket from "ws";
 
-export function openSocket(url, headers = {}) {
+/**
+ * An operator socket's URL written with the session token (`…/inbox-socket?token=…`,
+ * `…/operator-socket?token=…`) turned into what the relay accepts, as the console does it: a
+ * one-minute ticket for that socket, asked for with the token in the Authorization header.
+ * Other URLs are returned as they are. A refused ticket throws like a refused upgrade.
+ */
+export async function ticketUrl(url) {
+  const parsed = new URL(url);
+  const match = parsed.pathname.match(/^\/api\/v1\/sites\/([^/]+)\/(?:conversations\/([^/]+)\/operator-socket|inbox-socket)$/);
+  const token = parsed.searchParams.get("token");
+  if (!match || !token) return url;
+  const http = `${parsed.protocol === "wss:" ? "https" : "http"}://${parsed.host}`;
+  const response = await fetch(`${http}/api/v1/sites/${match[1]}/tickets`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ conversation: match[2] ?? null }),
+  });
+  const body = await response.text();
+  if (response.status !== 200) throw Object.assign(new Error(`ticket: HTTP ${response.status}`), { status: response.status, body });
+  parsed.searchParams.delete("token");
+  parsed.searchParams.set("ticket", JSON.parse(body).ticket);
+  return parsed.toString();
+}
+
+/** Opens a socket; `raw: true` sends the URL as it is (to try what the relay refuses). */
+export async function openSocket(url, headers = {}, { raw = false } = {}) {
+  return openTicketed(raw ? url : await ticketUrl(url), headers);
+}
+
+function openTicketed(url, headers) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     const frames = [];
@@ -50,6 +79,18 @@ export function openSocket(url, headers = {}) {
           if (ws.readyState === WebSocket.CLOSED) return res();
           ws.once("close", res);
           ws.close();
+        }),
+        /**
+         * Resolves with the close code as soon as the relay's close frame arrives (the
+         * connection itself may linger before the 'close' event: wrangler's proxy ends it
+         * seconds later). Reads `ws`'s own record of the received code.
+         */
+        closing: () => new Promise((res) => {
+          const check = () => {
+            if (ws.readyState === WebSocket.OPEN) return setTimeout(check, 5);
+            res(ws._closeCode ?? closeCode ?? 1006);
+          };
+          check();
         }),
         /** Resolves with the close code once the relay closes the socket. */
         closed: () => new Promise((res) => {

@@ -261,6 +261,34 @@ impl Chat {
         self.ensure_connected();
     }
 
+    /// `Consultant.reset()`: closes the chat, forgets the visitor's session, contact, unsent
+    /// messages and identity, and leaves the widget as a new visitor finds it.
+    pub fn reset(&self) {
+        if let Some(connection) = CONNECTION.with(|c| c.borrow_mut().take()) {
+            connection.close();
+        }
+        SYNCED.with(|s| s.set(false));
+        self.set_open(false, false);
+        self.session.set_value(None);
+        self.timeline.set(Timeline::default());
+        self.state.set(ConversationState::default());
+        self.operator.set(None);
+        self.operator_typing.set(None);
+        self.unread.set(0);
+        self.notes.set(Vec::new());
+        self.panel.set(Panel::None);
+        self.notice.set(None);
+        self.draft.set(String::new());
+        self.contact_dismissed.set(false);
+        self.contact_requested.set(false);
+        self.offline_sent.set(false);
+        self.link.set(Link::Idle);
+        session::clear_identity();
+        session::forget_all(&self.site());
+        // The page stays in the live list, no longer linked to the forgotten chat.
+        crate::presence::refresh(*self);
+    }
+
     /// An operator wrote first: connect, open the window, and chime.
     pub fn operator_started(&self) {
         self.ensure_connected();

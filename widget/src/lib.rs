@@ -148,6 +148,13 @@ pub fn identify(user: JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// `Consultant.reset()`: forgets this visitor (a shared computer, a user who signed out of the
+/// host site). Resuming a verified user's conversation needs `identify` again.
+#[wasm_bindgen]
+pub fn reset() {
+    with_chat(|chat| chat.reset());
+}
+
 /// Sends a message as the visitor (e.g. from a "Ask about this product" button).
 #[wasm_bindgen(js_name = sendMessage)]
 pub fn send_message(text: String) -> bool {

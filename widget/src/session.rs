@@ -12,6 +12,18 @@ thread_local! {
     static IDENTITY: RefCell<Option<Identity>> = const { RefCell::new(None) };
 }
 
+/// Forgets the verified user (`Consultant.reset()`).
+pub fn clear_identity() {
+    IDENTITY.with(|i| i.borrow_mut().take());
+}
+
+/// Forgets everything kept of this visitor in the browser: token, contact, unsent messages.
+pub fn forget_all(site: &SiteId) {
+    for what in ["token", "contact", "outbox"] {
+        browser::storage::remove(&key(site, what));
+    }
+}
+
 /// Remembers the verified user for session starts; true when it changed.
 pub fn set_identity(identity: Identity) -> bool {
     IDENTITY.with(|i| i.replace(Some(identity.clone())) != Some(identity))

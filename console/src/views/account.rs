@@ -61,6 +61,7 @@ pub fn Account(desk: Desk) -> impl IntoView {
             <h2>{move || desk.texts().account}</h2>
             <Photo desk/>
             <Statuses desk/>
+            <ChangePassword desk/>
             <Sites desk/>
         </main>
     }
@@ -293,6 +294,83 @@ fn Sites(desk: Desk) -> impl IntoView {
                     <button type="submit" class="primary">{move || texts().add_site}</button>
                 </form>
             </Show>
+        </section>
+    }
+}
+
+/// Changing the password: the current one first (a borrowed, signed-in computer must not be
+/// enough to lock the owner out); the account's other sessions end.
+#[component]
+fn ChangePassword(desk: Desk) -> impl IntoView {
+    let t = move || desk.account_texts();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<Result<&'static str, String>>);
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        if new.get_untracked() != repeat.get_untracked() {
+            return status.set(Some(Err(t().passwords_differ.to_owned())));
+        }
+        let change = protocol::PasswordChange {
+            current: current.get_untracked(),
+            new: new.get_untracked(),
+        };
+        if let Err(e) = change.validate() {
+            return status.set(Some(Err(e.message)));
+        }
+        let body = serde_json::to_string(&change).unwrap_or_default();
+        wasm_bindgen_futures::spawn_local(async move {
+            let auth = format!("Bearer {}", desk.token());
+            let result = match browser::http::request(
+                "PUT",
+                "/api/v1/account/password",
+                Some(&body),
+                &[("Authorization", auth.as_str())],
+            )
+            .await
+            {
+                Ok(a) if a.ok() => {
+                    for field in [current, new, repeat] {
+                        field.set(String::new());
+                    }
+                    Ok(t().password_changed)
+                }
+                Ok(a) if a.status == 429 => Err(format!(
+                    "{} {} {}.",
+                    t().too_many,
+                    crate::session::retry_after_s(&a.body),
+                    t().seconds
+                )),
+                Ok(a) => Err(super::message_of(&a.body)),
+                Err(e) => Err(e),
+            };
+            status.set(Some(result));
+        });
+    };
+    view! {
+        <section class="section" aria-labelledby="password-title">
+            <h3 id="password-title">{move || t().change_password}</h3>
+            <form on:submit=submit>
+                {move || match status.get() {
+                    Some(Ok(done)) => view! { <p class="notice" role="status">{done}</p> }.into_any(),
+                    Some(Err(why)) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
+                    None => ().into_any(),
+                }}
+                <div class="field">
+                    <label for="current-password">{move || t().current_password}</label>
+                    <input id="current-password" type="password" autocomplete="current-password" required bind:value=current/>
+                </div>
+                <div class="field">
+                    <label for="changed-password">{move || t().new_password}</label>
+                    <input id="changed-password" type="password" autocomplete="new-password" required minlength="8" bind:value=new/>
+                </div>
+                <div class="field">
+                    <label for="changed-password-again">{move || t().repeat_password}</label>
+                    <input id="changed-password-again" type="password" autocomplete="new-password" required minlength="8" bind:value=repeat/>
+                </div>
+                <button type="submit" class="primary">{move || t().change_password}</button>
+            </form>
         </section>
     }
 }

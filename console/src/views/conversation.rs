@@ -394,25 +394,10 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
                 .to_owned()
             })
     };
-    let file = message.attachment.clone().map(|file| {
-        let url = desk.file_url(&file);
-        if file.is_image() {
-            let src = url.clone();
-            view! {
-                <a class="file" href=url target="_blank" rel="noopener">
-                    <img class="thumb" src=src alt=file.name.clone()/>
-                </a>
-            }
-            .into_any()
-        } else {
-            view! {
-                <a class="file" href=url download=file.name.clone()>
-                    "📎 " {file.name.clone()} " (" {browser::human_size(file.size)} ")"
-                </a>
-            }
-            .into_any()
-        }
-    });
+    let file = message
+        .attachment
+        .clone()
+        .map(|file| view! { <FileLink desk file/> });
     let seq = message.seq;
     let mine = matches!(&message.author, Author::Operator { id, .. } if Some(id) == desk.me().as_ref())
         && !message.deleted;
@@ -470,4 +455,76 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
         </li>
     }
     .into_any()
+}
+
+/// A file of the chat. The session token goes in the `Authorization` header, never in a URL:
+/// an image is fetched into an object URL to show; another file when it is clicked.
+#[component]
+fn FileLink(desk: Desk, file: protocol::Attachment) -> impl IntoView {
+    let url = desk.file_url(&file);
+    let auth = format!("Bearer {}", desk.token());
+    let name = file.name.clone();
+    if file.is_image() {
+        let src = RwSignal::new(None::<String>);
+        let (url, auth) = (url.clone(), auth.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(object) =
+                browser::http::fetch_blob_url(&url, &[("Authorization", auth.as_str())]).await
+            {
+                src.set(Some(object));
+            }
+        });
+        let open = move |e: leptos::ev::MouseEvent| {
+            e.prevent_default();
+            if let (Some(object), Some(window)) = (src.get_untracked(), web_sys::window()) {
+                let _ = window.open_with_url_and_target(&object, "_blank");
+            }
+        };
+        view! {
+            <a class="file" href="#" on:click=open>
+                <img class="thumb" src=move || src.get() alt=name/>
+            </a>
+        }
+        .into_any()
+    } else {
+        let size = browser::human_size(file.size);
+        let download = {
+            let name = name.clone();
+            move |e: leptos::ev::MouseEvent| {
+                e.prevent_default();
+                let (url, auth, name) = (url.clone(), auth.clone(), name.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Ok(object) =
+                        browser::http::fetch_blob_url(&url, &[("Authorization", auth.as_str())])
+                            .await
+                    else {
+                        return;
+                    };
+                    save_as(&object, &name);
+                });
+            }
+        };
+        view! {
+            <a class="file" href="#" on:click=download>
+                "📎 " {name.clone()} " (" {size} ")"
+            </a>
+        }
+        .into_any()
+    }
+}
+
+/// Starts the browser's download of an object URL under `name`.
+fn save_as(object: &str, name: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(link) = document.create_element("a") else {
+        return;
+    };
+    let _ = link.set_attribute("href", object);
+    let _ = link.set_attribute("download", name);
+    if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
+        link.click();
+    }
 }

@@ -2,13 +2,54 @@ use super::LanguageSwitch;
 use crate::desk::Desk;
 use crate::session::{self, SignInError};
 use leptos::prelude::*;
+use protocol::{PasswordReset, PasswordResetRequest};
+
+/// What the sign-in screen shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    SignIn,
+    /// "Forgot password?": ask for a link.
+    Forgot,
+    /// Opened from a reset link: choose the new password.
+    Reset,
+}
 
 #[component]
 pub fn SignIn(desk: Desk) -> impl IntoView {
+    let code = session::reset_code();
+    let mode = RwSignal::new(if code.is_some() {
+        Mode::Reset
+    } else {
+        Mode::SignIn
+    });
+    // A message above the form that is not an error (a link sent, a password set).
+    let notice = RwSignal::new(None::<&'static str>);
+    view! {
+        <main class="sign-in">
+            <h1>{move || desk.texts().title}</h1>
+            <Show when=move || notice.with(Option::is_some)>
+                <p class="notice" role="status">{move || notice.get()}</p>
+            </Show>
+            {move || match mode.get() {
+                Mode::SignIn => view! { <SignInForm desk mode/> }.into_any(),
+                Mode::Forgot => view! { <ForgotForm desk mode notice/> }.into_any(),
+                Mode::Reset => view! { <ResetForm desk mode notice code=code.clone().unwrap_or_default()/> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+fn too_many(desk: Desk, seconds: u64) -> String {
+    let t = desk.account_texts();
+    format!("{} {seconds} {}.", t.too_many, t.seconds)
+}
+
+#[component]
+fn SignInForm(desk: Desk, mode: RwSignal<Mode>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<&'static str>);
+    let error = RwSignal::new(None::<String>);
 
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
@@ -21,46 +62,162 @@ pub fn SignIn(desk: Desk) -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             match session::sign_in(email, password).await {
                 Ok(session) => desk.signed_in(session),
-                Err(SignInError::BadCredentials) => error.set(Some(desk.texts().bad_credentials)),
-                Err(SignInError::Network) => error.set(Some(desk.texts().network_error)),
+                Err(SignInError::BadCredentials) => {
+                    error.set(Some(desk.texts().bad_credentials.to_owned()))
+                }
+                Err(SignInError::TooMany(seconds)) => error.set(Some(too_many(desk, seconds))),
+                Err(SignInError::Network) => error.set(Some(desk.texts().network_error.to_owned())),
             }
             busy.set(false);
         });
     };
 
     view! {
-        <main class="sign-in">
-            <h1>{move || desk.texts().title}</h1>
-            <form on:submit=submit>
-                <Show when=move || error.with(Option::is_some)>
-                    <p class="error" role="alert">{move || error.get()}</p>
-                </Show>
-                <div class="field">
-                    <label for="email">{move || desk.texts().email}</label>
-                    <input
-                        id="email"
-                        type="email"
-                        autocomplete="username"
-                        required
-                        bind:value=email
-                    />
-                </div>
-                <div class="field">
-                    <label for="password">{move || desk.texts().password}</label>
-                    <input
-                        id="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                        bind:value=password
-                    />
-                </div>
-                <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { desk.texts().signing_in } else { desk.texts().sign_in }}
+        <form on:submit=submit>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error" role="alert">{move || error.get()}</p>
+            </Show>
+            <div class="field">
+                <label for="email">{move || desk.texts().email}</label>
+                <input id="email" type="email" autocomplete="username" required bind:value=email/>
+            </div>
+            <div class="field">
+                <label for="password">{move || desk.texts().password}</label>
+                <input id="password" type="password" autocomplete="current-password" required bind:value=password/>
+            </div>
+            <button type="submit" class="primary" disabled=move || busy.get()>
+                {move || if busy.get() { desk.texts().signing_in } else { desk.texts().sign_in }}
+            </button>
+            " "
+            <LanguageSwitch desk/>
+            <p>
+                <button type="button" class="link" on:click=move |_| mode.set(Mode::Forgot)>
+                    {move || desk.account_texts().forgot_password}
                 </button>
-                " "
-                <LanguageSwitch desk/>
-            </form>
-        </main>
+            </p>
+        </form>
+    }
+}
+
+#[component]
+fn ForgotForm(
+    desk: Desk,
+    mode: RwSignal<Mode>,
+    notice: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        busy.set(true);
+        let request = PasswordResetRequest {
+            email: email.get_untracked(),
+            locale: desk.locale.get_untracked(),
+        };
+        let body = serde_json::to_string(&request).unwrap_or_default();
+        wasm_bindgen_futures::spawn_local(async move {
+            match browser::http::post_json("/api/v1/auth/password-reset", &body).await {
+                Ok(a) if a.ok() => {
+                    error.set(None);
+                    notice.set(Some(desk.account_texts().link_sent));
+                    mode.set(Mode::SignIn);
+                }
+                Ok(a) if a.status == 429 => {
+                    error.set(Some(too_many(desk, session::retry_after_s(&a.body))))
+                }
+                Ok(a) => error.set(Some(super::message_of(&a.body))),
+                Err(_) => error.set(Some(desk.texts().network_error.to_owned())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form on:submit=submit>
+            <h2>{move || desk.account_texts().reset_title}</h2>
+            <p>{move || desk.account_texts().reset_intro}</p>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error" role="alert">{move || error.get()}</p>
+            </Show>
+            <div class="field">
+                <label for="reset-email">{move || desk.texts().email}</label>
+                <input id="reset-email" type="email" autocomplete="username" required bind:value=email/>
+            </div>
+            <button type="submit" class="primary" disabled=move || busy.get()>
+                {move || desk.account_texts().send_link}
+            </button>
+            " "
+            <button type="button" class="secondary" on:click=move |_| mode.set(Mode::SignIn)>
+                {move || desk.account_texts().back_to_sign_in}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn ResetForm(
+    desk: Desk,
+    mode: RwSignal<Mode>,
+    notice: RwSignal<Option<&'static str>>,
+    code: String,
+) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let t = desk.account_texts();
+        if password.get_untracked() != repeat.get_untracked() {
+            return error.set(Some(t.passwords_differ.to_owned()));
+        }
+        let reset = PasswordReset {
+            code: code.clone(),
+            password: password.get_untracked(),
+        };
+        if let Err(e) = reset.validate() {
+            return error.set(Some(e.message));
+        }
+        busy.set(true);
+        let body = serde_json::to_string(&reset).unwrap_or_default();
+        wasm_bindgen_futures::spawn_local(async move {
+            match browser::http::post_json("/api/v1/auth/password-reset/confirm", &body).await {
+                Ok(a) if a.ok() => {
+                    session::clear_reset_code();
+                    notice.set(Some(t.password_set));
+                    mode.set(Mode::SignIn);
+                }
+                Ok(a) if a.status == 400 => error.set(Some(t.bad_link.to_owned())),
+                Ok(a) => error.set(Some(super::message_of(&a.body))),
+                Err(_) => error.set(Some(desk.texts().network_error.to_owned())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form on:submit=submit>
+            <h2>{move || desk.account_texts().reset_title}</h2>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error" role="alert">{move || error.get()}</p>
+            </Show>
+            <div class="field">
+                <label for="new-password">{move || desk.account_texts().new_password}</label>
+                <input id="new-password" type="password" autocomplete="new-password" required minlength="8" bind:value=password/>
+            </div>
+            <div class="field">
+                <label for="repeat-password">{move || desk.account_texts().repeat_password}</label>
+                <input id="repeat-password" type="password" autocomplete="new-password" required minlength="8" bind:value=repeat/>
+            </div>
+            <button type="submit" class="primary" disabled=move || busy.get()>
+                {move || desk.account_texts().set_password}
+            </button>
+            " "
+            <button type="button" class="secondary" on:click=move |_| {
+                session::clear_reset_code();
+                mode.set(Mode::SignIn);
+            }>
+                {move || desk.account_texts().back_to_sign_in}
+            </button>
+        </form>
     }
 }

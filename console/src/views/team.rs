@@ -16,11 +16,7 @@ async fn load(desk: Desk, list: RwSignal<Vec<OperatorInfo>>, error: RwSignal<Opt
     }
 }
 
-fn message_of(body: &str) -> String {
-    serde_json::from_str::<protocol::ErrorBody>(body)
-        .map(|e| e.message)
-        .unwrap_or_else(|_| body.to_owned())
-}
+use super::message_of;
 
 #[component]
 pub fn Team(desk: Desk) -> impl IntoView {
@@ -91,6 +87,25 @@ pub fn Team(desk: Desk) -> impl IntoView {
             }
         });
     };
+    let notice = RwSignal::new(None::<String>);
+    let sign_out_everywhere = move |operator: OperatorInfo| {
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(site) = desk.site() else { return };
+            let auth = format!("Bearer {}", desk.token());
+            let url = format!("/api/v1/sites/{site}/operators/{}/sign-out", operator.id);
+            match browser::http::request("POST", &url, None, &[("Authorization", auth.as_str())])
+                .await
+            {
+                Ok(a) if a.ok() => notice.set(Some(format!(
+                    "{} {}",
+                    operator.name,
+                    desk.account_texts().signed_out_everywhere
+                ))),
+                Ok(a) => error.set(Some(message_of(&a.body))),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let role_name = move |role: Role| {
         let t = desk.texts();
         match role {
@@ -105,6 +120,9 @@ pub fn Team(desk: Desk) -> impl IntoView {
             <h2>{move || desk.texts().team}</h2>
             <Show when=move || error.with(Option::is_some)>
                 <p class="error" role="alert">{move || error.get()}</p>
+            </Show>
+            <Show when=move || notice.with(Option::is_some)>
+                <p class="notice" role="status">{move || notice.get()}</p>
             </Show>
             <table>
                 <thead>
@@ -126,6 +144,16 @@ pub fn Team(desk: Desk) -> impl IntoView {
                                 && desk.session.with_untracked(|s| s.as_ref().map(|s| &s.operator) != Some(&operator.id));
                             let who = operator.clone();
                             let label = operator.name.clone();
+                            // The owner ends a member's sessions (a lost phone, a shared computer).
+                            let may_sign_out = my_role == Some(Role::Owner)
+                                && !operator.removed
+                                && desk.me().as_ref() != Some(&operator.id);
+                            let sign_out_label = format!(
+                                "{} — {}",
+                                desk.account_texts().sign_out_everywhere,
+                                operator.name
+                            );
+                            let signed_out = operator.clone();
                             let me = desk.me();
                             let may_change_photo = !operator.removed
                                 && (me.as_ref() == Some(&operator.id)
@@ -166,6 +194,13 @@ pub fn Team(desk: Desk) -> impl IntoView {
                                         {removable.then(|| view! {
                                             <super::RowAction desk verb=|t| t.remove subject=label
                                                 on_press=move || remove(who.clone())/>
+                                        })}
+                                        {may_sign_out.then(|| view! {
+                                            " "
+                                            <button type="button" class="secondary" aria-label=sign_out_label
+                                                on:click=move |_| sign_out_everywhere(signed_out.clone())>
+                                                {move || desk.account_texts().sign_out_everywhere}
+                                            </button>
                                         })}
                                     </td>
                                 </tr>

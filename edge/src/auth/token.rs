@@ -25,6 +25,11 @@ pub enum Claims {
         site: SiteId,
         visitor: VisitorId,
         conversation: ConversationId,
+        /// Expiry, ms since the epoch; renewed on each page view that resumes the session.
+        /// Tokens from before visitor tokens expired have none: the widget's session start
+        /// accepts them once and gives a token that does; sockets and files refuse them.
+        #[serde(default)]
+        exp: Option<u64>,
     },
     /// A signed-in operator and the sites he works on.
     Operator {
@@ -33,17 +38,52 @@ pub enum Claims {
         sites: Vec<SiteMembership>,
         /// Expiry, ms since the epoch.
         exp: u64,
+        /// The session in the account directory: signing out or a password change ends it
+        /// before `exp`. Tokens from before sessions existed have none and are refused.
+        #[serde(default)]
+        sid: String,
+    },
+    /// A short-lived pass for one operator socket (the inbox, or one conversation), so that the
+    /// session token never travels in a URL (browser history, proxy logs, page recorders).
+    Ticket {
+        op: OperatorId,
+        name: String,
+        sid: String,
+        site: SiteId,
+        /// The conversation; `None` for the inbox socket.
+        conversation: Option<ConversationId>,
+        /// The ticket's own expiry (seconds away).
+        exp: u64,
+        /// When the session it was taken from ends: the socket ends then too.
+        session_exp: u64,
     },
 }
 
 impl Claims {
+    /// The operator session behind a token or ticket, and when it ends.
+    pub fn session(&self) -> Option<crate::objects::revoke::SocketSession> {
+        match self {
+            Claims::Operator { sid, exp, .. } => Some(crate::objects::revoke::SocketSession {
+                sid: sid.clone(),
+                exp: *exp,
+            }),
+            Claims::Ticket {
+                sid, session_exp, ..
+            } => Some(crate::objects::revoke::SocketSession {
+                sid: sid.clone(),
+                exp: *session_exp,
+            }),
+            Claims::Visitor { .. } => None,
+        }
+    }
+
     /// The operator's role on `site`, if this is an operator token that includes the site.
     pub fn operator_role(&self, site: &SiteId) -> Option<Role> {
         match self {
             Claims::Operator { sites, .. } => {
                 sites.iter().find(|m| &m.site == site).map(|m| m.role)
             }
-            Claims::Visitor { .. } => None,
+            Claims::Visitor { .. } | Claims::Ticket { .. } => None,
         }
     }
 }
@@ -91,7 +131,7 @@ impl TokenKey {
         format!("{signed_part}.{tag}")
     }
 
-    /// Checks the signature (in constant time) and, for operator tokens, the expiry.
+    /// Checks the signature (in constant time) and the expiry.
     pub fn verify(&self, token: &str, now_ms: u64) -> Result<Claims, TokenError> {
         let (signed_part, tag) = token.rsplit_once('.').ok_or(TokenError::Malformed)?;
         let (version, body) = signed_part.split_once('.').ok_or(TokenError::Malformed)?;
@@ -104,10 +144,12 @@ impl TokenKey {
             .map_err(|_| TokenError::BadSignature)?;
         let bytes = B64.decode(body).map_err(|_| TokenError::Malformed)?;
         let claims: Claims = serde_json::from_slice(&bytes).map_err(|_| TokenError::Malformed)?;
-        if let Claims::Operator { exp, .. } = &claims {
-            if *exp <= now_ms {
-                return Err(TokenError::Expired);
-            }
+        let exp = match &claims {
+            Claims::Operator { exp, .. } | Claims::Ticket { exp, .. } => Some(*exp),
+            Claims::Visitor { exp, .. } => *exp,
+        };
+        if exp.is_some_and(|exp| exp <= now_ms) {
+            return Err(TokenError::Expired);
         }
         Ok(claims)
     }
@@ -126,6 +168,7 @@ mod tests {
             site: SiteId::parse("demo").unwrap(),
             visitor: VisitorId::parse("v1").unwrap(),
             conversation: ConversationId::parse("c1").unwrap(),
+            exp: Some(100),
         }
     }
 
@@ -138,6 +181,7 @@ mod tests {
                 role: Role::Owner,
             }],
             exp,
+            sid: "s".into(),
         }
     }
 
@@ -167,6 +211,7 @@ mod tests {
             site: SiteId::parse("demo").unwrap(),
             visitor: VisitorId::parse("v1").unwrap(),
             conversation: ConversationId::parse("someone-else").unwrap(),
+            exp: Some(100),
         };
         let forged_body = B64.encode(serde_json::to_vec(&forged_claims).unwrap());
         let tag = token.rsplit_once('.').unwrap().1;
@@ -184,6 +229,18 @@ mod tests {
             k.verify(&k.sign(&operator(10)), 10),
             Err(TokenError::Expired)
         );
+        assert_eq!(k.verify(&k.sign(&visitor()), 100), Err(TokenError::Expired));
+        let ticket = Claims::Ticket {
+            op: OperatorId::parse("op").unwrap(),
+            name: "Anna".into(),
+            sid: "s".into(),
+            site: SiteId::parse("demo").unwrap(),
+            conversation: None,
+            exp: 5,
+            session_exp: 50,
+        };
+        assert_eq!(k.verify(&k.sign(&ticket), 4).unwrap(), ticket);
+        assert_eq!(k.verify(&k.sign(&ticket), 5), Err(TokenError::Expired));
     }
 
     #[test]

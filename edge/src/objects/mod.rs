@@ -3,6 +3,7 @@
 
 pub mod conversation;
 pub mod directory;
+pub mod revoke;
 pub mod site;
 
 /// Reads a header the router set on an internal request.

@@ -1,6 +1,13 @@
-//! Accounts: the first owner's bootstrap, sign-in, and checking an operator's current role.
+//! Accounts: the first owner's bootstrap, sign-in and sign-out, passwords, and checking an
+//! operator's current standing on every request.
 
 use super::*;
+use crate::auth::password;
+use crate::objects::directory::{
+    Bootstrap, Credentials, CredentialsAnswer, CredentialsQuery, DirectoryLink, OpenSession,
+    RevokeSessions,
+};
+use crate::objects::revoke::{Revoke, SocketSession};
 
 pub(super) async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let config = crate::config::of(&ctx.env)?;
@@ -10,11 +17,7 @@ pub(super) async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Result
             "bootstrap is disabled: BOOTSTRAP_TOKEN is not set",
         );
     };
-    let presented = req
-        .headers()
-        .get("Authorization")?
-        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned))
-        .unwrap_or_default();
+    let presented = bearer(&req).unwrap_or_default();
     if expected.is_empty() || !same_secret(&presented, &expected) {
         return http::error(
             ErrorCode::Unauthorized,
@@ -28,22 +31,72 @@ pub(super) async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Result
     if let Err(e) = request.validate() {
         return http::protocol_error(e);
     }
+    let stored = password::hash_new(&request.owner_password)
+        .await
+        .map_err(worker::Error::RustError)?;
+    // The account first: the directory refuses once any exists, and only then is the site
+    // written (before, a refused bootstrap had already renamed an existing site).
+    let answer = DirectoryLink::new(&ctx.env)?
+        .send(&crate::objects::directory::DirectoryRoute::Bootstrap(
+            Bootstrap {
+                email: protocol::api::email(&request.owner_email)
+                    .map_err(|e| worker::Error::RustError(e.message))?,
+                name: request.owner_name.clone(),
+                password: stored.encode(),
+                site: request.site.clone(),
+            },
+        ))
+        .await?;
+    if answer.status_code() != 204 {
+        return Ok(answer);
+    }
     let init = SiteInit {
         site: request.site.clone(),
         site_name: request.site_name.trim().to_owned(),
     };
-    let init_body = Some(serde_json::to_string(&init)?);
     SiteLink::new(&ctx.env, &request.site)
-        .forward(Method::Post, "/init", Headers::new(), init_body)
+        .forward(
+            Method::Post,
+            "/init",
+            Headers::new(),
+            Some(serde_json::to_string(&init)?),
+        )
         .await?;
-    http::call_object(
-        &directory(&ctx.env)?,
-        Method::Post,
-        "/bootstrap",
-        Headers::new(),
-        Some(serde_json::to_string(&request)?),
-    )
-    .await
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// Checks `password` against the account `query` names, within the sign-in limits: the
+/// asking address's rate and the account's (429 with `Retry-After`).
+/// Unknown accounts cost the same hashing time, so timing tells nothing.
+pub(super) async fn check_password(
+    env: &Env,
+    query: CredentialsQuery,
+    password_given: &str,
+) -> Result<std::result::Result<Credentials, Response>> {
+    let account = match DirectoryLink::new(env)?.credentials(query).await? {
+        CredentialsAnswer::Wait { retry_after_ms } => return Ok(Err(too_many(retry_after_ms)?)),
+        CredentialsAnswer::Account(account) => account,
+    };
+    let good = match &account {
+        Some(account) if account.active => match password::StoredPassword::parse(&account.password)
+        {
+            Some(stored) => password::verify(password_given, &stored)
+                .await
+                .map_err(worker::Error::RustError)?,
+            None => false,
+        },
+        _ => {
+            let _ = password::hash_new(password_given).await;
+            false
+        }
+    };
+    match account {
+        Some(account) if good => Ok(Ok(account)),
+        _ => Ok(Err(http::error(
+            ErrorCode::Unauthorized,
+            "wrong e-mail or password",
+        )?)),
+    }
 }
 
 pub(super) async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
@@ -58,70 +111,162 @@ pub(super) async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> Result<R
     if request.password.chars().count() > protocol::limits::MAX_PASSWORD_CHARS {
         return http::error(ErrorCode::TooLarge, "password is too long");
     }
-    let mut answer = http::call_object(
-        &directory(&ctx.env)?,
-        Method::Post,
-        "/sign-in",
-        Headers::new(),
-        Some(serde_json::to_string(&request)?),
-    )
-    .await?;
-    if answer.status_code() != 200 {
-        return Ok(answer);
-    }
-    let verified: VerifiedOperator = answer.json().await?;
-    let expires_at = http::now_ms() + OPERATOR_SESSION_MS;
+    let query = CredentialsQuery {
+        email: Some(request.email.clone()),
+        op: None,
+        ip: client_ip(&req),
+    };
+    let account = match check_password(&ctx.env, query, &request.password).await? {
+        Ok(account) => account,
+        Err(refused) => return Ok(refused),
+    };
+    let opened = DirectoryLink::new(&ctx.env)?
+        .open_session(OpenSession {
+            op: account.id.clone(),
+            email: account.email,
+            ms: OPERATOR_SESSION_MS,
+        })
+        .await?;
     let token = key.sign(&Claims::Operator {
-        op: verified.id.clone(),
-        name: verified.name.clone(),
-        sites: verified.sites.clone(),
-        exp: expires_at,
+        op: account.id.clone(),
+        name: opened.name.clone(),
+        sites: opened.sites.clone(),
+        exp: opened.expires_at,
+        sid: opened.sid,
     });
     http::json(&OperatorSession {
         token,
-        operator: verified.id,
-        name: verified.name,
-        sites: verified.sites,
-        expires_at,
+        operator: account.id,
+        name: opened.name,
+        sites: opened.sites,
+        expires_at: opened.expires_at,
     })
 }
 
-/// The account's standing now, from the directory rather than the token: a removed operator
-/// or a changed role takes effect at once, not when the token expires.
+/// `POST /api/v1/auth/sign-out`: ends this session; its sockets close.
+pub(super) async fn sign_out(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let (op, session) = match operator_session(&req, &ctx.env).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
+    };
+    DirectoryLink::new(&ctx.env)?
+        .revoke_sessions(RevokeSessions {
+            op: op.clone(),
+            only: Some(session.sid.clone()),
+            keep: None,
+        })
+        .await?;
+    let revoke = Revoke {
+        op,
+        only: Some(session.sid),
+        keep: None,
+        reason: "signed out".into(),
+    };
+    close_sockets(&ctx.env, revoke).await?;
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// Closes the operator's sockets `revoke` names on every site he works on or was removed from.
+pub(super) async fn close_sockets(env: &Env, revoke: Revoke) -> Result<()> {
+    let link = DirectoryLink::new(env)?;
+    let status = link.status(&revoke.op, "").await?;
+    let sites = status
+        .sites
+        .into_iter()
+        .map(|m| m.site)
+        .chain(status.removed_from);
+    for site in sites {
+        SiteLink::new(env, &site).revoke(&revoke).await?;
+    }
+    Ok(())
+}
+
+/// The `Authorization: Bearer …` value.
+pub(super) fn bearer(req: &Request) -> Option<String> {
+    req.headers()
+        .get("Authorization")
+        .ok()
+        .flatten()
+        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned))
+}
+
+/// The operator and session behind the bearer token, if it verifies and its session is live
+/// (the account may have no site left: `GET /account` says so with 401 later).
+pub(super) async fn operator_session(
+    req: &Request,
+    env: &Env,
+) -> Result<std::result::Result<(OperatorId, SocketSession), Response>> {
+    let key = match token_key(env) {
+        Ok(key) => key,
+        Err(e) => return Ok(Err(misconfigured(e)?)),
+    };
+    let Some(token) = bearer(req) else {
+        return Ok(Err(http::error(
+            ErrorCode::Unauthorized,
+            "missing bearer token",
+        )?));
+    };
+    match key.verify(&token, http::now_ms()) {
+        Ok(claims @ Claims::Operator { .. }) => {
+            let session = claims.session().expect("operator claims have a session");
+            let Claims::Operator { op, .. } = claims else {
+                unreachable!()
+            };
+            Ok(Ok((op, session)))
+        }
+        Ok(Claims::Visitor { .. } | Claims::Ticket { .. }) => Ok(Err(http::error(
+            ErrorCode::Forbidden,
+            "this token does not grant access to this site",
+        )?)),
+        Err(e) => Ok(Err(http::error(ErrorCode::Unauthorized, e.to_string())?)),
+    }
+}
+
+/// The account's standing now, from the directory rather than the token: a removed operator,
+/// an ended session or a changed role takes effect at once, not when the token expires.
 pub(super) async fn current_role(
     env: &Env,
     op: &OperatorId,
+    sid: &str,
     site: &SiteId,
 ) -> Result<std::result::Result<Role, (ErrorCode, &'static str)>> {
-    let path = format!("/active?op={}", encode(op.as_str()));
-    let mut answer =
-        http::call_object(&directory(env)?, Method::Get, &path, Headers::new(), None).await?;
-    let status: AccountStatus = answer.json().await?;
-    if !status.active {
-        return Ok(Err((ErrorCode::Unauthorized, "this account was removed")));
+    let status = DirectoryLink::new(env)?.status(op, sid).await?;
+    if !status.session {
+        return Ok(Err((
+            ErrorCode::Unauthorized,
+            "this session has ended: sign in again",
+        )));
     }
-    Ok(status
-        .sites
-        .iter()
-        .find(|m| &m.site == site)
-        .map(|m| m.role)
-        .ok_or((
-            ErrorCode::Forbidden,
-            "this account has no access to this site",
-        )))
+    if let Some(membership) = status.sites.iter().find(|m| &m.site == site) {
+        return Ok(Ok(membership.role));
+    }
+    if status.sites.is_empty() || status.removed_from.contains(site) {
+        return Ok(Err((
+            ErrorCode::Unauthorized,
+            "this account was removed from this site",
+        )));
+    }
+    Ok(Err((
+        ErrorCode::Forbidden,
+        "this account has no access to this site",
+    )))
 }
 
 /// Re-checks an operator participant against the directory; visitors pass unchanged.
 pub(super) async fn recheck(
     env: &Env,
     participant: Participant,
+    session: Option<&SocketSession>,
     site: &SiteId,
 ) -> Result<std::result::Result<Participant, Response>> {
     match participant {
-        Participant::Operator { id, name, .. } => match current_role(env, &id, site).await? {
-            Ok(role) => Ok(Ok(Participant::Operator { id, name, role })),
-            Err((code, why)) => Ok(Err(http::error(code, why)?)),
-        },
+        Participant::Operator { id, name, .. } => {
+            let sid = session.map(|s| s.sid.as_str()).unwrap_or_default();
+            match current_role(env, &id, sid, site).await? {
+                Ok(role) => Ok(Ok(Participant::Operator { id, name, role })),
+                Err((code, why)) => Ok(Err(http::error(code, why)?)),
+            }
+        }
         visitor => Ok(Ok(visitor)),
     }
 }
@@ -142,39 +287,19 @@ pub(super) async fn site_operator(
         .map(|(op, role)| (site, op, role)))
 }
 
-/// The operator behind `Authorization: Bearer <token>`, if the token verifies, the account is
-/// active and on `site` (with an owner or admin role when `admin` is asked for).
+/// The operator behind `Authorization: Bearer <token>`, if the token verifies, its session is
+/// live, the account is on `site` (with an owner or admin role when `admin` is asked for).
 pub(super) async fn operator_request(
     req: &Request,
     env: &Env,
     site: &SiteId,
     admin: bool,
 ) -> Result<std::result::Result<(OperatorId, Role), Response>> {
-    let key = match token_key(env) {
-        Ok(key) => key,
-        Err(e) => return Ok(Err(misconfigured(e)?)),
+    let (op, session) = match operator_session(req, env).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(Err(response)),
     };
-    let token = req
-        .headers()
-        .get("Authorization")?
-        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
-    let Some(token) = token else {
-        return Ok(Err(http::error(
-            ErrorCode::Unauthorized,
-            "missing bearer token",
-        )?));
-    };
-    let op = match key.verify(&token, http::now_ms()) {
-        Ok(Claims::Operator { op, .. }) => op,
-        Ok(Claims::Visitor { .. }) => {
-            return Ok(Err(http::error(
-                ErrorCode::Forbidden,
-                "this token does not grant access to this site",
-            )?))
-        }
-        Err(e) => return Ok(Err(http::error(ErrorCode::Unauthorized, e.to_string())?)),
-    };
-    let role = match current_role(env, &op, site).await? {
+    let role = match current_role(env, &op, &session.sid, site).await? {
         Ok(role) => role,
         Err((code, why)) => return Ok(Err(http::error(code, why)?)),
     };

@@ -19,6 +19,47 @@ pub(super) async fn site_admin_call(
         .await
 }
 
+/// Reads what only the owner may read while admins are masked (see `contact_tool_operator`).
+pub(super) async fn contact_tool_call(
+    req: Request,
+    ctx: RouteContext<()>,
+    path: &str,
+) -> Result<Response> {
+    let (site, _, _) = match contact_tool_operator(&req, &ctx).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
+    };
+    SiteLink::new(&ctx.env, &site)
+        .forward(Method::Get, path, Headers::new(), None)
+        .await
+}
+
+/// Owners and admins, except that while the site masks visitors' contact data from admins,
+/// the tools that would hand it to an admin anyway — the CSV export, API keys, webhooks and
+/// their log, the outbox, the identity secret — are the owner's alone.
+pub(super) async fn contact_tool_operator(
+    req: &Request,
+    ctx: &RouteContext<()>,
+) -> Result<std::result::Result<(SiteId, OperatorId, Role), Response>> {
+    let found = site_operator(req, ctx, true).await?;
+    let Ok((site, op, role)) = found else {
+        return Ok(found);
+    };
+    if role == Role::Admin
+        && SiteLink::new(&ctx.env, &site)
+            .settings()
+            .await?
+            .masking
+            .admins
+    {
+        return Ok(Err(http::error(
+            ErrorCode::Forbidden,
+            "visitors' contact data is masked from admins: only the owner uses this",
+        )?));
+    }
+    Ok(Ok((site, op, role)))
+}
+
 pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let (site, _, role) = match site_operator(&req, &ctx, true).await? {
         Ok(found) => found,
@@ -72,17 +113,17 @@ pub(super) async fn list_operators(req: Request, ctx: RouteContext<()>) -> Resul
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    let path = format!("/operators?site={}", encode(site.as_str()));
-    http::call_object(
-        &directory(&ctx.env)?,
-        Method::Get,
-        &path,
-        Headers::new(),
-        None,
-    )
-    .await
+    DirectoryLink::new(&ctx.env)?
+        .send(&DirectoryRoute::Team {
+            site: site.to_string(),
+        })
+        .await
 }
 
+/// Adds a colleague. A new e-mail gets a new account with the password given. An e-mail that
+/// already has an account (he works on another site) is attached only when the password given
+/// is that account's own: the person himself is adding it, within the sign-in limits. Without
+/// that, an admin of any site could attach and then remove anyone's account.
 pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let (site, _, actor_role) = match site_operator(&req, &ctx, true).await? {
         Ok(found) => found,
@@ -98,17 +139,50 @@ pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Res
     if operator.role == Role::Admin && actor_role != Role::Owner {
         return http::error(ErrorCode::Forbidden, "only the owner makes admins");
     }
-    let body = serde_json::to_string(&AddOperator { site, operator })?;
-    http::call_object(
-        &directory(&ctx.env)?,
-        Method::Post,
-        "/operators",
-        Headers::new(),
-        Some(body),
-    )
+    let link = DirectoryLink::new(&ctx.env)?;
+    let query = crate::objects::directory::CredentialsQuery {
+        email: Some(operator.email.clone()),
+        op: None,
+        ip: None,
+    };
+    let exists = match link.credentials(query.clone()).await? {
+        crate::objects::directory::CredentialsAnswer::Account(account) => account.is_some(),
+        crate::objects::directory::CredentialsAnswer::Wait { retry_after_ms } => {
+            return too_many(retry_after_ms)
+        }
+    };
+    let (password, existing) = if exists {
+        let query = crate::objects::directory::CredentialsQuery {
+            ip: client_ip(&req),
+            ..query
+        };
+        match account::check_password(&ctx.env, query, &operator.password).await? {
+            Ok(account) => (None, Some(account.id)),
+            Err(refused) if refused.status_code() == 429 => return Ok(refused),
+            Err(_) => {
+                return http::error(
+                    ErrorCode::Conflict,
+                    "this e-mail already has an account: to add it to this site, enter that \
+                     account's own password (its holder types it), or use another e-mail",
+                )
+            }
+        }
+    } else {
+        let stored = crate::auth::password::hash_new(&operator.password)
+            .await
+            .map_err(worker::Error::RustError)?;
+        (Some(stored.encode()), None)
+    };
+    link.send(&DirectoryRoute::AddOperator(AddOperator {
+        site,
+        operator,
+        password,
+        existing,
+    }))
     .await
 }
 
+/// Removes an operator from this site; his open sockets here close at once.
 pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let (site, actor, actor_role) = match site_operator(&req, &ctx, true).await? {
         Ok(found) => found,
@@ -117,20 +191,24 @@ pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Resu
     let Ok(id) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
         return http::error(ErrorCode::NotFound, "no such operator on this site");
     };
-    let body = serde_json::to_string(&RemoveOperator {
-        site,
-        id,
-        actor,
-        actor_role,
-    })?;
-    http::call_object(
-        &directory(&ctx.env)?,
-        Method::Post,
-        "/operators/remove",
-        Headers::new(),
-        Some(body),
-    )
-    .await
+    let answer = DirectoryLink::new(&ctx.env)?
+        .send(&DirectoryRoute::RemoveOperator(RemoveOperator {
+            site: site.clone(),
+            id: id.clone(),
+            actor,
+            actor_role,
+        }))
+        .await?;
+    if answer.status_code() == 204 {
+        let revoke = crate::objects::revoke::Revoke {
+            op: id,
+            only: None,
+            keep: None,
+            reason: "removed from the team".into(),
+        };
+        SiteLink::new(&ctx.env, &site).revoke(&revoke).await?;
+    }
+    Ok(answer)
 }
 
 /// Searches the conversation history: admins search every chat, operators the ones they may
@@ -156,7 +234,7 @@ pub(super) async fn history(req: Request, ctx: RouteContext<()>) -> Result<Respo
 /// `GET` (whether one is set), `POST` (a new one, shown once) or `DELETE` (verification off)
 /// `…/sites/{site}/identity-secret`: owners and admins.
 pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+    let (site, _, _) = match contact_tool_operator(&req, &ctx).await? {
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
@@ -184,11 +262,17 @@ pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Resu
 
 /// `GET …/sites/{site}/reports` (JSON) and `…/reports.csv`: owners and admins.
 pub(super) async fn reports(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+    let url = req.url()?;
+    // The CSV lists conversations with their contacts; the JSON report only counts.
+    let found = if url.path().ends_with(".csv") {
+        contact_tool_operator(&req, &ctx).await?
+    } else {
+        site_operator(&req, &ctx, true).await?
+    };
+    let (site, _, _) = match found {
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    let url = req.url()?;
     let file = if url.path().ends_with(".csv") {
         "/reports.csv"
     } else {
@@ -235,14 +319,15 @@ pub(super) async fn import_site(mut req: Request, ctx: RouteContext<()>) -> Resu
         Ok(site) => site,
         Err(response) => return Ok(response),
     };
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_IMPORT_BYTES {
+    let bytes = match http::read_capped(&mut req, MAX_IMPORT_BYTES, || {
         let most = MAX_IMPORT_BYTES / 1024 / 1024;
-        return http::error(
-            ErrorCode::TooLarge,
-            format!("an import may be at most {most} MB: import page by page"),
-        );
-    }
+        format!("an import may be at most {most} MB: import page by page")
+    })
+    .await
+    {
+        Ok(bytes) => bytes,
+        Err(e) => return http::protocol_error(e),
+    };
     let export: SiteExport = match serde_json::from_slice(&bytes) {
         Ok(export) => export,
         Err(e) => {

@@ -1,6 +1,7 @@
 //! Files of a conversation: upload and download, for its visitor and the site's operators.
 
 use super::*;
+use crate::objects::revoke::SocketSession;
 
 /// The conversation participant behind a token (from `Authorization: Bearer` or `?token=`), for
 /// file requests: a visitor of this conversation or an operator of this site.
@@ -9,14 +10,11 @@ pub(super) fn file_participant(
     env: &Env,
     site: &SiteId,
     conversation: &ConversationId,
-) -> std::result::Result<Participant, Result<Response>> {
+) -> std::result::Result<(Participant, Option<SocketSession>), Result<Response>> {
     let key = token_key(env).map_err(misconfigured)?;
-    let token = req
-        .headers()
-        .get("Authorization")
-        .ok()
-        .flatten()
-        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned))
+    let in_header = bearer(req);
+    let from_url = in_header.is_none();
+    let token = in_header
         .or_else(|| query(req, "token").ok().flatten())
         .ok_or_else(|| http::error(ErrorCode::Unauthorized, "missing token"))?;
     let claims = key
@@ -24,9 +22,24 @@ pub(super) fn file_participant(
         .map_err(|e| http::error(ErrorCode::Unauthorized, e.to_string()))?;
     let side = match claims {
         Claims::Visitor { .. } => Side::Visitor,
+        // Operators' session tokens go in the Authorization header, never in a URL.
+        Claims::Operator { .. } if from_url => {
+            return Err(http::error(
+                ErrorCode::Unauthorized,
+                "operators send their token in the Authorization header, not in the URL",
+            ))
+        }
         Claims::Operator { .. } => Side::Operator,
+        Claims::Ticket { .. } => {
+            return Err(http::error(
+                ErrorCode::Unauthorized,
+                "tickets open sockets, not files",
+            ))
+        }
     };
+    let session = claims.session();
     conversation_participant(claims, side, site, conversation)
+        .map(|participant| (participant, session))
         .map_err(|why| http::error(ErrorCode::Forbidden, why))
 }
 
@@ -40,16 +53,29 @@ async fn file_request(
         Ok(ids) => ids,
         Err(e) => return Ok(Err(http::error(ErrorCode::NotFound, e)?)),
     };
-    let participant = match file_participant(req, &ctx.env, &site, &conversation) {
-        Ok(participant) => participant,
+    let (participant, session) = match file_participant(req, &ctx.env, &site, &conversation) {
+        Ok(found) => found,
         Err(response) => return Ok(Err(response?)),
     };
-    let participant = match recheck(&ctx.env, participant, &site).await? {
+    let participant = match recheck(&ctx.env, participant, session.as_ref(), &site).await? {
         Ok(participant) => participant,
         Err(response) => return Ok(Err(response)),
     };
-    // An operator reaches the files of chats he may open: not a colleague's.
-    if let Participant::Operator { .. } = &participant {
+    // A banned visitor reaches no file, nor uploads one.
+    if let Participant::Visitor { visitor } = &participant {
+        let banned = SiteLink::new(&ctx.env, &site)
+            .is_banned(Some(visitor), client_ip(req).as_deref())
+            .await?;
+        if banned {
+            return Ok(Err(http::error(
+                ErrorCode::Forbidden,
+                "this visitor may not chat here",
+            )?));
+        }
+    }
+    // The conversation must exist (nothing is stored for one that does not), and an operator
+    // reaches the files of chats he may open: not a colleague's.
+    {
         let headers = Headers::new();
         headers.set(internal::PARTICIPANT, &participant.encode())?;
         let stub = conversations(&ctx.env, &site, &conversation)?;
@@ -84,7 +110,7 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
     // Visitors' uploads are rate limited per IP address (operators' are not).
     let by_visitor = matches!(
         file_participant(&req, &ctx.env, &site, &conversation),
-        Ok(Participant::Visitor { .. })
+        Ok((Participant::Visitor { .. }, _))
     );
     if by_visitor {
         if let Some(refused) = origin_refused(&req, &ctx.env, &site).await? {
@@ -99,26 +125,22 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
             return too_many(retry_after_ms);
         }
     }
-    let declared = req
-        .headers()
-        .get("Content-Length")?
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0);
     let config = crate::config::of(&ctx.env)?;
-    if declared > config.max_upload_bytes {
-        let most = config.max_upload_bytes / 1024 / 1024;
-        return http::error(
-            ErrorCode::TooLarge,
-            format!("files may be at most {most} MB"),
-        );
-    }
+    let most = config.max_upload_bytes / 1024 / 1024;
     let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
     let name = req
         .headers()
         .get("X-File-Name")?
         .map(|n| decode_component(&n))
         .unwrap_or_default();
-    let bytes = req.bytes().await?;
+    let bytes = match http::read_capped(&mut req, config.max_upload_bytes, || {
+        format!("files may be at most {most} MB")
+    })
+    .await
+    {
+        Ok(bytes) => bytes,
+        Err(e) => return http::protocol_error(e),
+    };
     let name =
         match protocol::files::check_upload(&name, &content_type, &bytes, config.upload_policy()) {
             Ok(name) => name,

@@ -45,6 +45,7 @@ pub(super) async fn presence_socket(req: Request, ctx: RouteContext<()>) -> Resu
             site: s,
             visitor,
             conversation,
+            exp: Some(_),
         }) if s == site => (Some(visitor), Some(conversation)),
         _ => (None, None),
     };
@@ -89,6 +90,7 @@ pub(super) async fn start_chat(req: Request, ctx: RouteContext<()>) -> Result<Re
         site: site.clone(),
         visitor: visitor.clone(),
         conversation: conversation.clone(),
+        exp: Some(http::now_ms() + VISITOR_SESSION_MS),
     });
     let start = StartChat {
         id,

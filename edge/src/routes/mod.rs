@@ -3,9 +3,7 @@
 
 use crate::auth::token::{Claims, TokenKey};
 use crate::http::{self, encode, internal};
-use crate::objects::directory::{
-    AccountStatus, AddOperator, RemoveOperator, VerifiedOperator, DIRECTORY_NAME,
-};
+use crate::objects::directory::{AddOperator, DirectoryLink, DirectoryRoute, RemoveOperator};
 use crate::objects::site::{SiteInit, SiteLink};
 use crate::participant::Participant;
 use protocol::decode::decode_body;
@@ -20,6 +18,7 @@ mod account;
 mod admin;
 mod files;
 mod live;
+mod passwords;
 mod profile;
 mod rest;
 mod sockets;
@@ -36,6 +35,8 @@ use visitor::*;
 
 /// Operators sign in again after this long.
 const OPERATOR_SESSION_MS: u64 = 12 * 60 * 60 * 1000;
+/// A visitor's session ends after this long without a page view that resumes it.
+const VISITOR_SESSION_MS: u64 = 30 * 24 * 60 * 60 * 1000;
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     Router::new()
@@ -45,6 +46,14 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         })
         .post_async("/api/v1/bootstrap", bootstrap)
         .post_async("/api/v1/auth/sign-in", sign_in)
+        .post_async("/api/v1/auth/sign-out", sign_out)
+        .post_async("/api/v1/auth/password-reset", passwords::ask_reset)
+        .post_async(
+            "/api/v1/auth/password-reset/confirm",
+            passwords::confirm_reset,
+        )
+        .put_async("/api/v1/account/password", passwords::change_password)
+        .get_async("/api/v1/dev/account-mail", passwords::dev_account_mail)
         .get_async("/api/v1/account", get_account)
         .put_async("/api/v1/account/statuses", put_statuses)
         .post_async("/api/v1/sites", create_site)
@@ -69,6 +78,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             operator_socket,
         )
         .get_async("/api/v1/sites/:site/inbox-socket", inbox_socket)
+        .post_async("/api/v1/sites/:site/tickets", ticket)
         .get_async("/api/v1/sites/:site/presence-socket", presence_socket)
         .post_async("/api/v1/sites/:site/live-visitors/:id/chat", start_chat)
         .options(
@@ -99,28 +109,45 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         .get_async("/api/v1/sites/:site/api-keys", rest::api_keys)
         .post_async("/api/v1/sites/:site/api-keys", rest::api_keys)
         .delete_async("/api/v1/sites/:site/api-keys/:key", rest::revoke_api_key)
-        .get_async("/api/rest/v1/sites/:site/conversations", rest::conversations)
-        .get_async("/api/rest/v1/sites/:site/conversations/:conversation", rest::conversation)
+        .get_async(
+            "/api/rest/v1/sites/:site/conversations",
+            rest::conversations,
+        )
+        .get_async(
+            "/api/rest/v1/sites/:site/conversations/:conversation",
+            rest::conversation,
+        )
         .put_async(
             "/api/rest/v1/sites/:site/conversations/:conversation/custom-data",
             rest::custom_data,
         )
-        .put_async("/api/rest/v1/sites/:site/users/:user/custom-data", rest::custom_data)
+        .put_async(
+            "/api/rest/v1/sites/:site/users/:user/custom-data",
+            rest::custom_data,
+        )
         .get_async("/api/rest/v1/sites/:site/contacts", rest::contacts)
         .get_async("/api/v1/sites/:site/webhooks", webhooks::webhooks)
         .post_async("/api/v1/sites/:site/webhooks", webhooks::webhooks)
-        .get_async("/api/v1/sites/:site/webhooks/deliveries", |req, ctx| async move {
-            site_admin_call(req, ctx, Method::Get, "/webhook-log", true).await
-        })
-        .delete_async("/api/v1/sites/:site/webhooks/:webhook", webhooks::remove_webhook)
+        .get_async(
+            "/api/v1/sites/:site/webhooks/deliveries",
+            |req, ctx| async move { contact_tool_call(req, ctx, "/webhook-log").await },
+        )
+        .delete_async(
+            "/api/v1/sites/:site/webhooks/:webhook",
+            webhooks::remove_webhook,
+        )
         .get_async("/api/v1/sites/:site/bans", |req, ctx| async move {
             site_admin_call(req, ctx, Method::Get, "/bans", true).await
         })
         .delete_async("/api/v1/sites/:site/bans/:ban", unban)
         .post_async("/api/v1/sites/:site/operators", add_operator)
         .delete_async("/api/v1/sites/:site/operators/:operator", remove_operator)
+        .post_async(
+            "/api/v1/sites/:site/operators/:operator/sign-out",
+            passwords::sign_out_everywhere,
+        )
         .get_async("/api/v1/sites/:site/outbox", |req, ctx| async move {
-            site_admin_call(req, ctx, Method::Get, "/outbox", true).await
+            contact_tool_call(req, ctx, "/outbox").await
         })
         .or_else_any_method("/*path", |_, _| {
             http::error(ErrorCode::NotFound, "no such endpoint")
@@ -227,12 +254,6 @@ fn conversations(env: &Env, site: &SiteId, conversation: &ConversationId) -> Res
     crate::objects::conversation::stub(env, site, conversation)
 }
 
-fn directory(env: &Env) -> Result<Stub> {
-    env.durable_object("DIRECTORY")?
-        .id_from_name(DIRECTORY_NAME)?
-        .get_stub()
-}
-
 /// Constant-time string comparison for secrets.
 fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -258,6 +279,7 @@ mod tests {
             site: site("demo"),
             visitor: VisitorId::parse("v").unwrap(),
             conversation: conv("mine"),
+            exp: Some(u64::MAX),
         }
     }
     fn operator_claims() -> Claims {
@@ -269,6 +291,7 @@ mod tests {
                 role: Role::Operator,
             }],
             exp: u64::MAX,
+            sid: "s".into(),
         }
     }
 

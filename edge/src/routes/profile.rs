@@ -2,67 +2,51 @@
 
 use super::*;
 use crate::objects::directory::{AvatarChanged, ClaimSite, SaveStatuses};
+use crate::objects::revoke::SocketSession;
 use protocol::{AccountProfile, CustomStatus, NewSite};
 
-/// The active account behind `Authorization: Bearer <operator token>`.
+/// The active account behind `Authorization: Bearer <operator token>`: a live session of an
+/// account that works on some site.
 async fn account_request(
     req: &Request,
     env: &Env,
-) -> Result<std::result::Result<OperatorId, Response>> {
-    let key = match token_key(env) {
-        Ok(key) => key,
-        Err(e) => return Ok(Err(misconfigured(e)?)),
+) -> Result<std::result::Result<(OperatorId, SocketSession), Response>> {
+    let (op, session) = match account::operator_session(req, env).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(Err(response)),
     };
-    let token = req
-        .headers()
-        .get("Authorization")?
-        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
-    let Some(token) = token else {
+    let status = DirectoryLink::new(env)?.status(&op, &session.sid).await?;
+    if !status.session {
         return Ok(Err(http::error(
             ErrorCode::Unauthorized,
-            "missing bearer token",
+            "this session has ended: sign in again",
         )?));
-    };
-    let op = match key.verify(&token, http::now_ms()) {
-        Ok(Claims::Operator { op, .. }) => op,
-        Ok(Claims::Visitor { .. }) => {
-            return Ok(Err(http::error(ErrorCode::Forbidden, "operators only")?))
-        }
-        Err(e) => return Ok(Err(http::error(ErrorCode::Unauthorized, e.to_string())?)),
-    };
-    let path = format!("/active?op={}", encode(op.as_str()));
-    let mut answer =
-        http::call_object(&directory(env)?, Method::Get, &path, Headers::new(), None).await?;
-    let status: AccountStatus = answer.json().await?;
+    }
     if !status.active {
         return Ok(Err(http::error(
             ErrorCode::Unauthorized,
             "this account was removed",
         )?));
     }
-    Ok(Ok(op))
+    Ok(Ok((op, session)))
 }
 
 async fn profile_of(env: &Env, op: &OperatorId) -> Result<AccountProfile> {
-    let path = format!("/profile?op={}", encode(op.as_str()));
-    http::call_object(&directory(env)?, Method::Get, &path, Headers::new(), None)
-        .await?
-        .json()
-        .await
+    DirectoryLink::new(env)?.profile(op).await
 }
 
 /// `GET /api/v1/account`.
 pub(super) async fn get_account(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     match account_request(&req, &ctx.env).await? {
-        Ok(op) => http::json(&profile_of(&ctx.env, &op).await?),
+        Ok((op, _)) => http::json(&profile_of(&ctx.env, &op).await?),
         Err(response) => Ok(response),
     }
 }
 
 /// `PUT /api/v1/account/statuses`: the operator's own custom statuses, at most three.
 pub(super) async fn put_statuses(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let op = match account_request(&req, &ctx.env).await? {
-        Ok(op) => op,
+    let (op, _) = match account_request(&req, &ctx.env).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     let statuses: Vec<CustomStatus> = match http::read_json(&mut req).await {
@@ -73,14 +57,9 @@ pub(super) async fn put_statuses(mut req: Request, ctx: RouteContext<()>) -> Res
         return http::protocol_error(e);
     }
     let body = SaveStatuses { op, statuses };
-    http::call_object(
-        &directory(&ctx.env)?,
-        Method::Post,
-        "/statuses",
-        Headers::new(),
-        Some(serde_json::to_string(&body)?),
-    )
-    .await
+    DirectoryLink::new(&ctx.env)?
+        .send(&DirectoryRoute::SaveStatuses(body))
+        .await
 }
 
 fn avatar_key(operator: &OperatorId) -> String {
@@ -106,21 +85,33 @@ pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Resul
     if !allowed {
         return http::error(ErrorCode::Forbidden, "your role may not change this avatar");
     }
+    // The photo belongs to the account, shown on every site it works on: of an account that
+    // also works elsewhere, only its holder changes it.
+    let elsewhere = DirectoryLink::new(&ctx.env)?
+        .memberships(&target)
+        .await?
+        .iter()
+        .any(|m| m.site != site);
+    if actor != target && elsewhere {
+        return http::error(
+            ErrorCode::Forbidden,
+            "this operator also works on other sites: only he changes his photo",
+        );
+    }
     let blobs = crate::blobs::Blobs::open(&ctx.env)?;
     let at = if req.method() == Method::Delete {
         blobs.delete(&avatar_key(&target)).await?;
         None
     } else {
-        let declared = req
-            .headers()
-            .get("Content-Length")?
-            .and_then(|v| v.parse::<usize>().ok())
-            .unwrap_or(0);
-        if declared > protocol::files::MAX_AVATAR_BYTES {
-            return http::error(ErrorCode::TooLarge, "an avatar may be at most 512 KB");
-        }
         let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
-        let bytes = req.bytes().await?;
+        let bytes = match http::read_capped(&mut req, protocol::files::MAX_AVATAR_BYTES, || {
+            "an avatar may be at most 512 KB".into()
+        })
+        .await
+        {
+            Ok(bytes) => bytes,
+            Err(e) => return http::protocol_error(e),
+        };
         let kind = match protocol::files::check_avatar(&content_type, &bytes) {
             Ok(kind) => kind,
             Err(e) => return http::protocol_error(e),
@@ -132,14 +123,9 @@ pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Resul
         op: target.clone(),
         at,
     };
-    http::call_object(
-        &directory(&ctx.env)?,
-        Method::Post,
-        "/avatar",
-        Headers::new(),
-        Some(serde_json::to_string(&body)?),
-    )
-    .await?;
+    DirectoryLink::new(&ctx.env)?
+        .send(&DirectoryRoute::Avatar(body))
+        .await?;
     let avatar = at.map(|at| protocol::avatar_path(&target, at));
     http::json(&serde_json::json!({ "avatar": avatar }))
 }
@@ -173,8 +159,8 @@ pub(super) async fn get_avatar(_req: Request, ctx: RouteContext<()>) -> Result<R
 
 /// `POST /api/v1/sites`: an owner adds a site; answers a fresh session that includes it.
 pub(super) async fn create_site(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let op = match account_request(&req, &ctx.env).await? {
-        Ok(op) => op,
+    let (op, session) = match account_request(&req, &ctx.env).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
     };
     let new: NewSite = match http::read_json(&mut req).await {
@@ -188,14 +174,9 @@ pub(super) async fn create_site(mut req: Request, ctx: RouteContext<()>) -> Resu
         op: op.clone(),
         site: new.site.clone(),
     };
-    let claimed = http::call_object(
-        &directory(&ctx.env)?,
-        Method::Post,
-        "/sites",
-        Headers::new(),
-        Some(serde_json::to_string(&claim)?),
-    )
-    .await?;
+    let claimed = DirectoryLink::new(&ctx.env)?
+        .send(&DirectoryRoute::ClaimSite(claim))
+        .await?;
     if claimed.status_code() != 201 {
         return Ok(claimed);
     }
@@ -216,12 +197,14 @@ pub(super) async fn create_site(mut req: Request, ctx: RouteContext<()>) -> Resu
         Err(e) => return misconfigured(e),
     };
     let profile = profile_of(&ctx.env, &op).await?;
-    let expires_at = http::now_ms() + OPERATOR_SESSION_MS;
+    // The same session, now with the new site: it ends when it would have.
+    let expires_at = session.exp;
     let token = key.sign(&Claims::Operator {
         op: op.clone(),
         name: profile.name.clone(),
         sites: profile.sites.clone(),
         exp: expires_at,
+        sid: session.sid,
     });
     Ok(http::json(&OperatorSession {
         token,

@@ -20,7 +20,7 @@ fn key_hash(key: &str) -> String {
 
 /// `GET` lists the keys (never the keys themselves); `POST` creates one, shown this once.
 pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, operator, _) = match site_operator(&req, &ctx, true).await? {
+    let (site, operator, _) = match contact_tool_operator(&req, &ctx).await? {
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
@@ -71,7 +71,7 @@ pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Result<
 
 /// `DELETE …/api-keys/{id}`: the key stops working at once.
 pub(super) async fn revoke_api_key(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+    let (site, _, _) = match contact_tool_operator(&req, &ctx).await? {
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
@@ -106,11 +106,30 @@ async fn keyed_site(
         )?));
     };
     let path = format!("/api-key?hash={}", key_hash(&key));
-    let answer = SiteLink::new(&ctx.env, &site)
+    let link = SiteLink::new(&ctx.env, &site);
+    let mut answer = link
         .forward(Method::Get, &path, Headers::new(), None)
         .await?;
-    if answer.status_code() != 204 {
+    if answer.status_code() != 200 {
         return Ok(Err(answer));
+    }
+    let key: ApiKey = answer.json().await?;
+    // A key acts as the site's owner. While contact data is masked from admins, only keys the
+    // owner created work: an admin's key would hand him what the masking hides.
+    if link.settings().await?.masking.admins {
+        let team = crate::objects::directory::DirectoryLink::new(&ctx.env)?
+            .team(&site)
+            .await?;
+        let by_owner = team
+            .iter()
+            .any(|o| o.id == key.created_by && o.role == Role::Owner && !o.removed);
+        if !by_owner {
+            return Ok(Err(http::error(
+                ErrorCode::Forbidden,
+                "contact data is masked from admins: keys made by admins are paused; the \
+                 owner makes the keys while masking is on",
+            )?));
+        }
     }
     Ok(Ok(site))
 }

@@ -1,6 +1,7 @@
 //! WebSocket entry points: conversation sockets for visitors and operators, the inbox socket.
 
 use super::*;
+use crate::objects::revoke::SocketSession;
 
 /// What a socket request must carry: a WebSocket upgrade and a token that verifies.
 pub(super) fn socket_claims(
@@ -20,9 +21,10 @@ pub(super) fn socket_claims(
         );
     }
     let key = token_key(env).map_err(misconfigured)?;
-    let token = query(req, "token")
+    let token = query(req, "ticket")
         .ok()
         .flatten()
+        .or_else(|| query(req, "token").ok().flatten())
         .ok_or_else(|| http::error(ErrorCode::Unauthorized, "missing token"))?;
     key.verify(&token, http::now_ms())
         .map_err(|e| http::error(ErrorCode::Unauthorized, e.to_string()))
@@ -30,12 +32,16 @@ pub(super) fn socket_claims(
 
 pub(super) fn connect_headers(
     participant: &Participant,
+    session: Option<&SocketSession>,
     site: &SiteId,
     conversation: Option<&ConversationId>,
 ) -> Result<Headers> {
     let headers = Headers::new();
     headers.set("Upgrade", "websocket")?;
     headers.set(internal::PARTICIPANT, &participant.encode())?;
+    if let (Participant::Operator { .. }, Some(session)) = (participant, session) {
+        headers.set(internal::SESSION, &session.encode())?;
+    }
     headers.set(internal::SITE, site.as_str())?;
     if let Some(conversation) = conversation {
         headers.set(internal::CONVERSATION, conversation.as_str())?;
@@ -76,8 +82,9 @@ pub(super) async fn operator_socket(req: Request, ctx: RouteContext<()>) -> Resu
     conversation_socket(req, ctx, Side::Operator).await
 }
 
-/// A visitor may join only the conversation his token names; an operator any conversation of
-/// a site his token includes.
+/// A visitor may join only the conversation his token names (a token that expires); an
+/// operator a conversation of a site he works on: on a socket with a ticket for that one
+/// conversation, for files with his session token in the `Authorization` header.
 pub(super) fn conversation_participant(
     claims: Claims,
     side: Side,
@@ -91,14 +98,87 @@ pub(super) fn conversation_participant(
                 site: s,
                 visitor,
                 conversation: c,
+                exp,
             },
-        ) if &s == site && &c == conversation => Ok(Participant::Visitor { visitor }),
+        ) if &s == site && &c == conversation => match exp {
+            Some(_) => Ok(Participant::Visitor { visitor }),
+            None => Err("this visitor token has expired: start the chat again"),
+        },
         (Side::Visitor, _) => Err("this token does not grant access to this conversation"),
+        (
+            Side::Operator,
+            Claims::Ticket {
+                op,
+                name,
+                site: s,
+                conversation: Some(c),
+                ..
+            },
+        ) if &s == site && &c == conversation => Ok(Participant::Operator {
+            id: op,
+            name,
+            // The directory says his role now (`recheck`).
+            role: Role::Operator,
+        }),
+        (Side::Operator, Claims::Ticket { .. }) => {
+            Err("this ticket does not grant access to this conversation")
+        }
         (Side::Operator, claims) => {
             operator_on(claims, site).ok_or("this token does not grant access to this site")
         }
     }
 }
+
+/// Operator sockets take tickets: the session token must not travel in a URL.
+fn ticket_required(claims: &Claims) -> Option<Result<Response>> {
+    matches!(claims, Claims::Operator { .. }).then(|| {
+        http::error(
+            ErrorCode::Unauthorized,
+            "operator sockets take a ticket (POST /api/v1/sites/{site}/tickets), not the session token",
+        )
+    })
+}
+
+/// `POST /api/v1/sites/{site}/tickets` `{"conversation": id | null}`: a pass, good for a minute,
+/// for one operator socket: that conversation's, or the inbox's when `null`.
+pub(super) async fn ticket(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let (site, op, _) = match site_operator(&req, &ctx, false).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
+    };
+    let scope: protocol::TicketRequest = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    let key = match token_key(&ctx.env) {
+        Ok(key) => key,
+        Err(e) => return misconfigured(e),
+    };
+    let (session, name) = match bearer(&req).and_then(|t| key.verify(&t, http::now_ms()).ok()) {
+        Some(claims @ Claims::Operator { .. }) => {
+            let session = claims.session().expect("operator claims have a session");
+            let Claims::Operator { name, .. } = claims else {
+                unreachable!()
+            };
+            (session, name)
+        }
+        _ => return http::error(ErrorCode::Unauthorized, "missing bearer token"),
+    };
+    let expires_at = (http::now_ms() + TICKET_MS).min(session.exp);
+    let ticket = key.sign(&Claims::Ticket {
+        op,
+        name,
+        sid: session.sid,
+        site,
+        conversation: scope.conversation,
+        exp: expires_at,
+        session_exp: session.exp,
+    });
+    http::json(&protocol::SocketTicket { ticket, expires_at })
+}
+
+/// How long a socket ticket may wait to be used.
+const TICKET_MS: u64 = 60_000;
 
 pub(super) async fn conversation_socket(
     req: Request,
@@ -113,15 +193,19 @@ pub(super) async fn conversation_socket(
         Ok(claims) => claims,
         Err(response) => return response,
     };
+    if let (Side::Operator, Some(refused)) = (side, ticket_required(&claims)) {
+        return refused;
+    }
+    let session = claims.session();
     let participant = match conversation_participant(claims, side, &site, &conversation) {
         Ok(participant) => participant,
         Err(why) => return http::error(ErrorCode::Forbidden, why),
     };
-    let participant = match recheck(&ctx.env, participant, &site).await? {
+    let participant = match recheck(&ctx.env, participant, session.as_ref(), &site).await? {
         Ok(participant) => participant,
         Err(response) => return Ok(response),
     };
-    let headers = connect_headers(&participant, &site, Some(&conversation))?;
+    let headers = connect_headers(&participant, session.as_ref(), &site, Some(&conversation))?;
     if let Participant::Visitor { visitor } = &participant {
         if let Some(refused) = origin_refused(&req, &ctx.env, &site).await? {
             return Ok(refused);
@@ -146,14 +230,21 @@ pub(super) async fn conversation_socket(
             encode(geo.city.as_deref().unwrap_or(""))
         ));
     }
-    http::call_object(
+    let answer = http::call_object(
         &conversations(&ctx.env, &site, &conversation)?,
         Method::Get,
         &path,
         headers,
         None,
     )
-    .await
+    .await?;
+    // The site remembers where an operator has sockets, to close them if his access ends.
+    if let (101, Participant::Operator { id, .. }) = (answer.status_code(), &participant) {
+        SiteLink::new(&ctx.env, &site)
+            .operator_socket_opened(id, &conversation)
+            .await?;
+    }
+    Ok(answer)
 }
 
 /// An operator participant for `site`, if the claims are an operator token that includes it.
@@ -161,7 +252,7 @@ pub(super) fn operator_on(claims: Claims, site: &SiteId) -> Option<Participant> 
     let role = claims.operator_role(site)?;
     match claims {
         Claims::Operator { op, name, .. } => Some(Participant::Operator { id: op, name, role }),
-        Claims::Visitor { .. } => None,
+        Claims::Visitor { .. } | Claims::Ticket { .. } => None,
     }
 }
 
@@ -174,17 +265,34 @@ pub(super) async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Result<
         Ok(claims) => claims,
         Err(response) => return response,
     };
-    let Some(participant) = operator_on(claims, &site) else {
-        return http::error(
-            ErrorCode::Forbidden,
-            "this token does not grant access to this site",
-        );
+    if let Some(refused) = ticket_required(&claims) {
+        return refused;
+    }
+    let session = claims.session();
+    let participant = match claims {
+        Claims::Ticket {
+            op,
+            name,
+            site: s,
+            conversation: None,
+            ..
+        } if s == site => Participant::Operator {
+            id: op,
+            name,
+            role: Role::Operator,
+        },
+        _ => {
+            return http::error(
+                ErrorCode::Forbidden,
+                "this ticket does not grant access to this site's inbox",
+            )
+        }
     };
-    let participant = match recheck(&ctx.env, participant, &site).await? {
+    let participant = match recheck(&ctx.env, participant, session.as_ref(), &site).await? {
         Ok(participant) => participant,
         Err(response) => return Ok(response),
     };
-    let headers = connect_headers(&participant, &site, None)?;
+    let headers = connect_headers(&participant, session.as_ref(), &site, None)?;
     SiteLink::new(&ctx.env, &site)
         .forward(Method::Get, "/inbox", headers, None)
         .await

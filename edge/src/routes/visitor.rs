@@ -78,10 +78,13 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
         .as_deref()
         .and_then(|t| key.verify(t, http::now_ms()).ok())
         .and_then(|claims| match claims {
+            // A token without an expiry (issued before tokens had one) is resumed once and
+            // replaced by one that has.
             Claims::Visitor {
                 site: s,
                 visitor,
                 conversation,
+                ..
             } if s == site => Some((visitor, conversation)),
             _ => None,
         });
@@ -116,10 +119,13 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
             Err(response) => return Ok(response),
         }
     }
+    // Each page view that resumes the session renews its expiry: a visitor who keeps coming
+    // keeps his chat, a token left behind on a shared computer ends.
     let token = key.sign(&Claims::Visitor {
         site,
         visitor: visitor.clone(),
         conversation: conversation.clone(),
+        exp: Some(http::now_ms() + VISITOR_SESSION_MS),
     });
     http::json(&VisitorSession {
         token,

@@ -6,7 +6,7 @@ use protocol::webhooks::{NewWebhook, WebhookEndpoint};
 
 /// `GET` lists the endpoints; `POST` registers one (validated; the relay makes its secret).
 pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+    let (site, _, role) = match contact_tool_operator(&req, &ctx).await? {
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
@@ -29,6 +29,7 @@ pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<
         events: new.events,
         secret: format!("whsec_{}{}", crate::random::id(), crate::random::id()),
         created_at: http::now_ms(),
+        created_by_owner: role == Role::Owner,
     };
     let body = serde_json::to_string(&endpoint)?;
     let response = link
@@ -43,7 +44,7 @@ pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<
 
 /// `DELETE …/webhooks/{id}`.
 pub(super) async fn remove_webhook(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
+    let (site, _, _) = match contact_tool_operator(&req, &ctx).await? {
         Ok(found) => found,
         Err(response) => return Ok(response),
     };

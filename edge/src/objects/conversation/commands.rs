@@ -15,6 +15,9 @@ use protocol::{
 };
 use worker::{Result, WebSocket};
 
+/// How many transcripts this conversation has e-mailed (store key).
+const TRANSCRIPTS_SENT: &str = "transcripts_sent";
+
 fn refuse(ws: &WebSocket, error: ProtocolError) -> Result<()> {
     ws.send(&ConversationEvent::Error(error.into()))
 }
@@ -55,8 +58,10 @@ impl ConversationRoom {
                 | ConversationCommand::Callback { .. }
                 | ConversationCommand::Transcript { .. }
         );
-        if writes && matches!(participant, Participant::Visitor { .. }) {
-            if let Err(retry_after_ms) = self.visitor_may_write() {
+        if matches!(participant, Participant::Visitor { .. }) {
+            // Writes have their own rate; every other command of a visitor (typing, contact,
+            // department, rating…) a looser one, so that no command floods the room.
+            if let Err(retry_after_ms) = self.visitor_may(writes) {
                 let client_id = match &command {
                     ConversationCommand::Send { client_id, .. }
                     | ConversationCommand::Offline { client_id, .. } => Some(client_id.clone()),
@@ -303,14 +308,37 @@ impl ConversationRoom {
                 done(ws, "rate")
             }
             ConversationCommand::Transcript { email } => {
+                // The address is the visitor's word only: a few per chat, a chat with
+                // something in it, and a daily cap per site (the site object's).
+                let sent: u32 = store.get(TRANSCRIPTS_SENT)?.unwrap_or(0);
+                if sent >= protocol::limits::TRANSCRIPTS_PER_CONVERSATION {
+                    return refuse(
+                        ws,
+                        ProtocolError::new(
+                            ErrorCode::RateLimited,
+                            "this chat's transcript was sent as many times as it may be",
+                        ),
+                    );
+                }
+                let messages = store.all()?;
+                if messages.is_empty() {
+                    return refuse(
+                        ws,
+                        ProtocolError::new(
+                            ErrorCode::InvalidField,
+                            "this chat has no messages yet",
+                        ),
+                    );
+                }
                 let settings = self.settings(&meta).await?;
-                let body = transcript(&settings, &store.all()?);
+                let body = transcript(&settings, &messages);
                 let subject = match settings.locale {
                     Some(Locale::Ru) => format!("Ваш чат с {}", settings.name),
                     _ => format!("Your chat with {}", settings.name),
                 };
-                self.site(&meta)
-                    .queue_email(&OutboxEmail {
+                let queued = self
+                    .site(&meta)
+                    .queue_visitor_email(&OutboxEmail {
                         to: email,
                         subject,
                         body,
@@ -318,6 +346,16 @@ impl ConversationRoom {
                         delivery: Default::default(),
                     })
                     .await?;
+                if !queued {
+                    return refuse(
+                        ws,
+                        ProtocolError::new(
+                            ErrorCode::RateLimited,
+                            "transcripts cannot be sent today: try again tomorrow",
+                        ),
+                    );
+                }
+                store.put(TRANSCRIPTS_SENT, &(sent + 1))?;
                 done(ws, "transcript")
             }
             ConversationCommand::Callback { phone } => {

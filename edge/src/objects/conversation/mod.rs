@@ -55,6 +55,8 @@ pub struct ConversationRoom {
     settings: RefCell<Option<(SiteSettings, u64)>>,
     /// The visitor's rate of writes (in memory: a limit over seconds and minutes).
     visitor_rate: RefCell<Option<protocol::limits::Bucket>>,
+    /// The visitor's rate of his other commands.
+    visitor_other_rate: RefCell<Option<protocol::limits::Bucket>>,
     /// What changed in the searchable text since the last report to the site.
     search_change: RefCell<SearchChange>,
     /// Commands received while another is being carried out, in arrival order.
@@ -103,13 +105,14 @@ impl DurableObject for ConversationRoom {
             env,
             settings: RefCell::new(None),
             visitor_rate: RefCell::new(None),
+            visitor_other_rate: RefCell::new(None),
             search_change: RefCell::new(SearchChange::Unchanged),
             pending: RefCell::default(),
             busy: Default::default(),
         }
     }
 
-    async fn fetch(&self, req: Request) -> Result<Response> {
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
         match req.path().as_str() {
             "/connect" => self.accept_participant(req).await,
             "/open" => self.open(req).await,
@@ -118,6 +121,11 @@ impl DurableObject for ConversationRoom {
             "/transcript" => self.transcript(&req),
             "/custom-data" => self.set_custom_data(req).await,
             "/erase" => self.erase().await,
+            "/revoke" => {
+                let revoke: crate::objects::revoke::Revoke = req.json().await?;
+                crate::objects::revoke::close_revoked(&self.state, &revoke);
+                Ok(Response::empty()?.with_status(204))
+            }
             "/export" => self.export(),
             "/import" => self.import(req).await,
             other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
@@ -184,12 +192,21 @@ impl DurableObject for ConversationRoom {
 }
 
 impl ConversationRoom {
-    /// Takes one of the visitor's writes from his rate; `Err` is how long until the next.
-    fn visitor_may_write(&self) -> std::result::Result<(), u64> {
-        let rate = crate::limits::rate(&self.env, crate::limits::Limited::VisitorMessages);
+    /// Takes one of the visitor's commands from his rate (writes, or the others); `Err` is
+    /// how long until the next.
+    fn visitor_may(&self, write: bool) -> std::result::Result<(), u64> {
+        let (rate, bucket) = if write {
+            let rate = crate::limits::rate(&self.env, crate::limits::Limited::VisitorMessages);
+            (rate, &self.visitor_rate)
+        } else {
+            (
+                protocol::limits::VISITOR_OTHER_COMMANDS,
+                &self.visitor_other_rate,
+            )
+        };
         let now = http::now_ms();
-        let mut bucket = self.visitor_rate.borrow_mut();
         bucket
+            .borrow_mut()
             .get_or_insert_with(|| protocol::limits::Bucket::new(rate, now))
             .take(rate, now)
     }
@@ -377,11 +394,9 @@ impl ConversationRoom {
             Participant::Operator { .. } => Side::Operator,
         };
         let pair = WebSocketPair::new()?;
-        let tag = match participant {
-            Participant::Visitor { .. } => "visitor",
-            Participant::Operator { .. } => "operator",
-        };
-        self.state.accept_websocket_with_tags(&pair.server, &[tag]);
+        let tags = crate::objects::revoke::socket_tags(&req, &participant);
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&participant)?;
         let participant_copy = participant.clone();
         let operator = match store.last_operator_author()? {
@@ -435,14 +450,16 @@ impl ConversationRoom {
 
     /// Sends `event` to the operators only (private notes and their changes).
     fn broadcast_to_operators(&self, event: &ConversationEvent) {
-        for socket in self.state.get_websockets_with_tag("operator") {
+        for socket in crate::objects::revoke::live_operator_sockets(&self.state, http::now_ms()) {
             let _ = socket.send(event);
         }
     }
 
     /// Sends `event` to every socket of the conversation except `skip`.
     fn broadcast(&self, event: &ConversationEvent, skip: Option<&WebSocket>) {
-        for socket in self.state.get_websockets() {
+        let operators = crate::objects::revoke::live_operator_sockets(&self.state, http::now_ms());
+        let visitors = self.state.get_websockets_with_tag("visitor");
+        for socket in visitors.into_iter().chain(operators) {
             if Some(&socket) != skip {
                 let participant = socket
                     .deserialize_attachment::<Participant>()

@@ -69,7 +69,7 @@ impl SiteRoom {
         no_content()
     }
 
-    /// 204 when `hash` is one of the site's keys (and notes its use), else 401.
+    /// The key whose hash is `hash` (its use noted), else 401.
     pub(super) fn check_api_key(&self, hash: &str) -> Result<Response> {
         let sql = self.state.storage().sql();
         let rows: Vec<KeyRow> = sql
@@ -93,6 +93,6 @@ impl SiteRoom {
                 vec![serde_json::to_string(&key)?.into(), hash.into()],
             )?;
         }
-        no_content()
+        http::json(&key)
     }
 }

@@ -6,6 +6,7 @@ mod api_keys;
 mod export;
 mod history;
 mod identity;
+mod operator_sockets;
 mod presence;
 mod reports;
 mod retention;
@@ -19,6 +20,7 @@ pub use history::ConversationReport;
 pub use identity::{IdentityBinding, IdentitySecret};
 pub use presence::{PresenceInit, StartChat, StartOutcome};
 use protocol::history::HistoryQuery;
+use protocol::rate_table::RateTable;
 use protocol::routing::{route, ChatRequest, OperatorLoad};
 use protocol::visitors::live_list_frames;
 use protocol::{
@@ -77,6 +79,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // v7: finished conversations by age, for data retention: its due time is asked on every
     // report of a conversation, which must not scan the whole table.
     "CREATE INDEX IF NOT EXISTS conversations_finished_by_age ON conversations (open, last_at);",
+    // v8: where operators have conversation sockets open, to close them when access ends;
+    // which outbox e-mails went to addresses visitors typed (capped per day), by age.
+    operator_sockets::MIGRATION,
 ];
 
 /// How many conversations the inbox snapshot carries.
@@ -146,9 +151,7 @@ pub struct SiteRoom {
     /// and imports write them, and this object is their only writer.
     cached_settings: std::cell::RefCell<Option<SiteSettings>>,
     /// Per-IP rates (new visitors, uploads), in memory: limits over seconds and minutes.
-    rates: std::cell::RefCell<
-        std::collections::HashMap<(crate::limits::Limited, String), protocol::limits::Bucket>,
-    >,
+    rates: std::cell::RefCell<RateTable<(crate::limits::Limited, String)>>,
 }
 
 /// Most IP addresses whose rates are remembered at once (a flood cannot grow memory).
@@ -165,7 +168,7 @@ impl DurableObject for SiteRoom {
             env,
             known_site: Default::default(),
             cached_settings: Default::default(),
-            rates: Default::default(),
+            rates: std::cell::RefCell::new(RateTable::new(MAX_RATED_IPS)),
         }
     }
 
@@ -278,6 +281,29 @@ impl DurableObject for SiteRoom {
                         Ok(http::json(&error)?.with_status(429))
                     }
                 }
+            }
+            (Method::Post, "/visitor-email") => {
+                let email: OutboxEmail = req.json().await?;
+                if self.queue_visitor_email(email).await? {
+                    no_content()
+                } else {
+                    http::error(
+                        ErrorCode::RateLimited,
+                        "this site has sent as many e-mails to visitors as it may today",
+                    )
+                }
+            }
+            (Method::Post, "/operator-socket") => {
+                let opened: operator_sockets::OperatorSocketOpened = req.json().await?;
+                self.operator_socket_opened(&opened)?;
+                no_content()
+            }
+            (Method::Post, "/revoke") => {
+                let site = SiteId::parse(header(&req, internal::SITE)?)
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                let revoke: crate::objects::revoke::Revoke = req.json().await?;
+                self.revoke(&site, &revoke).await?;
+                no_content()
             }
             (Method::Get, "/identity-secret") => http::json(&self.identity_secret()?),
             (Method::Put, "/identity-secret") => {
@@ -510,14 +536,10 @@ impl SiteRoom {
     fn admit(&self, what: crate::limits::Limited, ip: &str) -> std::result::Result<(), u64> {
         let rate = crate::limits::rate(&self.env, what);
         let now = http::now_ms();
-        let mut rates = self.rates.borrow_mut();
-        if rates.len() >= MAX_RATED_IPS {
-            rates.clear();
-        }
-        rates
-            .entry((what, ip.to_owned()))
-            .or_insert_with(|| protocol::limits::Bucket::new(rate, now))
-            .take(rate, now)
+        // A full table forgets the quietest addresses first, never the busy ones.
+        self.rates
+            .borrow_mut()
+            .take(&(what, protocol::rate_table::ip_key(ip)), rate, now)
     }
 
     /// A visitor's presence socket (not an operator's console).
@@ -680,7 +702,7 @@ impl SiteRoom {
             }
         }
         let event = InboxEvent::Team { colleagues };
-        for socket in self.state.get_websockets_with_tag("operator") {
+        for socket in crate::objects::revoke::live_operator_sockets(&self.state, http::now_ms()) {
             if Some(&socket) != closing {
                 let _ = socket.send(&event);
             }
@@ -821,8 +843,9 @@ impl SiteRoom {
 
         let role = operator_role(&participant);
         let pair = WebSocketPair::new()?;
-        self.state
-            .accept_websocket_with_tags(&pair.server, &["operator"]);
+        let tags = crate::objects::revoke::socket_tags(req, &participant);
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&InboxMember {
             participant: participant.clone(),
             availability: Availability::Online,
@@ -888,7 +911,7 @@ impl SiteRoom {
                 .await?;
         }
         let masking = self.masking();
-        for socket in self.state.get_websockets_with_tag("operator") {
+        for socket in crate::objects::revoke::live_operator_sockets(&self.state, http::now_ms()) {
             let Some(member) = socket
                 .deserialize_attachment::<InboxMember>()
                 .ok()
@@ -1048,6 +1071,44 @@ impl<'a> SiteLink<'a> {
             return Ok(Err(error.retry_after_ms.unwrap_or(1000)));
         }
         Ok(Ok(()))
+    }
+
+    /// The router opened an operator's socket on `conversation`.
+    pub async fn operator_socket_opened(
+        &self,
+        op: &OperatorId,
+        conversation: &ConversationId,
+    ) -> Result<()> {
+        let opened = operator_sockets::OperatorSocketOpened {
+            op: op.clone(),
+            conversation: conversation.clone(),
+        };
+        let body = Some(serde_json::to_string(&opened)?);
+        self.expect_ok(Method::Post, "/operator-socket", body)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes an operator's sockets on this site and its conversations (`objects::revoke`).
+    pub async fn revoke(&self, revoke: &crate::objects::revoke::Revoke) -> Result<()> {
+        let body = Some(serde_json::to_string(revoke)?);
+        self.expect_ok(Method::Post, "/revoke", body).await?;
+        Ok(())
+    }
+
+    /// Queues an e-mail to an address a visitor typed; `false` when the site's daily cap on
+    /// those is reached.
+    pub async fn queue_visitor_email(&self, email: &OutboxEmail) -> Result<bool> {
+        let body = Some(serde_json::to_string(email)?);
+        let answer = self.call(Method::Post, "/visitor-email", body).await?;
+        match answer.status_code() {
+            204 => Ok(true),
+            429 => Ok(false),
+            other => Err(worker::Error::RustError(format!(
+                "site {} answered {other} to /visitor-email",
+                self.site
+            ))),
+        }
     }
 
     pub async fn queue_email(&self, email: &OutboxEmail) -> Result<()> {

@@ -66,6 +66,20 @@ pub(super) struct PresenceSocket {
     live: LiveVisitor,
     /// When this tab last reported a page (the newest tab is the one shown).
     at: u64,
+    /// The page views it may still report (`PAGE_VIEWS_PER_SOCKET`).
+    #[serde(default)]
+    pages: Option<protocol::limits::Bucket>,
+}
+
+/// The tag of a browser's presence sockets (his tabs), so they are found without reading
+/// every socket of the site.
+fn key_tag(key: &str) -> String {
+    format!("key:{key}")
+}
+
+/// The tag of presence sockets from one address (IPv6 by /64), for the per-address cap.
+fn ip_tag(ip: &str) -> String {
+    format!("ip:{}", protocol::rate_table::ip_key(ip))
 }
 
 impl SiteRoom {
@@ -81,30 +95,43 @@ impl SiteRoom {
             .collect()
     }
 
+    /// The tabs of the browser behind `key` (found by their tag).
+    fn tabs_of(&self, key: &str, skip: Option<&WebSocket>) -> Vec<(WebSocket, PresenceSocket)> {
+        self.state
+            .get_websockets_with_tag(&key_tag(key))
+            .into_iter()
+            .filter(|ws| Some(ws) != skip)
+            .filter_map(|ws| {
+                let socket = ws.deserialize_attachment::<PresenceSocket>().ok()??;
+                Some((ws, socket))
+            })
+            .collect()
+    }
+
     /// The visitor behind `key` as the list shows him: his newest tab that reported a page.
     fn live_entry(&self, key: &str, skip: Option<&WebSocket>) -> Option<LiveVisitor> {
         let tabs: Vec<PresenceSocket> = self
-            .presence_sockets(skip)
+            .tabs_of(key, skip)
             .into_iter()
             .map(|(_, s)| s)
-            .filter(|s| s.key == key && !s.live.page.url.is_empty())
             .collect();
-        let newest = tabs.iter().max_by_key(|s| s.at)?;
-        let mut live = newest.live.clone();
-        live.tabs = tabs.len() as u32;
-        Some(live)
+        newest_tab(tabs)
     }
 
-    /// Every visitor on the site now, one entry per browser.
+    /// Every visitor on the site now, one entry per browser: one pass over the sockets.
     pub(super) fn live_visitors(&self) -> Vec<LiveVisitor> {
-        let mut keys: Vec<String> = Vec::new();
+        let mut by_key: std::collections::HashMap<String, Vec<PresenceSocket>> = Default::default();
+        let mut order: Vec<String> = Vec::new();
         for (_, socket) in self.presence_sockets(None) {
-            if !keys.contains(&socket.key) {
-                keys.push(socket.key);
+            let tabs = by_key.entry(socket.key.clone()).or_default();
+            if tabs.is_empty() {
+                order.push(socket.key.clone());
             }
+            tabs.push(socket);
         }
-        keys.iter()
-            .filter_map(|key| self.live_entry(key, None))
+        order
+            .into_iter()
+            .filter_map(|key| newest_tab(by_key.remove(&key)?))
             .collect()
     }
 
@@ -116,7 +143,7 @@ impl SiteRoom {
             },
             None => InboxEvent::VisitorLeft { id: id.to_owned() },
         };
-        for socket in self.state.get_websockets_with_tag("operator") {
+        for socket in crate::objects::revoke::live_operator_sockets(&self.state, http::now_ms()) {
             let _ = socket.send(&event);
         }
     }
@@ -140,12 +167,26 @@ impl SiteRoom {
             .and_then(|r| serde_json::from_str(&r.summary).ok()))
     }
 
-    /// Accepts a visitor's presence socket; he shows up once he reports his page.
+    /// Accepts a visitor's presence socket; he shows up once he reports his page. Pages from
+    /// one address, and on the whole site, are capped: a script opening sockets in a loop
+    /// fills neither the object nor the operators' list.
     pub(super) fn open_presence(&self, init: PresenceInit) -> Result<Response> {
+        use protocol::limits::{MAX_PRESENCE_PER_IP, MAX_PRESENCE_PER_SITE};
+        let ip = init.ip.as_deref().map(ip_tag);
+        let from_ip = ip
+            .as_ref()
+            .map_or(0, |tag| self.state.get_websockets_with_tag(tag).len());
+        let on_site = self.state.get_websockets_with_tag("visitor").len();
+        if from_ip >= MAX_PRESENCE_PER_IP || on_site >= MAX_PRESENCE_PER_SITE {
+            return http::error(
+                ErrorCode::RateLimited,
+                "too many pages with the chat open from this address",
+            );
+        }
         let id = self
-            .presence_sockets(None)
+            .tabs_of(&init.key, None)
             .into_iter()
-            .find(|(_, s)| s.key == init.key)
+            .next()
             .map(|(_, s)| s.live.id)
             .unwrap_or_else(crate::random::id);
         let previous = match &init.conversation {
@@ -170,12 +211,15 @@ impl SiteRoom {
             }),
         };
         let pair = WebSocketPair::new()?;
-        self.state
-            .accept_websocket_with_tags(&pair.server, &["visitor"]);
+        let mut tags = vec!["visitor".to_owned(), key_tag(&init.key)];
+        tags.extend(ip);
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&PresenceSocket {
             key: init.key,
             live,
             at: http::now_ms(),
+            pages: None,
         })?;
         Response::from_websocket(pair.client)
     }
@@ -194,6 +238,14 @@ impl SiteRoom {
             Ok(PresenceCommand::Page { page }) => page.validated(),
             Err(e) => return refuse(&e.to_string()),
         };
+        let now = http::now_ms();
+        let rate = protocol::limits::PAGE_VIEWS_PER_SOCKET;
+        let pages = socket
+            .pages
+            .get_or_insert_with(|| protocol::limits::Bucket::new(rate, now));
+        if let Err(retry_after_ms) = pages.take(rate, now) {
+            return ws.send(&protocol::ErrorBody::rate_limited(None, retry_after_ms));
+        }
         match page {
             Ok(page) => {
                 socket.live.utm = page.utm();
@@ -265,4 +317,16 @@ impl SiteRoom {
             geo: first.live.geo,
         }))
     }
+}
+
+/// A browser's entry in the list: his newest tab that reported a page, with the tab count.
+fn newest_tab(tabs: Vec<PresenceSocket>) -> Option<LiveVisitor> {
+    let shown: Vec<&PresenceSocket> = tabs
+        .iter()
+        .filter(|s| !s.live.page.url.is_empty())
+        .collect();
+    let newest = shown.iter().max_by_key(|s| s.at)?;
+    let mut live = newest.live.clone();
+    live.tabs = shown.len() as u32;
+    Some(live)
 }

@@ -143,6 +143,7 @@ impl SiteRoom {
     ) -> Result<bool> {
         let now = http::now_ms();
         let sql = self.state.storage().sql();
+        let masking = self.masking();
         let mut queued = false;
         for endpoint in self
             .webhooks()?
@@ -150,12 +151,20 @@ impl SiteRoom {
             .filter(|e| e.events.contains(&event))
         {
             let id = crate::random::id();
+            // An endpoint an admin registered gets contacts as admins see them.
+            let conversation = conversation.cloned().map(|c| {
+                if endpoint.created_by_owner {
+                    c
+                } else {
+                    super::masked_summary(c, Some(protocol::Role::Admin), &masking)
+                }
+            });
             let body = WebhookBody {
                 id: id.clone(),
                 event,
                 site: site.clone(),
                 at: now,
-                conversation: conversation.cloned(),
+                conversation: conversation.clone(),
                 messages: None,
             };
             let record = WebhookDelivery {
@@ -163,7 +172,7 @@ impl SiteRoom {
                 endpoint: endpoint.id.clone(),
                 url: endpoint.url.clone(),
                 event,
-                conversation: conversation.map(|c| c.id.clone()),
+                conversation: conversation.as_ref().map(|c| c.id.clone()),
                 created_at: now,
                 attempts: 0,
                 status: None,
@@ -352,8 +361,10 @@ async fn post(
         headers.set(DELIVERY_HEADER, &event.id)?;
         headers.set(SIGNATURE_HEADER, &format!("t={timestamp},v1={signature}"))?;
         let mut init = RequestInit::new();
+        // A redirect could lead anywhere (a private address): never followed.
         init.with_method(Method::Post)
             .with_headers(headers)
+            .with_redirect(worker::RequestRedirect::Manual)
             .with_body(Some(JsValue::from_str(body)));
         Request::new_with_init(&endpoint.url, &init)
     };
@@ -365,8 +376,13 @@ async fn post(
         controller.abort();
     });
     match Fetch::Request(request).send_with_signal(&signal).await {
+        Ok(response) if (300..400).contains(&response.status_code()) => Err(format!(
+            "answered {} (a redirect): webhooks do not follow redirects",
+            response.status_code()
+        )),
         Ok(response) => Ok(response.status_code()),
         Err(_) if signal.aborted() => Err("no answer within 10 s".into()),
-        Err(e) => Err(format!("could not connect: {e}")),
+        // The runtime's own error says nothing the owner can act on and may name internals.
+        Err(_) => Err("could not connect".into()),
     }
 }

@@ -2,6 +2,9 @@
 
 use protocol::Locale;
 
+mod account;
+pub use account::{account_texts, AccountTexts};
+
 pub struct Texts {
     pub title: &'static str,
     pub sign_in: &'static str,

@@ -1,0 +1,171 @@
+//! Passwords: change (asks the current one), "forgot password" with a one-time link, and the
+//! owner signing an operator out everywhere. Each ends the sessions it must, sockets included.
+
+use super::account::{check_password, close_sockets, operator_session};
+use super::*;
+use crate::auth::password;
+use crate::objects::directory::{
+    AskReset, ConfirmReset, CredentialsQuery, DirectoryLink, DirectoryRoute, RevokeSessions,
+    SetPassword,
+};
+use crate::objects::revoke::Revoke;
+use protocol::{PasswordChange, PasswordReset, PasswordResetRequest};
+
+/// `PUT /api/v1/account/password`: the current password, then the new one; the account's
+/// other sessions end (this one stays signed in).
+pub(super) async fn change_password(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let (op, session) = match operator_session(&req, &ctx.env).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
+    };
+    let link = DirectoryLink::new(&ctx.env)?;
+    if !link.status(&op, &session.sid).await?.active {
+        return http::error(
+            ErrorCode::Unauthorized,
+            "this session has ended: sign in again",
+        );
+    }
+    let change: PasswordChange = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    if let Err(e) = change.validate() {
+        return http::protocol_error(e);
+    }
+    let query = CredentialsQuery {
+        email: None,
+        op: Some(op.clone()),
+        ip: client_ip(&req),
+    };
+    if let Err(refused) = check_password(&ctx.env, query, &change.current).await? {
+        // 401 would sign the console out: a wrong current password is a bad field here.
+        if refused.status_code() == 401 {
+            return http::error(ErrorCode::InvalidField, "the current password is wrong");
+        }
+        return Ok(refused);
+    }
+    let stored = password::hash_new(&change.new)
+        .await
+        .map_err(worker::Error::RustError)?;
+    link.set_password(SetPassword {
+        op: op.clone(),
+        password: stored.encode(),
+        keep: Some(session.sid.clone()),
+    })
+    .await?;
+    let revoke = Revoke {
+        op,
+        only: None,
+        keep: Some(session.sid),
+        reason: "the password was changed".into(),
+    };
+    close_sockets(&ctx.env, revoke).await?;
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// `POST /api/v1/auth/password-reset`: 202 whether or not the address has an account.
+pub(super) async fn ask_reset(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let request: PasswordResetRequest = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    if request.email.chars().count() > protocol::limits::MAX_EMAIL_CHARS {
+        return http::error(ErrorCode::TooLarge, "email is too long");
+    }
+    let url = req.url()?;
+    let console = format!("{}/console/", url.origin().ascii_serialization());
+    let ask = AskReset {
+        email: request.email,
+        ip: client_ip(&req),
+        locale: request.locale,
+        console,
+    };
+    let answer = DirectoryLink::new(&ctx.env)?
+        .send(&DirectoryRoute::AskReset(ask))
+        .await?;
+    if answer.status_code() == 429 {
+        return Ok(answer);
+    }
+    Ok(Response::empty()?.with_status(202))
+}
+
+/// `POST /api/v1/auth/password-reset/confirm`: the code from the link and a new password;
+/// every session of the account ends.
+pub(super) async fn confirm_reset(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let reset: PasswordReset = match http::read_json(&mut req).await {
+        Ok(value) => value,
+        Err(e) => return http::protocol_error(e),
+    };
+    if let Err(e) = reset.validate() {
+        return http::protocol_error(e);
+    }
+    let stored = password::hash_new(&reset.password)
+        .await
+        .map_err(worker::Error::RustError)?;
+    let mut answer = DirectoryLink::new(&ctx.env)?
+        .send(&DirectoryRoute::ConfirmReset(ConfirmReset {
+            code: reset.code,
+            password: stored.encode(),
+        }))
+        .await?;
+    if answer.status_code() != 200 {
+        return Ok(answer);
+    }
+    #[derive(serde::Deserialize)]
+    struct Done {
+        operator: OperatorId,
+    }
+    let done: Done = answer.json().await?;
+    let revoke = Revoke {
+        op: done.operator,
+        only: None,
+        keep: None,
+        reason: "the password was reset".into(),
+    };
+    close_sockets(&ctx.env, revoke).await?;
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// `POST /api/v1/sites/{site}/operators/{id}/sign-out`: the owner ends every session of a
+/// member of his team (a lost phone, a shared computer).
+pub(super) async fn sign_out_everywhere(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let (site, _, role) = match site_operator(&req, &ctx, true).await? {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
+    };
+    if role != Role::Owner {
+        return http::error(ErrorCode::Forbidden, "only the owner signs operators out");
+    }
+    let Ok(target) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
+        return http::error(ErrorCode::NotFound, "no such operator on this site");
+    };
+    let link = DirectoryLink::new(&ctx.env)?;
+    if !link.team(&site).await?.iter().any(|o| o.id == target) {
+        return http::error(ErrorCode::NotFound, "no such operator on this site");
+    }
+    link.revoke_sessions(RevokeSessions {
+        op: target.clone(),
+        only: None,
+        keep: None,
+    })
+    .await?;
+    let revoke = Revoke {
+        op: target,
+        only: None,
+        keep: None,
+        reason: "signed out by the owner".into(),
+    };
+    close_sockets(&ctx.env, revoke).await?;
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// `GET /api/v1/dev/account-mail`: local runs only (`ALLOW_DEV_HEADERS`), where no mail is
+/// sent, so that a developer (and the tests) can follow a reset link. 404 in production.
+pub(super) async fn dev_account_mail(_req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    if !dev_mode(&ctx.env) {
+        return http::error(ErrorCode::NotFound, "no such endpoint");
+    }
+    DirectoryLink::new(&ctx.env)?
+        .send(&DirectoryRoute::Mail)
+        .await
+}
