@@ -419,6 +419,13 @@ impl Desk {
             },
             move |status| {
                 desk.inbox_live.set(status == Status::Open);
+                // The relay closed the inbox for good (1008): the session ended (signed out
+                // elsewhere, a new password, removed). A deliberate close empties the slot first.
+                if status == Status::Closed && INBOX.with(|c| c.borrow().is_some()) {
+                    // After this callback: the connection is still handling its close.
+                    browser::later(0, move || desk.signed_out());
+                    return;
+                }
                 // A new socket starts online: restate "away" after a reconnect.
                 if status == Status::Open
                     && desk.availability.get_untracked() != protocol::Availability::Online

@@ -87,6 +87,19 @@ pub async fn load(
     Ok(found.map(|(info, bytes)| (attachment(id, info), bytes)))
 }
 
+/// Deletes one file of a conversation (an upload never sent).
+pub async fn delete(
+    env: &Env,
+    site: &SiteId,
+    conversation: &ConversationId,
+    id: &str,
+) -> Result<()> {
+    if !valid_id(id) {
+        return Ok(());
+    }
+    Blobs::open(env)?.delete(&key(site, conversation, id)).await
+}
+
 /// Deletes every file of a conversation (data retention, erasure).
 pub async fn delete_conversation(
     env: &Env,

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
 import { createHmac } from "node:crypto";
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import { openSocket } from "../support/socket.mjs";
 
 const fixture = relayFixture();
@@ -235,6 +235,44 @@ test("masked admins: the tools that would show contacts anyway are the owner's",
   assert.equal((await call("GET", "/api/rest/v1/sites/demo/contacts", ownerKey.json.key)).status, 200);
   assert.equal((await putSettings(relay, ownerSession.token, siteSettings({ departments: [], routing: { auto_assign: false, operators: [], regions: [] } }))).status, 204);
   assert.equal((await call("GET", "/api/rest/v1/sites/demo/contacts", key.json.key)).status, 200, "works again unmasked");
+});
+
+test("masked admins: a webhook an admin registered gets contacts masked, the owner's gets them whole", async () => {
+  const received = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      received.push({ path: req.url, body: JSON.parse(body) });
+      res.end("ok");
+    });
+  });
+  await new Promise((r) => server.listen(8817, "127.0.0.1", r));
+  try {
+    const alla = await signIn(relay, member("Alla"));
+    for (const [who, token] of [["admin", alla.token], ["owner", ownerSession.token]]) {
+      const hook = await call("POST", "/api/v1/sites/demo/webhooks", token, { url: `http://127.0.0.1:8817/${who}`, events: ["chat.finished"] });
+      assert.equal(hook.status, 201, hook.text);
+    }
+    const settings = siteSettings({ departments: [], routing: { auto_assign: false, operators: [], regions: [] }, masking: { operators: true, admins: true } });
+    assert.equal((await putSettings(relay, ownerSession.token, settings)).status, 204);
+    const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+    const s = await socket(`/api/v1/sites/demo/conversations/${v.conversation}/visitor-socket?token=${v.token}`);
+    await s.next((f) => f.type === "welcome");
+    s.send({ type: "contact", contact: { name: "Ivan", email: "ivan.private@example.com" } });
+    await s.next((f) => f.type === "done" && f.command === "contact");
+    s.send({ type: "send", client_id: unique("m"), text: "Call me maybe" });
+    await s.next((f) => f.type === "ack");
+    s.send({ type: "close" });
+    const finished = (who) => received.find((r) => r.path === `/${who}` && r.body.conversation?.id === v.conversation);
+    for (let i = 0; i < 100 && !(finished("admin") && finished("owner")); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(finished("owner")?.body.conversation.state.contact.email, "ivan.private@example.com");
+    assert.equal(finished("admin")?.body.conversation.state.contact.email, "i***@example.com");
+  } finally {
+    server.close();
+    const unmasked = siteSettings({ departments: [], routing: { auto_assign: false, operators: [], regions: [] } });
+    assert.equal((await putSettings(relay, ownerSession.token, unmasked)).status, 204);
+  }
 });
 
 test("operator tokens never ride in URLs: sockets take one-minute tickets scoped to one socket", async () => {

@@ -186,3 +186,68 @@ test("the console: my photo, my statuses, picking one, colleagues see it; adding
   await page.context().close();
   await ownerPage.context().close();
 });
+
+test("the console: change the password, forget it, reset it by the e-mailed link; the owner signs a member out everywhere", async () => {
+  const pasha = member("Pasha", "operator");
+  assert.equal((await call("POST", "/api/v1/sites/demo/operators", ownerSession.token, pasha)).status, 201);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.errors = watchErrors(page);
+  const signInAs = async (email, password) => {
+    await page.fill("#email", email);
+    await page.fill("#password", password);
+    await page.click("button[type=submit]");
+    await page.locator("nav.inbox").waitFor();
+  };
+  await page.goto(`${relay.origin}/console/`);
+  await signInAs(pasha.email, pasha.password);
+
+  // My account → Change password: the current one first; a wrong one is said so.
+  await page.getByRole("button", { name: "My account" }).click();
+  const form = page.locator("section[aria-labelledby=password-title] form");
+  await form.getByLabel("Current password").fill("not-my-password");
+  await form.getByLabel("New password (at least 8 characters)").fill("Pasha-password-2");
+  await form.getByLabel("Repeat the new password").fill("Pasha-password-2");
+  await form.getByRole("button", { name: "Change password" }).click();
+  await form.locator("[role=alert]", { hasText: "current password is wrong" }).waitFor();
+  await form.getByLabel("Current password").fill(pasha.password);
+  await form.getByRole("button", { name: "Change password" }).click();
+  await form.locator("[role=status]", { hasText: "Password changed" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+
+  // Signed out, he forgot it: the link comes by e-mail (the dev mailbox locally).
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.getByRole("button", { name: "Forgot password?" }).click();
+  await page.getByLabel("E-mail").fill(pasha.email);
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await page.locator("[role=status]", { hasText: "the link is on its way" }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  const mail = (await (await fetch(`${relay.origin}/api/v1/dev/account-mail`)).json()).find((m) => m.to === pasha.email);
+  const link = mail.body.match(/https?:\/\/\S+#reset=\S+/)[0];
+  await page.goto(link);
+  await page.getByLabel("New password (at least 8 characters)").fill("Pasha-password-3");
+  await page.getByLabel("Repeat the new password").fill("Pasha-password-3");
+  await page.getByRole("button", { name: "Save the password" }).click();
+  await page.locator("[role=status]", { hasText: "Sign in with the new one" }).waitFor();
+  assert.ok(!page.url().includes("reset="), "the code left the address bar");
+  assert.deepEqual(await seriousViolations(page), []);
+  await signInAs(pasha.email, "Pasha-password-3");
+
+  // The owner ends his sessions from the team list: this console finds itself signed out.
+  const ownerPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  ownerPage.errors = watchErrors(ownerPage);
+  await ownerPage.goto(`${relay.origin}/console/`);
+  await ownerPage.fill("#email", owner.email);
+  await ownerPage.fill("#password", owner.password);
+  await ownerPage.click("button[type=submit]");
+  await ownerPage.locator("nav.inbox").waitFor();
+  await ownerPage.getByRole("button", { name: "Team" }).click();
+  await ownerPage.getByRole("button", { name: "Sign out everywhere — Pasha" }).click();
+  await ownerPage.locator("[role=status]", { hasText: "Pasha is signed out on every device." }).waitFor();
+  // His console notices at once (its inbox socket was closed for good) and asks him to sign in.
+  await page.locator("#email").waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem("consultant:console:session")), null);
+  assert.deepEqual(page.errors.filter((e) => !/401/.test(e)), []);
+  assert.deepEqual(ownerPage.errors, []);
+  await page.context().close();
+  await ownerPage.context().close();
+});

@@ -107,10 +107,13 @@ test("in the browser: Consultant.identify before writing; the console's card sho
 
     // He signs out of the shop on a shared computer: Consultant.reset() forgets him. The next
     // person at this browser gets an empty, new chat; user 7's comes back only with identify.
-    const kept = (p) => p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("consultant:demo:")));
-    assert.ok((await kept(page)).includes("consultant:demo:token"));
+    const kept = (p) => p.evaluate(() => Object.fromEntries(Object.entries(localStorage).filter(([k]) => k.startsWith("consultant:demo:"))));
+    const before = await kept(page);
+    assert.ok(before["consultant:demo:token"]);
     await page.evaluate(() => window.Consultant.reset());
-    assert.deepEqual(await kept(page), []);
+    const after = await kept(page);
+    assert.deepEqual(Object.keys(after).filter((k) => k !== "consultant:demo:browser"), [], "token, contact, outbox, visit forgotten");
+    assert.notEqual(after["consultant:demo:browser"], before["consultant:demo:browser"], "a new browser key: not linked to him in the live list");
     assert.equal(await page.evaluate(() => window.Consultant.getState().messages), 0);
     assert.equal(await page.evaluate(() => window.Consultant.getState().open), false);
     await page.reload();

@@ -115,10 +115,25 @@ test("RETENTION_DAYS deletes finished conversations, their messages and files; o
     body: "attached",
   })).json();
   const fileUrl = `${relay.origin}/api/v1/sites/demo/conversations/${finished.conversation}/files/${file.id}?token=${finished.token}`;
+  finished.socket.send({ type: "send", client_id: "with-file", text: "", attachment: file });
+  await finished.socket.next((f) => f.type === "ack" && f.client_id === "with-file");
   assert.equal((await fetch(fileUrl)).status, 200);
   finished.socket.send({ type: "close" });
   await finished.socket.next((f) => f.type === "state" && f.state.status === "closed");
   const open = await visitorSession("Still talking");
+  // An upload no message ever sent is deleted an "hour" (1/24 of the test's 2-second day) on.
+  const unsent = await (await fetch(`${relay.origin}/api/v1/sites/demo/conversations/${open.conversation}/files`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${open.token}`, "Content-Type": "text/plain", "X-File-Name": "never-sent.txt" },
+    body: "never sent",
+  })).json();
+  const unsentUrl = `${relay.origin}/api/v1/sites/demo/conversations/${open.conversation}/files/${unsent.id}?token=${open.token}`;
+  let unsentStatus = 200;
+  for (let i = 0; i < 50 && unsentStatus === 200; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    unsentStatus = (await fetch(unsentUrl)).status;
+  }
+  assert.equal(unsentStatus, 404, "the unsent upload is deleted");
 
   const listed = async () => {
     const response = await fetch(`${relay.origin}/api/v1/sites/demo/history`, { headers: { Authorization: `Bearer ${owner.token}` } });

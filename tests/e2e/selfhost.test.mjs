@@ -95,7 +95,7 @@ test("under plain workerd: widget and console chat, files on disk, a restart los
     assert.equal(await inWidget(page, "ol.log li.operator").filter({ hasText: text }).count(), 1, text);
     assert.equal(await desk.locator("ol.log li.operator", { hasText: text }).count(), 1, text);
   }
-  assert.equal((await fetch(fileUrl)).status, 200, "files survive the restart");
+  assert.equal((await fetch(fileUrl, { headers: { Authorization: `Bearer ${owner.token}` } })).status, 200, "files survive the restart");
   const dropped = /WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource|Failed to fetch/;
   assert.deepEqual(errors.filter((e) => !dropped.test(e)), []);
   assert.deepEqual(deskErrors.filter((e) => !dropped.test(e)), []);

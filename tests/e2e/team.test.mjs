@@ -98,7 +98,7 @@ test("in the console the owner adds an operator, who then signs in without team 
     await page.click(".add-operator button[type=submit]");
     await page.locator(".team td", { hasText: "vera@shop.test" }).waitFor();
     assert.deepEqual(await seriousViolations(page), []);
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
 
     await page.fill("#email", "vera@shop.test");
     await page.fill("#password", "Vera-password-1");

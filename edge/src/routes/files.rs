@@ -148,10 +148,22 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
         };
     let attachment =
         crate::files::save(&ctx.env, &site, &conversation, &name, &content_type, bytes).await?;
+    // Deleted in an hour unless a message sends it.
+    let uploaded = crate::objects::conversation::Uploaded {
+        id: attachment.id.clone(),
+    };
+    http::call_object(
+        &conversations(&ctx.env, &site, &conversation)?,
+        Method::Post,
+        "/uploaded",
+        Headers::new(),
+        Some(serde_json::to_string(&uploaded)?),
+    )
+    .await?;
     Ok(http::json(&attachment)?.with_status(201))
 }
 
-/// `GET …/files/{id}?token=`: images and PDFs inline, everything else as a download; never
+/// `GET …/files/{id}` (the visitor's token in `?token=`, an operator's in the header): images and PDFs inline, everything else as a download; never
 /// sniffed or run as a page.
 pub(super) async fn download_file(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let (site, conversation) = match file_request(&req, &ctx).await? {

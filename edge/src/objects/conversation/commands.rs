@@ -109,7 +109,10 @@ impl ConversationRoom {
                     )
                     .await?
                     {
-                        Some(stored) => Some(stored),
+                        Some(stored) => {
+                            self.file_sent(&stored.id)?;
+                            Some(stored)
+                        }
                         None => {
                             let mut e = ProtocolError::new(
                                 ErrorCode::NotFound,

@@ -4,6 +4,9 @@
 mod commands;
 mod export;
 pub(crate) mod store;
+mod uploads;
+
+pub use uploads::Uploaded;
 
 use crate::http::{self, internal};
 use crate::objects::header;
@@ -121,6 +124,11 @@ impl DurableObject for ConversationRoom {
             "/transcript" => self.transcript(&req),
             "/custom-data" => self.set_custom_data(req).await,
             "/erase" => self.erase().await,
+            "/uploaded" => {
+                let uploaded: Uploaded = req.json().await?;
+                self.uploaded(uploaded).await?;
+                Ok(Response::empty()?.with_status(204))
+            }
             "/revoke" => {
                 let revoke: crate::objects::revoke::Revoke = req.json().await?;
                 crate::objects::revoke::close_revoked(&self.state, &revoke);
@@ -177,6 +185,12 @@ impl DurableObject for ConversationRoom {
                 )));
             }
         }
+    }
+
+    /// Uploads never sent are deleted an hour on (`uploads`).
+    async fn alarm(&self) -> Result<Response> {
+        self.delete_unsent_files().await?;
+        Ok(Response::empty()?.with_status(204))
     }
 
     async fn websocket_close(
