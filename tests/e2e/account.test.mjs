@@ -190,7 +190,7 @@ test("the console: my photo, my statuses, picking one, colleagues see it; adding
 test("the console: change the password, forget it, reset it by the e-mailed link; the owner signs a member out everywhere", async () => {
   const pasha = member("Pasha", "operator");
   assert.equal((await call("POST", "/api/v1/sites/demo/operators", ownerSession.token, pasha)).status, 201);
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  let page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.errors = watchErrors(page);
   const signInAs = async (email, password) => {
     await page.fill("#email", email);
@@ -223,6 +223,11 @@ test("the console: change the password, forget it, reset it by the e-mailed link
   assert.deepEqual(await seriousViolations(page), []);
   const mail = (await (await fetch(`${relay.origin}/api/v1/dev/account-mail`)).json()).find((m) => m.to === pasha.email);
   const link = mail.body.match(/https?:\/\/\S+#reset=\S+/)[0];
+  // The link is opened from his mail: a new tab.
+  await page.close();
+  const resetPage = await page.context().newPage();
+  resetPage.errors = watchErrors(resetPage);
+  page = resetPage;
   await page.goto(link);
   await page.getByLabel("New password (at least 8 characters)").fill("Pasha-password-3");
   await page.getByLabel("Repeat the new password").fill("Pasha-password-3");
