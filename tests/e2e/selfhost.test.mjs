@@ -35,6 +35,12 @@ test("under plain workerd: widget and console chat, files on disk, a restart los
   server = await startSelfhost(PORT, stateDir, env);
   const ownerLogin = await bootstrap(server, { secrets });
   const owner = await signIn(server, ownerLogin);
+  // The same security headers as on Cloudflare (front.mjs applies the _headers file).
+  const consoleHeaders = (await fetch(`${server.origin}/console/`)).headers;
+  assert.match(consoleHeaders.get("content-security-policy"), /frame-ancestors 'none'/);
+  assert.equal(consoleHeaders.get("referrer-policy"), "no-referrer");
+  assert.equal((await fetch(`${server.origin}/widget.js`)).headers.get("access-control-allow-origin"), "*");
+  assert.equal((await fetch(`${server.origin}/api/v1/health`)).headers.get("x-content-type-options"), "nosniff");
   browser = await launchBrowser();
   // The operator's console (online, so the widget offers a live chat).
   const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();

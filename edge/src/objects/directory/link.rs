@@ -192,22 +192,22 @@ impl DirectoryLink {
         .await
     }
 
-    async fn ask<T: DeserializeOwned>(&self, route: &DirectoryRoute) -> Result<T> {
+    /// Sends `route`; an answer that is not a success is an error with its message.
+    async fn succeed(&self, route: &DirectoryRoute) -> Result<Response> {
         let mut answer = self.send(route).await?;
         if answer.status_code() >= 300 {
             let error: ErrorBody = answer.json().await?;
             return Err(worker::Error::RustError(error.message));
         }
-        answer.json().await
+        Ok(answer)
+    }
+
+    async fn ask<T: DeserializeOwned>(&self, route: &DirectoryRoute) -> Result<T> {
+        self.succeed(route).await?.json().await
     }
 
     async fn done(&self, route: &DirectoryRoute) -> Result<()> {
-        let mut answer = self.send(route).await?;
-        if answer.status_code() >= 300 {
-            let error: ErrorBody = answer.json().await?;
-            return Err(worker::Error::RustError(error.message));
-        }
-        Ok(())
+        self.succeed(route).await.map(|_| ())
     }
 
     pub async fn credentials(&self, query: CredentialsQuery) -> Result<CredentialsAnswer> {

@@ -83,9 +83,14 @@ fn ip_tag(ip: &str) -> String {
 }
 
 impl SiteRoom {
-    fn presence_sockets(&self, skip: Option<&WebSocket>) -> Vec<(WebSocket, PresenceSocket)> {
+    /// The presence sockets with `tag`, but `skip`, with what each remembers.
+    fn tagged_presence(
+        &self,
+        tag: &str,
+        skip: Option<&WebSocket>,
+    ) -> Vec<(WebSocket, PresenceSocket)> {
         self.state
-            .get_websockets_with_tag("visitor")
+            .get_websockets_with_tag(tag)
             .into_iter()
             .filter(|ws| Some(ws) != skip)
             .filter_map(|ws| {
@@ -95,17 +100,13 @@ impl SiteRoom {
             .collect()
     }
 
+    fn presence_sockets(&self, skip: Option<&WebSocket>) -> Vec<(WebSocket, PresenceSocket)> {
+        self.tagged_presence("visitor", skip)
+    }
+
     /// The tabs of the browser behind `key` (found by their tag).
     fn tabs_of(&self, key: &str, skip: Option<&WebSocket>) -> Vec<(WebSocket, PresenceSocket)> {
-        self.state
-            .get_websockets_with_tag(&key_tag(key))
-            .into_iter()
-            .filter(|ws| Some(ws) != skip)
-            .filter_map(|ws| {
-                let socket = ws.deserialize_attachment::<PresenceSocket>().ok()??;
-                Some((ws, socket))
-            })
-            .collect()
+        self.tagged_presence(&key_tag(key), skip)
     }
 
     /// The visitor behind `key` as the list shows him: his newest tab that reported a page.
