@@ -54,6 +54,7 @@ const relay :Workerd.Worker = (
     (name = "BOOTSTRAP_TOKEN", fromEnvironment = "BOOTSTRAP_TOKEN"),
     (name = "ALLOW_DEV_HEADERS", fromEnvironment = "ALLOW_DEV_HEADERS"),
     (name = "EMAIL_FROM", fromEnvironment = "EMAIL_FROM"),
+    (name = "PUBLIC_ORIGIN", fromEnvironment = "PUBLIC_ORIGIN"),
     (name = "RATE_VISITOR_MESSAGES", fromEnvironment = "RATE_VISITOR_MESSAGES"),
     (name = "RATE_NEW_VISITORS_PER_IP", fromEnvironment = "RATE_NEW_VISITORS_PER_IP"),
     (name = "RATE_UPLOADS_PER_IP", fromEnvironment = "RATE_UPLOADS_PER_IP"),

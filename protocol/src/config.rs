@@ -11,6 +11,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("BOOTSTRAP_TOKEN", true, "(none)", "Authorises creating the first owner; 16+ characters. Remove it afterwards."),
     ("ALLOW_DEV_HEADERS", false, "false", "Local runs only: X-Dev-Geo stands in for Cloudflare's geo data, and pages on this machine may run any site's widget."),
     ("EMAIL_FROM", false, "(empty)", "Sender of outgoing e-mail (send_email binding); empty keeps e-mail in each site's outbox."),
+    ("PUBLIC_ORIGIN", false, "(the request's)", "The relay's public address, e.g. https://chat.example.com, for links in e-mails (password resets). Set it when self-hosting behind a proxy."),
     ("RATE_VISITOR_MESSAGES", false, "10/30", "Messages of one visitor: burst/per minute."),
     ("RATE_NEW_VISITORS_PER_IP", false, "20/6", "New visitors (conversations) per IP address: burst/per minute."),
     ("RATE_UPLOADS_PER_IP", false, "5/10", "Visitors' file uploads per IP address: burst/per minute."),
@@ -31,6 +32,8 @@ pub struct RelayConfig {
     pub bootstrap_token: Option<String>,
     pub allow_dev_headers: bool,
     pub email_from: Option<String>,
+    /// `scheme://host[:port]` without a path; `None`: links use the request's origin.
+    pub public_origin: Option<String>,
     pub rate_visitor_messages: Rate,
     pub rate_new_visitors_per_ip: Rate,
     pub rate_uploads_per_ip: Rate,
@@ -43,6 +46,20 @@ pub struct RelayConfig {
     pub retention_day_ms: u64,
     pub webhook_retry_unit_ms: u64,
     pub alert_check_ms: u64,
+}
+
+/// `https://host[:port]` or `http://…`, with no path, query or user part.
+fn is_origin(value: &str) -> bool {
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 /// What was wrong, one line per setting, each naming it.
@@ -106,6 +123,15 @@ impl RelayConfig {
         if let Some(from) = &email_from {
             if crate::api::email(from).is_err() {
                 bad("EMAIL_FROM", format!("is not an e-mail address: {from:?}"));
+            }
+        }
+        let public_origin = get("PUBLIC_ORIGIN").map(|o| o.trim_end_matches('/').to_owned());
+        if let Some(origin) = &public_origin {
+            if !is_origin(origin) {
+                bad(
+                    "PUBLIC_ORIGIN",
+                    format!("must be an address like https://chat.example.com (no path), not {origin:?}"),
+                );
             }
         }
         let mut rate = |name: &str, default: Rate| match get(name) {
@@ -181,6 +207,7 @@ impl RelayConfig {
             bootstrap_token,
             allow_dev_headers,
             email_from,
+            public_origin,
             rate_visitor_messages,
             rate_new_visitors_per_ip,
             rate_uploads_per_ip,
@@ -270,6 +297,22 @@ mod tests {
         .unwrap();
         assert!(c.allow_dev_headers);
         assert_eq!(c.email_from.as_deref(), Some("chat@shop.example"));
+        let with_origin = |o: &str| config(&[("TOKEN_SECRET", SECRET), ("PUBLIC_ORIGIN", o)]);
+        assert_eq!(
+            with_origin("https://chat.example.com/")
+                .unwrap()
+                .public_origin
+                .as_deref(),
+            Some("https://chat.example.com")
+        );
+        for bad in [
+            "chat.example.com",
+            "https://chat.example.com/path",
+            "https://a@b",
+            "ftp://x",
+        ] {
+            assert!(with_origin(bad).is_err(), "{bad}");
+        }
         assert_eq!(
             c.rate_uploads_per_ip,
             Rate {

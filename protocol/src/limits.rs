@@ -54,7 +54,7 @@ pub const SIGN_IN_PER_IP: Rate = Rate {
 /// Password checks of one account, from anywhere (a sign-in resets them): then it waits,
 /// whoever asks.
 pub const PASSWORD_CHECKS_PER_ACCOUNT: Rate = Rate {
-    burst: 10,
+    burst: 5,
     per_minute: 2,
 };
 /// Password-reset e-mails for one account.

@@ -72,8 +72,13 @@ pub(super) async fn ask_reset(mut req: Request, ctx: RouteContext<()>) -> Result
     if request.email.chars().count() > protocol::limits::MAX_EMAIL_CHARS {
         return http::error(ErrorCode::TooLarge, "email is too long");
     }
-    let url = req.url()?;
-    let console = format!("{}/console/", url.origin().ascii_serialization());
+    // The link's host comes from the configuration when set: a `Host` header is the asker's
+    // to choose, and a link to his host would hand him the code.
+    let origin = match &crate::config::of(&ctx.env)?.public_origin {
+        Some(origin) => origin.clone(),
+        None => req.url()?.origin().ascii_serialization(),
+    };
+    let console = format!("{origin}/console/");
     let ask = AskReset {
         email: request.email,
         ip: client_ip(&req),

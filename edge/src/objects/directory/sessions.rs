@@ -221,6 +221,11 @@ impl AccountDirectory {
             return super::no_content();
         }
         let code = format!("{}{}", crate::random::id(), crate::random::id());
+        // Links long spent or expired are of use to nobody.
+        self.state.storage().sql().exec(
+            "DELETE FROM password_resets WHERE expires_at < ?",
+            vec![(now as i64 - 86_400_000).into()],
+        )?;
         self.state.storage().sql().exec(
             "INSERT INTO password_resets (code_hash, operator_id, expires_at) VALUES (?, ?, ?)",
             vec![
