@@ -94,7 +94,7 @@ impl RelayConfig {
                 String::new()
             }
             None => {
-                bad("TOKEN_SECRET", "is missing: set it with `wrangler secret put TOKEN_SECRET` (32+ random characters)".into());
+                bad("TOKEN_SECRET", "is missing: set it to 32+ random characters (`wrangler secret put TOKEN_SECRET` on Cloudflare, the env file when self-hosting)".into());
                 String::new()
             }
         };

@@ -27,7 +27,7 @@ test("a bad or missing setting stops start-up, naming each one and no secret", a
   // Without TOKEN_SECRET (only the bootstrap token in the secrets file).
   const missing = relayFixture();
   writeFileSync(missing.envFile, `BOOTSTRAP_TOKEN=${missing.secrets.BOOTSTRAP_TOKEN}\n`);
-  await assert.rejects(startRelay(missing, 8822), /TOKEN_SECRET is missing: set it with `wrangler secret put TOKEN_SECRET`/);
+  await assert.rejects(startRelay(missing, 8822), /TOKEN_SECRET is missing: set it to 32\+ random characters \(`wrangler secret put TOKEN_SECRET` on Cloudflare/);
 });
 
 test("messages follow MAX_MESSAGE_CHARS, uploads MAX_UPLOAD_MB and UPLOAD_TYPES; lifecycle events are JSON lines without message text", async () => {

@@ -8,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
 import { bootstrap, signIn } from "../support/relay.mjs";
 import { startSelfhost } from "../support/selfhost.mjs";
 import { launchBrowser, watchErrors } from "../support/browser.mjs";
@@ -29,6 +30,20 @@ test("start-up under plain workerd refuses a missing TOKEN_SECRET, naming it", a
     startSelfhost(PORT, stateDir, { BOOTSTRAP_TOKEN: secrets.BOOTSTRAP_TOKEN }),
     (e) => /TOKEN_SECRET is missing/.test(e.output) && !e.output.includes(secrets.BOOTSTRAP_TOKEN),
   );
+});
+
+test("start-up refuses EMAIL_FROM (a self-hosted relay cannot send) and a port something else answers on", async () => {
+  await assert.rejects(
+    startSelfhost(PORT, stateDir, { ...env, EMAIL_FROM: "chat@shop.example" }),
+    (e) => /"event":"config.invalid".*EMAIL_FROM/.test(e.output),
+  );
+  const squatter = createServer((_, res) => res.end("{}"));
+  await new Promise((r) => squatter.listen(PORT, "127.0.0.1", r));
+  try {
+    await assert.rejects(startSelfhost(PORT, stateDir, env), (e) => /"event":"start.port_taken"/.test(e.output) && !/relay.serving/.test(e.output));
+  } finally {
+    await new Promise((r) => squatter.close(r));
+  }
 });
 
 test("under plain workerd: widget and console chat, files on disk, a restart loses and doubles nothing", async () => {

@@ -15,7 +15,7 @@ export function startSelfhost(port, stateDir, env) {
   return new Promise((resolve, reject) => {
     const take = (data) => {
       output += data;
-      if (output.includes("serving on")) {
+      if (output.includes('"event":"relay.serving"')) {
         resolve({
           origin: `http://127.0.0.1:${port}`,
           pid: child.pid,
