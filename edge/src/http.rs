@@ -198,6 +198,11 @@ pub fn encode(value: &str) -> String {
         .collect()
 }
 
+/// "No bound" for a SQL parameter: the largest integer JavaScript holds exactly (SQL values
+/// cross into JS; `i64::MAX` would be rounded, with a warning in the log that breaks its
+/// one-JSON-object-per-line form).
+pub const NO_LIMIT: i64 = (1 << 53) - 1;
+
 pub fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }

@@ -100,10 +100,16 @@ test("under plain workerd: widget and console chat, files on disk, a restart los
   assert.equal(download.status, 200);
   assert.equal(await download.text(), "Blue teapot: 40 EUR");
 
-  // A restart (an upgrade) in the middle of the conversation; both sides keep writing.
+  // A restart (an upgrade) in the middle of the conversation, with a widget and a console
+  // connected; both sides keep writing.
+  const stopping = Date.now();
   await server.stop();
+  const stopped = Date.now() - stopping;
   await say("Are you still there?");
   server = await startSelfhost(PORT, stateDir, env);
+  const gap = Date.now() - stopping;
+  console.log(`restart with a widget and a console connected: stopped in ${stopped} ms, serving again ${gap} ms after the stop began`);
+  assert.ok(gap <= 5000, `back within 5 s (${gap} ms)`);
   await desk.locator("ol.log li.visitor", { hasText: "Are you still there?" }).waitFor({ timeout: 30_000 });
   await reply("Yes, the teapot is in stock");
   await inWidget(page, "ol.log li.operator").filter({ hasText: "the teapot is in stock" }).waitFor({ timeout: 30_000 });

@@ -353,12 +353,12 @@ impl Store {
 
     /// Every message, oldest first, for transcripts.
     pub fn all(&self) -> Result<Vec<ChatMessage>> {
-        self.history_after(0, i64::MAX as usize, false)
+        self.history_after(0, crate::http::NO_LIMIT as usize, false)
     }
 
     /// Every message, private notes included (export).
     pub fn everything(&self) -> Result<Vec<ChatMessage>> {
-        self.history_after(0, i64::MAX as usize, true)
+        self.history_after(0, crate::http::NO_LIMIT as usize, true)
     }
 
     /// Stores a message as it was exported: its number, time, edits and deletion kept.

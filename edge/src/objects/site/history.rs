@@ -155,7 +155,10 @@ impl SiteRoom {
         }
         sql.push_str(" ORDER BY last_at DESC LIMIT ?");
 
-        let mut before = query.before.map(|b| b as i64).unwrap_or(i64::MAX);
+        let mut before = query
+            .before
+            .map(|b| b as i64)
+            .unwrap_or(crate::http::NO_LIMIT);
         let mut page = HistoryPage::default();
         loop {
             let mut params: Vec<worker::SqlStorageValue> = vec![
