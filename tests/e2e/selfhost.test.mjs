@@ -4,12 +4,13 @@
 // both sides reconnect and carry on: nothing lost, nothing doubled.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import { bootstrap, signIn } from "../support/relay.mjs";
+import { ROOT, signIn } from "../support/relay.mjs";
 import { startSelfhost } from "../support/selfhost.mjs";
 import { launchBrowser, watchErrors } from "../support/browser.mjs";
 
@@ -48,7 +49,26 @@ test("start-up refuses EMAIL_FROM (a self-hosted relay cannot send) and a port s
 
 test("under plain workerd: widget and console chat, files on disk, a restart loses and doubles nothing", async () => {
   server = await startSelfhost(PORT, stateDir, env);
-  const ownerLogin = await bootstrap(server, { secrets });
+  // The documented bootstrap: selfhost/bootstrap reads the token from the service's env file.
+  const envFile = join(stateDir, "online-consultant.env");
+  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
+  const ownerLogin = { email: "owner@shop.test", password: randomBytes(9).toString("base64url") };
+  const created = spawnSync(join(ROOT, "selfhost/bootstrap"), [envFile, server.origin], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, OWNER_EMAIL: ownerLogin.email, OWNER_NAME: "Anna Petrova", OWNER_PASSWORD: ownerLogin.password, SITE: "demo", SITE_NAME: "Teapot Shop" },
+  });
+  assert.equal(created.status, 0, created.stderr);
+  assert.match(created.stdout, /Created the owner owner@shop\.test and the site "demo"/);
+  assert.match(created.stdout, /sed -i '\/\^BOOTSTRAP_TOKEN=\/d'/);
+  for (const secret of [secrets.BOOTSTRAP_TOKEN, secrets.TOKEN_SECRET, ownerLogin.password]) {
+    assert.ok(!created.stdout.includes(secret) && !created.stderr.includes(secret), "no secret printed");
+  }
+  const again = spawnSync(join(ROOT, "selfhost/bootstrap"), [envFile, server.origin], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, OWNER_EMAIL: "x@shop.test", OWNER_NAME: "X", OWNER_PASSWORD: "x-password-1", SITE: "demo", SITE_NAME: "X" },
+  });
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /Not created \(409\): this installation already has an owner/);
   const owner = await signIn(server, ownerLogin);
   // The same security headers as on Cloudflare (front.mjs applies the _headers file).
   const consoleHeaders = (await fetch(`${server.origin}/console/`)).headers;
