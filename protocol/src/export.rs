@@ -53,6 +53,10 @@ pub struct ImportResult {
     pub imported: u64,
     /// Conversations the site already had (an import never overwrites one).
     pub skipped: u64,
+    /// Whether the document's settings replaced the site's (only when asked with
+    /// `?settings=replace`; by default the site keeps its own).
+    #[serde(default)]
+    pub settings_replaced: bool,
 }
 
 impl SiteExport {

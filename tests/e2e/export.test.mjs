@@ -102,9 +102,10 @@ test("export, import into a fresh relay, export again: the same data", async () 
 
   // Into another relay's site, then out again.
   const b = await relayWithOwner(8826);
-  const imported = await api(b.relay, b.owner, "POST", "/sites/demo/import", first);
+  // The settings come along only when asked; by default the target keeps its own.
+  const imported = await api(b.relay, b.owner, "POST", "/sites/demo/import?settings=replace", first);
   assert.equal(imported.status, 200, await imported.clone().text());
-  assert.deepEqual(await imported.json(), { imported: 2, skipped: 0 });
+  assert.deepEqual(await imported.json(), { imported: 2, skipped: 0, settings_replaced: true });
   const second_ = await exportAll(b.relay, b.owner);
   assert.deepEqual(strip(second_), strip(first));
 
@@ -112,7 +113,7 @@ test("export, import into a fresh relay, export again: the same data", async () 
   const history = await (await api(b.relay, b.owner, "GET", "/sites/demo/history?text=teapot")).json();
   assert.deepEqual(history.conversations.map((c) => c.id), [v1.conversation]);
   const again = await api(b.relay, b.owner, "POST", "/sites/demo/import", first);
-  assert.deepEqual(await again.json(), { imported: 0, skipped: 2 });
+  assert.deepEqual(await again.json(), { imported: 0, skipped: 2, settings_replaced: false });
 
   // A document that is not an export is refused whole, naming why.
   const bad = await api(b.relay, b.owner, "POST", "/sites/demo/import", { ...first, format: 7 });

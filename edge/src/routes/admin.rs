@@ -311,8 +311,8 @@ pub(super) async fn export_site(req: Request, ctx: RouteContext<()>) -> Result<R
         .await
 }
 
-/// `POST …/sites/{site}/import`: the owner only; the document is checked whole before
-/// anything is written.
+/// `POST …/sites/{site}/import[?settings=replace]`: the owner only; the document is checked
+/// whole before anything is written; the site keeps its settings unless told to replace them.
 pub(super) async fn import_site(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
     use protocol::export::{SiteExport, MAX_IMPORT_BYTES};
     let site = match owner_only(&req, &ctx).await? {
@@ -341,7 +341,13 @@ pub(super) async fn import_site(mut req: Request, ctx: RouteContext<()>) -> Resu
         return http::protocol_error(e);
     }
     let body = Some(serde_json::to_string(&export)?);
+    let replace = query(&req, "settings")?.as_deref() == Some("replace");
+    let path = if replace {
+        "/import?settings=replace"
+    } else {
+        "/import"
+    };
     SiteLink::new(&ctx.env, &site)
-        .forward(Method::Post, "/import", Headers::new(), body)
+        .forward(Method::Post, path, Headers::new(), body)
         .await
 }

@@ -59,11 +59,22 @@ impl SiteRoom {
         })
     }
 
-    /// `POST /import`: the settings replace the site's; each conversation the site does not
-    /// have yet is recreated (the router has validated the document).
-    pub(super) async fn import(&self, site: &SiteId, export: SiteExport) -> Result<Response> {
-        self.save_settings(&export.settings)?;
-        let mut result = ImportResult::default();
+    /// `POST /import[?settings=replace]`: each conversation the site does not have yet is
+    /// recreated; the document's settings replace the site's only when asked (the router has
+    /// validated the document).
+    pub(super) async fn import(
+        &self,
+        site: &SiteId,
+        export: SiteExport,
+        replace_settings: bool,
+    ) -> Result<Response> {
+        if replace_settings {
+            self.save_settings(&export.settings)?;
+        }
+        let mut result = ImportResult {
+            settings_replaced: replace_settings,
+            ..Default::default()
+        };
         for conversation in export.conversations {
             let stub = crate::objects::conversation::stub(&self.env, site, &conversation.id)?;
             let headers = Headers::new();

@@ -341,8 +341,9 @@ impl DurableObject for SiteRoom {
             (Method::Post, "/import") => {
                 let site = SiteId::parse(header(&req, internal::SITE)?)
                     .map_err(|e| worker::Error::RustError(e.to_string()))?;
+                let replace_settings = query(&req, "settings")? == "replace";
                 let export = req.json().await?;
-                self.import(&site, export).await
+                self.import(&site, export, replace_settings).await
             }
             (Method::Get, "/webhooks") => http::json(&self.webhooks()?),
             (Method::Post, "/webhooks") => {
