@@ -12,7 +12,9 @@
   if (!script || (existing && existing.version)) return;
 
   var relay = script.getAttribute("data-relay") || new URL(script.src).origin;
-  var site = script.getAttribute("data-site");
+  // A page may name the site in the stub instead (`Consultant.site`, e.g. the demo shop's
+  // `?site=`); otherwise the tag's data-site.
+  var site = (existing && existing.site) || script.getAttribute("data-site");
   var tag = (script.getAttribute("data-lang") || document.documentElement.lang || navigator.language || "en").toLowerCase();
   var ru = tag.slice(0, 2) === "ru";
   var label = ru ? "Открыть чат" : "Open chat";
