@@ -73,6 +73,10 @@ pub(super) async fn check_password(
     query: CredentialsQuery,
     password_given: &str,
 ) -> Result<std::result::Result<Credentials, Response>> {
+    let query = CredentialsQuery {
+        check: true,
+        ..query
+    };
     let account = match DirectoryLink::new(env)?.credentials(query).await? {
         CredentialsAnswer::Wait { retry_after_ms } => return Ok(Err(too_many(retry_after_ms)?)),
         CredentialsAnswer::Account(account) => account,
@@ -113,8 +117,8 @@ pub(super) async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> Result<R
     }
     let query = CredentialsQuery {
         email: Some(request.email.clone()),
-        op: None,
         ip: client_ip(&req),
+        ..Default::default()
     };
     let account = match check_password(&ctx.env, query, &request.password).await? {
         Ok(account) => account,

@@ -140,10 +140,10 @@ pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Res
         return http::error(ErrorCode::Forbidden, "only the owner makes admins");
     }
     let link = DirectoryLink::new(&ctx.env)?;
+    // Only a lookup: it spends nothing of the account's sign-ins.
     let query = crate::objects::directory::CredentialsQuery {
         email: Some(operator.email.clone()),
-        op: None,
-        ip: None,
+        ..Default::default()
     };
     let exists = match link.credentials(query.clone()).await? {
         crate::objects::directory::CredentialsAnswer::Account(account) => account.is_some(),

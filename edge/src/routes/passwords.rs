@@ -33,9 +33,9 @@ pub(super) async fn change_password(mut req: Request, ctx: RouteContext<()>) -> 
         return http::protocol_error(e);
     }
     let query = CredentialsQuery {
-        email: None,
         op: Some(op.clone()),
         ip: client_ip(&req),
+        ..Default::default()
     };
     if let Err(refused) = check_password(&ctx.env, query, &change.current).await? {
         // 401 would sign the console out: a wrong current password is a bad field here.

@@ -68,6 +68,10 @@ pub struct CredentialsQuery {
     pub email: Option<String>,
     pub op: Option<OperatorId>,
     pub ip: Option<String>,
+    /// A password is about to be checked: the account's rate is taken. `false` only looks
+    /// the account up.
+    #[serde(default)]
+    pub check: bool,
 }
 
 /// An account as the password check needs it.

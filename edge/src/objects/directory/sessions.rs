@@ -75,9 +75,13 @@ impl AccountDirectory {
             .map(|a| a.email.clone())
             .or_else(|| query.email.as_deref().map(str::to_lowercase))
             .unwrap_or_default();
-        let failures = limits.take(&Limited::Attempts(key), PASSWORD_CHECKS_PER_ACCOUNT, now);
-        if let Err(retry_after_ms) = failures {
-            return http::json(&CredentialsAnswer::Wait { retry_after_ms });
+        // Only a password check counts: looking an account up (a team's admin asking whether
+        // an e-mail has one) must not spend its holder's sign-ins.
+        if query.check {
+            let failures = limits.take(&Limited::Attempts(key), PASSWORD_CHECKS_PER_ACCOUNT, now);
+            if let Err(retry_after_ms) = failures {
+                return http::json(&CredentialsAnswer::Wait { retry_after_ms });
+            }
         }
         drop(limits);
         let answer = match account {
