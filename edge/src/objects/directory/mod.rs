@@ -155,6 +155,19 @@ fn no_content() -> Result<Response> {
     Ok(Response::empty()?.with_status(204))
 }
 
+/// The memberships not removed, as the protocol names them.
+fn active_sites(rows: &[MembershipRow]) -> Vec<SiteMembership> {
+    rows.iter()
+        .filter(|m| m.removed_at.is_none())
+        .filter_map(|m| {
+            Some(SiteMembership {
+                site: SiteId::parse(m.site.clone()).ok()?,
+                role: parse_role(&m.role)?,
+            })
+        })
+        .collect()
+}
+
 pub(crate) fn role_name(role: Role) -> &'static str {
     match role {
         Role::Owner => "owner",
@@ -186,29 +199,20 @@ impl AccountDirectory {
 
     /// The sites the account works on now (not those it was removed from).
     fn memberships(&self, id: &str) -> Result<Vec<SiteMembership>> {
-        Ok(self
-            .membership_rows(id)?
-            .into_iter()
-            .filter(|m| m.removed_at.is_none())
-            .filter_map(|m| {
-                Some(SiteMembership {
-                    site: SiteId::parse(m.site).ok()?,
-                    role: parse_role(&m.role)?,
-                })
-            })
-            .collect())
+        Ok(active_sites(&self.membership_rows(id)?))
     }
 
     /// The account's standing for a request of session `sid`: active while the session is and
     /// the account still works on some site.
     fn status(&self, id: &str, sid: &str) -> Result<AccountStatus> {
+        // Asked on every operator request: one read of the memberships serves both lists.
         let rows = self.membership_rows(id)?;
         let removed_from = rows
             .iter()
             .filter(|m| m.removed_at.is_some())
             .filter_map(|m| SiteId::parse(m.site.clone()).ok())
             .collect();
-        let sites = self.memberships(id)?;
+        let sites = active_sites(&rows);
         let session = self.session_live(id, sid)?;
         Ok(AccountStatus {
             active: session && !sites.is_empty(),
