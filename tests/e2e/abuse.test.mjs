@@ -312,6 +312,12 @@ test("operator tokens never ride in URLs: sockets take one-minute tickets scoped
     const refused = await openSocket(url, {}, { raw: true }).catch((e) => e);
     assert.equal(refused.status, status, url);
   }
+  // A ticket taken before its session ended opens nothing after.
+  const borrowed = await signIn(relay, owner);
+  const early = (await call("POST", "/api/v1/sites/demo/tickets", borrowed.token, { conversation: chat.conversation })).json.ticket;
+  assert.equal((await call("POST", "/api/v1/auth/sign-out", borrowed.token)).status, 204);
+  const late = await openSocket(`${base}/conversations/${chat.conversation}/operator-socket?ticket=${early}`, {}, { raw: true }).catch((e) => e);
+  assert.equal(late.status, 401);
   // Files: the session token in the Authorization header, never in the URL.
   const uploaded = await call("POST", `/api/v1/sites/demo/conversations/${chat.conversation}/files`, chat.token, "hello", { "Content-Type": "text/plain", "X-File-Name": "a.txt" });
   assert.equal(uploaded.status, 201);
