@@ -5,7 +5,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 DIST="$ROOT/dist/public"
-export PATH="$TOOLS/bin:$ROOT/node_modules/.bin:$PATH"
+# Node.js runs wrangler, the build scripts and the tests: an LTS line, installed by scripts/setup
+# into .tools from npm's `node-linux-*` package (whatever Node the system has only bootstraps it).
+NODE_VERSION=26.12.1
+NODE_HOME="$TOOLS/node-$NODE_VERSION"
+export PATH="$NODE_HOME/bin:$TOOLS/bin:$ROOT/node_modules/.bin:$PATH"
 
 # wrangler must not phone home: this machine (and CI) reach package registries only.
 export WRANGLER_SEND_METRICS=false

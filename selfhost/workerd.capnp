@@ -24,7 +24,7 @@ const config :Workerd.Config = (
 
 const front :Workerd.Worker = (
   modules = [(name = "front.mjs", esModule = embed "front.mjs")],
-  compatibilityDate = "2026-04-20",
+  compatibilityDate = "2026-11-10",
   bindings = [
     (name = "ASSETS", service = "assets"),
     (name = "RELAY", service = "relay"),
@@ -36,7 +36,7 @@ const relay :Workerd.Worker = (
     (name = "index.js", esModule = embed "../edge/build/index.js"),
     (name = "index_bg.wasm", wasm = embed "../edge/build/index_bg.wasm"),
   ],
-  compatibilityDate = "2026-04-20",
+  compatibilityDate = "2026-11-10",
   globalOutbound = "internet",
   durableObjectNamespaces = [
     (className = "AccountDirectory", uniqueKey = "online-consultant-AccountDirectory", enableSql = true),
