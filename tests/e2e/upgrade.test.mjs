@@ -60,7 +60,8 @@ if [ "$1" = restart ] && [ -f "${service}/pid" ]; then
   pid="$(cat "${service}/pid")"
   date +%s%3N > "${service}/stopping"
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  # Exited, or a zombie nobody reaps yet (systemd, its parent, would at once; here it was orphaned).
+  for _ in $(seq 1 200); do case "$(ps -o stat= -p "$pid")" in "" | Z*) break ;; esac; sleep 0.05; done
   kill -KILL -- -"$pid" 2>/dev/null || true
   date +%s%3N > "${service}/stopped"
 fi
