@@ -76,10 +76,9 @@ async fn file_request(
     // The conversation must exist (nothing is stored for one that does not), and an operator
     // reaches the files of chats he may open: not a colleague's.
     {
-        let headers = Headers::new();
-        headers.set(internal::PARTICIPANT, &participant.encode())?;
-        let stub = conversations(&ctx.env, &site, &conversation)?;
-        let answer = http::call_object(&stub, Method::Get, "/access", headers, None).await?;
+        let answer = ConversationLink::new(&ctx.env, &site, &conversation)?
+            .access(&participant)
+            .await?;
         match answer.status_code() {
             204 => {}
             // A fresh response: the object's own has immutable headers (CORS is added after).
@@ -149,17 +148,9 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
     let attachment =
         crate::files::save(&ctx.env, &site, &conversation, &name, &content_type, bytes).await?;
     // Deleted in an hour unless a message sends it.
-    let uploaded = crate::objects::conversation::Uploaded {
-        id: attachment.id.clone(),
-    };
-    http::call_object(
-        &conversations(&ctx.env, &site, &conversation)?,
-        Method::Post,
-        "/uploaded",
-        Headers::new(),
-        Some(serde_json::to_string(&uploaded)?),
-    )
-    .await?;
+    ConversationLink::new(&ctx.env, &site, &conversation)?
+        .uploaded(&attachment.id)
+        .await?;
     Ok(http::json(&attachment)?.with_status(201))
 }
 

@@ -113,15 +113,9 @@ pub(super) async fn start_chat(req: Request, ctx: RouteContext<()>) -> Result<Re
             ip: started.ip.clone(),
             geo: started.geo.clone(),
         };
-        let stub = conversations(&ctx.env, &site, &started.chat.conversation)?;
-        http::call_object(
-            &stub,
-            Method::Post,
-            "/open",
-            Headers::new(),
-            Some(serde_json::to_string(&meta)?),
-        )
-        .await?;
+        ConversationLink::new(&ctx.env, &site, &started.chat.conversation)?
+            .open(meta)
+            .await?;
     }
     http::json(&started.chat)
 }

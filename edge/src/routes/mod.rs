@@ -3,6 +3,7 @@
 
 use crate::auth::token::{Claims, TokenKey};
 use crate::http::{self, encode, internal};
+use crate::objects::conversation::ConversationLink;
 use crate::objects::directory::{AddOperator, DirectoryLink, DirectoryRoute, RemoveOperator};
 use crate::objects::site::{SiteInit, SiteLink};
 use crate::participant::Participant;
@@ -12,7 +13,7 @@ use protocol::{
     Role, SignInRequest, SiteId, SiteSettings, VisitorId, VisitorSession, VisitorSessionRequest,
     WidgetConfig,
 };
-use worker::{Env, Headers, Method, Request, Response, Result, RouteContext, Router, Stub};
+use worker::{Env, Headers, Method, Request, Response, Result, RouteContext, Router};
 
 mod account;
 mod admin;
@@ -248,10 +249,6 @@ fn visitor_geo(req: &Request, env: &Env) -> Geo {
         country: cf.and_then(|cf| cf.country()),
         city: cf.and_then(|cf| cf.city()),
     }
-}
-
-fn conversations(env: &Env, site: &SiteId, conversation: &ConversationId) -> Result<Stub> {
-    crate::objects::conversation::stub(env, site, conversation)
 }
 
 /// Constant-time string comparison for secrets.

@@ -204,17 +204,12 @@ pub(super) async fn conversation(req: Request, ctx: RouteContext<()>) -> Result<
     if summary.status_code() != 200 {
         return Ok(summary);
     }
-    let mut messages = http::call_object(
-        &crate::objects::conversation::stub(&ctx.env, &site, &id)?,
-        Method::Get,
-        "/transcript",
-        Headers::new(),
-        None,
-    )
-    .await?;
+    let messages = ConversationLink::new(&ctx.env, &site, &id)?
+        .transcript(None)
+        .await?;
     http::json(&ConversationDetail {
         conversation: summary.json().await?,
-        messages: messages.json().await?,
+        messages,
     })
 }
 
@@ -254,14 +249,9 @@ pub(super) async fn custom_data(mut req: Request, ctx: RouteContext<()>) -> Resu
         }
         (None, None) => return http::error(ErrorCode::NotFound, "no such conversation"),
     };
-    http::call_object(
-        &crate::objects::conversation::stub(&ctx.env, &site, &id)?,
-        Method::Put,
-        "/custom-data",
-        Headers::new(),
-        Some(serde_json::to_string(&update)?),
-    )
-    .await
+    ConversationLink::new(&ctx.env, &site, &id)?
+        .set_custom_data(update)
+        .await
 }
 
 /// The site's summary of a conversation: 200 with it, or 404 when the site has none.

@@ -221,23 +221,11 @@ pub(super) async fn conversation_socket(
             headers.set(internal::IP, &ip)?;
         }
     }
-    let mut path = format!("/connect?after={}", after_param(&req));
-    if matches!(participant, Participant::Visitor { .. }) {
-        let geo = visitor_geo(&req, &ctx.env);
-        path.push_str(&format!(
-            "&country={}&city={}",
-            encode(geo.country.as_deref().unwrap_or("")),
-            encode(geo.city.as_deref().unwrap_or(""))
-        ));
-    }
-    let answer = http::call_object(
-        &conversations(&ctx.env, &site, &conversation)?,
-        Method::Get,
-        &path,
-        headers,
-        None,
-    )
-    .await?;
+    let geo =
+        matches!(participant, Participant::Visitor { .. }).then(|| visitor_geo(&req, &ctx.env));
+    let answer = ConversationLink::new(&ctx.env, &site, &conversation)?
+        .connect(headers, after_param(&req), geo.as_ref())
+        .await?;
     // The site remembers where an operator has sockets, to close them if his access ends.
     if let (101, Participant::Operator { id, .. }) = (answer.status_code(), &participant) {
         SiteLink::new(&ctx.env, &site)

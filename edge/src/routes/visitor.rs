@@ -179,13 +179,8 @@ async fn verified_conversation(
         },
         user_id,
     };
-    http::call_object(
-        &conversations(env, site, &bound.conversation)?,
-        Method::Post,
-        "/verify",
-        Headers::new(),
-        Some(serde_json::to_string(&verified)?),
-    )
-    .await?;
+    ConversationLink::new(env, site, &bound.conversation)?
+        .verify(verified)
+        .await?;
     Ok(Ok((bound.visitor, bound.conversation)))
 }

@@ -2,14 +2,13 @@
 
 use super::store::Meta;
 use super::{ConversationRoom, SearchChange};
-use crate::http::{self, internal};
-use crate::objects::header;
+use crate::http;
 use protocol::export::ConversationExport;
 use protocol::{ErrorCode, SiteId};
-use worker::{Request, Response, Result};
+use worker::{Response, Result};
 
 impl ConversationRoom {
-    /// `GET /export`: everything about this conversation; 404 when it does not exist.
+    /// Everything about this conversation; 404 when it does not exist.
     pub(super) fn export(&self) -> Result<Response> {
         let store = self.store();
         let Some(meta) = store.meta()? else {
@@ -26,12 +25,13 @@ impl ConversationRoom {
         })
     }
 
-    /// `POST /import`: recreates this conversation from an export, then has the site index
-    /// it. 409 when it already exists: an import never overwrites.
-    pub(super) async fn import(&self, mut req: Request) -> Result<Response> {
-        let site = SiteId::parse(header(&req, internal::SITE)?)
-            .map_err(|e| worker::Error::RustError(e.to_string()))?;
-        let export: ConversationExport = req.json().await?;
+    /// Recreates this conversation from an export, then has the site index it. 409 when it
+    /// already exists: an import never overwrites.
+    pub(super) async fn import(
+        &self,
+        site: SiteId,
+        export: ConversationExport,
+    ) -> Result<Response> {
         let store = self.store();
         if store.meta()?.is_some() {
             return http::error(ErrorCode::Conflict, "the conversation exists");

@@ -3,10 +3,14 @@
 
 mod commands;
 mod export;
+mod link;
 pub(crate) mod store;
 mod uploads;
 
-pub use uploads::Uploaded;
+pub use link::{
+    ConversationLink, ConversationRoute, Imported, NewConversation, Uploaded, VerifiedVisitor,
+    CONNECT_PATH,
+};
 
 use crate::http::{self, internal};
 use crate::objects::header;
@@ -23,24 +27,6 @@ use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
     WebSocketIncomingMessage, WebSocketPair,
 };
-
-/// Router → conversation: create it for a visitor an operator starts a chat with (a chat a
-/// visitor starts is created by his first connect).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct NewConversation {
-    pub site: SiteId,
-    pub conversation: ConversationId,
-    pub visitor: protocol::VisitorId,
-    pub ip: Option<String>,
-    pub geo: protocol::Geo,
-}
-
-/// Router → conversation: its visitor is this verified user of the host site.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct VerifiedVisitor {
-    pub conversation: NewConversation,
-    pub user_id: String,
-}
 
 #[derive(Clone, Copy)]
 enum Side {
@@ -68,13 +54,6 @@ pub struct ConversationRoom {
     >,
     /// Whether a handler is carrying out commands now.
     busy: std::cell::Cell<bool>,
-}
-
-/// The object of one conversation of a site.
-pub fn stub(env: &Env, site: &SiteId, conversation: &ConversationId) -> Result<worker::Stub> {
-    env.durable_object("CONVERSATIONS")?
-        .id_from_name(&format!("{site}/{conversation}"))?
-        .get_stub()
 }
 
 /// Marks the conversation's command queue idle when the handler draining it ends.
@@ -116,27 +95,36 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        match req.path().as_str() {
-            "/connect" => self.accept_participant(req).await,
-            "/open" => self.open(req).await,
-            "/verify" => self.verify(req).await,
-            "/access" => self.access(&req),
-            "/transcript" => self.transcript(&req),
-            "/custom-data" => self.set_custom_data(req).await,
-            "/erase" => self.erase().await,
-            "/uploaded" => {
-                let uploaded: Uploaded = req.json().await?;
+        if req.path() == CONNECT_PATH {
+            return self.accept_participant(req).await;
+        }
+        let route = match ConversationRoute::from_request(&mut req).await {
+            Ok(route) => route,
+            Err(e) => return http::error(ErrorCode::NotFound, e.to_string()),
+        };
+        let done = || Ok(Response::empty()?.with_status(204));
+        match route {
+            ConversationRoute::Open(new) => {
+                self.create_if_new(new)?;
+                done()
+            }
+            ConversationRoute::Verify(verified) => self.verify(verified).await,
+            ConversationRoute::Access { participant } => self.access(&participant),
+            ConversationRoute::Transcript { until } => self.transcript(until),
+            ConversationRoute::CustomData(update) => self.set_custom_data(update).await,
+            ConversationRoute::Uploaded(uploaded) => {
                 self.uploaded(uploaded).await?;
-                Ok(Response::empty()?.with_status(204))
+                done()
             }
-            "/revoke" => {
-                let revoke: crate::objects::revoke::Revoke = req.json().await?;
+            ConversationRoute::Revoke(revoke) => {
                 crate::objects::revoke::close_revoked(&self.state, &revoke);
-                Ok(Response::empty()?.with_status(204))
+                done()
             }
-            "/export" => self.export(),
-            "/import" => self.import(req).await,
-            other => http::error(ErrorCode::NotFound, format!("no internal route {other}")),
+            ConversationRoute::Erase => self.erase().await,
+            ConversationRoute::Export => self.export(),
+            ConversationRoute::Import { site, conversation } => {
+                self.import(site, *conversation).await
+            }
         }
     }
 
@@ -247,15 +235,13 @@ impl ConversationRoom {
     }
 
     /// Whether an operator may open this conversation now (file requests ask).
-    fn access(&self, req: &Request) -> Result<Response> {
-        let participant = Participant::decode(&header(req, internal::PARTICIPANT)?)
-            .ok_or_else(|| worker::Error::RustError("bad participant header".into()))?;
+    fn access(&self, participant: &Participant) -> Result<Response> {
         let store = self.store();
         if store.meta()?.is_none() {
             return http::error(ErrorCode::NotFound, "no such conversation");
         }
         match participant {
-            Participant::Operator { id, role, .. } if !store.state()?.open_to(&id, role) => {
+            Participant::Operator { id, role, .. } if !store.state()?.open_to(id, *role) => {
                 http::error(ErrorCode::Forbidden, "this chat is assigned to a colleague")
             }
             _ => Ok(Response::empty()?.with_status(204)),
@@ -263,8 +249,7 @@ impl ConversationRoom {
     }
 
     /// The site's server replaced the custom data operators see (REST API; validated there).
-    async fn set_custom_data(&self, mut req: Request) -> Result<Response> {
-        let update: protocol::rest::CustomDataUpdate = req.json().await?;
+    async fn set_custom_data(&self, update: protocol::rest::CustomDataUpdate) -> Result<Response> {
         let Some(meta) = self.store().meta()? else {
             return http::error(ErrorCode::NotFound, "no such conversation");
         };
@@ -273,7 +258,6 @@ impl ConversationRoom {
         Ok(Response::empty()?.with_status(204))
     }
 
-    /// The messages up to `until` (ms), without private notes: webhooks' transcripts.
     /// Deletes the conversation for good (data retention): its files, its storage, and the
     /// sockets still on it. The object is left empty, as if it had never been created.
     async fn erase(&self) -> Result<Response> {
@@ -290,13 +274,9 @@ impl ConversationRoom {
         Ok(Response::empty()?.with_status(204))
     }
 
-    fn transcript(&self, req: &Request) -> Result<Response> {
-        let until = req
-            .url()?
-            .query_pairs()
-            .find(|(k, _)| k == "until")
-            .and_then(|(_, v)| v.parse::<u64>().ok())
-            .unwrap_or(u64::MAX);
+    /// The messages up to `until` (ms), without private notes: webhooks' transcripts.
+    fn transcript(&self, until: Option<u64>) -> Result<Response> {
+        let until = until.unwrap_or(u64::MAX);
         let mut messages = self.store().all()?;
         messages.retain(|m| m.sent_at <= until);
         http::json(&messages)
@@ -304,8 +284,7 @@ impl ConversationRoom {
 
     /// The visitor is a verified user of the host site: recorded in the state operators see
     /// (the conversation is created if this is his first visit).
-    async fn verify(&self, mut req: Request) -> Result<Response> {
-        let verified: VerifiedVisitor = req.json().await?;
+    async fn verify(&self, verified: VerifiedVisitor) -> Result<Response> {
         self.create_if_new(verified.conversation)?;
         let store = self.store();
         let Some(meta) = store.meta()? else {
@@ -316,12 +295,6 @@ impl ConversationRoom {
             self.save_state(&meta, |s| s.verified_user = Some(user))
                 .await?;
         }
-        Ok(Response::empty()?.with_status(204))
-    }
-
-    async fn open(&self, mut req: Request) -> Result<Response> {
-        let new: NewConversation = req.json().await?;
-        self.create_if_new(new)?;
         Ok(Response::empty()?.with_status(204))
     }
 

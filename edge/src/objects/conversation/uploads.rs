@@ -2,7 +2,7 @@
 //! sender may still be typing his message), then deleted by the conversation's alarm, so that
 //! uploads alone cannot fill the file store.
 
-use super::ConversationRoom;
+use super::{ConversationRoom, Uploaded};
 use crate::http;
 use serde::{Deserialize, Serialize};
 use worker::Result;
@@ -14,12 +14,6 @@ fn unsent_file_ms(env: &worker::Env) -> Result<u64> {
 }
 /// Store key of the uploads not sent yet.
 const PENDING: &str = "unsent_files";
-
-/// Router → conversation (`POST /uploaded`): a file was stored for this conversation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Uploaded {
-    pub id: String,
-}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Pending {

@@ -2,10 +2,11 @@
 //! from (or written to) its own object.
 
 use super::{IdRow, SiteRoom};
-use crate::http::{self, call_object, internal};
+use crate::http;
+use crate::objects::conversation::{ConversationLink, Imported};
 use protocol::export::{ImportResult, SiteExport, EXPORT_FORMAT, EXPORT_PAGE};
 use protocol::{ConversationId, ErrorCode, SiteId};
-use worker::{Headers, Method, Request, Response, Result};
+use worker::{Request, Response, Result};
 
 impl SiteRoom {
     /// `GET /export?after=<id>&limit=N`: the settings and a page of conversations (at most
@@ -42,11 +43,11 @@ impl SiteRoom {
                 continue;
             };
             last = Some(id.clone());
-            let stub = crate::objects::conversation::stub(&self.env, site, &id)?;
-            let mut response =
-                call_object(&stub, Method::Get, "/export", Headers::new(), None).await?;
-            if response.status_code() == 200 {
-                conversations.push(response.json().await?);
+            if let Some(conversation) = ConversationLink::new(&self.env, site, &id)?
+                .export()
+                .await?
+            {
+                conversations.push(conversation);
             }
         }
         http::json(&SiteExport {
@@ -76,21 +77,17 @@ impl SiteRoom {
             ..Default::default()
         };
         for conversation in export.conversations {
-            let stub = crate::objects::conversation::stub(&self.env, site, &conversation.id)?;
-            let headers = Headers::new();
-            headers.set(internal::SITE, site.as_str())?;
-            let body = Some(serde_json::to_string(&conversation)?);
-            let response = call_object(&stub, Method::Post, "/import", headers, body).await?;
-            match response.status_code() {
-                204 => result.imported += 1,
-                409 => result.skipped += 1,
-                status => {
+            let id = conversation.id.clone();
+            match ConversationLink::new(&self.env, site, &id)?
+                .import(site, conversation)
+                .await
+            {
+                Ok(Imported::Created) => result.imported += 1,
+                Ok(Imported::Exists) => result.skipped += 1,
+                Err(e) => {
                     return http::error(
                         ErrorCode::Internal,
-                        format!(
-                            "conversation {} could not be imported ({status})",
-                            conversation.id
-                        ),
+                        format!("conversation {id} could not be imported ({e})"),
                     )
                 }
             }

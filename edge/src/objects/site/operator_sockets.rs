@@ -6,7 +6,7 @@ use super::SiteRoom;
 use crate::objects::revoke::{close_revoked, Revoke};
 use protocol::{ConversationId, OperatorId, SiteId};
 use serde::{Deserialize, Serialize};
-use worker::{Method, Result};
+use worker::Result;
 
 pub(super) const MIGRATION: &str = "
 CREATE TABLE IF NOT EXISTS operator_sockets (
@@ -63,20 +63,13 @@ impl SiteRoom {
                 vec![revoke.op.as_str().into()],
             )?
             .to_array()?;
-        let body = serde_json::to_string(revoke)?;
         for row in rows {
             let Ok(conversation) = ConversationId::parse(row.conversation) else {
                 continue;
             };
-            let stub = crate::objects::conversation::stub(&self.env, site, &conversation)?;
-            crate::http::call_object(
-                &stub,
-                Method::Post,
-                "/revoke",
-                worker::Headers::new(),
-                Some(body.clone()),
-            )
-            .await?;
+            crate::objects::conversation::ConversationLink::new(&self.env, site, &conversation)?
+                .revoke(revoke)
+                .await?;
         }
         if revoke.only.is_none() && revoke.keep.is_none() {
             self.state.storage().sql().exec(

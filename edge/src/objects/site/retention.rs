@@ -4,10 +4,11 @@
 //! stay, so past reports do not change.
 
 use super::{IdRow, SiteRoom};
-use crate::http::{self, call_object};
+use crate::http;
+use crate::objects::conversation::ConversationLink;
 use protocol::{ConversationId, SiteId};
 use serde::Deserialize;
-use worker::{Headers, Method, Result};
+use worker::Result;
 
 /// Conversations deleted per alarm; the rest follow in the next one, a second later.
 const BATCH: usize = 50;
@@ -57,12 +58,10 @@ impl SiteRoom {
             let Ok(id) = ConversationId::parse(&row.id) else {
                 continue;
             };
-            let stub = crate::objects::conversation::stub(&self.env, site, &id)?;
-            let response = call_object(&stub, Method::Post, "/erase", Headers::new(), None).await?;
-            if response.status_code() != 204 {
+            if let Err(e) = ConversationLink::new(&self.env, site, &id)?.erase().await {
                 crate::log::error(
                     "retention.erase_failed",
-                    &response.status_code(),
+                    &e,
                     &[("site", site.as_str()), ("conversation", id.as_str())],
                 );
                 continue;

@@ -4,12 +4,13 @@
 
 use super::{no_content, SiteRoom};
 use crate::http;
+use crate::objects::conversation::ConversationLink;
 use protocol::webhooks::{
     delivered, event_key, events_between, retry_delay_ms, WebhookBody, WebhookDelivery,
     WebhookEndpoint, WebhookEvent, DELIVERY_HEADER, EVENT_HEADER, LOG_KEEP, LOG_PAGE,
     SIGNATURE_HEADER,
 };
-use protocol::{ChatMessage, ConversationSummary, SiteId};
+use protocol::{ConversationSummary, SiteId};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{
@@ -307,12 +308,8 @@ impl SiteRoom {
         if !body.event.has_transcript() || body.messages.is_some() {
             return Ok(());
         }
-        let stub = crate::objects::conversation::stub(&self.env, &body.site, &conversation.id)?;
-        let path = format!("/transcript?until={}", body.at);
-        let mut response =
-            http::call_object(&stub, Method::Get, &path, Headers::new(), None).await?;
-        let messages: Vec<ChatMessage> = response.json().await?;
-        body.messages = Some(messages);
+        let link = ConversationLink::new(&self.env, &body.site, &conversation.id)?;
+        body.messages = Some(link.transcript(Some(body.at)).await?);
         Ok(())
     }
 
