@@ -54,14 +54,7 @@ pub(super) async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Result
         site: request.site.clone(),
         site_name: request.site_name.trim().to_owned(),
     };
-    SiteLink::new(&ctx.env, &request.site)
-        .forward(
-            Method::Post,
-            "/init",
-            Headers::new(),
-            Some(serde_json::to_string(&init)?),
-        )
-        .await?;
+    SiteLink::new(&ctx.env, &request.site).init(init).await?;
     Ok(Response::empty()?.with_status(204))
 }
 

@@ -6,32 +6,27 @@ use super::*;
 pub(super) async fn site_admin_call(
     req: Request,
     ctx: RouteContext<()>,
-    method: Method,
-    path: &str,
+    route: SiteRoute,
     admin: bool,
 ) -> Result<Response> {
     let (site, _, _) = match site_operator(&req, &ctx, admin).await? {
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    SiteLink::new(&ctx.env, &site)
-        .forward(method, path, Headers::new(), None)
-        .await
+    SiteLink::new(&ctx.env, &site).send(&route).await
 }
 
 /// Reads what only the owner may read while admins are masked (see `contact_tool_operator`).
 pub(super) async fn contact_tool_call(
     req: Request,
     ctx: RouteContext<()>,
-    path: &str,
+    route: SiteRoute,
 ) -> Result<Response> {
     let (site, _, _) = match contact_tool_operator(&req, &ctx).await? {
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    SiteLink::new(&ctx.env, &site)
-        .forward(Method::Get, path, Headers::new(), None)
-        .await
+    SiteLink::new(&ctx.env, &site).send(&route).await
 }
 
 /// Owners and admins, except that while the site masks visitors' contact data from admins,
@@ -80,13 +75,8 @@ pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Res
             "only the owner changes contact masking",
         );
     }
-    link.forward(
-        Method::Put,
-        "/settings",
-        Headers::new(),
-        Some(serde_json::to_string(&settings)?),
-    )
-    .await
+    link.send(&SiteRoute::SaveSettings(Box::new(settings)))
+        .await
 }
 
 /// Lifts a ban (owners and admins only).
@@ -99,12 +89,7 @@ pub(super) async fn unban(req: Request, ctx: RouteContext<()>) -> Result<Respons
         return http::error(ErrorCode::NotFound, "no such ban");
     };
     SiteLink::new(&ctx.env, &site)
-        .forward(
-            Method::Delete,
-            &format!("/bans?id={id}"),
-            Headers::new(),
-            None,
-        )
+        .send(&SiteRoute::Unban { id: id as i64 })
         .await
 }
 
@@ -223,11 +208,9 @@ pub(super) async fn history(req: Request, ctx: RouteContext<()>) -> Result<Respo
         name: String::new(),
         role,
     };
-    let headers = Headers::new();
-    headers.set(internal::PARTICIPANT, &participant.encode())?;
-    let query = req.url()?.query().unwrap_or_default().to_owned();
+    let query = req.url()?.query_pairs().into_owned().collect();
     SiteLink::new(&ctx.env, &site)
-        .forward(Method::Get, &format!("/history?{query}"), headers, None)
+        .send(&SiteRoute::History { participant, query })
         .await
 }
 
@@ -250,13 +233,7 @@ pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Resu
     let body = crate::objects::site::IdentitySecret {
         secret: secret.clone(),
     };
-    link.forward(
-        Method::Put,
-        "/identity-secret",
-        Headers::new(),
-        Some(serde_json::to_string(&body)?),
-    )
-    .await?;
+    link.send(&SiteRoute::SetIdentitySecret(body)).await?;
     http::json(&serde_json::json!({ "enabled": secret.is_some(), "secret": secret }))
 }
 
@@ -273,15 +250,11 @@ pub(super) async fn reports(req: Request, ctx: RouteContext<()>) -> Result<Respo
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    let file = if url.path().ends_with(".csv") {
-        "/reports.csv"
-    } else {
-        "/reports"
+    let route = SiteRoute::Reports {
+        query: url.query_pairs().into_owned().collect(),
+        csv: url.path().ends_with(".csv"),
     };
-    let path = format!("{file}?{}", url.query().unwrap_or_default());
-    SiteLink::new(&ctx.env, &site)
-        .forward(Method::Get, &path, Headers::new(), None)
-        .await
+    SiteLink::new(&ctx.env, &site).send(&route).await
 }
 
 /// The owner of `site`, or the response refusing everyone else.
@@ -305,10 +278,11 @@ pub(super) async fn export_site(req: Request, ctx: RouteContext<()>) -> Result<R
         Ok(site) => site,
         Err(response) => return Ok(response),
     };
-    let path = format!("/export?{}", req.url()?.query().unwrap_or_default());
-    SiteLink::new(&ctx.env, &site)
-        .forward(Method::Get, &path, Headers::new(), None)
-        .await
+    let route = SiteRoute::Export {
+        after: query(&req, "after")?,
+        limit: query(&req, "limit")?.and_then(|v| v.parse().ok()),
+    };
+    SiteLink::new(&ctx.env, &site).send(&route).await
 }
 
 /// `POST …/sites/{site}/import[?settings=replace]`: the owner only; the document is checked
@@ -340,14 +314,9 @@ pub(super) async fn import_site(mut req: Request, ctx: RouteContext<()>) -> Resu
     if let Err(e) = export.validate().and_then(|_| export.settings.validate()) {
         return http::protocol_error(e);
     }
-    let body = Some(serde_json::to_string(&export)?);
-    let replace = query(&req, "settings")?.as_deref() == Some("replace");
-    let path = if replace {
-        "/import?settings=replace"
-    } else {
-        "/import"
+    let route = SiteRoute::Import {
+        export: Box::new(export),
+        replace_settings: query(&req, "settings")?.as_deref() == Some("replace"),
     };
-    SiteLink::new(&ctx.env, &site)
-        .forward(Method::Post, path, Headers::new(), body)
-        .await
+    SiteLink::new(&ctx.env, &site).send(&route).await
 }

@@ -63,12 +63,10 @@ pub(super) async fn presence_socket(req: Request, ctx: RouteContext<()>) -> Resu
     let headers = Headers::new();
     headers.set("Upgrade", "websocket")?;
     let path = format!(
-        "/presence-socket?init={}",
+        "{PRESENCE_PATH}?init={}",
         encode(&serde_json::to_string(&init)?)
     );
-    SiteLink::new(&ctx.env, &site)
-        .forward(Method::Get, &path, headers, None)
-        .await
+    SiteLink::new(&ctx.env, &site).connect(&path, headers).await
 }
 
 /// `POST …/live-visitors/{id}/chat`: any operator of the site starts a chat with a visitor on

@@ -5,7 +5,7 @@ use crate::auth::token::{Claims, TokenKey};
 use crate::http::{self, encode, internal};
 use crate::objects::conversation::ConversationLink;
 use crate::objects::directory::{AddOperator, DirectoryLink, DirectoryRoute, RemoveOperator};
-use crate::objects::site::{SiteInit, SiteLink};
+use crate::objects::site::{PageOrigin, SiteInit, SiteLink, SiteRoute, INBOX_PATH, PRESENCE_PATH};
 use crate::participant::Participant;
 use protocol::decode::decode_body;
 use protocol::{
@@ -95,7 +95,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             download_file,
         )
         .get_async("/api/v1/sites/:site/settings", |req, ctx| async move {
-            site_admin_call(req, ctx, Method::Get, "/settings", false).await
+            site_admin_call(req, ctx, SiteRoute::Settings, false).await
         })
         .put_async("/api/v1/sites/:site/settings", put_settings)
         .get_async("/api/v1/sites/:site/export", export_site)
@@ -131,14 +131,14 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         .post_async("/api/v1/sites/:site/webhooks", webhooks::webhooks)
         .get_async(
             "/api/v1/sites/:site/webhooks/deliveries",
-            |req, ctx| async move { contact_tool_call(req, ctx, "/webhook-log").await },
+            |req, ctx| async move { contact_tool_call(req, ctx, SiteRoute::WebhookLog).await },
         )
         .delete_async(
             "/api/v1/sites/:site/webhooks/:webhook",
             webhooks::remove_webhook,
         )
         .get_async("/api/v1/sites/:site/bans", |req, ctx| async move {
-            site_admin_call(req, ctx, Method::Get, "/bans", true).await
+            site_admin_call(req, ctx, SiteRoute::Bans, true).await
         })
         .delete_async("/api/v1/sites/:site/bans/:ban", unban)
         .post_async("/api/v1/sites/:site/operators", add_operator)
@@ -148,7 +148,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             passwords::sign_out_everywhere,
         )
         .get_async("/api/v1/sites/:site/outbox", |req, ctx| async move {
-            contact_tool_call(req, ctx, "/outbox").await
+            contact_tool_call(req, ctx, SiteRoute::Outbox).await
         })
         .or_else_any_method("/*path", |_, _| {
             http::error(ErrorCode::NotFound, "no such endpoint")
@@ -205,22 +205,18 @@ fn dev_mode(env: &Env) -> bool {
     crate::config::get(env).is_ok_and(|c| c.allow_dev_headers)
 }
 
-/// The page's origin, as the browser sends it (`Origin`), for the site's allowed origins.
-fn origin_query(req: &Request, env: &Env) -> String {
-    let origin = req
-        .headers()
-        .get("Origin")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    format!("origin={}&dev={}", encode(&origin), dev_mode(env))
+/// The page this request comes from (`Origin`), for the site's allowed origins.
+fn page_origin(req: &Request, env: &Env) -> PageOrigin {
+    PageOrigin {
+        origin: req.headers().get("Origin").ok().flatten(),
+        dev: dev_mode(env),
+    }
 }
 
 /// `Some(403)` when the site does not let pages of this request's origin run its widget.
 async fn origin_refused(req: &Request, env: &Env, site: &SiteId) -> Result<Option<Response>> {
-    let path = format!("/origin?{}", origin_query(req, env));
     let answer = SiteLink::new(env, site)
-        .forward(Method::Get, &path, Headers::new(), None)
+        .send(&SiteRoute::Origin(page_origin(req, env)))
         .await?;
     if answer.status_code() == 403 {
         return Ok(Some(http::error(

@@ -184,14 +184,7 @@ pub(super) async fn create_site(mut req: Request, ctx: RouteContext<()>) -> Resu
         site: new.site.clone(),
         site_name: new.name.trim().to_owned(),
     };
-    SiteLink::new(&ctx.env, &new.site)
-        .forward(
-            Method::Post,
-            "/init",
-            Headers::new(),
-            Some(serde_json::to_string(&init)?),
-        )
-        .await?;
+    SiteLink::new(&ctx.env, &new.site).init(init).await?;
     let key = match token_key(&ctx.env) {
         Ok(key) => key,
         Err(e) => return misconfigured(e),

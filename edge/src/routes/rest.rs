@@ -26,9 +26,7 @@ pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Result<
     };
     let link = SiteLink::new(&ctx.env, &site);
     if req.method() != Method::Post {
-        return link
-            .forward(Method::Get, "/api-keys", Headers::new(), None)
-            .await;
+        return link.send(&SiteRoute::ApiKeys).await;
     }
     let new: NewApiKey = match http::read_json(&mut req).await {
         Ok(value) => value,
@@ -55,14 +53,7 @@ pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Result<
         listed: listed.clone(),
         hash: key_hash(&key),
     };
-    let response = link
-        .forward(
-            Method::Post,
-            "/api-keys",
-            Headers::new(),
-            Some(serde_json::to_string(&stored)?),
-        )
-        .await?;
+    let response = link.send(&SiteRoute::AddApiKey(stored)).await?;
     if response.status_code() != 204 {
         return Ok(response);
     }
@@ -77,12 +68,7 @@ pub(super) async fn revoke_api_key(req: Request, ctx: RouteContext<()>) -> Resul
     };
     let id = ctx.param("key").cloned().unwrap_or_default();
     SiteLink::new(&ctx.env, &site)
-        .forward(
-            Method::Delete,
-            &format!("/api-keys?id={}", encode(&id)),
-            Headers::new(),
-            None,
-        )
+        .send(&SiteRoute::RevokeApiKey { id })
         .await
 }
 
@@ -105,10 +91,11 @@ async fn keyed_site(
             "send an API key of the site: Authorization: Bearer ck_…",
         )?));
     };
-    let path = format!("/api-key?hash={}", key_hash(&key));
     let link = SiteLink::new(&ctx.env, &site);
     let mut answer = link
-        .forward(Method::Get, &path, Headers::new(), None)
+        .send(&SiteRoute::ApiKey {
+            hash: key_hash(&key),
+        })
         .await?;
     if answer.status_code() != 200 {
         return Ok(Err(answer));
@@ -135,17 +122,16 @@ async fn keyed_site(
 }
 
 /// The site's history as the owner sees it (the key is the site's own server).
-async fn history_page(env: &Env, site: &SiteId, query: &str) -> Result<Response> {
+async fn history_page(env: &Env, site: &SiteId, url: &worker::Url) -> Result<Response> {
     let participant = Participant::Operator {
         id: protocol::OperatorId::parse("api")
             .map_err(|e| worker::Error::RustError(e.to_string()))?,
         name: "API".into(),
         role: protocol::Role::Owner,
     };
-    let headers = Headers::new();
-    headers.set(internal::PARTICIPANT, &participant.encode())?;
+    let query = url.query_pairs().into_owned().collect();
     SiteLink::new(env, site)
-        .forward(Method::Get, &format!("/history?{query}"), headers, None)
+        .send(&SiteRoute::History { participant, query })
         .await
 }
 
@@ -156,8 +142,7 @@ pub(super) async fn conversations(req: Request, ctx: RouteContext<()>) -> Result
         Ok(site) => site,
         Err(response) => return Ok(response),
     };
-    let query = req.url()?.query().unwrap_or_default().to_owned();
-    history_page(&ctx.env, &site, &query).await
+    history_page(&ctx.env, &site, &req.url()?).await
 }
 
 /// `GET …/contacts?from&to&before`: visitors who left contact data, newest activity first.
@@ -176,7 +161,7 @@ pub(super) async fn contacts(req: Request, ctx: RouteContext<()>) -> Result<Resp
             format!("{key}: unknown filter (from, to, before)"),
         );
     }
-    let mut response = history_page(&ctx.env, &site, url.query().unwrap_or_default()).await?;
+    let mut response = history_page(&ctx.env, &site, &url).await?;
     if response.status_code() != 200 {
         return Ok(response);
     }
@@ -238,10 +223,10 @@ pub(super) async fn custom_data(mut req: Request, ctx: RouteContext<()>) -> Resu
             id
         }
         (None, Some(user)) => {
-            let path = format!("/identity?user_id={}", encode(user));
-            let mut found = link
-                .forward(Method::Get, &path, Headers::new(), None)
-                .await?;
+            let route = SiteRoute::Identity {
+                user_id: user.to_owned(),
+            };
+            let mut found = link.send(&route).await?;
             if found.status_code() != 200 {
                 return Ok(found);
             }
@@ -256,8 +241,7 @@ pub(super) async fn custom_data(mut req: Request, ctx: RouteContext<()>) -> Resu
 
 /// The site's summary of a conversation: 200 with it, or 404 when the site has none.
 async fn site_summary(link: &SiteLink<'_>, id: &ConversationId) -> Result<Response> {
-    let path = format!("/summary?id={id}");
-    link.forward(Method::Get, &path, Headers::new(), None).await
+    link.send(&SiteRoute::Summary { id: id.clone() }).await
 }
 
 fn conversation_param(ctx: &RouteContext<()>) -> Option<ConversationId> {

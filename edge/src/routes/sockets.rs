@@ -282,6 +282,6 @@ pub(super) async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Result<
     };
     let headers = connect_headers(&participant, session.as_ref(), &site, None)?;
     SiteLink::new(&ctx.env, &site)
-        .forward(Method::Get, "/inbox", headers, None)
+        .connect(INBOX_PATH, headers)
         .await
 }

@@ -9,15 +9,11 @@ pub(super) async fn widget_config(
     site: &SiteId,
 ) -> Result<std::result::Result<WidgetConfig, Response>> {
     let geo = visitor_geo(req, env);
-    let query = format!(
-        "/config?country={}&city={}&{}",
-        geo.country.as_deref().map(encode).unwrap_or_default(),
-        geo.city.as_deref().map(encode).unwrap_or_default(),
-        origin_query(req, env)
-    );
-    let mut answer = SiteLink::new(env, site)
-        .forward(Method::Get, &query, Headers::new(), None)
-        .await?;
+    let route = SiteRoute::Config {
+        page: page_origin(req, env),
+        geo,
+    };
+    let mut answer = SiteLink::new(env, site).send(&route).await?;
     match answer.status_code() {
         200 => Ok(Ok(answer.json().await?)),
         403 => Ok(Err(http::error(

@@ -12,9 +12,7 @@ pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<
     };
     let link = SiteLink::new(&ctx.env, &site);
     if req.method() != Method::Post {
-        return link
-            .forward(Method::Get, "/webhooks", Headers::new(), None)
-            .await;
+        return link.send(&SiteRoute::Webhooks).await;
     }
     let new: NewWebhook = match http::read_json(&mut req).await {
         Ok(value) => value,
@@ -31,10 +29,7 @@ pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<
         created_at: http::now_ms(),
         created_by_owner: role == Role::Owner,
     };
-    let body = serde_json::to_string(&endpoint)?;
-    let response = link
-        .forward(Method::Post, "/webhooks", Headers::new(), Some(body))
-        .await?;
+    let response = link.send(&SiteRoute::AddWebhook(endpoint)).await?;
     Ok(if response.status_code() == 200 {
         response.with_status(201)
     } else {
@@ -50,11 +45,6 @@ pub(super) async fn remove_webhook(req: Request, ctx: RouteContext<()>) -> Resul
     };
     let id = ctx.param("webhook").cloned().unwrap_or_default();
     SiteLink::new(&ctx.env, &site)
-        .forward(
-            Method::Delete,
-            &format!("/webhooks?id={}", encode(&id)),
-            Headers::new(),
-            None,
-        )
+        .send(&SiteRoute::RemoveWebhook { id })
         .await
 }

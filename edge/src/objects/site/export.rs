@@ -6,22 +6,19 @@ use crate::http;
 use crate::objects::conversation::{ConversationLink, Imported};
 use protocol::export::{ImportResult, SiteExport, EXPORT_FORMAT, EXPORT_PAGE};
 use protocol::{ConversationId, ErrorCode, SiteId};
-use worker::{Request, Response, Result};
+use worker::{Response, Result};
 
 impl SiteRoom {
-    /// `GET /export?after=<id>&limit=N`: the settings and a page of conversations (at most
-    /// `EXPORT_PAGE`) in id order.
-    pub(super) async fn export(&self, site: &SiteId, req: &Request) -> Result<Response> {
-        let url = req.url()?;
-        let param = |name: &str| {
-            url.query_pairs()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-        };
-        let after = param("after").unwrap_or_default();
-        let page = param("limit")
-            .and_then(|v| v.parse::<usize>().ok())
-            .map_or(EXPORT_PAGE, |n| n.clamp(1, EXPORT_PAGE));
+    /// A page of the export: the settings and at most `limit` (`EXPORT_PAGE`) conversations
+    /// after `after`, in id order.
+    pub(super) async fn export(
+        &self,
+        site: &SiteId,
+        after: Option<String>,
+        limit: Option<usize>,
+    ) -> Result<Response> {
+        let after = after.unwrap_or_default();
+        let page = limit.map_or(EXPORT_PAGE, |n| n.clamp(1, EXPORT_PAGE));
         let Some(settings) = self.settings()? else {
             return http::error(ErrorCode::NotFound, "no such site");
         };
@@ -60,7 +57,7 @@ impl SiteRoom {
         })
     }
 
-    /// `POST /import[?settings=replace]`: each conversation the site does not have yet is
+    /// Each conversation the site does not have yet is
     /// recreated; the document's settings replace the site's only when asked (the router has
     /// validated the document).
     pub(super) async fn import(

@@ -1,7 +1,8 @@
 //! The site's record of every conversation for history search: what each conversation's object
 //! reports (summary, searchable text, operators who took part) and the search over it.
 
-use super::{masked_summary, visible, SiteRoom};
+use super::inbox::{masked_summary, visible};
+use super::SiteRoom;
 use crate::participant::Participant;
 use protocol::history::{HistoryPage, HistoryQuery, HISTORY_PAGE};
 use protocol::{ConversationSummary, OperatorId};

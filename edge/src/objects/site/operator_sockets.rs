@@ -5,7 +5,7 @@
 use super::SiteRoom;
 use crate::objects::revoke::{close_revoked, Revoke};
 use protocol::{ConversationId, OperatorId, SiteId};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use worker::Result;
 
 pub(super) const MIGRATION: &str = "
@@ -20,15 +20,13 @@ CREATE INDEX IF NOT EXISTS outbox_by_age ON outbox (created_at);";
 /// A conversation socket is only as old as its session: longer than that, nothing to close.
 const REMEMBERED_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// `POST /operator-socket`: the router opened an operator's socket on a conversation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OperatorSocketOpened {
-    pub op: OperatorId,
-    pub conversation: ConversationId,
-}
-
 impl SiteRoom {
-    pub(super) fn operator_socket_opened(&self, opened: &OperatorSocketOpened) -> Result<()> {
+    /// The router opened `op`'s socket on `conversation`.
+    pub(super) fn operator_socket_opened(
+        &self,
+        op: &OperatorId,
+        conversation: &ConversationId,
+    ) -> Result<()> {
         let now = crate::http::now_ms() as i64;
         let sql = self.state.storage().sql();
         sql.exec(
@@ -38,11 +36,7 @@ impl SiteRoom {
         sql.exec(
             "INSERT INTO operator_sockets (op, conversation, at) VALUES (?, ?, ?)
              ON CONFLICT (op, conversation) DO UPDATE SET at = excluded.at",
-            vec![
-                opened.op.as_str().into(),
-                opened.conversation.as_str().into(),
-                now.into(),
-            ],
+            vec![op.as_str().into(), conversation.as_str().into(), now.into()],
         )?;
         Ok(())
     }

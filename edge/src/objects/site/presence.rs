@@ -2,7 +2,8 @@
 //! object; operators' consoles get the list on connect and every change after. Several tabs
 //! of one browser (one `key`) are one visitor, shown on his most recent page.
 
-use super::{SiteRoom, SummaryRow};
+use super::inbox::SummaryRow;
+use super::SiteRoom;
 use crate::http;
 use protocol::visitors::{
     LiveVisitor, PageView, PresenceCommand, PresenceEvent, PreviousChat, ProactiveChat,

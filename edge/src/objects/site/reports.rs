@@ -6,7 +6,7 @@ use crate::http;
 use protocol::reports::{aggregate, csv, ChatFacts, ChatRecord, ReportQuery};
 use protocol::ConversationSummary;
 use serde::Deserialize;
-use worker::{Request, Response, Result};
+use worker::{Response, Result};
 
 pub const MIGRATION: &str = "ALTER TABLE conversations ADD COLUMN facts TEXT NOT NULL DEFAULT '{}';
      CREATE INDEX IF NOT EXISTS conversations_by_start ON conversations (started_at);";
@@ -52,8 +52,7 @@ impl SiteRoom {
     }
 
     /// `GET /reports?from&to&tz` (JSON) and `GET /reports.csv?from&to&tz`.
-    pub(super) fn report(&self, req: &Request, as_csv: bool) -> Result<Response> {
-        let pairs: Vec<(String, String)> = req.url()?.query_pairs().into_owned().collect();
+    pub(super) fn report(&self, pairs: &[(String, String)], as_csv: bool) -> Result<Response> {
         let query =
             match ReportQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
                 Ok(query) => query,

@@ -157,7 +157,7 @@ impl SiteRoom {
                 if endpoint.created_by_owner {
                     c
                 } else {
-                    super::masked_summary(c, Some(protocol::Role::Admin), &masking)
+                    super::inbox::masked_summary(c, Some(protocol::Role::Admin), &masking)
                 }
             });
             let body = WebhookBody {
