@@ -8,6 +8,7 @@ pub mod account_mail;
 pub mod alerts;
 pub mod api;
 pub mod canned;
+pub mod chat_mail;
 pub mod config;
 pub mod conversation;
 pub mod decode;

@@ -1,0 +1,346 @@
+//! Writing into the chat: messages (with files), offline messages, operators' notes, edits
+//! and deletions, earlier pages, typing; each stored once whatever the retries.
+
+use super::super::store::{Draft, Meta, Store};
+use super::super::{ConversationRoom, SearchChange};
+use super::{refuse, system_id};
+use crate::participant::Participant;
+use protocol::conversation::{check_visitor_may_write, Status};
+use protocol::limits::{LOG_FRAME_MESSAGES, MAX_MESSAGE_CHARS};
+use protocol::{
+    Attachment, Author, ChatMessage, ClientMessageId, ContactInfo, ConversationEvent, ErrorCode,
+    ProtocolError, SystemEvent,
+};
+use worker::{Result, WebSocket};
+
+impl ConversationRoom {
+    /// `Send`: a message (with a file uploaded to this conversation, if any).
+    pub(super) async fn send_message(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        meta: &Meta,
+        client_id: ClientMessageId,
+        text: String,
+        attachment: Option<Attachment>,
+    ) -> Result<()> {
+        if let Err(e) = self.within_length(&text, &client_id) {
+            return refuse(ws, e);
+        }
+        if let Participant::Visitor { .. } = participant {
+            let settings = self.settings(meta).await?;
+            if let Err(mut e) = check_visitor_may_write(&settings, &self.store().state()?) {
+                e.client_id = Some(client_id);
+                return refuse(ws, e);
+            }
+        }
+        // Trust only what storage says about the file, and only this conversation's.
+        let attachment = match attachment {
+            None => None,
+            Some(claimed) => {
+                let stored =
+                    crate::files::stored(&self.env, &meta.site, &meta.conversation, &claimed.id)
+                        .await?;
+                match stored {
+                    Some(stored) => {
+                        self.file_sent(&stored.id)?;
+                        Some(stored)
+                    }
+                    None => {
+                        let mut e = ProtocolError::new(
+                            ErrorCode::NotFound,
+                            "no such file in this conversation",
+                        );
+                        e.client_id = Some(client_id);
+                        return refuse(ws, e);
+                    }
+                }
+            }
+        };
+        self.store_message(ws, participant, meta, client_id, text, attachment)
+            .await
+    }
+
+    /// `Offline`: a message left when nobody is online, with the visitor's contact data; the
+    /// site's address for them gets it by e-mail (once, whatever the retries).
+    pub(super) async fn offline_message(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        meta: &Meta,
+        client_id: ClientMessageId,
+        contact: ContactInfo,
+        text: String,
+    ) -> Result<()> {
+        if let Err(e) = self.within_length(&text, &client_id) {
+            return refuse(ws, e);
+        }
+        self.save_state(meta, |s| {
+            s.contact.merge(contact);
+            s.offline = true;
+        })
+        .await?;
+        let store = self.store();
+        let fresh = store.stored_seq("visitor", &client_id)?.is_none();
+        self.store_message(ws, participant, meta, client_id, text.clone(), None)
+            .await?;
+        if fresh {
+            let settings = self.settings(meta).await?;
+            if let Some(to) = settings.offline.notify_email.clone() {
+                let contact = store.state()?.contact;
+                let email = protocol::chat_mail::offline_email(
+                    &settings,
+                    &contact,
+                    &text,
+                    to,
+                    crate::http::now_ms(),
+                );
+                self.site(meta).queue_email(&email).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `Note`: a private note, for operators only.
+    pub(super) async fn note(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        meta: &Meta,
+        client_id: ClientMessageId,
+        text: String,
+    ) -> Result<()> {
+        if let Some(message) = self.append_once(ws, participant, client_id, text, None, true)? {
+            self.broadcast_to_operators(&ConversationEvent::Message { message });
+            // Notes are searchable in history.
+            self.report(meta, &self.store().state()?).await?;
+        }
+        Ok(())
+    }
+
+    /// `Edit` (with the new text) or `Delete` (without): an operator's own message.
+    pub(super) async fn change_message(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        meta: &Meta,
+        seq: u64,
+        text: Option<String>,
+    ) -> Result<()> {
+        let store = self.store();
+        if let Err(e) = own_message(&store, participant, seq) {
+            return refuse(ws, e);
+        }
+        match text {
+            Some(text) => store.edit(seq, &text)?,
+            None => store.delete(seq)?,
+        }
+        self.announce_change(&store, seq)?;
+        self.report(meta, &store.state()?).await
+    }
+
+    /// `Earlier`: the page of the log before `before`, as this participant may see it.
+    pub(super) fn earlier(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        before: u64,
+    ) -> Result<()> {
+        let notes = matches!(participant, Participant::Operator { .. });
+        let messages = self
+            .store()
+            .page_before(before, LOG_FRAME_MESSAGES, notes)?;
+        let event = ConversationEvent::Messages { messages };
+        ws.send(&self.shape_for(participant, &event))
+    }
+
+    /// `Typing`: shown to the other side at once, never stored.
+    pub(super) fn typing(&self, ws: &WebSocket, participant: &Participant, typing: bool) {
+        let event = ConversationEvent::Typing {
+            author: participant.author(),
+            typing,
+        };
+        self.broadcast(&event, Some(ws));
+    }
+
+    /// Stores a message unless this sender already sent this `client_id`, then acknowledges
+    /// it; only a newly stored message is broadcast and reported to the site. A visitor writing
+    /// into an ended chat reopens it.
+    pub(super) async fn store_message(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        meta: &Meta,
+        client_id: ClientMessageId,
+        text: String,
+        attachment: Option<protocol::Attachment>,
+    ) -> Result<()> {
+        let Some(message) =
+            self.append_once(ws, participant, client_id, text, attachment, false)?
+        else {
+            return Ok(());
+        };
+        let operator = match participant {
+            Participant::Operator { id, .. } => Some(id),
+            Participant::Visitor { .. } => None,
+        };
+        // Broadcast first: once stored, a message reaches every open socket whatever fails next.
+        let sent_at = message.sent_at;
+        self.broadcast(&ConversationEvent::Message { message }, None);
+        let store = self.store();
+        let mut facts = store.facts()?;
+        facts.record(operator, sent_at);
+        store.set_facts(&facts)?;
+        let visitor = matches!(participant, Participant::Visitor { .. });
+        // An unassigned chat goes to the operator who answers it, or routing picks one for
+        // the visitor's message.
+        let mut assignee = None;
+        if self.store().state()?.assignee.is_none() {
+            assignee = match participant {
+                Participant::Operator { .. } => participant.operator_card(),
+                Participant::Visitor { .. } => self.route(meta, None).await?,
+            };
+        }
+        if let Some(card) = &assignee {
+            let event = SystemEvent::Assigned {
+                name: card.name.clone(),
+            };
+            self.system_message(String::new(), Some(event))?;
+        }
+        self.save_state(meta, |s| {
+            if visitor && s.status == Status::Closed {
+                s.status = Status::Open;
+            }
+            if s.assignee.is_none() {
+                s.assignee = assignee;
+            }
+        })
+        .await
+    }
+
+    /// Stores a message unless this sender already sent `client_id`, and acknowledges it
+    /// either way. Returns the message only when it is new (a retry stores nothing).
+    pub(super) fn append_once(
+        &self,
+        ws: &WebSocket,
+        participant: &Participant,
+        client_id: ClientMessageId,
+        text: String,
+        attachment: Option<protocol::Attachment>,
+        note: bool,
+    ) -> Result<Option<ChatMessage>> {
+        let store = self.store();
+        let sender = participant.sender_key();
+        // The sender's socket may have closed since it sent the command (commands wait their
+        // turn): its ack is then lost, harmlessly — the client resends and is acked again. A
+        // failed ack must never stop the message from reaching everyone else.
+        if let Some(seq) = store.stored_seq(&sender, &client_id)? {
+            let _ = ws.send(&ConversationEvent::Ack { client_id, seq });
+            return Ok(None);
+        }
+        let message = store.append(Draft {
+            sender,
+            client_id: client_id.clone(),
+            author: participant.author(),
+            text,
+            event: None,
+            attachment,
+            note,
+        })?;
+        let _ = ws.send(&ConversationEvent::Ack {
+            client_id,
+            seq: message.seq,
+        });
+        let mut change = self.search_change.borrow_mut();
+        match &mut *change {
+            SearchChange::Appended(list) => list.push(message.clone()),
+            SearchChange::Unchanged => *change = SearchChange::Appended(vec![message.clone()]),
+            SearchChange::Rebuild => {}
+        }
+        Ok(Some(message))
+    }
+
+    /// Sends the changed message to whoever may see it.
+    fn announce_change(&self, store: &Store, seq: u64) -> Result<()> {
+        *self.search_change.borrow_mut() = SearchChange::Rebuild;
+        let Some(message) = store.message(seq)? else {
+            return Ok(());
+        };
+        let event = ConversationEvent::Changed {
+            message: message.clone(),
+        };
+        if message.note {
+            self.broadcast_to_operators(&event);
+        } else {
+            self.broadcast(&event, None);
+        }
+        Ok(())
+    }
+
+    /// Appends a system message and broadcasts it.
+    pub(super) fn system_message(
+        &self,
+        text: String,
+        event: Option<SystemEvent>,
+    ) -> Result<ChatMessage> {
+        let message = self.store().append(Draft {
+            sender: "system".into(),
+            client_id: system_id(),
+            author: Author::System,
+            text,
+            event,
+            attachment: None,
+            note: false,
+        })?;
+        self.broadcast(
+            &ConversationEvent::Message {
+                message: message.clone(),
+            },
+            None,
+        );
+        Ok(message)
+    }
+
+    /// The relay's `MAX_MESSAGE_CHARS` (the decoder already holds every text to the 4,000 cap).
+    pub(super) fn within_length(
+        &self,
+        text: &str,
+        client_id: &ClientMessageId,
+    ) -> std::result::Result<(), ProtocolError> {
+        let most = crate::config::get(&self.env).map_or(MAX_MESSAGE_CHARS, |c| c.max_message_chars);
+        if text.chars().count() <= most {
+            return Ok(());
+        }
+        let mut e = ProtocolError::new(
+            ErrorCode::TooLarge,
+            format!("messages may be at most {most} characters"),
+        );
+        e.client_id = Some(client_id.clone());
+        Err(e)
+    }
+}
+
+/// Checks `seq` is a live message written by this operator.
+fn own_message(
+    store: &Store,
+    participant: &Participant,
+    seq: u64,
+) -> std::result::Result<(), ProtocolError> {
+    let message = store
+        .message(seq)
+        .ok()
+        .flatten()
+        .filter(|m| !m.deleted)
+        .ok_or_else(|| ProtocolError::new(ErrorCode::NotFound, "no such message"))?;
+    let mine = matches!(
+        (&message.author, participant),
+        (Author::Operator { id, .. }, Participant::Operator { id: me, .. }) if id == me
+    );
+    if !mine || message.event.is_some() {
+        return Err(ProtocolError::new(
+            ErrorCode::Forbidden,
+            "only the author edits or deletes a message",
+        ));
+    }
+    Ok(())
+}
