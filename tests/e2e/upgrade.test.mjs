@@ -5,7 +5,7 @@
 // builds, the new one serves after the restart, and the conversation is all there.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { spawnSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +26,7 @@ after(() => {
   try {
     process.kill(-Number(readFileSync(join(service, "pid"), "utf8")), "SIGKILL");
   } catch { /* not running */ }
+  rmSync(work, { recursive: true, force: true });
 });
 
 const run = (command, args, options = {}) => {
@@ -109,7 +110,11 @@ test("the documented upgrade (pull, setup, build, restart) serves the new versio
   // build of this commit.
   run("cp", ["-al", join(ROOT, ".tools"), join(ROOT, "node_modules"), install]);
   utimesSync(join(install, "node_modules/.package-lock.json"), new Date(), new Date());
-  symlinkSync(join(ROOT, "target"), join(install, "target"));
+  // A copy of the build cache (never a link: two checkouts writing one cache would leave it
+  // describing the other's files).
+  const cache = join("target", "wasm32-unknown-unknown", "release");
+  mkdirSync(join(install, cache), { recursive: true });
+  run("cp", ["-a", join(ROOT, cache, "."), join(install, cache)]);
   cpSync(join(ROOT, "dist/public"), join(install, "dist/public"), { recursive: true });
   cpSync(join(ROOT, "edge/build"), join(install, "edge/build"), { recursive: true });
 
