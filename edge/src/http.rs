@@ -187,6 +187,20 @@ pub async fn call_object(
     stub.fetch_with_request(request).await
 }
 
+/// A query parameter of a request, if it has one.
+pub fn query(req: &Request, key: &str) -> Result<Option<String>> {
+    Ok(req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned()))
+}
+
+/// Every query parameter of a request, in order.
+pub fn query_pairs(req: &Request) -> Result<Vec<(String, String)>> {
+    Ok(req.url()?.query_pairs().into_owned().collect())
+}
+
 /// Percent-encodes a query value.
 pub fn encode(value: &str) -> String {
     value

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod objects;
 pub mod participant;
 pub mod random;
+pub mod refusal;
 mod routes;
 
 use worker::{event, Context, Env, Request, Response, Result};

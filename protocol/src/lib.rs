@@ -1,4 +1,5 @@
-//! Wire types shared by every part of the online consultant.
+//! The product's rules, shared by every part of the online consultant: its wire types, limits,
+//! validation, the words of its e-mails, and the pure logic the apps and the relay run.
 //!
 //! The relay (`edge`), the visitor widget and the operator console all speak the JSON defined here:
 //! nobody else declares these shapes. Every decoder of client input lives in [`decode`] and returns a

@@ -9,27 +9,24 @@ use crate::objects::directory::{
 };
 use crate::objects::revoke::{Revoke, SocketSession};
 
-pub(super) async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub(super) async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Handled {
     let config = crate::config::of(&ctx.env)?;
     let Some(expected) = config.bootstrap_token.clone() else {
-        return http::error(
+        return refuse(
             ErrorCode::Forbidden,
             "bootstrap is disabled: BOOTSTRAP_TOKEN is not set",
         );
     };
     let presented = bearer(&req).unwrap_or_default();
     if expected.is_empty() || !same_secret(&presented, &expected) {
-        return http::error(
+        return refuse(
             ErrorCode::Unauthorized,
             "a valid bootstrap token is required",
         );
     }
-    let request: BootstrapRequest = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+    let request: BootstrapRequest = http::read_json(&mut req).await?;
     if let Err(e) = request.validate() {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     let stored = password::hash_new(&request.owner_password)
         .await
@@ -65,13 +62,13 @@ pub(super) async fn check_password(
     env: &Env,
     query: CredentialsQuery,
     password_given: &str,
-) -> Result<std::result::Result<Credentials, Response>> {
+) -> Handled<Credentials> {
     let query = CredentialsQuery {
         check: true,
         ..query
     };
     let account = match DirectoryLink::new(env)?.credentials(query).await? {
-        CredentialsAnswer::Wait { retry_after_ms } => return Ok(Err(too_many(retry_after_ms)?)),
+        CredentialsAnswer::Wait { retry_after_ms } => return too_many(retry_after_ms),
         CredentialsAnswer::Account(account) => account,
     };
     let good = match &account {
@@ -88,35 +85,23 @@ pub(super) async fn check_password(
         }
     };
     match account {
-        Some(account) if good => Ok(Ok(account)),
-        _ => Ok(Err(http::error(
-            ErrorCode::Unauthorized,
-            "wrong e-mail or password",
-        )?)),
+        Some(account) if good => Ok(account),
+        _ => refuse(ErrorCode::Unauthorized, "wrong e-mail or password"),
     }
 }
 
-pub(super) async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let key = match token_key(&ctx.env) {
-        Ok(key) => key,
-        Err(e) => return misconfigured(e),
-    };
-    let request: SignInRequest = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+pub(super) async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let key = token_key(&ctx.env)?;
+    let request: SignInRequest = http::read_json(&mut req).await?;
     if request.password.chars().count() > protocol::limits::MAX_PASSWORD_CHARS {
-        return http::error(ErrorCode::TooLarge, "password is too long");
+        return refuse(ErrorCode::TooLarge, "password is too long");
     }
     let query = CredentialsQuery {
         email: Some(request.email.clone()),
         ip: client_ip(&req),
         ..Default::default()
     };
-    let account = match check_password(&ctx.env, query, &request.password).await? {
-        Ok(account) => account,
-        Err(refused) => return Ok(refused),
-    };
+    let account = check_password(&ctx.env, query, &request.password).await?;
     let opened = DirectoryLink::new(&ctx.env)?
         .open_session(OpenSession {
             op: account.id.clone(),
@@ -131,21 +116,18 @@ pub(super) async fn sign_in(mut req: Request, ctx: RouteContext<()>) -> Result<R
         exp: opened.expires_at,
         sid: opened.sid,
     });
-    http::json(&OperatorSession {
+    Ok(http::json(&OperatorSession {
         token,
         operator: account.id,
         name: opened.name,
         sites: opened.sites,
         expires_at: opened.expires_at,
-    })
+    })?)
 }
 
 /// `POST /api/v1/auth/sign-out`: ends this session; its sockets close.
-pub(super) async fn sign_out(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (op, session) = match operator_session(&req, &ctx.env).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn sign_out(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (op, session) = operator_session(&req, &ctx.env).await?;
     DirectoryLink::new(&ctx.env)?
         .revoke_sessions(RevokeSessions {
             op: op.clone(),
@@ -192,16 +174,10 @@ pub(super) fn bearer(req: &Request) -> Option<String> {
 pub(super) async fn operator_session(
     req: &Request,
     env: &Env,
-) -> Result<std::result::Result<(OperatorId, SocketSession), Response>> {
-    let key = match token_key(env) {
-        Ok(key) => key,
-        Err(e) => return Ok(Err(misconfigured(e)?)),
-    };
+) -> Handled<(OperatorId, SocketSession)> {
+    let key = token_key(env)?;
     let Some(token) = bearer(req) else {
-        return Ok(Err(http::error(
-            ErrorCode::Unauthorized,
-            "missing bearer token",
-        )?));
+        return refuse(ErrorCode::Unauthorized, "missing bearer token");
     };
     match key.verify(&token, http::now_ms()) {
         Ok(claims @ Claims::Operator { .. }) => {
@@ -209,13 +185,13 @@ pub(super) async fn operator_session(
             let Claims::Operator { op, .. } = claims else {
                 unreachable!()
             };
-            Ok(Ok((op, session)))
+            Ok((op, session))
         }
-        Ok(Claims::Visitor { .. } | Claims::Ticket { .. }) => Ok(Err(http::error(
+        Ok(Claims::Visitor { .. } | Claims::Ticket { .. }) => refuse(
             ErrorCode::Forbidden,
             "this token does not grant access to this site",
-        )?)),
-        Err(e) => Ok(Err(http::error(ErrorCode::Unauthorized, e.to_string())?)),
+        ),
+        Err(e) => refuse(ErrorCode::Unauthorized, e.to_string()),
     }
 }
 
@@ -226,27 +202,27 @@ pub(super) async fn current_role(
     op: &OperatorId,
     sid: &str,
     site: &SiteId,
-) -> Result<std::result::Result<Role, (ErrorCode, &'static str)>> {
+) -> Handled<Role> {
     let status = DirectoryLink::new(env)?.status(op, sid).await?;
     if !status.session {
-        return Ok(Err((
+        return refuse(
             ErrorCode::Unauthorized,
             "this session has ended: sign in again",
-        )));
+        );
     }
     if let Some(membership) = status.sites.iter().find(|m| &m.site == site) {
-        return Ok(Ok(membership.role));
+        return Ok(membership.role);
     }
     if status.sites.is_empty() || status.removed_from.contains(site) {
-        return Ok(Err((
+        return refuse(
             ErrorCode::Unauthorized,
             "this account was removed from this site",
-        )));
+        );
     }
-    Ok(Err((
+    refuse(
         ErrorCode::Forbidden,
         "this account has no access to this site",
-    )))
+    )
 }
 
 /// Re-checks an operator participant against the directory; visitors pass unchanged.
@@ -255,56 +231,50 @@ pub(super) async fn recheck(
     participant: Participant,
     session: Option<&SocketSession>,
     site: &SiteId,
-) -> Result<std::result::Result<Participant, Response>> {
+) -> Handled<Participant> {
     match participant {
         Participant::Operator { id, name, .. } => {
             let sid = session.map(|s| s.sid.as_str()).unwrap_or_default();
-            match current_role(env, &id, sid, site).await? {
-                Ok(role) => Ok(Ok(Participant::Operator { id, name, role })),
-                Err((code, why)) => Ok(Err(http::error(code, why)?)),
-            }
+            let role = current_role(env, &id, sid, site).await?;
+            Ok(Participant::Operator { id, name, role })
         }
-        visitor => Ok(Ok(visitor)),
+        visitor => Ok(visitor),
     }
 }
 
-/// The route's site and the operator behind the request, checked as `operator_request` does;
-/// `Err` is the answer refusing him (404 for a malformed site id).
+/// What a request needs of the operator behind it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Need {
+    /// Anyone of the site's team.
+    Operator,
+    /// An owner or an admin.
+    Admin,
+}
+
+/// The route's site and the operator behind the request, checked as `operator_request` does
+/// (404 for a malformed site id).
 pub(super) async fn site_operator(
     req: &Request,
     ctx: &RouteContext<()>,
-    admin: bool,
-) -> Result<std::result::Result<(SiteId, OperatorId, Role), Response>> {
-    let site = match site_param(ctx) {
-        Ok(site) => site,
-        Err(e) => return Ok(Err(http::error(ErrorCode::NotFound, e)?)),
-    };
-    Ok(operator_request(req, &ctx.env, &site, admin)
-        .await?
-        .map(|(op, role)| (site, op, role)))
+    need: Need,
+) -> Handled<(SiteId, OperatorId, Role)> {
+    let site = site_param(ctx)?;
+    let (op, role) = operator_request(req, &ctx.env, &site, need).await?;
+    Ok((site, op, role))
 }
 
 /// The operator behind `Authorization: Bearer <token>`, if the token verifies, its session is
-/// live, the account is on `site` (with an owner or admin role when `admin` is asked for).
+/// live, the account is on `site` (with an owner or admin role when the request needs one).
 pub(super) async fn operator_request(
     req: &Request,
     env: &Env,
     site: &SiteId,
-    admin: bool,
-) -> Result<std::result::Result<(OperatorId, Role), Response>> {
-    let (op, session) = match operator_session(req, env).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(Err(response)),
-    };
-    let role = match current_role(env, &op, &session.sid, site).await? {
-        Ok(role) => role,
-        Err((code, why)) => return Ok(Err(http::error(code, why)?)),
-    };
-    if admin && role == Role::Operator {
-        return Ok(Err(http::error(
-            ErrorCode::Forbidden,
-            "only owners and admins may do this",
-        )?));
+    need: Need,
+) -> Handled<(OperatorId, Role)> {
+    let (op, session) = operator_session(req, env).await?;
+    let role = current_role(env, &op, &session.sid, site).await?;
+    if need == Need::Admin && role == Role::Operator {
+        return refuse(ErrorCode::Forbidden, "only owners and admins may do this");
     }
-    Ok(Ok((op, role)))
+    Ok((op, role))
 }

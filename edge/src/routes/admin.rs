@@ -2,18 +2,15 @@
 
 use super::*;
 
-/// Reads from the site's object for an operator of the site (an admin when `admin`).
+/// Reads from the site's object for an operator of the site who has what `need` asks.
 pub(super) async fn site_admin_call(
     req: Request,
     ctx: RouteContext<()>,
     route: SiteRoute,
-    admin: bool,
-) -> Result<Response> {
-    let (site, _, _) = match site_operator(&req, &ctx, admin).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
-    SiteLink::new(&ctx.env, &site).send(&route).await
+    need: Need,
+) -> Handled {
+    let (site, _, _) = site_operator(&req, &ctx, need).await?;
+    Ok(SiteLink::new(&ctx.env, &site).send(&route).await?)
 }
 
 /// Reads what only the owner may read while admins are masked (see `contact_tool_operator`).
@@ -21,12 +18,9 @@ pub(super) async fn contact_tool_call(
     req: Request,
     ctx: RouteContext<()>,
     route: SiteRoute,
-) -> Result<Response> {
-    let (site, _, _) = match contact_tool_operator(&req, &ctx).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
-    SiteLink::new(&ctx.env, &site).send(&route).await
+) -> Handled {
+    let (site, _, _) = contact_tool_operator(&req, &ctx).await?;
+    Ok(SiteLink::new(&ctx.env, &site).send(&route).await?)
 }
 
 /// Owners and admins, except that while the site masks visitors' contact data from admins,
@@ -35,11 +29,8 @@ pub(super) async fn contact_tool_call(
 pub(super) async fn contact_tool_operator(
     req: &Request,
     ctx: &RouteContext<()>,
-) -> Result<std::result::Result<(SiteId, OperatorId, Role), Response>> {
-    let found = site_operator(req, ctx, true).await?;
-    let Ok((site, op, role)) = found else {
-        return Ok(found);
-    };
+) -> Handled<(SiteId, OperatorId, Role)> {
+    let (site, op, role) = site_operator(req, ctx, Need::Admin).await?;
     if role == Role::Admin
         && SiteLink::new(&ctx.env, &site)
             .settings()
@@ -47,82 +38,65 @@ pub(super) async fn contact_tool_operator(
             .masking
             .admins
     {
-        return Ok(Err(http::error(
+        return refuse(
             ErrorCode::Forbidden,
             "visitors' contact data is masked from admins: only the owner uses this",
-        )?));
+        );
     }
-    Ok(Ok((site, op, role)))
+    Ok((site, op, role))
 }
 
-pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, role) = match site_operator(&req, &ctx, true).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
-    let settings: SiteSettings = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, role) = site_operator(&req, &ctx, Need::Admin).await?;
+    let settings: SiteSettings = http::read_json(&mut req).await?;
     if let Err(e) = settings.validate() {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     let link = SiteLink::new(&ctx.env, &site);
     // Masking decides what admins themselves may see: only the owner changes it.
     if role != Role::Owner && link.settings().await?.masking != settings.masking {
-        return http::error(
+        return refuse(
             ErrorCode::Forbidden,
             "only the owner changes contact masking",
         );
     }
-    link.send(&SiteRoute::SaveSettings(Box::new(settings)))
-        .await
+    Ok(link
+        .send(&SiteRoute::SaveSettings(Box::new(settings)))
+        .await?)
 }
 
 /// Lifts a ban (owners and admins only).
-pub(super) async fn unban(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match site_operator(&req, &ctx, true).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn unban(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, _) = site_operator(&req, &ctx, Need::Admin).await?;
     let Ok(id) = ctx.param("ban").cloned().unwrap_or_default().parse::<u64>() else {
-        return http::error(ErrorCode::NotFound, "no such ban");
+        return refuse(ErrorCode::NotFound, "no such ban");
     };
-    SiteLink::new(&ctx.env, &site)
+    Ok(SiteLink::new(&ctx.env, &site)
         .send(&SiteRoute::Unban { id: id as i64 })
-        .await
+        .await?)
 }
 
-pub(super) async fn list_operators(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match site_operator(&req, &ctx, false).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
-    DirectoryLink::new(&ctx.env)?
+pub(super) async fn list_operators(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, _) = site_operator(&req, &ctx, Need::Operator).await?;
+    Ok(DirectoryLink::new(&ctx.env)?
         .send(&DirectoryRoute::Team {
             site: site.to_string(),
         })
-        .await
+        .await?)
 }
 
 /// Adds a colleague. A new e-mail gets a new account with the password given. An e-mail that
 /// already has an account (he works on another site) is attached only when the password given
 /// is that account's own: the person himself is adding it, within the sign-in limits. Without
 /// that, an admin of any site could attach and then remove anyone's account.
-pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, actor_role) = match site_operator(&req, &ctx, true).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
-    let operator: NewOperator = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, actor_role) = site_operator(&req, &ctx, Need::Admin).await?;
+    let operator: NewOperator = http::read_json(&mut req).await?;
     if let Err(e) = operator.validate() {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     if operator.role == Role::Admin && actor_role != Role::Owner {
-        return http::error(ErrorCode::Forbidden, "only the owner makes admins");
+        return refuse(ErrorCode::Forbidden, "only the owner makes admins");
     }
     let link = DirectoryLink::new(&ctx.env)?;
     // Only a lookup: it spends nothing of the account's sign-ins.
@@ -141,11 +115,12 @@ pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Res
             ip: client_ip(&req),
             ..query
         };
-        match account::check_password(&ctx.env, query, &operator.password).await? {
+        match account::check_password(&ctx.env, query, &operator.password).await {
             Ok(account) => (None, Some(account.id)),
-            Err(refused) if refused.status_code() == 429 => return Ok(refused),
-            Err(_) => {
-                return http::error(
+            // Too many tries, or the relay failing: said as it is.
+            Err(refusal @ (Refusal::Answer(_) | Refusal::Failed(_))) => return Err(refusal),
+            Err(Refusal::Refused { .. }) => {
+                return refuse(
                     ErrorCode::Conflict,
                     "this e-mail already has an account: to add it to this site, enter that \
                      account's own password (its holder types it), or use another e-mail",
@@ -158,23 +133,21 @@ pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Res
             .map_err(worker::Error::RustError)?;
         (Some(stored.encode()), None)
     };
-    link.send(&DirectoryRoute::AddOperator(AddOperator {
-        site,
-        operator,
-        password,
-        existing,
-    }))
-    .await
+    Ok(link
+        .send(&DirectoryRoute::AddOperator(AddOperator {
+            site,
+            operator,
+            password,
+            existing,
+        }))
+        .await?)
 }
 
 /// Removes an operator from this site; his open sockets here close at once.
-pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, actor, actor_role) = match site_operator(&req, &ctx, true).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, actor, actor_role) = site_operator(&req, &ctx, Need::Admin).await?;
     let Ok(id) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
-        return http::error(ErrorCode::NotFound, "no such operator on this site");
+        return refuse(ErrorCode::NotFound, "no such operator on this site");
     };
     let answer = DirectoryLink::new(&ctx.env)?
         .send(&DirectoryRoute::RemoveOperator(RemoveOperator {
@@ -198,34 +171,28 @@ pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Resu
 
 /// Searches the conversation history: admins search every chat, operators the ones they may
 /// open. Filters are the query string (`protocol::history::HistoryQuery`).
-pub(super) async fn history(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, id, role) = match site_operator(&req, &ctx, false).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn history(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, id, role) = site_operator(&req, &ctx, Need::Operator).await?;
     let participant = Participant::Operator {
         id,
         name: String::new(),
         role,
     };
-    let query = req.url()?.query_pairs().into_owned().collect();
-    SiteLink::new(&ctx.env, &site)
+    let query = http::query_pairs(&req)?;
+    Ok(SiteLink::new(&ctx.env, &site)
         .send(&SiteRoute::History { participant, query })
-        .await
+        .await?)
 }
 
 /// `GET` (whether one is set), `POST` (a new one, shown once) or `DELETE` (verification off)
 /// `…/sites/{site}/identity-secret`: owners and admins.
-pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match contact_tool_operator(&req, &ctx).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, _) = contact_tool_operator(&req, &ctx).await?;
     let link = SiteLink::new(&ctx.env, &site);
     let secret = match req.method() {
         Method::Get => {
             let enabled = link.identity_secret().await?.is_some();
-            return http::json(&serde_json::json!({ "enabled": enabled }));
+            return Ok(http::json(&serde_json::json!({ "enabled": enabled }))?);
         }
         Method::Post => Some(format!("{}{}", crate::random::id(), crate::random::id())),
         _ => None,
@@ -234,65 +201,53 @@ pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Resu
         secret: secret.clone(),
     };
     link.send(&SiteRoute::SetIdentitySecret(body)).await?;
-    http::json(&serde_json::json!({ "enabled": secret.is_some(), "secret": secret }))
+    Ok(http::json(
+        &serde_json::json!({ "enabled": secret.is_some(), "secret": secret }),
+    )?)
 }
 
 /// `GET …/sites/{site}/reports` (JSON) and `…/reports.csv`: owners and admins.
-pub(super) async fn reports(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let url = req.url()?;
+pub(super) async fn reports(req: Request, ctx: RouteContext<()>) -> Handled {
+    let csv = req.path().ends_with(".csv");
     // The CSV lists conversations with their contacts; the JSON report only counts.
-    let found = if url.path().ends_with(".csv") {
+    let (site, _, _) = if csv {
         contact_tool_operator(&req, &ctx).await?
     } else {
-        site_operator(&req, &ctx, true).await?
-    };
-    let (site, _, _) = match found {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
+        site_operator(&req, &ctx, Need::Admin).await?
     };
     let route = SiteRoute::Reports {
-        query: url.query_pairs().into_owned().collect(),
-        csv: url.path().ends_with(".csv"),
+        query: http::query_pairs(&req)?,
+        csv,
     };
-    SiteLink::new(&ctx.env, &site).send(&route).await
+    Ok(SiteLink::new(&ctx.env, &site).send(&route).await?)
 }
 
 /// The owner of `site`, or the response refusing everyone else.
-async fn owner_only(
-    req: &Request,
-    ctx: &RouteContext<()>,
-) -> Result<std::result::Result<SiteId, Response>> {
-    match site_operator(req, ctx, true).await? {
-        Ok((site, _, Role::Owner)) => Ok(Ok(site)),
-        Ok(_) => Ok(Err(http::error(
+async fn owner_only(req: &Request, ctx: &RouteContext<()>) -> Handled<SiteId> {
+    match site_operator(req, ctx, Need::Admin).await? {
+        (site, _, Role::Owner) => Ok(site),
+        _ => refuse(
             ErrorCode::Forbidden,
             "only the owner exports and imports a site's data",
-        )?)),
-        Err(response) => Ok(Err(response)),
+        ),
     }
 }
 
 /// `GET …/sites/{site}/export?after=<id>`: the owner only (protocol::export).
-pub(super) async fn export_site(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match owner_only(&req, &ctx).await? {
-        Ok(site) => site,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn export_site(req: Request, ctx: RouteContext<()>) -> Handled {
+    let site = owner_only(&req, &ctx).await?;
     let route = SiteRoute::Export {
         after: query(&req, "after")?,
         limit: query(&req, "limit")?.and_then(|v| v.parse().ok()),
     };
-    SiteLink::new(&ctx.env, &site).send(&route).await
+    Ok(SiteLink::new(&ctx.env, &site).send(&route).await?)
 }
 
 /// `POST …/sites/{site}/import[?settings=replace]`: the owner only; the document is checked
 /// whole before anything is written; the site keeps its settings unless told to replace them.
-pub(super) async fn import_site(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub(super) async fn import_site(mut req: Request, ctx: RouteContext<()>) -> Handled {
     use protocol::export::{SiteExport, MAX_IMPORT_BYTES};
-    let site = match owner_only(&req, &ctx).await? {
-        Ok(site) => site,
-        Err(response) => return Ok(response),
-    };
+    let site = owner_only(&req, &ctx).await?;
     let bytes = match http::read_capped(&mut req, MAX_IMPORT_BYTES, || {
         let most = MAX_IMPORT_BYTES / 1024 / 1024;
         format!("an import may be at most {most} MB: import page by page")
@@ -300,23 +255,23 @@ pub(super) async fn import_site(mut req: Request, ctx: RouteContext<()>) -> Resu
     .await
     {
         Ok(bytes) => bytes,
-        Err(e) => return http::protocol_error(e),
+        Err(e) => return Ok(http::protocol_error(e)?),
     };
     let export: SiteExport = match serde_json::from_slice(&bytes) {
         Ok(export) => export,
         Err(e) => {
-            return http::error(
+            return refuse(
                 ErrorCode::InvalidField,
                 format!("not an export document: {e}"),
             )
         }
     };
     if let Err(e) = export.validate().and_then(|_| export.settings.validate()) {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     let route = SiteRoute::Import {
         export: Box::new(export),
         replace_settings: query(&req, "settings")?.as_deref() == Some("replace"),
     };
-    SiteLink::new(&ctx.env, &site).send(&route).await
+    Ok(SiteLink::new(&ctx.env, &site).send(&route).await?)
 }

@@ -10,28 +10,28 @@ pub(super) fn file_participant(
     env: &Env,
     site: &SiteId,
     conversation: &ConversationId,
-) -> std::result::Result<(Participant, Option<SocketSession>), Result<Response>> {
-    let key = token_key(env).map_err(misconfigured)?;
+) -> Handled<(Participant, Option<SocketSession>)> {
+    let key = token_key(env)?;
     let in_header = bearer(req);
     let from_url = in_header.is_none();
     let token = in_header
         .or_else(|| query(req, "token").ok().flatten())
-        .ok_or_else(|| http::error(ErrorCode::Unauthorized, "missing token"))?;
+        .ok_or_else(|| Refusal::new(ErrorCode::Unauthorized, "missing token"))?;
     let claims = key
         .verify(&token, http::now_ms())
-        .map_err(|e| http::error(ErrorCode::Unauthorized, e.to_string()))?;
+        .map_err(|e| Refusal::new(ErrorCode::Unauthorized, e.to_string()))?;
     let side = match claims {
         Claims::Visitor { .. } => Side::Visitor,
         // Operators' session tokens go in the Authorization header, never in a URL.
         Claims::Operator { .. } if from_url => {
-            return Err(http::error(
+            return Err(Refusal::new(
                 ErrorCode::Unauthorized,
                 "operators send their token in the Authorization header, not in the URL",
             ))
         }
         Claims::Operator { .. } => Side::Operator,
         Claims::Ticket { .. } => {
-            return Err(http::error(
+            return Err(Refusal::new(
                 ErrorCode::Unauthorized,
                 "tickets open sockets, not files",
             ))
@@ -40,37 +40,22 @@ pub(super) fn file_participant(
     let session = claims.session();
     conversation_participant(claims, side, site, conversation)
         .map(|participant| (participant, session))
-        .map_err(|why| http::error(ErrorCode::Forbidden, why))
+        .map_err(|why| Refusal::new(ErrorCode::Forbidden, why))
 }
 
 /// The site and conversation of a file request, once its token is checked (and, for an
 /// operator, his current role).
-async fn file_request(
-    req: &Request,
-    ctx: &RouteContext<()>,
-) -> Result<std::result::Result<(SiteId, ConversationId), Response>> {
-    let (site, conversation) = match route_ids(ctx) {
-        Ok(ids) => ids,
-        Err(e) => return Ok(Err(http::error(ErrorCode::NotFound, e)?)),
-    };
-    let (participant, session) = match file_participant(req, &ctx.env, &site, &conversation) {
-        Ok(found) => found,
-        Err(response) => return Ok(Err(response?)),
-    };
-    let participant = match recheck(&ctx.env, participant, session.as_ref(), &site).await? {
-        Ok(participant) => participant,
-        Err(response) => return Ok(Err(response)),
-    };
+async fn file_request(req: &Request, ctx: &RouteContext<()>) -> Handled<(SiteId, ConversationId)> {
+    let (site, conversation) = route_ids(ctx)?;
+    let (participant, session) = file_participant(req, &ctx.env, &site, &conversation)?;
+    let participant = recheck(&ctx.env, participant, session.as_ref(), &site).await?;
     // A banned visitor reaches no file, nor uploads one.
     if let Participant::Visitor { visitor } = &participant {
         let banned = SiteLink::new(&ctx.env, &site)
             .is_banned(Some(visitor), client_ip(req).as_deref())
             .await?;
         if banned {
-            return Ok(Err(http::error(
-                ErrorCode::Forbidden,
-                "this visitor may not chat here",
-            )?));
+            return refuse(ErrorCode::Forbidden, "this visitor may not chat here");
         }
     }
     // The conversation must exist (nothing is stored for one that does not), and an operator
@@ -82,39 +67,24 @@ async fn file_request(
         match answer.status_code() {
             204 => {}
             // A fresh response: the object's own has immutable headers (CORS is added after).
-            404 => {
-                return Ok(Err(http::error(
-                    ErrorCode::NotFound,
-                    "no such conversation",
-                )?))
-            }
-            _ => {
-                return Ok(Err(http::error(
-                    ErrorCode::Forbidden,
-                    "this chat is assigned to a colleague",
-                )?))
-            }
+            404 => return refuse(ErrorCode::NotFound, "no such conversation"),
+            _ => return refuse(ErrorCode::Forbidden, "this chat is assigned to a colleague"),
         }
     }
-    Ok(Ok((site, conversation)))
+    Ok((site, conversation))
 }
 
 /// `POST …/files`: the raw file as the body, its type in `Content-Type`, its name
 /// percent-encoded in `X-File-Name`. Answers the attachment to send in a message.
-pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, conversation) = match file_request(&req, &ctx).await? {
-        Ok(ids) => ids,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, conversation) = file_request(&req, &ctx).await?;
     // Visitors' uploads are rate limited per IP address (operators' are not).
     let by_visitor = matches!(
         file_participant(&req, &ctx.env, &site, &conversation),
         Ok((Participant::Visitor { .. }, _))
     );
     if by_visitor {
-        if let Some(refused) = origin_refused(&req, &ctx.env, &site).await? {
-            return Ok(refused);
-        }
+        check_origin(&req, &ctx.env, &site).await?;
     }
     if let (true, Some(ip)) = (by_visitor, client_ip(&req)) {
         let admitted = SiteLink::new(&ctx.env, &site)
@@ -138,13 +108,9 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
     .await
     {
         Ok(bytes) => bytes,
-        Err(e) => return http::protocol_error(e),
+        Err(e) => return Ok(http::protocol_error(e)?),
     };
-    let name =
-        match protocol::files::check_upload(&name, &content_type, &bytes, config.upload_policy()) {
-            Ok(name) => name,
-            Err(e) => return http::protocol_error(e),
-        };
+    let name = protocol::files::check_upload(&name, &content_type, &bytes, config.upload_policy())?;
     let attachment =
         crate::files::save(&ctx.env, &site, &conversation, &name, &content_type, bytes).await?;
     // Deleted in an hour unless a message sends it.
@@ -156,15 +122,12 @@ pub(super) async fn upload_file(mut req: Request, ctx: RouteContext<()>) -> Resu
 
 /// `GET …/files/{id}` (the visitor's token in `?token=`, an operator's in the header): images and PDFs inline, everything else as a download; never
 /// sniffed or run as a page.
-pub(super) async fn download_file(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, conversation) = match file_request(&req, &ctx).await? {
-        Ok(ids) => ids,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn download_file(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, conversation) = file_request(&req, &ctx).await?;
     let id = ctx.param("file").cloned().unwrap_or_default();
     let Some((attachment, bytes)) = crate::files::load(&ctx.env, &site, &conversation, &id).await?
     else {
-        return http::error(ErrorCode::NotFound, "no such file");
+        return refuse(ErrorCode::NotFound, "no such file");
     };
     let inline = attachment.is_image() || attachment.content_type == "application/pdf";
     let disposition = format!(

@@ -15,30 +15,22 @@ fn valid_key(key: &str) -> bool {
 
 /// `GET …/presence-socket?key=…&token=…`: no token is needed (visitors who never chatted are
 /// listed too); a valid visitor token of this site links the visitor to his conversation.
-pub(super) async fn presence_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
+pub(super) async fn presence_socket(req: Request, ctx: RouteContext<()>) -> Handled {
+    let site = site_param(&ctx)?;
     let upgrade = req.headers().get("Upgrade")?.unwrap_or_default();
     if !upgrade.eq_ignore_ascii_case("websocket") {
-        return http::error(ErrorCode::InvalidField, "expected a WebSocket upgrade")
-            .map(|r| r.with_status(426));
+        let refused = http::error(ErrorCode::InvalidField, "expected a WebSocket upgrade")?;
+        return Ok(refused.with_status(426));
     }
-    if let Some(refused) = origin_refused(&req, &ctx.env, &site).await? {
-        return Ok(refused);
-    }
+    check_origin(&req, &ctx.env, &site).await?;
     let key = query(&req, "key")?.unwrap_or_default();
     if !valid_key(&key) {
-        return http::error(
+        return refuse(
             ErrorCode::InvalidField,
             "key: expected 16 to 64 URL-safe characters",
         );
     }
-    let tokens = match token_key(&ctx.env) {
-        Ok(tokens) => tokens,
-        Err(e) => return misconfigured(e),
-    };
+    let tokens = token_key(&ctx.env)?;
     let claims = query(&req, "token")?.and_then(|t| tokens.verify(&t, http::now_ms()).ok());
     let (visitor, conversation) = match claims {
         Some(Claims::Visitor {
@@ -66,21 +58,17 @@ pub(super) async fn presence_socket(req: Request, ctx: RouteContext<()>) -> Resu
         "{PRESENCE_PATH}?init={}",
         encode(&serde_json::to_string(&init)?)
     );
-    SiteLink::new(&ctx.env, &site).connect(&path, headers).await
+    Ok(SiteLink::new(&ctx.env, &site)
+        .connect(&path, headers)
+        .await?)
 }
 
 /// `POST …/live-visitors/{id}/chat`: any operator of the site starts a chat with a visitor on
 /// it now. A visitor with no chat yet gets one (his widget is handed its token); either way
 /// his window opens and the console writes into the returned conversation.
-pub(super) async fn start_chat(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match site_operator(&req, &ctx, false).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
-    let tokens = match token_key(&ctx.env) {
-        Ok(tokens) => tokens,
-        Err(e) => return misconfigured(e),
-    };
+pub(super) async fn start_chat(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, _) = site_operator(&req, &ctx, Need::Operator).await?;
+    let tokens = token_key(&ctx.env)?;
     let id = ctx.param("id").cloned().unwrap_or_default();
     let visitor = VisitorId::parse(crate::random::id()).expect("random ids are valid");
     let conversation = ConversationId::parse(crate::random::id()).expect("random ids are valid");
@@ -98,10 +86,8 @@ pub(super) async fn start_chat(req: Request, ctx: RouteContext<()>) -> Result<Re
     };
     let started = match SiteLink::new(&ctx.env, &site).start_chat(&start).await? {
         StartOutcome::Started(started) => started,
-        StartOutcome::Left => {
-            return http::error(ErrorCode::NotFound, "this visitor has left the site")
-        }
-        StartOutcome::Banned => return http::error(ErrorCode::Forbidden, "this visitor is banned"),
+        StartOutcome::Left => return refuse(ErrorCode::NotFound, "this visitor has left the site"),
+        StartOutcome::Banned => return refuse(ErrorCode::Forbidden, "this visitor is banned"),
     };
     if started.created {
         let meta = crate::objects::conversation::NewConversation {
@@ -115,5 +101,5 @@ pub(super) async fn start_chat(req: Request, ctx: RouteContext<()>) -> Result<Re
             .open(meta)
             .await?;
     }
-    http::json(&started.chat)
+    Ok(http::json(&started.chat)?)
 }

@@ -2,11 +2,12 @@
 //! touches an object; objects trust only what the router passes in internal headers.
 
 use crate::auth::token::{Claims, TokenKey};
-use crate::http::{self, encode, internal};
+use crate::http::{self, encode, internal, query};
 use crate::objects::conversation::ConversationLink;
 use crate::objects::directory::{AddOperator, DirectoryLink, DirectoryRoute, RemoveOperator};
 use crate::objects::site::{PageOrigin, SiteInit, SiteLink, SiteRoute, INBOX_PATH, PRESENCE_PATH};
 use crate::participant::Participant;
+use crate::refusal::{answer, refuse, Handled, Refusal};
 use protocol::decode::decode_body;
 use protocol::{
     BootstrapRequest, ConversationId, ErrorCode, Geo, NewOperator, OperatorId, OperatorSession,
@@ -45,110 +46,175 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             // Reached only with a good configuration (see lib.rs): 503 otherwise.
             http::json(&serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") }))
         })
-        .post_async("/api/v1/bootstrap", bootstrap)
-        .post_async("/api/v1/auth/sign-in", sign_in)
-        .post_async("/api/v1/auth/sign-out", sign_out)
-        .post_async("/api/v1/auth/password-reset", passwords::ask_reset)
-        .post_async(
-            "/api/v1/auth/password-reset/confirm",
-            passwords::confirm_reset,
+        .post_async("/api/v1/bootstrap", |req, ctx| answer(bootstrap(req, ctx)))
+        .post_async("/api/v1/auth/sign-in", |req, ctx| answer(sign_in(req, ctx)))
+        .post_async("/api/v1/auth/sign-out", |req, ctx| {
+            answer(sign_out(req, ctx))
+        })
+        .post_async("/api/v1/auth/password-reset", |req, ctx| {
+            answer(passwords::ask_reset(req, ctx))
+        })
+        .post_async("/api/v1/auth/password-reset/confirm", |req, ctx| {
+            answer(passwords::confirm_reset(req, ctx))
+        })
+        .put_async("/api/v1/account/password", |req, ctx| {
+            answer(passwords::change_password(req, ctx))
+        })
+        .get_async("/api/v1/dev/account-mail", |req, ctx| {
+            answer(passwords::dev_account_mail(req, ctx))
+        })
+        .get_async("/api/v1/account", |req, ctx| answer(get_account(req, ctx)))
+        .put_async("/api/v1/account/statuses", |req, ctx| {
+            answer(put_statuses(req, ctx))
+        })
+        .post_async("/api/v1/sites", |req, ctx| answer(create_site(req, ctx)))
+        .get_async("/api/v1/avatars/:operator", |req, ctx| {
+            answer(get_avatar(req, ctx))
+        })
+        .put_async(
+            "/api/v1/sites/:site/operators/:operator/avatar",
+            |req, ctx| answer(put_avatar(req, ctx)),
         )
-        .put_async("/api/v1/account/password", passwords::change_password)
-        .get_async("/api/v1/dev/account-mail", passwords::dev_account_mail)
-        .get_async("/api/v1/account", get_account)
-        .put_async("/api/v1/account/statuses", put_statuses)
-        .post_async("/api/v1/sites", create_site)
-        .get_async("/api/v1/avatars/:operator", get_avatar)
-        .put_async("/api/v1/sites/:site/operators/:operator/avatar", put_avatar)
-        .delete_async("/api/v1/sites/:site/operators/:operator/avatar", put_avatar)
+        .delete_async(
+            "/api/v1/sites/:site/operators/:operator/avatar",
+            |req, ctx| answer(put_avatar(req, ctx)),
+        )
         .get_async("/api/v1/sites/:site/widget-config", |req, ctx| async move {
-            http::with_cors(get_widget_config(req, ctx).await?)
+            http::with_cors(answer(get_widget_config(req, ctx)).await?)
         })
         .options("/api/v1/sites/:site/visitors", |_, _| {
             http::with_cors(Response::empty()?.with_status(204))
         })
         .post_async("/api/v1/sites/:site/visitors", |req, ctx| async move {
-            http::with_cors(visitor_session(req, ctx).await?)
+            http::with_cors(answer(visitor_session(req, ctx)).await?)
         })
         .get_async(
             "/api/v1/sites/:site/conversations/:conversation/visitor-socket",
-            visitor_socket,
+            |req, ctx| answer(visitor_socket(req, ctx)),
         )
         .get_async(
             "/api/v1/sites/:site/conversations/:conversation/operator-socket",
-            operator_socket,
+            |req, ctx| answer(operator_socket(req, ctx)),
         )
-        .get_async("/api/v1/sites/:site/inbox-socket", inbox_socket)
-        .post_async("/api/v1/sites/:site/tickets", ticket)
-        .get_async("/api/v1/sites/:site/presence-socket", presence_socket)
-        .post_async("/api/v1/sites/:site/live-visitors/:id/chat", start_chat)
+        .get_async("/api/v1/sites/:site/inbox-socket", |req, ctx| {
+            answer(inbox_socket(req, ctx))
+        })
+        .post_async("/api/v1/sites/:site/tickets", |req, ctx| {
+            answer(ticket(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/presence-socket", |req, ctx| {
+            answer(presence_socket(req, ctx))
+        })
+        .post_async("/api/v1/sites/:site/live-visitors/:id/chat", |req, ctx| {
+            answer(start_chat(req, ctx))
+        })
         .options(
             "/api/v1/sites/:site/conversations/:conversation/files",
             |_, _| http::with_cors(Response::empty()?.with_status(204)),
         )
         .post_async(
             "/api/v1/sites/:site/conversations/:conversation/files",
-            |req, ctx| async move { http::with_cors(upload_file(req, ctx).await?) },
+            |req, ctx| async move { http::with_cors(answer(upload_file(req, ctx)).await?) },
         )
         .get_async(
             "/api/v1/sites/:site/conversations/:conversation/files/:file",
-            download_file,
+            |req, ctx| answer(download_file(req, ctx)),
         )
-        .get_async("/api/v1/sites/:site/settings", |req, ctx| async move {
-            site_admin_call(req, ctx, SiteRoute::Settings, false).await
+        .get_async("/api/v1/sites/:site/settings", |req, ctx| {
+            answer(site_admin_call(
+                req,
+                ctx,
+                SiteRoute::Settings,
+                Need::Operator,
+            ))
         })
-        .put_async("/api/v1/sites/:site/settings", put_settings)
-        .get_async("/api/v1/sites/:site/export", export_site)
-        .post_async("/api/v1/sites/:site/import", import_site)
-        .get_async("/api/v1/sites/:site/operators", list_operators)
-        .get_async("/api/v1/sites/:site/history", history)
-        .get_async("/api/v1/sites/:site/identity-secret", identity_secret)
-        .post_async("/api/v1/sites/:site/identity-secret", identity_secret)
-        .delete_async("/api/v1/sites/:site/identity-secret", identity_secret)
-        .get_async("/api/v1/sites/:site/reports", reports)
-        .get_async("/api/v1/sites/:site/reports.csv", reports)
-        .get_async("/api/v1/sites/:site/api-keys", rest::api_keys)
-        .post_async("/api/v1/sites/:site/api-keys", rest::api_keys)
-        .delete_async("/api/v1/sites/:site/api-keys/:key", rest::revoke_api_key)
-        .get_async(
-            "/api/rest/v1/sites/:site/conversations",
-            rest::conversations,
-        )
+        .put_async("/api/v1/sites/:site/settings", |req, ctx| {
+            answer(put_settings(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/export", |req, ctx| {
+            answer(export_site(req, ctx))
+        })
+        .post_async("/api/v1/sites/:site/import", |req, ctx| {
+            answer(import_site(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/operators", |req, ctx| {
+            answer(list_operators(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/history", |req, ctx| {
+            answer(history(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/identity-secret", |req, ctx| {
+            answer(identity_secret(req, ctx))
+        })
+        .post_async("/api/v1/sites/:site/identity-secret", |req, ctx| {
+            answer(identity_secret(req, ctx))
+        })
+        .delete_async("/api/v1/sites/:site/identity-secret", |req, ctx| {
+            answer(identity_secret(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/reports", |req, ctx| {
+            answer(reports(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/reports.csv", |req, ctx| {
+            answer(reports(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/api-keys", |req, ctx| {
+            answer(rest::api_keys(req, ctx))
+        })
+        .post_async("/api/v1/sites/:site/api-keys", |req, ctx| {
+            answer(rest::api_keys(req, ctx))
+        })
+        .delete_async("/api/v1/sites/:site/api-keys/:key", |req, ctx| {
+            answer(rest::revoke_api_key(req, ctx))
+        })
+        .get_async("/api/rest/v1/sites/:site/conversations", |req, ctx| {
+            answer(rest::conversations(req, ctx))
+        })
         .get_async(
             "/api/rest/v1/sites/:site/conversations/:conversation",
-            rest::conversation,
+            |req, ctx| answer(rest::conversation(req, ctx)),
         )
         .put_async(
             "/api/rest/v1/sites/:site/conversations/:conversation/custom-data",
-            rest::custom_data,
+            |req, ctx| answer(rest::custom_data(req, ctx)),
         )
         .put_async(
             "/api/rest/v1/sites/:site/users/:user/custom-data",
-            rest::custom_data,
+            |req, ctx| answer(rest::custom_data(req, ctx)),
         )
-        .get_async("/api/rest/v1/sites/:site/contacts", rest::contacts)
-        .get_async("/api/v1/sites/:site/webhooks", webhooks::webhooks)
-        .post_async("/api/v1/sites/:site/webhooks", webhooks::webhooks)
-        .get_async(
-            "/api/v1/sites/:site/webhooks/deliveries",
-            |req, ctx| async move { contact_tool_call(req, ctx, SiteRoute::WebhookLog).await },
-        )
-        .delete_async(
-            "/api/v1/sites/:site/webhooks/:webhook",
-            webhooks::remove_webhook,
-        )
-        .get_async("/api/v1/sites/:site/bans", |req, ctx| async move {
-            site_admin_call(req, ctx, SiteRoute::Bans, true).await
+        .get_async("/api/rest/v1/sites/:site/contacts", |req, ctx| {
+            answer(rest::contacts(req, ctx))
         })
-        .delete_async("/api/v1/sites/:site/bans/:ban", unban)
-        .post_async("/api/v1/sites/:site/operators", add_operator)
-        .delete_async("/api/v1/sites/:site/operators/:operator", remove_operator)
+        .get_async("/api/v1/sites/:site/webhooks", |req, ctx| {
+            answer(webhooks::webhooks(req, ctx))
+        })
+        .post_async("/api/v1/sites/:site/webhooks", |req, ctx| {
+            answer(webhooks::webhooks(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/webhooks/deliveries", |req, ctx| {
+            answer(contact_tool_call(req, ctx, SiteRoute::WebhookLog))
+        })
+        .delete_async("/api/v1/sites/:site/webhooks/:webhook", |req, ctx| {
+            answer(webhooks::remove_webhook(req, ctx))
+        })
+        .get_async("/api/v1/sites/:site/bans", |req, ctx| {
+            answer(site_admin_call(req, ctx, SiteRoute::Bans, Need::Admin))
+        })
+        .delete_async("/api/v1/sites/:site/bans/:ban", |req, ctx| {
+            answer(unban(req, ctx))
+        })
+        .post_async("/api/v1/sites/:site/operators", |req, ctx| {
+            answer(add_operator(req, ctx))
+        })
+        .delete_async("/api/v1/sites/:site/operators/:operator", |req, ctx| {
+            answer(remove_operator(req, ctx))
+        })
         .post_async(
             "/api/v1/sites/:site/operators/:operator/sign-out",
-            passwords::sign_out_everywhere,
+            |req, ctx| answer(passwords::sign_out_everywhere(req, ctx)),
         )
-        .get_async("/api/v1/sites/:site/outbox", |req, ctx| async move {
-            contact_tool_call(req, ctx, SiteRoute::Outbox).await
+        .get_async("/api/v1/sites/:site/outbox", |req, ctx| {
+            answer(contact_tool_call(req, ctx, SiteRoute::Outbox))
         })
         .or_else_any_method("/*path", |_, _| {
             http::error(ErrorCode::NotFound, "no such endpoint")
@@ -166,34 +232,31 @@ fn client_ip(req: &Request) -> Option<String> {
         .filter(|ip| !ip.is_empty() && ip.len() <= 64)
 }
 
-fn token_key(env: &Env) -> std::result::Result<TokenKey, String> {
-    let config = crate::config::get(env).map_err(|e| e.to_string())?;
-    TokenKey::new(&config.token_secret)
+/// The key that signs tokens; a bad `TOKEN_SECRET` is a misconfiguration (500, logged).
+fn token_key(env: &Env) -> Handled<TokenKey> {
+    let config = crate::config::get(env).map_err(|e| misconfiguration(e.to_string()))?;
+    TokenKey::new(&config.token_secret).map_err(misconfiguration)
 }
 
 /// 429 with when to try again (`Retry-After` in seconds, and in ms in the body).
-fn too_many(retry_after_ms: u64) -> Result<Response> {
+fn too_many<T>(retry_after_ms: u64) -> Handled<T> {
     let error = protocol::ErrorBody::rate_limited(None, retry_after_ms);
     let headers = Headers::new();
     headers.set("Retry-After", &retry_after_ms.div_ceil(1000).to_string())?;
-    Ok(http::json(&error)?.with_status(429).with_headers(headers))
+    let response = http::json(&error)?.with_status(429).with_headers(headers);
+    Err(Refusal::Answer(response))
 }
 
-fn misconfigured(message: String) -> Result<Response> {
+/// A setting the relay needs is bad: logged, and a 500 naming it.
+fn misconfiguration(message: String) -> Refusal {
     crate::log::error("config.invalid", &message, &[]);
-    http::error(ErrorCode::Internal, message)
+    Refusal::new(ErrorCode::Internal, message)
 }
 
-fn site_param(ctx: &RouteContext<()>) -> std::result::Result<SiteId, String> {
-    SiteId::parse(ctx.param("site").cloned().unwrap_or_default()).map_err(|e| e.to_string())
-}
-
-fn query(req: &Request, key: &str) -> Result<Option<String>> {
-    Ok(req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned()))
+/// The route's site id (404 when malformed).
+fn site_param(ctx: &RouteContext<()>) -> Handled<SiteId> {
+    SiteId::parse(ctx.param("site").cloned().unwrap_or_default())
+        .map_err(|e| Refusal::new(ErrorCode::NotFound, e.to_string()))
 }
 
 /// The visitor's country and city from Cloudflare's request data. Locally (`wrangler dev`,
@@ -213,18 +276,18 @@ fn page_origin(req: &Request, env: &Env) -> PageOrigin {
     }
 }
 
-/// `Some(403)` when the site does not let pages of this request's origin run its widget.
-async fn origin_refused(req: &Request, env: &Env, site: &SiteId) -> Result<Option<Response>> {
+/// Refused (403) when the site does not let pages of this request's origin run its widget.
+async fn check_origin(req: &Request, env: &Env, site: &SiteId) -> Handled<()> {
     let answer = SiteLink::new(env, site)
         .send(&SiteRoute::Origin(page_origin(req, env)))
         .await?;
     if answer.status_code() == 403 {
-        return Ok(Some(http::error(
+        return refuse(
             ErrorCode::Forbidden,
             "this site does not allow its chat on this page's origin",
-        )?));
+        );
     }
-    Ok(None)
+    Ok(())
 }
 
 fn visitor_geo(req: &Request, env: &Env) -> Geo {

@@ -13,36 +13,32 @@ use protocol::{PasswordChange, PasswordReset, PasswordResetRequest};
 
 /// `PUT /api/v1/account/password`: the current password, then the new one; the account's
 /// other sessions end (this one stays signed in).
-pub(super) async fn change_password(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (op, session) = match operator_session(&req, &ctx.env).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn change_password(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (op, session) = operator_session(&req, &ctx.env).await?;
     let link = DirectoryLink::new(&ctx.env)?;
     if !link.status(&op, &session.sid).await?.active {
-        return http::error(
+        return refuse(
             ErrorCode::Unauthorized,
             "this session has ended: sign in again",
         );
     }
-    let change: PasswordChange = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+    let change: PasswordChange = http::read_json(&mut req).await?;
     if let Err(e) = change.validate() {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     let query = CredentialsQuery {
         op: Some(op.clone()),
         ip: client_ip(&req),
         ..Default::default()
     };
-    if let Err(refused) = check_password(&ctx.env, query, &change.current).await? {
+    match check_password(&ctx.env, query, &change.current).await {
         // 401 would sign the console out: a wrong current password is a bad field here.
-        if refused.status_code() == 401 {
-            return http::error(ErrorCode::InvalidField, "the current password is wrong");
-        }
-        return Ok(refused);
+        Err(Refusal::Refused {
+            code: ErrorCode::Unauthorized,
+            ..
+        }) => return refuse(ErrorCode::InvalidField, "the current password is wrong"),
+        Err(refusal) => return Err(refusal),
+        Ok(_) => {}
     }
     let stored = password::hash_new(&change.new)
         .await
@@ -64,13 +60,10 @@ pub(super) async fn change_password(mut req: Request, ctx: RouteContext<()>) -> 
 }
 
 /// `POST /api/v1/auth/password-reset`: 202 whether or not the address has an account.
-pub(super) async fn ask_reset(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let request: PasswordResetRequest = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+pub(super) async fn ask_reset(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let request: PasswordResetRequest = http::read_json(&mut req).await?;
     if request.email.chars().count() > protocol::limits::MAX_EMAIL_CHARS {
-        return http::error(ErrorCode::TooLarge, "email is too long");
+        return refuse(ErrorCode::TooLarge, "email is too long");
     }
     // The link's host comes from the configuration when set: a `Host` header is the asker's
     // to choose, and a link to his host would hand him the code.
@@ -96,13 +89,10 @@ pub(super) async fn ask_reset(mut req: Request, ctx: RouteContext<()>) -> Result
 
 /// `POST /api/v1/auth/password-reset/confirm`: the code from the link and a new password;
 /// every session of the account ends.
-pub(super) async fn confirm_reset(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let reset: PasswordReset = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+pub(super) async fn confirm_reset(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let reset: PasswordReset = http::read_json(&mut req).await?;
     if let Err(e) = reset.validate() {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     let stored = password::hash_new(&reset.password)
         .await
@@ -133,20 +123,17 @@ pub(super) async fn confirm_reset(mut req: Request, ctx: RouteContext<()>) -> Re
 
 /// `POST /api/v1/sites/{site}/operators/{id}/sign-out`: the owner ends every session of a
 /// member of his team (a lost phone, a shared computer).
-pub(super) async fn sign_out_everywhere(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, role) = match site_operator(&req, &ctx, true).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn sign_out_everywhere(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, role) = site_operator(&req, &ctx, Need::Admin).await?;
     if role != Role::Owner {
-        return http::error(ErrorCode::Forbidden, "only the owner signs operators out");
+        return refuse(ErrorCode::Forbidden, "only the owner signs operators out");
     }
     let Ok(target) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
-        return http::error(ErrorCode::NotFound, "no such operator on this site");
+        return refuse(ErrorCode::NotFound, "no such operator on this site");
     };
     let link = DirectoryLink::new(&ctx.env)?;
     if !link.team(&site).await?.iter().any(|o| o.id == target) {
-        return http::error(ErrorCode::NotFound, "no such operator on this site");
+        return refuse(ErrorCode::NotFound, "no such operator on this site");
     }
     link.revoke_sessions(RevokeSessions {
         op: target.clone(),
@@ -166,11 +153,11 @@ pub(super) async fn sign_out_everywhere(req: Request, ctx: RouteContext<()>) -> 
 
 /// `GET /api/v1/dev/account-mail`: local runs only (`ALLOW_DEV_HEADERS`), where no mail is
 /// sent, so that a developer (and the tests) can follow a reset link. 404 in production.
-pub(super) async fn dev_account_mail(_req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub(super) async fn dev_account_mail(_req: Request, ctx: RouteContext<()>) -> Handled {
     if !dev_mode(&ctx.env) {
-        return http::error(ErrorCode::NotFound, "no such endpoint");
+        return refuse(ErrorCode::NotFound, "no such endpoint");
     }
-    DirectoryLink::new(&ctx.env)?
+    Ok(DirectoryLink::new(&ctx.env)?
         .send(&DirectoryRoute::Mail)
-        .await
+        .await?)
 }

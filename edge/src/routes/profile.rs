@@ -7,28 +7,19 @@ use protocol::{AccountProfile, CustomStatus, NewSite};
 
 /// The active account behind `Authorization: Bearer <operator token>`: a live session of an
 /// account that works on some site.
-async fn account_request(
-    req: &Request,
-    env: &Env,
-) -> Result<std::result::Result<(OperatorId, SocketSession), Response>> {
-    let (op, session) = match account::operator_session(req, env).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(Err(response)),
-    };
+async fn account_request(req: &Request, env: &Env) -> Handled<(OperatorId, SocketSession)> {
+    let (op, session) = account::operator_session(req, env).await?;
     let status = DirectoryLink::new(env)?.status(&op, &session.sid).await?;
     if !status.session {
-        return Ok(Err(http::error(
+        return refuse(
             ErrorCode::Unauthorized,
             "this session has ended: sign in again",
-        )?));
+        );
     }
     if !status.active {
-        return Ok(Err(http::error(
-            ErrorCode::Unauthorized,
-            "this account was removed",
-        )?));
+        return refuse(ErrorCode::Unauthorized, "this account was removed");
     }
-    Ok(Ok((op, session)))
+    Ok((op, session))
 }
 
 async fn profile_of(env: &Env, op: &OperatorId) -> Result<AccountProfile> {
@@ -36,30 +27,22 @@ async fn profile_of(env: &Env, op: &OperatorId) -> Result<AccountProfile> {
 }
 
 /// `GET /api/v1/account`.
-pub(super) async fn get_account(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    match account_request(&req, &ctx.env).await? {
-        Ok((op, _)) => http::json(&profile_of(&ctx.env, &op).await?),
-        Err(response) => Ok(response),
-    }
+pub(super) async fn get_account(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (op, _) = account_request(&req, &ctx.env).await?;
+    Ok(http::json(&profile_of(&ctx.env, &op).await?)?)
 }
 
 /// `PUT /api/v1/account/statuses`: the operator's own custom statuses, at most three.
-pub(super) async fn put_statuses(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (op, _) = match account_request(&req, &ctx.env).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
-    let statuses: Vec<CustomStatus> = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+pub(super) async fn put_statuses(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (op, _) = account_request(&req, &ctx.env).await?;
+    let statuses: Vec<CustomStatus> = http::read_json(&mut req).await?;
     if let Err(e) = CustomStatus::validate_list(&statuses) {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     let body = SaveStatuses { op, statuses };
-    DirectoryLink::new(&ctx.env)?
+    Ok(DirectoryLink::new(&ctx.env)?
         .send(&DirectoryRoute::SaveStatuses(body))
-        .await
+        .await?)
 }
 
 fn avatar_key(operator: &OperatorId) -> String {
@@ -68,22 +51,19 @@ fn avatar_key(operator: &OperatorId) -> String {
 
 /// `PUT` (the image as the body) or `DELETE …/sites/{site}/operators/{id}/avatar`: the operator
 /// himself, the owner, or an admin for an operator (not for another admin or the owner).
-pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, actor, role) = match site_operator(&req, &ctx, false).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, actor, role) = site_operator(&req, &ctx, Need::Operator).await?;
     let Ok(target) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
-        return http::error(ErrorCode::NotFound, "no such operator");
+        return refuse(ErrorCode::NotFound, "no such operator");
     };
     let Some(member) = crate::objects::directory::colleague(&ctx.env, &site, &target).await? else {
-        return http::error(ErrorCode::NotFound, "no such operator on this site");
+        return refuse(ErrorCode::NotFound, "no such operator on this site");
     };
     let allowed = actor == target
         || role == Role::Owner
         || (role == Role::Admin && member.role == Role::Operator);
     if !allowed {
-        return http::error(ErrorCode::Forbidden, "your role may not change this avatar");
+        return refuse(ErrorCode::Forbidden, "your role may not change this avatar");
     }
     // The photo belongs to the account, shown on every site it works on: of an account that
     // also works elsewhere, only its holder changes it.
@@ -93,7 +73,7 @@ pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Resul
         .iter()
         .any(|m| m.site != site);
     if actor != target && elsewhere {
-        return http::error(
+        return refuse(
             ErrorCode::Forbidden,
             "this operator also works on other sites: only he changes his photo",
         );
@@ -110,12 +90,9 @@ pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Resul
         .await
         {
             Ok(bytes) => bytes,
-            Err(e) => return http::protocol_error(e),
+            Err(e) => return Ok(http::protocol_error(e)?),
         };
-        let kind = match protocol::files::check_avatar(&content_type, &bytes) {
-            Ok(kind) => kind,
-            Err(e) => return http::protocol_error(e),
-        };
+        let kind = protocol::files::check_avatar(&content_type, &bytes)?;
         blobs.put(&avatar_key(&target), bytes, kind, None).await?;
         Some(http::now_ms())
     };
@@ -127,14 +104,14 @@ pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Resul
         .send(&DirectoryRoute::Avatar(body))
         .await?;
     let avatar = at.map(|at| protocol::avatar_path(&target, at));
-    http::json(&serde_json::json!({ "avatar": avatar }))
+    Ok(http::json(&serde_json::json!({ "avatar": avatar }))?)
 }
 
 /// `GET /api/v1/avatars/{id}`: public (visitors see operators' photos), never sniffed; 204
 /// when he has none.
-pub(super) async fn get_avatar(_req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub(super) async fn get_avatar(_req: Request, ctx: RouteContext<()>) -> Handled {
     let Ok(id) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {
-        return http::error(ErrorCode::NotFound, "no such avatar");
+        return refuse(ErrorCode::NotFound, "no such avatar");
     };
     let Some((info, bytes)) = crate::blobs::Blobs::open(&ctx.env)?
         .get(&avatar_key(&id))
@@ -158,17 +135,11 @@ pub(super) async fn get_avatar(_req: Request, ctx: RouteContext<()>) -> Result<R
 }
 
 /// `POST /api/v1/sites`: an owner adds a site; answers a fresh session that includes it.
-pub(super) async fn create_site(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (op, session) = match account_request(&req, &ctx.env).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
-    let new: NewSite = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+pub(super) async fn create_site(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (op, session) = account_request(&req, &ctx.env).await?;
+    let new: NewSite = http::read_json(&mut req).await?;
     if let Err(e) = new.validate() {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     let claim = ClaimSite {
         op: op.clone(),
@@ -185,10 +156,7 @@ pub(super) async fn create_site(mut req: Request, ctx: RouteContext<()>) -> Resu
         site_name: new.name.trim().to_owned(),
     };
     SiteLink::new(&ctx.env, &new.site).init(init).await?;
-    let key = match token_key(&ctx.env) {
-        Ok(key) => key,
-        Err(e) => return misconfigured(e),
-    };
+    let key = token_key(&ctx.env)?;
     let profile = profile_of(&ctx.env, &op).await?;
     // The same session, now with the new site: it ends when it would have.
     let expires_at = session.exp;

@@ -19,21 +19,15 @@ fn key_hash(key: &str) -> String {
 }
 
 /// `GET` lists the keys (never the keys themselves); `POST` creates one, shown this once.
-pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, operator, _) = match contact_tool_operator(&req, &ctx).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, operator, _) = contact_tool_operator(&req, &ctx).await?;
     let link = SiteLink::new(&ctx.env, &site);
     if req.method() != Method::Post {
-        return link.send(&SiteRoute::ApiKeys).await;
+        return Ok(link.send(&SiteRoute::ApiKeys).await?);
     }
-    let new: NewApiKey = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+    let new: NewApiKey = http::read_json(&mut req).await?;
     if let Err(e) = new.validate() {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     let key = format!(
         "{}{}{}",
@@ -61,35 +55,26 @@ pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Result<
 }
 
 /// `DELETE …/api-keys/{id}`: the key stops working at once.
-pub(super) async fn revoke_api_key(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match contact_tool_operator(&req, &ctx).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn revoke_api_key(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, _) = contact_tool_operator(&req, &ctx).await?;
     let id = ctx.param("key").cloned().unwrap_or_default();
-    SiteLink::new(&ctx.env, &site)
+    Ok(SiteLink::new(&ctx.env, &site)
         .send(&SiteRoute::RevokeApiKey { id })
-        .await
+        .await?)
 }
 
 /// The site of a REST request whose `Authorization: Bearer ck_…` is one of its keys.
-async fn keyed_site(
-    req: &Request,
-    ctx: &RouteContext<()>,
-) -> Result<std::result::Result<SiteId, Response>> {
-    let site = match site_param(ctx) {
-        Ok(site) => site,
-        Err(e) => return Ok(Err(http::error(ErrorCode::NotFound, e)?)),
-    };
+async fn keyed_site(req: &Request, ctx: &RouteContext<()>) -> Handled<SiteId> {
+    let site = site_param(ctx)?;
     let token = req
         .headers()
         .get("Authorization")?
         .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
     let Some(key) = token.filter(|t| looks_like_key(t)) else {
-        return Ok(Err(http::error(
+        return refuse(
             ErrorCode::Unauthorized,
             "send an API key of the site: Authorization: Bearer ck_…",
-        )?));
+        );
     };
     let link = SiteLink::new(&ctx.env, &site);
     let mut answer = link
@@ -98,7 +83,7 @@ async fn keyed_site(
         })
         .await?;
     if answer.status_code() != 200 {
-        return Ok(Err(answer));
+        return Err(Refusal::Answer(answer));
     }
     let key: ApiKey = answer.json().await?;
     // A key acts as the site's owner. While contact data is masked from admins, only keys the
@@ -111,79 +96,69 @@ async fn keyed_site(
             .iter()
             .any(|o| o.id == key.created_by && o.role == Role::Owner && !o.removed);
         if !by_owner {
-            return Ok(Err(http::error(
+            return refuse(
                 ErrorCode::Forbidden,
                 "contact data is masked from admins: keys made by admins are paused; the \
                  owner makes the keys while masking is on",
-            )?));
+            );
         }
     }
-    Ok(Ok(site))
+    Ok(site)
 }
 
 /// The site's history as the owner sees it (the key is the site's own server).
-async fn history_page(env: &Env, site: &SiteId, url: &worker::Url) -> Result<Response> {
+async fn history_page(env: &Env, site: &SiteId, query: Vec<(String, String)>) -> Handled {
     let participant = Participant::Operator {
         id: protocol::OperatorId::parse("api")
             .map_err(|e| worker::Error::RustError(e.to_string()))?,
         name: "API".into(),
         role: protocol::Role::Owner,
     };
-    let query = url.query_pairs().into_owned().collect();
-    SiteLink::new(env, site)
+    Ok(SiteLink::new(env, site)
         .send(&SiteRoute::History { participant, query })
-        .await
+        .await?)
 }
 
 /// `GET …/conversations?from&to&before&text&operator&rating&department`: newest activity
 /// first, 50 a page.
-pub(super) async fn conversations(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match keyed_site(&req, &ctx).await? {
-        Ok(site) => site,
-        Err(response) => return Ok(response),
-    };
-    history_page(&ctx.env, &site, &req.url()?).await
+pub(super) async fn conversations(req: Request, ctx: RouteContext<()>) -> Handled {
+    let site = keyed_site(&req, &ctx).await?;
+    history_page(&ctx.env, &site, http::query_pairs(&req)?).await
 }
 
 /// `GET …/contacts?from&to&before`: visitors who left contact data, newest activity first.
-pub(super) async fn contacts(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match keyed_site(&req, &ctx).await? {
-        Ok(site) => site,
-        Err(response) => return Ok(response),
-    };
-    let url = req.url()?;
-    if let Some((key, _)) = url
-        .query_pairs()
-        .find(|(k, _)| !matches!(k.as_ref(), "from" | "to" | "before"))
+pub(super) async fn contacts(req: Request, ctx: RouteContext<()>) -> Handled {
+    let site = keyed_site(&req, &ctx).await?;
+    let query = http::query_pairs(&req)?;
+    if let Some((key, _)) = query
+        .iter()
+        .find(|(k, _)| !matches!(k.as_str(), "from" | "to" | "before"))
     {
-        return http::error(
+        return refuse(
             ErrorCode::InvalidField,
             format!("{key}: unknown filter (from, to, before)"),
         );
     }
-    let mut response = history_page(&ctx.env, &site, &url).await?;
+    let mut response = history_page(&ctx.env, &site, query).await?;
     if response.status_code() != 200 {
         return Ok(response);
     }
     let page: HistoryPage = response.json().await?;
-    http::json(&ContactPage {
+    Ok(http::json(&ContactPage {
         contacts: page
             .conversations
             .iter()
             .filter_map(ContactRecord::of)
             .collect(),
         next_before: page.next_before,
-    })
+    })?)
 }
 
 /// `GET …/conversations/{id}`: the conversation and every message (no private notes).
-pub(super) async fn conversation(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match keyed_site(&req, &ctx).await? {
-        Ok(site) => site,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn conversation(req: Request, ctx: RouteContext<()>) -> Handled {
+    let site = keyed_site(&req, &ctx).await?;
     let Some(id) = conversation_param(&ctx) else {
-        return http::error(ErrorCode::NotFound, "no such conversation");
+        return refuse(ErrorCode::NotFound, "no such conversation");
     };
     let mut summary = site_summary(&SiteLink::new(&ctx.env, &site), &id).await?;
     if summary.status_code() != 200 {
@@ -192,27 +167,18 @@ pub(super) async fn conversation(req: Request, ctx: RouteContext<()>) -> Result<
     let messages = ConversationLink::new(&ctx.env, &site, &id)?
         .transcript(None)
         .await?;
-    http::json(&ConversationDetail {
+    Ok(http::json(&ConversationDetail {
         conversation: summary.json().await?,
         messages,
-    })
+    })?)
 }
 
 /// `PUT …/conversations/{id}/custom-data` and `PUT …/users/{user_id}/custom-data` (a
 /// verified user's conversation): replaces what operators see beside the chat.
-pub(super) async fn custom_data(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match keyed_site(&req, &ctx).await? {
-        Ok(site) => site,
-        Err(response) => return Ok(response),
-    };
-    let mut update: CustomDataUpdate = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
-    update.items = match protocol::conversation::custom_data(&update.items) {
-        Ok(items) => items,
-        Err(e) => return http::protocol_error(e),
-    };
+pub(super) async fn custom_data(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let site = keyed_site(&req, &ctx).await?;
+    let mut update: CustomDataUpdate = http::read_json(&mut req).await?;
+    update.items = protocol::conversation::custom_data(&update.items)?;
     let link = SiteLink::new(&ctx.env, &site);
     let id = match (conversation_param(&ctx), ctx.param("user")) {
         (Some(id), _) => {
@@ -232,16 +198,16 @@ pub(super) async fn custom_data(mut req: Request, ctx: RouteContext<()>) -> Resu
             }
             found.json().await?
         }
-        (None, None) => return http::error(ErrorCode::NotFound, "no such conversation"),
+        (None, None) => return refuse(ErrorCode::NotFound, "no such conversation"),
     };
-    ConversationLink::new(&ctx.env, &site, &id)?
+    Ok(ConversationLink::new(&ctx.env, &site, &id)?
         .set_custom_data(update)
-        .await
+        .await?)
 }
 
 /// The site's summary of a conversation: 200 with it, or 404 when the site has none.
-async fn site_summary(link: &SiteLink<'_>, id: &ConversationId) -> Result<Response> {
-    link.send(&SiteRoute::Summary { id: id.clone() }).await
+async fn site_summary(link: &SiteLink<'_>, id: &ConversationId) -> Handled {
+    Ok(link.send(&SiteRoute::Summary { id: id.clone() }).await?)
 }
 
 fn conversation_param(ctx: &RouteContext<()>) -> Option<ConversationId> {

@@ -4,10 +4,7 @@ use super::*;
 use crate::objects::revoke::SocketSession;
 
 /// What a socket request must carry: a WebSocket upgrade and a token that verifies.
-pub(super) fn socket_claims(
-    req: &Request,
-    env: &Env,
-) -> std::result::Result<Claims, Result<Response>> {
+pub(super) fn socket_claims(req: &Request, env: &Env) -> Handled<Claims> {
     let upgrade = req
         .headers()
         .get("Upgrade")
@@ -15,19 +12,17 @@ pub(super) fn socket_claims(
         .flatten()
         .unwrap_or_default();
     if !upgrade.eq_ignore_ascii_case("websocket") {
-        return Err(
-            http::error(ErrorCode::InvalidField, "expected a WebSocket upgrade")
-                .map(|r| r.with_status(426)),
-        );
+        let refused = http::error(ErrorCode::InvalidField, "expected a WebSocket upgrade")?;
+        return Err(Refusal::Answer(refused.with_status(426)));
     }
-    let key = token_key(env).map_err(misconfigured)?;
+    let key = token_key(env)?;
     let token = query(req, "ticket")
         .ok()
         .flatten()
         .or_else(|| query(req, "token").ok().flatten())
-        .ok_or_else(|| http::error(ErrorCode::Unauthorized, "missing token"))?;
+        .ok_or_else(|| Refusal::new(ErrorCode::Unauthorized, "missing token"))?;
     key.verify(&token, http::now_ms())
-        .map_err(|e| http::error(ErrorCode::Unauthorized, e.to_string()))
+        .map_err(|e| Refusal::new(ErrorCode::Unauthorized, e.to_string()))
 }
 
 pub(super) fn connect_headers(
@@ -57,13 +52,12 @@ pub(super) fn after_param(req: &Request) -> u64 {
         .unwrap_or(0)
 }
 
-pub(super) fn route_ids(
-    ctx: &RouteContext<()>,
-) -> std::result::Result<(SiteId, ConversationId), String> {
+/// The route's site and conversation ids (404 when malformed).
+pub(super) fn route_ids(ctx: &RouteContext<()>) -> Handled<(SiteId, ConversationId)> {
     let site = site_param(ctx)?;
     let conversation =
         ConversationId::parse(ctx.param("conversation").cloned().unwrap_or_default())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Refusal::new(ErrorCode::NotFound, e.to_string()))?;
     Ok((site, conversation))
 }
 
@@ -74,11 +68,11 @@ pub(super) enum Side {
     Operator,
 }
 
-pub(super) async fn visitor_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub(super) async fn visitor_socket(req: Request, ctx: RouteContext<()>) -> Handled {
     conversation_socket(req, ctx, Side::Visitor).await
 }
 
-pub(super) async fn operator_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+pub(super) async fn operator_socket(req: Request, ctx: RouteContext<()>) -> Handled {
     conversation_socket(req, ctx, Side::Operator).await
 }
 
@@ -130,30 +124,22 @@ pub(super) fn conversation_participant(
 }
 
 /// Operator sockets take tickets: the session token must not travel in a URL.
-fn ticket_required(claims: &Claims) -> Option<Result<Response>> {
-    matches!(claims, Claims::Operator { .. }).then(|| {
-        http::error(
+fn ticket_required(claims: &Claims) -> Handled<()> {
+    if matches!(claims, Claims::Operator { .. }) {
+        return refuse(
             ErrorCode::Unauthorized,
             "operator sockets take a ticket (POST /api/v1/sites/{site}/tickets), not the session token",
-        )
-    })
+        );
+    }
+    Ok(())
 }
 
 /// `POST /api/v1/sites/{site}/tickets` `{"conversation": id | null}`: a pass, good for a minute,
 /// for one operator socket: that conversation's, or the inbox's when `null`.
-pub(super) async fn ticket(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, op, _) = match site_operator(&req, &ctx, false).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
-    let scope: protocol::TicketRequest = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
-    let key = match token_key(&ctx.env) {
-        Ok(key) => key,
-        Err(e) => return misconfigured(e),
-    };
+pub(super) async fn ticket(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, op, _) = site_operator(&req, &ctx, Need::Operator).await?;
+    let scope: protocol::TicketRequest = http::read_json(&mut req).await?;
+    let key = token_key(&ctx.env)?;
     let (session, name) = match bearer(&req).and_then(|t| key.verify(&t, http::now_ms()).ok()) {
         Some(claims @ Claims::Operator { .. }) => {
             let session = claims.session().expect("operator claims have a session");
@@ -162,7 +148,7 @@ pub(super) async fn ticket(mut req: Request, ctx: RouteContext<()>) -> Result<Re
             };
             (session, name)
         }
-        _ => return http::error(ErrorCode::Unauthorized, "missing bearer token"),
+        _ => return refuse(ErrorCode::Unauthorized, "missing bearer token"),
     };
     let expires_at = (http::now_ms() + TICKET_MS).min(session.exp);
     let ticket = key.sign(&Claims::Ticket {
@@ -174,7 +160,7 @@ pub(super) async fn ticket(mut req: Request, ctx: RouteContext<()>) -> Result<Re
         exp: expires_at,
         session_exp: session.exp,
     });
-    http::json(&protocol::SocketTicket { ticket, expires_at })
+    Ok(http::json(&protocol::SocketTicket { ticket, expires_at })?)
 }
 
 /// How long a socket ticket may wait to be used.
@@ -184,38 +170,27 @@ pub(super) async fn conversation_socket(
     req: Request,
     ctx: RouteContext<()>,
     side: Side,
-) -> Result<Response> {
-    let (site, conversation) = match route_ids(&ctx) {
-        Ok(ids) => ids,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let claims = match socket_claims(&req, &ctx.env) {
-        Ok(claims) => claims,
-        Err(response) => return response,
-    };
-    if let (Side::Operator, Some(refused)) = (side, ticket_required(&claims)) {
-        return refused;
+) -> Handled {
+    let (site, conversation) = route_ids(&ctx)?;
+    let claims = socket_claims(&req, &ctx.env)?;
+    if let Side::Operator = side {
+        ticket_required(&claims)?;
     }
     let session = claims.session();
     let participant = match conversation_participant(claims, side, &site, &conversation) {
         Ok(participant) => participant,
-        Err(why) => return http::error(ErrorCode::Forbidden, why),
+        Err(why) => return refuse(ErrorCode::Forbidden, why),
     };
-    let participant = match recheck(&ctx.env, participant, session.as_ref(), &site).await? {
-        Ok(participant) => participant,
-        Err(response) => return Ok(response),
-    };
+    let participant = recheck(&ctx.env, participant, session.as_ref(), &site).await?;
     let headers = connect_headers(&participant, session.as_ref(), &site, Some(&conversation))?;
     if let Participant::Visitor { visitor } = &participant {
-        if let Some(refused) = origin_refused(&req, &ctx.env, &site).await? {
-            return Ok(refused);
-        }
+        check_origin(&req, &ctx.env, &site).await?;
         let ip = client_ip(&req);
         let banned = SiteLink::new(&ctx.env, &site)
             .is_banned(Some(visitor), ip.as_deref())
             .await?;
         if banned {
-            return http::error(ErrorCode::Forbidden, "this visitor may not chat here");
+            return refuse(ErrorCode::Forbidden, "this visitor may not chat here");
         }
         if let Some(ip) = ip {
             headers.set(internal::IP, &ip)?;
@@ -244,18 +219,10 @@ pub(super) fn operator_on(claims: Claims, site: &SiteId) -> Option<Participant> 
     }
 }
 
-pub(super) async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let claims = match socket_claims(&req, &ctx.env) {
-        Ok(claims) => claims,
-        Err(response) => return response,
-    };
-    if let Some(refused) = ticket_required(&claims) {
-        return refused;
-    }
+pub(super) async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Handled {
+    let site = site_param(&ctx)?;
+    let claims = socket_claims(&req, &ctx.env)?;
+    ticket_required(&claims)?;
     let session = claims.session();
     let participant = match claims {
         Claims::Ticket {
@@ -270,18 +237,15 @@ pub(super) async fn inbox_socket(req: Request, ctx: RouteContext<()>) -> Result<
             role: Role::Operator,
         },
         _ => {
-            return http::error(
+            return refuse(
                 ErrorCode::Forbidden,
                 "this ticket does not grant access to this site's inbox",
             )
         }
     };
-    let participant = match recheck(&ctx.env, participant, session.as_ref(), &site).await? {
-        Ok(participant) => participant,
-        Err(response) => return Ok(response),
-    };
+    let participant = recheck(&ctx.env, participant, session.as_ref(), &site).await?;
     let headers = connect_headers(&participant, session.as_ref(), &site, None)?;
-    SiteLink::new(&ctx.env, &site)
+    Ok(SiteLink::new(&ctx.env, &site)
         .connect(INBOX_PATH, headers)
-        .await
+        .await?)
 }

@@ -7,7 +7,7 @@ pub(super) async fn widget_config(
     req: &Request,
     env: &Env,
     site: &SiteId,
-) -> Result<std::result::Result<WidgetConfig, Response>> {
+) -> Handled<WidgetConfig> {
     let geo = visitor_geo(req, env);
     let route = SiteRoute::Config {
         page: page_origin(req, env),
@@ -15,57 +15,34 @@ pub(super) async fn widget_config(
     };
     let mut answer = SiteLink::new(env, site).send(&route).await?;
     match answer.status_code() {
-        200 => Ok(Ok(answer.json().await?)),
-        403 => Ok(Err(http::error(
+        200 => Ok(answer.json().await?),
+        403 => refuse(
             ErrorCode::Forbidden,
             "this site does not allow its chat on this page's origin",
-        )?)),
-        _ => Ok(Err(http::error(
-            ErrorCode::NotFound,
-            format!("no site {site}"),
-        )?)),
+        ),
+        _ => refuse(ErrorCode::NotFound, format!("no site {site}")),
     }
 }
 
 /// `GET …/widget-config`: what the widget needs before any session exists (theme, triggers,
 /// who is online), so a page view costs no visitor record.
-pub(super) async fn get_widget_config(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    match widget_config(&req, &ctx.env, &site).await? {
-        Ok(config) => http::json(&config),
-        Err(response) => Ok(response),
-    }
+pub(super) async fn get_widget_config(req: Request, ctx: RouteContext<()>) -> Handled {
+    let site = site_param(&ctx)?;
+    let config = widget_config(&req, &ctx.env, &site).await?;
+    Ok(http::json(&config)?)
 }
 
 /// Starts a visitor session, or resumes the one whose token the widget kept.
-pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let site = match site_param(&ctx) {
-        Ok(site) => site,
-        Err(e) => return http::error(ErrorCode::NotFound, e),
-    };
-    let key = match token_key(&ctx.env) {
-        Ok(key) => key,
-        Err(e) => return misconfigured(e),
-    };
-    let body = match http::body_text(&mut req).await {
-        Ok(text) => text,
-        Err(e) => return http::protocol_error(e),
-    };
+pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let site = site_param(&ctx)?;
+    let key = token_key(&ctx.env)?;
+    let body = http::body_text(&mut req).await?;
     let request: VisitorSessionRequest = if body.trim().is_empty() {
         VisitorSessionRequest::default()
     } else {
-        match decode_body(&body) {
-            Ok(request) => request,
-            Err(e) => return http::protocol_error(e),
-        }
+        decode_body(&body)?
     };
-    let config = match widget_config(&req, &ctx.env, &site).await? {
-        Ok(config) => config,
-        Err(response) => return Ok(response),
-    };
+    let config = widget_config(&req, &ctx.env, &site).await?;
 
     // A token for this site is resumed; anything else (none, another site's, forged) starts a
     // new visitor, because the widget cannot do anything better with a token we refuse.
@@ -89,7 +66,7 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
         .is_banned(resumed.as_ref().map(|(v, _)| v), ip.as_deref())
         .await?;
     if banned {
-        return http::error(
+        return refuse(
             ErrorCode::Forbidden,
             "this visitor may not start a chat here",
         );
@@ -110,10 +87,8 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
         ),
     };
     if let Some(identity) = &request.identity {
-        match verified_conversation(&ctx.env, &site, identity, visitor, conversation, ip).await? {
-            Ok(ids) => (visitor, conversation) = ids,
-            Err(response) => return Ok(response),
-        }
+        (visitor, conversation) =
+            verified_conversation(&ctx.env, &site, identity, visitor, conversation, ip).await?;
     }
     // Each page view that resumes the session renews its expiry: a visitor who keeps coming
     // keeps his chat, a token left behind on a shared computer ends.
@@ -123,12 +98,12 @@ pub(super) async fn visitor_session(mut req: Request, ctx: RouteContext<()>) -> 
         conversation: conversation.clone(),
         exp: Some(http::now_ms() + VISITOR_SESSION_MS),
     });
-    http::json(&VisitorSession {
+    Ok(http::json(&VisitorSession {
         token,
         visitor,
         conversation,
         config,
-    })
+    })?)
 }
 
 /// A logged-in user of the host site, vouched for by its server: checked against the site's
@@ -140,23 +115,23 @@ async fn verified_conversation(
     visitor: VisitorId,
     conversation: ConversationId,
     ip: Option<String>,
-) -> Result<std::result::Result<(VisitorId, ConversationId), Response>> {
+) -> Handled<(VisitorId, ConversationId)> {
     if let Err(e) = identity.validate() {
-        return Ok(Err(http::protocol_error(e)?));
+        return Err(e.into());
     }
     let link = SiteLink::new(env, site);
     let Some(secret) = link.identity_secret().await? else {
-        return Ok(Err(http::error(
+        return refuse(
             ErrorCode::InvalidField,
             "identity: this site has no identity secret (an admin creates one in Settings)",
-        )?));
+        );
     };
     let user_id = identity.user_id.trim().to_owned();
     if !crate::auth::identity::verify(&secret, &user_id, &identity.user_hash) {
-        return Ok(Err(http::error(
+        return refuse(
             ErrorCode::Forbidden,
             "identity: the user hash does not match this user id",
-        )?));
+        );
     }
     let bound = link
         .bind_identity(&crate::objects::site::IdentityBinding {
@@ -178,5 +153,5 @@ async fn verified_conversation(
     ConversationLink::new(env, site, &bound.conversation)?
         .verify(verified)
         .await?;
-    Ok(Ok((bound.visitor, bound.conversation)))
+    Ok((bound.visitor, bound.conversation))
 }

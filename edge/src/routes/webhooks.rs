@@ -5,21 +5,15 @@ use super::*;
 use protocol::webhooks::{NewWebhook, WebhookEndpoint};
 
 /// `GET` lists the endpoints; `POST` registers one (validated; the relay makes its secret).
-pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, role) = match contact_tool_operator(&req, &ctx).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, role) = contact_tool_operator(&req, &ctx).await?;
     let link = SiteLink::new(&ctx.env, &site);
     if req.method() != Method::Post {
-        return link.send(&SiteRoute::Webhooks).await;
+        return Ok(link.send(&SiteRoute::Webhooks).await?);
     }
-    let new: NewWebhook = match http::read_json(&mut req).await {
-        Ok(value) => value,
-        Err(e) => return http::protocol_error(e),
-    };
+    let new: NewWebhook = http::read_json(&mut req).await?;
     if let Err(e) = new.validate(dev_mode(&ctx.env)) {
-        return http::protocol_error(e);
+        return Err(e.into());
     }
     let endpoint = WebhookEndpoint {
         id: crate::random::id(),
@@ -38,13 +32,10 @@ pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Result<
 }
 
 /// `DELETE …/webhooks/{id}`.
-pub(super) async fn remove_webhook(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let (site, _, _) = match contact_tool_operator(&req, &ctx).await? {
-        Ok(found) => found,
-        Err(response) => return Ok(response),
-    };
+pub(super) async fn remove_webhook(req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, _) = contact_tool_operator(&req, &ctx).await?;
     let id = ctx.param("webhook").cloned().unwrap_or_default();
-    SiteLink::new(&ctx.env, &site)
+    Ok(SiteLink::new(&ctx.env, &site)
         .send(&SiteRoute::RemoveWebhook { id })
-        .await
+        .await?)
 }

@@ -18,10 +18,15 @@ impl ConversationRoom {
             .map_err(|e| worker::Error::RustError(e.to_string()))?;
         let conversation = ConversationId::parse(header(&req, internal::CONVERSATION)?)
             .map_err(|e| worker::Error::RustError(e.to_string()))?;
-        let query: std::collections::HashMap<String, String> =
-            req.url()?.query_pairs().into_owned().collect();
-        let after: u64 = query.get("after").and_then(|v| v.parse().ok()).unwrap_or(0);
-        let present = |key: &str| query.get(key).filter(|v| !v.is_empty()).cloned();
+        let after: u64 = http::query(&req, "after")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let present = |key: &str| {
+            http::query(&req, key)
+                .ok()
+                .flatten()
+                .filter(|v| !v.is_empty())
+        };
         let geo = protocol::Geo {
             country: present("country"),
             city: present("city"),

@@ -145,7 +145,8 @@ impl DurableObject for SiteRoom {
                 self.open_inbox(&req)
             } else {
                 // Passed in the query: it may hold non-ASCII (a city), which headers may not.
-                let init: PresenceInit = serde_json::from_str(&query(&req, "init")?)?;
+                let init: PresenceInit =
+                    serde_json::from_str(&http::query(&req, "init")?.unwrap_or_default())?;
                 self.open_presence(init)
             };
         }
@@ -206,16 +207,6 @@ impl DurableObject for SiteRoom {
         }
         Ok(())
     }
-}
-
-/// A query parameter of an internal request ("" when absent).
-fn query(req: &Request, name: &str) -> Result<String> {
-    Ok(req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default())
 }
 
 fn no_content() -> Result<Response> {
