@@ -293,15 +293,4 @@ impl Connection {
             );
         }
     }
-
-    /// Drops the current socket as a network failure would, to reconnect right away
-    /// (e.g. when the page comes back online).
-    pub fn reconnect_now(&self) {
-        let socket = self.0.borrow_mut().socket.take();
-        if let Some(ws) = socket {
-            retire(&ws);
-        }
-        self.0.borrow_mut().attempt = 0;
-        self.connect();
-    }
 }

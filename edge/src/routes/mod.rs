@@ -259,9 +259,6 @@ fn site_param(ctx: &RouteContext<()>) -> Handled<SiteId> {
         .map_err(|e| Refusal::new(ErrorCode::NotFound, e.to_string()))
 }
 
-/// The visitor's country and city from Cloudflare's request data. Locally (`wrangler dev`,
-/// where `request.cf` holds placeholders) the `X-Dev-Geo: CC/City` header stands in for it,
-/// honoured only when the environment sets `ALLOW_DEV_HEADERS = "true"`.
 /// Local runs (`ALLOW_DEV_HEADERS=true`): dev headers count, and pages on this machine may run
 /// any site's widget.
 fn dev_mode(env: &Env) -> bool {
@@ -290,6 +287,9 @@ async fn check_origin(req: &Request, env: &Env, site: &SiteId) -> Handled<()> {
     Ok(())
 }
 
+/// The visitor's country and city from Cloudflare's request data. Locally (`wrangler dev`,
+/// where `request.cf` holds placeholders) the `X-Dev-Geo: CC/City` header stands in for it,
+/// honoured only when the environment sets `ALLOW_DEV_HEADERS = "true"`.
 fn visitor_geo(req: &Request, env: &Env) -> Geo {
     if dev_mode(env) {
         if let Some(value) = req.headers().get("X-Dev-Geo").ok().flatten() {

@@ -2,7 +2,7 @@
 //! or an operator's who may open it, then the log he has not seen, in frames.
 
 use super::store::Meta;
-use super::{ConversationRoom, Side};
+use super::ConversationRoom;
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
@@ -75,11 +75,6 @@ impl ConversationRoom {
         let presence = self.site(&meta).presence().await.unwrap_or_default();
         // Warms the settings cache the masking of this participant's frames reads.
         self.settings(&meta).await?;
-
-        let participant_kind = match participant {
-            Participant::Visitor { .. } => Side::Visitor,
-            Participant::Operator { .. } => Side::Operator,
-        };
         let pair = WebSocketPair::new()?;
         let tags = crate::objects::revoke::socket_tags(&req, &participant);
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
@@ -90,13 +85,13 @@ impl ConversationRoom {
             Some(Author::Operator { id, name }) => Some(OperatorCard { id, name }),
             _ => None,
         };
-        let notes = matches!(participant_kind, Side::Operator);
+        let notes = matches!(participant, Participant::Operator { .. });
         // A new client gets the newest page; a returning one everything after what he saw. Both
         // go in frames of LOG_FRAME_MESSAGES: the welcome, then `messages` frames.
         let mut log = if after == 0 {
-            store.history_after(0, HISTORY_PAGE, notes)?
+            store.newest_after(0, HISTORY_PAGE, notes)?
         } else {
-            store.page_after(after, LOG_FRAME_MESSAGES, notes)?
+            store.oldest_after(after, LOG_FRAME_MESSAGES, notes)?
         };
         let rest = log.split_off(log.len().min(LOG_FRAME_MESSAGES));
         let mut last_sent = log.last().map(|m| m.seq).unwrap_or(after);
@@ -120,7 +115,7 @@ impl ConversationRoom {
             }
         } else if full_first_frame {
             loop {
-                let page = store.page_after(last_sent, LOG_FRAME_MESSAGES, notes)?;
+                let page = store.oldest_after(last_sent, LOG_FRAME_MESSAGES, notes)?;
                 let Some(last) = page.last() else { break };
                 last_sent = last.seq;
                 let full = page.len() == LOG_FRAME_MESSAGES;

@@ -20,7 +20,7 @@ impl ConversationRoom {
             started_at: meta.started_at,
             geo: meta.geo,
             state: store.state()?,
-            messages: store.everything()?,
+            messages: store.all_with_notes()?,
             facts: store.facts()?,
         })
     }

@@ -24,12 +24,6 @@ use worker::{
     WebSocketIncomingMessage,
 };
 
-#[derive(Clone, Copy)]
-enum Side {
-    Visitor,
-    Operator,
-}
-
 /// How long the site's settings are reused before asking the site again.
 const SETTINGS_TTL_MS: u64 = 10_000;
 
@@ -273,7 +267,7 @@ impl ConversationRoom {
     /// The messages up to `until` (ms), without private notes: webhooks' transcripts.
     fn transcript(&self, until: Option<u64>) -> Result<Response> {
         let until = until.unwrap_or(u64::MAX);
-        let mut messages = self.store().all()?;
+        let mut messages = self.store().all_but_notes()?;
         messages.retain(|m| m.sent_at <= until);
         http::json(&messages)
     }

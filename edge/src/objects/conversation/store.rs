@@ -183,7 +183,7 @@ impl Store {
 
     /// The newest `limit` messages with `seq > after`, oldest first; private notes only for
     /// operators.
-    pub fn history_after(
+    pub fn newest_after(
         &self,
         after: u64,
         limit: usize,
@@ -193,7 +193,7 @@ impl Store {
     }
 
     /// The oldest `limit` messages with `seq > after`, in order (catching a client up).
-    pub fn page_after(
+    pub fn oldest_after(
         &self,
         after: u64,
         limit: usize,
@@ -203,7 +203,7 @@ impl Store {
     }
 
     /// The newest `limit` messages with `seq < before`, in order (paging back in history).
-    pub fn page_before(
+    pub fn newest_before(
         &self,
         before: u64,
         limit: usize,
@@ -351,14 +351,14 @@ impl Store {
         Ok(rows.first().map(|r| r.seq as u64).unwrap_or_default())
     }
 
-    /// Every message, oldest first, for transcripts.
-    pub fn all(&self) -> Result<Vec<ChatMessage>> {
-        self.history_after(0, crate::http::NO_LIMIT as usize, false)
+    /// Every message but private notes, oldest first (transcripts).
+    pub fn all_but_notes(&self) -> Result<Vec<ChatMessage>> {
+        self.newest_after(0, crate::http::NO_LIMIT as usize, false)
     }
 
     /// Every message, private notes included (export).
-    pub fn everything(&self) -> Result<Vec<ChatMessage>> {
-        self.history_after(0, crate::http::NO_LIMIT as usize, true)
+    pub fn all_with_notes(&self) -> Result<Vec<ChatMessage>> {
+        self.newest_after(0, crate::http::NO_LIMIT as usize, true)
     }
 
     /// Stores a message as it was exported: its number, time, edits and deletion kept.

@@ -149,7 +149,7 @@ impl ConversationRoom {
         let notes = matches!(participant, Participant::Operator { .. });
         let messages = self
             .store()
-            .page_before(before, LOG_FRAME_MESSAGES, notes)?;
+            .newest_before(before, LOG_FRAME_MESSAGES, notes)?;
         let event = ConversationEvent::Messages { messages };
         ws.send(&self.shape_for(participant, &event))
     }

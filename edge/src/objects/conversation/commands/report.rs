@@ -92,7 +92,7 @@ impl ConversationRoom {
                 protocol::history::operator_authors(new),
             ),
             SearchChange::Rebuild => {
-                let messages = store.history_after(0, 2000, true)?;
+                let messages = store.newest_after(0, 2000, true)?;
                 (
                     Some(protocol::history::search_text(&messages)),
                     None,

@@ -162,7 +162,7 @@ impl ConversationRoom {
                 ),
             );
         }
-        let messages = store.all()?;
+        let messages = store.all_but_notes()?;
         if messages.is_empty() {
             return refuse(
                 ws,
