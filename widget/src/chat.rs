@@ -39,7 +39,7 @@ fn transmit(command: &ConversationCommand) -> bool {
 
 /// Where the widget is with the relay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Link {
+pub enum RelayState {
     /// Nothing started yet (a first-time visitor who has not opened the window).
     Idle,
     Starting,
@@ -87,7 +87,7 @@ pub struct Chat {
     pub state: RwSignal<ConversationState>,
     pub operator: RwSignal<Option<OperatorCard>>,
     pub operator_typing: RwSignal<Option<String>>,
-    pub link: RwSignal<Link>,
+    pub relay_state: RwSignal<RelayState>,
     /// A problem to show the visitor (e.g. a refused message), in his language.
     pub notice: RwSignal<Option<String>>,
     pub draft: RwSignal<String>,
@@ -120,7 +120,7 @@ impl Chat {
             state: RwSignal::new(ConversationState::default()),
             operator: RwSignal::new(None),
             operator_typing: RwSignal::new(None),
-            link: RwSignal::new(Link::Idle),
+            relay_state: RwSignal::new(RelayState::Idle),
             notice: RwSignal::new(None),
             draft: RwSignal::new(String::new()),
             unread: RwSignal::new(0),
@@ -246,7 +246,10 @@ impl Chat {
     /// The visitor's identity changed after the chat connected: start the session again (his
     /// verified conversation may be another one).
     pub fn restart_if_connected(&self) {
-        if matches!(self.link.get_untracked(), Link::Idle | Link::Starting) {
+        if matches!(
+            self.relay_state.get_untracked(),
+            RelayState::Idle | RelayState::Starting
+        ) {
             return;
         }
         if let Some(connection) = CONNECTION.with(|c| c.borrow_mut().take()) {
@@ -257,7 +260,7 @@ impl Chat {
         let unsent = self.timeline.with_untracked(|t| t.pending().to_vec());
         self.timeline.set(Timeline::default());
         self.timeline.update(|t| t.restore(unsent));
-        self.link.set(Link::Idle);
+        self.relay_state.set(RelayState::Idle);
         self.ensure_connected();
     }
 
@@ -282,7 +285,7 @@ impl Chat {
         self.contact_dismissed.set(false);
         self.contact_requested.set(false);
         self.offline_sent.set(false);
-        self.link.set(Link::Idle);
+        self.relay_state.set(RelayState::Idle);
         session::clear_identity();
         session::forget_all(&self.site());
         // The page stays in the live list, no longer linked to the forgotten chat.
@@ -299,17 +302,20 @@ impl Chat {
     }
 
     pub fn ensure_connected(&self) {
-        if !matches!(self.link.get_untracked(), Link::Idle | Link::Failed) {
+        if !matches!(
+            self.relay_state.get_untracked(),
+            RelayState::Idle | RelayState::Failed
+        ) {
             return;
         }
-        self.link.set(Link::Starting);
+        self.relay_state.set(RelayState::Starting);
         let chat = *self;
         wasm_bindgen_futures::spawn_local(async move {
             match session::start(&chat.relay(), &chat.site()).await {
                 Ok(session) => chat.connect(session),
                 Err(e) => {
                     web_sys::console::warn_1(&format!("chat: {e}").into());
-                    chat.link.set(Link::Failed);
+                    chat.relay_state.set(RelayState::Failed);
                 }
             }
         });
@@ -336,11 +342,11 @@ impl Chat {
             move |frame| chat.on_frame(&frame),
             move |status| {
                 SYNCED.with(|s| s.set(false));
-                chat.link.set(match status {
-                    Status::Connecting => Link::Connecting,
-                    Status::Open => Link::Open,
-                    Status::Waiting => Link::Reconnecting,
-                    Status::Closed => Link::Failed,
+                chat.relay_state.set(match status {
+                    Status::Connecting => RelayState::Connecting,
+                    Status::Open => RelayState::Open,
+                    Status::Waiting => RelayState::Reconnecting,
+                    Status::Closed => RelayState::Failed,
                 })
             },
         );

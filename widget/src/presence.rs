@@ -46,7 +46,7 @@ pub fn connect(chat: Chat) {
             if status == Status::Open {
                 // A new socket knows nothing yet: report the page again.
                 REPORTED.with(|r| r.borrow_mut().take());
-                report(crate::visit::page_view());
+                page_viewed(crate::visit::page_view());
             }
         },
     );
@@ -63,7 +63,7 @@ pub fn refresh(chat: Chat) {
 }
 
 /// Sends the page when it changed (called every second by the visit tracker).
-pub fn report(page: Option<PageView>) {
+pub fn page_viewed(page: Option<PageView>) {
     let Some(page) = page else { return };
     if REPORTED.with(|r| r.borrow().as_ref() == Some(&page)) {
         return;

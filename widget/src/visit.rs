@@ -115,7 +115,7 @@ pub fn page_view() -> Option<protocol::visitors::PageView> {
 }
 
 fn tick(chat: Chat) {
-    crate::presence::report(page_view());
+    crate::presence::page_viewed(page_view());
     let Some(visit) = current_visit(&chat) else {
         return;
     };

@@ -3,7 +3,7 @@
 mod forms;
 mod log;
 
-use crate::chat::{Chat, Link, Panel};
+use crate::chat::{Chat, Panel, RelayState};
 use leptos::html;
 use leptos::prelude::*;
 use protocol::settings::ContactFormMode;
@@ -89,13 +89,13 @@ pub fn Widget(chat: Chat) -> impl IntoView {
         if let Some(name) = chat.operator_typing.get() {
             return format!("{name} {}", t.typing);
         }
-        let text = match chat.link.get() {
-            Link::Idle if chat.offline() => t.offline_hint,
-            Link::Idle | Link::Starting | Link::Connecting => t.connecting,
-            Link::Reconnecting => t.reconnecting,
-            Link::Failed => t.start_failed,
-            Link::Open if chat.offline() => t.offline_hint,
-            Link::Open => t.online_hint,
+        let text = match chat.relay_state.get() {
+            RelayState::Idle if chat.offline() => t.offline_hint,
+            RelayState::Idle | RelayState::Starting | RelayState::Connecting => t.connecting,
+            RelayState::Reconnecting => t.reconnecting,
+            RelayState::Failed => t.start_failed,
+            RelayState::Open if chat.offline() => t.offline_hint,
+            RelayState::Open => t.online_hint,
         };
         text.to_owned()
     };
@@ -178,7 +178,7 @@ pub fn Widget(chat: Chat) -> impl IntoView {
             <Show when=move || chat.notice.with(Option::is_some)>
                 <p class="notice" role="alert">{move || chat.notice.get()}</p>
             </Show>
-            <Show when=move || chat.link.get() == Link::Failed>
+            <Show when=move || chat.relay_state.get() == RelayState::Failed>
                 <button type="button" class="retry" on:click=move |_| chat.retry()>
                     {move || chat.texts().retry}
                 </button>

@@ -51,7 +51,7 @@ impl ConversationRoom {
         store.set_state(&export.state)?;
         store.put("meta", &meta)?;
         *self.search_change.borrow_mut() = SearchChange::Rebuild;
-        self.report_as(&meta, &export.state, true).await?;
+        self.update_site_as(&meta, &export.state, true).await?;
         Ok(Response::empty()?.with_status(204))
     }
 }

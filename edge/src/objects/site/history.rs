@@ -11,7 +11,7 @@ use worker::Result;
 
 /// What a conversation's object tells its site after every change.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ConversationReport {
+pub struct ConversationUpdate {
     pub summary: ConversationSummary,
     /// `protocol::history::search_text` of all its messages, when it was rebuilt.
     #[serde(default)]
@@ -58,7 +58,7 @@ fn like(word: &str) -> String {
 
 impl SiteRoom {
     /// The operators recorded for a conversation, as stored (`,id,id,`).
-    fn recorded_operators(&self, report: &ConversationReport) -> Result<String> {
+    fn recorded_operators(&self, report: &ConversationUpdate) -> Result<String> {
         let rows: Vec<OperatorsRow> = self
             .state
             .storage()
@@ -93,7 +93,7 @@ impl SiteRoom {
     }
 
     /// Stores the searchable parts of a report (the summary itself is stored by the caller).
-    pub(super) fn record_for_history(&self, report: &ConversationReport) -> Result<()> {
+    pub(super) fn record_for_history(&self, report: &ConversationUpdate) -> Result<()> {
         let operators = self.recorded_operators(report)?;
         let summary = &report.summary;
         let sql = self.state.storage().sql();

@@ -1,7 +1,7 @@
 //! Operators' consoles: the inbox socket (a snapshot of the conversations an operator may
 //! open, then every change to them) and the reports conversations send when they change.
 
-use super::{no_content, ConversationReport, SiteRoom};
+use super::{no_content, ConversationUpdate, SiteRoom};
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
@@ -131,7 +131,7 @@ impl SiteRoom {
     pub(super) async fn conversation_updated(
         &self,
         site: &SiteId,
-        report: ConversationReport,
+        report: ConversationUpdate,
     ) -> Result<Response> {
         let summary = report.summary.clone();
         let before = self.summary_of(&summary.id)?;

@@ -4,7 +4,7 @@
 //! consoles) and [`PRESENCE_PATH`] (visitors' pages).
 
 use super::{AssignRequest, IdentityBinding, IdentitySecret, SiteInit, StoredKey};
-use super::{ConversationReport, StartChat, StartOutcome};
+use super::{ConversationUpdate, StartChat, StartOutcome};
 use crate::http::{self, internal};
 use crate::limits::Limited;
 use crate::objects::revoke::Revoke;
@@ -85,7 +85,7 @@ pub enum SiteRoute {
         user_id: String,
     },
     /// A conversation changed: its summary, search text and report facts.
-    ConversationUpdated(Box<ConversationReport>),
+    ConversationUpdated(Box<ConversationUpdate>),
     /// The site's summary of a conversation (404 when it has none).
     Summary {
         id: ConversationId,
@@ -199,8 +199,8 @@ impl<'a> SiteLink<'a> {
         self.done(&SiteRoute::Presence).await?.json().await
     }
 
-    pub async fn report(&self, report: &ConversationReport) -> Result<()> {
-        let route = SiteRoute::ConversationUpdated(Box::new(report.clone()));
+    pub async fn conversation_updated(&self, update: &ConversationUpdate) -> Result<()> {
+        let route = SiteRoute::ConversationUpdated(Box::new(update.clone()));
         self.done(&route).await.map(|_| ())
     }
 

@@ -21,7 +21,7 @@ mod webhooks;
 
 use crate::http::{self, internal};
 pub use api_keys::StoredKey;
-pub use history::ConversationReport;
+pub use history::ConversationUpdate;
 pub use identity::{IdentityBinding, IdentitySecret};
 pub use link::{PageOrigin, SiteLink, SiteRoute, INBOX_PATH, PRESENCE_PATH};
 pub use presence::{PresenceInit, StartChat, StartOutcome};

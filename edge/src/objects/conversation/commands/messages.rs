@@ -113,7 +113,7 @@ impl ConversationRoom {
         if let Some(message) = self.append_once(ws, participant, client_id, text, None, true)? {
             self.broadcast_to_operators(&ConversationEvent::Message { message });
             // Notes are searchable in history.
-            self.report(meta, &self.store().state()?).await?;
+            self.update_site(meta, &self.store().state()?).await?;
         }
         Ok(())
     }
@@ -136,7 +136,7 @@ impl ConversationRoom {
             None => store.delete(seq)?,
         }
         self.announce_change(&store, seq)?;
-        self.report(meta, &store.state()?).await
+        self.update_site(meta, &store.state()?).await
     }
 
     /// `Earlier`: the page of the log before `before`, as this participant may see it.

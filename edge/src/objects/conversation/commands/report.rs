@@ -48,17 +48,17 @@ impl ConversationRoom {
                 }
             }
         }
-        self.report(meta, state).await
+        self.update_site(meta, state).await
     }
 
     /// Tells the site (inbox and history) how the conversation stands now.
-    pub(super) async fn report(&self, meta: &Meta, state: &ConversationState) -> Result<()> {
-        self.report_as(meta, state, false).await
+    pub(super) async fn update_site(&self, meta: &Meta, state: &ConversationState) -> Result<()> {
+        self.update_site_as(meta, state, false).await
     }
 
     /// `imported`: the conversation came from an export; the site indexes it quietly (no
     /// webhooks, alerts or lifecycle logs for events that happened long ago).
-    pub(in crate::objects::conversation) async fn report_as(
+    pub(in crate::objects::conversation) async fn update_site_as(
         &self,
         meta: &Meta,
         state: &ConversationState,
@@ -100,7 +100,7 @@ impl ConversationRoom {
                 )
             }
         };
-        let report = crate::objects::site::ConversationReport {
+        let report = crate::objects::site::ConversationUpdate {
             facts: store.facts()?,
             search,
             search_append,
@@ -109,7 +109,7 @@ impl ConversationRoom {
             summary,
             imported,
         };
-        if let Err(e) = self.site(meta).report(&report).await {
+        if let Err(e) = self.site(meta).conversation_updated(&report).await {
             // The message is stored; the inbox catches up with the next update, and the
             // search text is rebuilt then.
             crate::log::error(
