@@ -101,7 +101,7 @@ const acked = (ws, clientId) => new Promise((resolve) => ws.on("message", (data)
   if (frame.type === "ack" && frame.client_id === clientId) resolve(frame);
 }));
 
-test("the documented upgrade (pull, setup, build, restart) serves the new version, old files until the restart, and keeps the chat", async () => {
+test("the documented upgrade (pull, setup, build, restart) serves the new version, old files until the restart, and keeps the chat", { timeout: 600_000 }, async () => {
   // Upstream and the server's clone of it.
   run("git", ["clone", "--quiet", ROOT, upstream]);
   run("git", ["clone", "--quiet", upstream, install]);

@@ -197,6 +197,19 @@ test("departments are chosen before the first message; the contact form during t
     contact_form: { mode: "during", name: "optional", email: "optional", phone: "hidden", custom: [] },
   });
   const page = await visitor();
+  // A slow network: the relay's welcome on the chat socket comes a second and a half late,
+  // after the visitor has picked a department and written. His choice must reach the relay
+  // before his message, which the site refuses without one.
+  await page.routeWebSocket(/visitor-socket/, (ws) => {
+    const server = ws.connectToServer();
+    const held = [];
+    let late = true;
+    setTimeout(() => {
+      late = false;
+      held.splice(0).forEach((frame) => ws.send(frame));
+    }, 1500);
+    server.onMessage((frame) => (late ? held.push(frame) : ws.send(frame)));
+  });
   await openWidget(page);
   await inWidget(page, ".departments").waitFor();
   assert.equal(await inWidget(page, "form.composer").isVisible(), false);

@@ -37,6 +37,18 @@ fn transmit(command: &ConversationCommand) -> bool {
     })
 }
 
+/// Commands that tell the relay about the visitor (not about the chat's course): they must
+/// reach it before his messages do.
+fn describes_the_visitor(command: &ConversationCommand) -> bool {
+    matches!(
+        command,
+        ConversationCommand::Department { .. }
+            | ConversationCommand::Contact { .. }
+            | ConversationCommand::CustomData { .. }
+            | ConversationCommand::Source { .. }
+    )
+}
+
 /// Where the widget is with the relay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelayState {
@@ -376,19 +388,28 @@ impl Chat {
                 self.state.set(state);
                 self.presence.set(presence);
                 SYNCED.with(|s| s.set(true));
-                resend.iter().for_each(|c| {
-                    transmit(c);
-                });
+                // What the visitor told before the socket was up (his department, contact
+                // data) goes before his messages: the relay checks a message against it (a
+                // site that asks for a department refuses a message without one). Other
+                // commands (ending the chat, a rating) go after them, in the order given.
                 if let Some(contact) = session::stored_profile(&self.site()) {
                     transmit(&ConversationCommand::Contact { contact });
                 }
+                let queued = CONTROL_QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
+                let (setup, later): (Vec<_>, Vec<_>) =
+                    queued.into_iter().partition(describes_the_visitor);
+                for command in setup {
+                    self.command(command);
+                }
+                resend.iter().for_each(|c| {
+                    transmit(c);
+                });
                 // A conversation already under way (an operator started it, or an earlier
                 // visit) records this visit's source now; a new one with its first message.
                 if self.timeline.with_untracked(|t| !t.messages().is_empty()) {
                     self.record_source();
                 }
-                let queued = CONTROL_QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
-                for command in queued {
+                for command in later {
                     self.command(command);
                 }
             }
