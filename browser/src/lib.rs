@@ -2,6 +2,7 @@
 //! backoff and jitter, localStorage access and small JSON HTTP calls.
 
 pub mod backoff;
+pub mod conversation;
 pub mod http;
 pub mod socket;
 pub mod sound;

@@ -3,6 +3,7 @@
 
 use crate::i18n;
 use crate::session;
+use browser::conversation::{ConversationSocket, TypingIndicator};
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
 use protocol::{
@@ -13,9 +14,10 @@ use std::cell::RefCell;
 
 thread_local! {
     static INBOX: RefCell<Option<Connection>> = const { RefCell::new(None) };
-    static OPEN: RefCell<Option<Connection>> = const { RefCell::new(None) };
-    /// The open conversation's welcome is handled (its outbox resent).
-    static SYNCED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The open conversation's socket, behind the sync gate (`browser::conversation`).
+    static OPEN: ConversationSocket = const { ConversationSocket::new() };
+    /// Whether the visitor's "typing" is still the news.
+    static VISITOR_TYPING: TypingIndicator = TypingIndicator::default();
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +76,6 @@ pub struct Desk {
     pub custom: RwSignal<Option<protocol::CustomStatus>>,
     /// The site the console works on (he may have several).
     pub current_site: RwSignal<Option<SiteId>>,
-    typing_generation: StoredValue<u32>,
-    typing_sent_at: StoredValue<f64>,
 }
 
 fn initial_locale() -> Locale {
@@ -116,8 +116,6 @@ impl Desk {
             current_site: RwSignal::new(
                 browser::storage::get(SITE_KEY).and_then(|s| SiteId::parse(s).ok()),
             ),
-            typing_generation: StoredValue::new(0),
-            typing_sent_at: StoredValue::new(0.0),
         };
         if let Some(session) = session::stored() {
             desk.signed_in(session);
@@ -491,11 +489,10 @@ impl Desk {
 
     /// Closes both connections and forgets everything of the current site.
     fn reset(&self) {
-        for slot in [&INBOX, &OPEN] {
-            if let Some(connection) = slot.with(|c| c.borrow_mut().take()) {
-                connection.close();
-            }
+        if let Some(connection) = INBOX.with(|c| c.borrow_mut().take()) {
+            connection.close();
         }
+        OPEN.with(|s| s.replace(None));
         self.selected.set(None);
         self.inbox.set(Inbox::default());
         self.timeline.set(Timeline::default());
@@ -517,9 +514,7 @@ impl Desk {
 
     /// Closes the open conversation (it was transferred away, or the operator left it).
     pub fn deselect(&self) {
-        if let Some(previous) = OPEN.with(|c| c.borrow_mut().take()) {
-            previous.close();
-        }
+        OPEN.with(|s| s.replace(None));
         self.selected.set(None);
         self.timeline.set(Timeline::default());
     }
@@ -529,9 +524,7 @@ impl Desk {
         if self.selected.get_untracked().as_ref() == Some(&conversation) {
             return;
         }
-        if let Some(previous) = OPEN.with(|c| c.borrow_mut().take()) {
-            previous.close();
-        }
+        OPEN.with(|s| s.replace(None));
         let Some(site) = self.site() else {
             return;
         };
@@ -553,12 +546,11 @@ impl Desk {
             },
             move |frame| desk.on_conversation_frame(&frame),
             move |status| {
-                SYNCED.with(|s| s.set(false));
+                OPEN.with(ConversationSocket::unsynced);
                 desk.open_live.set(status == Status::Open)
             },
         );
-        SYNCED.with(|s| s.set(false));
-        OPEN.with(|c| *c.borrow_mut() = Some(connection));
+        OPEN.with(|s| s.replace(Some(connection)));
     }
 
     fn on_conversation_frame(&self, frame: &str) {
@@ -572,10 +564,7 @@ impl Desk {
         match applied {
             Applied::Welcome { resend, state, .. } => {
                 self.state.set(state);
-                SYNCED.with(|s| s.set(true));
-                for command in &resend {
-                    transmit(command);
-                }
+                OPEN.with(|s| s.welcomed(&resend));
             }
             Applied::State(state) => self.state.set(state),
             Applied::Typing { author, typing } => {
@@ -603,26 +592,14 @@ impl Desk {
 
     fn show_visitor_typing(&self, typing: bool) {
         self.visitor_typing.set(typing);
-        let generation = self.typing_generation.get_value().wrapping_add(1);
-        self.typing_generation.set_value(generation);
-        if typing {
-            let desk = *self;
-            // Forget the indicator if the "stopped" frame never comes.
-            browser::later(6_000, move || {
-                if desk.typing_generation.get_value() == generation {
-                    desk.visitor_typing.set(false);
-                }
-            });
-        }
+        // Forget the indicator if the "stopped" frame never comes.
+        let desk = *self;
+        VISITOR_TYPING.with(|t| t.changed(typing, move || desk.visitor_typing.set(false)));
     }
 
     /// Tells the visitor the operator is typing, at most every few seconds.
     pub fn typing(&self) {
-        let now = js_sys::Date::now();
-        if now - self.typing_sent_at.get_value() > 3_000.0 {
-            self.typing_sent_at.set_value(now);
-            transmit(&ConversationCommand::Typing { typing: true });
-        }
+        OPEN.with(|s| s.typing(js_sys::Date::now()));
     }
 
     /// Where a file of the open conversation is; fetched with the session token in the
@@ -772,7 +749,7 @@ impl Desk {
             Some(Ok(command)) => {
                 self.notice.set(None);
                 transmit(&command);
-                self.typing_sent_at.set_value(0.0);
+                OPEN.with(ConversationSocket::message_sent);
                 true
             }
             Some(Err(e)) => {
@@ -787,12 +764,5 @@ impl Desk {
 /// Hands a command to the open conversation's socket once its welcome is handled; until then
 /// the command waits in the outbox for the welcome (so nothing overtakes an unsent message).
 fn transmit(command: &ConversationCommand) -> bool {
-    if !SYNCED.with(|s| s.get()) {
-        return false;
-    }
-    OPEN.with(|c| {
-        c.borrow()
-            .as_ref()
-            .is_some_and(|connection| connection.send(&command.to_frame()))
-    })
+    OPEN.with(|s| s.transmit(command))
 }

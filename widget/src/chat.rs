@@ -2,6 +2,7 @@
 //! rules (ordering, dedupe, outbox, triggers, validation) live in `protocol`.
 
 use crate::{emit, i18n, launcher, session};
+use browser::conversation::{ConversationSocket, TypingIndicator};
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
 use protocol::settings::ContactFormMode;
@@ -14,12 +15,12 @@ use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 thread_local! {
-    static CONNECTION: RefCell<Option<Connection>> = const { RefCell::new(None) };
+    /// The chat's socket, behind the sync gate (`browser::conversation`).
+    static SOCKET: ConversationSocket = const { ConversationSocket::new() };
+    /// Whether the operator's "typing" is still the news.
+    static OPERATOR_TYPING: TypingIndicator = TypingIndicator::default();
     /// Commands waiting for the socket (contact data set before the chat started, …).
     static CONTROL_QUEUE: RefCell<Vec<ConversationCommand>> = const { RefCell::new(Vec::new()) };
-    /// The relay's welcome on the current socket has been handled (the outbox resent): only
-    /// then may new messages go straight out, or they could overtake older unsent ones.
-    static SYNCED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// A resend after `rate_limited` is waiting.
     static RETRY_SCHEDULED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -27,14 +28,7 @@ thread_local! {
 /// Hands a command to the socket if it is open and synced; otherwise messages wait in the
 /// outbox and other commands in the control queue, both sent again on the next welcome.
 fn transmit(command: &ConversationCommand) -> bool {
-    if !SYNCED.with(|s| s.get()) {
-        return false;
-    }
-    CONNECTION.with(|c| {
-        c.borrow()
-            .as_ref()
-            .is_some_and(|connection| connection.send(&command.to_frame()))
-    })
+    SOCKET.with(|s| s.transmit(command))
 }
 
 /// Commands that tell the relay about the visitor (not about the chat's course): they must
@@ -110,8 +104,6 @@ pub struct Chat {
     pub contact_dismissed: RwSignal<bool>,
     pub contact_requested: RwSignal<bool>,
     pub offline_sent: RwSignal<bool>,
-    typing_sent_at: StoredValue<f64>,
-    typing_clear: StoredValue<u32>,
     /// The visitor's token and conversation, once the session started.
     session: StoredValue<Option<(String, protocol::ConversationId)>>,
     pub uploading: RwSignal<bool>,
@@ -141,8 +133,6 @@ impl Chat {
             contact_dismissed: RwSignal::new(false),
             contact_requested: RwSignal::new(false),
             offline_sent: RwSignal::new(false),
-            typing_sent_at: StoredValue::new(0.0),
-            typing_clear: StoredValue::new(0),
             session: StoredValue::new(None),
             uploading: RwSignal::new(false),
         }
@@ -264,10 +254,7 @@ impl Chat {
         ) {
             return;
         }
-        if let Some(connection) = CONNECTION.with(|c| c.borrow_mut().take()) {
-            connection.close();
-        }
-        SYNCED.with(|s| s.set(false));
+        SOCKET.with(|s| s.replace(None));
         // Unsent messages go with the visitor into his (possibly other) conversation.
         let unsent = self.timeline.with_untracked(|t| t.pending().to_vec());
         self.timeline.set(Timeline::default());
@@ -279,10 +266,7 @@ impl Chat {
     /// `Consultant.reset()`: closes the chat, forgets the visitor's session, contact, unsent
     /// messages and identity, and leaves the widget as a new visitor finds it.
     pub fn reset(&self) {
-        if let Some(connection) = CONNECTION.with(|c| c.borrow_mut().take()) {
-            connection.close();
-        }
-        SYNCED.with(|s| s.set(false));
+        SOCKET.with(|s| s.replace(None));
         self.set_open(false, false);
         self.session.set_value(None);
         self.timeline.set(Timeline::default());
@@ -353,7 +337,7 @@ impl Chat {
             url,
             move |frame| chat.on_frame(&frame),
             move |status| {
-                SYNCED.with(|s| s.set(false));
+                SOCKET.with(ConversationSocket::unsynced);
                 chat.relay_state.set(match status {
                     Status::Connecting => RelayState::Connecting,
                     Status::Open => RelayState::Open,
@@ -362,7 +346,7 @@ impl Chat {
                 })
             },
         );
-        CONNECTION.with(|c| *c.borrow_mut() = Some(connection));
+        SOCKET.with(|s| s.replace(Some(connection)));
     }
 
     fn on_frame(&self, frame: &str) {
@@ -387,7 +371,8 @@ impl Chat {
                 }
                 self.state.set(state);
                 self.presence.set(presence);
-                SYNCED.with(|s| s.set(true));
+                // The gate opens; the outbox goes after what describes the visitor (below).
+                SOCKET.with(|s| s.welcomed(&[]));
                 // What the visitor told before the socket was up (his department, contact
                 // data) goes before his messages: the relay checks a message against it (a
                 // site that asks for a department refuses a message without one). Other
@@ -496,16 +481,8 @@ impl Chat {
     fn show_operator_typing(&self, name: Option<String>) {
         self.operator_typing.set(name.clone());
         // Forget the indicator if the "stopped" frame never comes.
-        let generation = self.typing_clear.get_value().wrapping_add(1);
-        self.typing_clear.set_value(generation);
-        if name.is_some() {
-            let chat = *self;
-            browser::later(6_000, move || {
-                if chat.typing_clear.get_value() == generation {
-                    chat.operator_typing.set(None);
-                }
-            });
-        }
+        let chat = *self;
+        OPERATOR_TYPING.with(|t| t.changed(name.is_some(), move || chat.operator_typing.set(None)));
     }
 
     /// Sends a command now, or when the socket is next up.
@@ -543,7 +520,7 @@ impl Chat {
                 self.notice.set(None);
                 self.record_source();
                 transmit(&command);
-                self.typing_sent_at.set_value(0.0);
+                SOCKET.with(ConversationSocket::message_sent);
                 emit("message:sent", JsValue::from_str(typed.trim()));
                 self.ensure_connected();
                 true
@@ -558,11 +535,7 @@ impl Chat {
 
     /// Tells the operator the visitor is typing, at most every few seconds.
     pub fn typing(&self) {
-        let now = js_sys::Date::now();
-        if now - self.typing_sent_at.get_value() > 3_000.0 {
-            self.typing_sent_at.set_value(now);
-            transmit(&ConversationCommand::Typing { typing: true });
-        }
+        SOCKET.with(|s| s.typing(js_sys::Date::now()));
     }
 
     /// Contact data from the form or `Consultant.setContactInfo`; kept in the browser until
