@@ -341,7 +341,7 @@ impl Desk {
 
     /// Admins and the owner see every chat and assign them.
     pub fn is_admin(&self) -> bool {
-        self.role().is_some_and(|r| r != protocol::Role::Operator)
+        self.role().is_some_and(protocol::Role::manages_site)
     }
 
     /// The operator's role on the current site.

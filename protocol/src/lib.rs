@@ -25,6 +25,7 @@ pub mod pattern;
 pub mod rate_table;
 pub mod reports;
 pub mod rest;
+pub mod roles;
 pub mod routing;
 pub mod settings;
 pub mod tagged;

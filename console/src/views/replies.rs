@@ -10,7 +10,7 @@ type ListChange = Box<dyn FnOnce(&mut Vec<CannedReply>)>;
 
 #[component]
 pub fn Replies(desk: Desk) -> impl IntoView {
-    let can_manage = matches!(desk.role(), Some(Role::Owner | Role::Admin));
+    let can_manage = desk.role().is_some_and(Role::manages_site);
     let title = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);

@@ -23,7 +23,7 @@ pub fn Team(desk: Desk) -> impl IntoView {
     let list = RwSignal::new(Vec::<OperatorInfo>::new());
     let error = RwSignal::new(None::<String>);
     let my_role = desk.role();
-    let can_manage = matches!(my_role, Some(Role::Owner | Role::Admin));
+    let can_manage = my_role.is_some_and(Role::manages_site);
     wasm_bindgen_futures::spawn_local(load(desk, list, error));
 
     let (name, email, password) = (
@@ -137,15 +137,13 @@ pub fn Team(desk: Desk) -> impl IntoView {
                 <tbody>
                     <For each=move || list.get() key=|o| (o.id.clone(), o.removed) let:operator>
                         {
-                            let removable = can_manage
-                                && !operator.removed
-                                && operator.role != Role::Owner
-                                && (operator.role != Role::Admin || my_role == Some(Role::Owner))
+                            let removable = !operator.removed
+                                && my_role.is_some_and(|r| r.may_remove(operator.role))
                                 && desk.session.with_untracked(|s| s.as_ref().map(|s| &s.operator) != Some(&operator.id));
                             let who = operator.clone();
                             let label = operator.name.clone();
                             // The owner ends a member's sessions (a lost phone, a shared computer).
-                            let may_sign_out = my_role == Some(Role::Owner)
+                            let may_sign_out = my_role.is_some_and(Role::signs_members_out)
                                 && !operator.removed
                                 && desk.me().as_ref() != Some(&operator.id);
                             let sign_out_label = format!(
@@ -157,8 +155,7 @@ pub fn Team(desk: Desk) -> impl IntoView {
                             let me = desk.me();
                             let may_change_photo = !operator.removed
                                 && (me.as_ref() == Some(&operator.id)
-                                    || my_role == Some(Role::Owner)
-                                    || (my_role == Some(Role::Admin) && operator.role == Role::Operator));
+                                    || my_role.is_some_and(|r| r.may_change_photo_of(operator.role)));
                             let photo_alt = format!("{} {}", desk.texts().photo_of, operator.name);
                             let target = operator.id.clone();
                             let upload_label = format!("{} — {}", desk.texts().upload_photo, operator.name);

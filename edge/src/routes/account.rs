@@ -273,7 +273,7 @@ pub(super) async fn operator_request(
 ) -> Handled<(OperatorId, Role)> {
     let (op, session) = operator_session(req, env).await?;
     let role = current_role(env, &op, &session.sid, site).await?;
-    if need == Need::Admin && role == Role::Operator {
+    if need == Need::Admin && !role.manages_site() {
         return refuse(ErrorCode::Forbidden, "only owners and admins may do this");
     }
     Ok((op, role))

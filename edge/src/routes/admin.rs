@@ -54,7 +54,7 @@ pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Han
     }
     let link = SiteLink::new(&ctx.env, &site);
     // Masking decides what admins themselves may see: only the owner changes it.
-    if role != Role::Owner && link.settings().await?.masking != settings.masking {
+    if !role.changes_masking() && link.settings().await?.masking != settings.masking {
         return refuse(
             ErrorCode::Forbidden,
             "only the owner changes contact masking",
@@ -95,7 +95,7 @@ pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Han
     if let Err(e) = operator.validate() {
         return Err(e.into());
     }
-    if operator.role == Role::Admin && actor_role != Role::Owner {
+    if !actor_role.may_add(operator.role) {
         return refuse(ErrorCode::Forbidden, "only the owner makes admins");
     }
     let link = DirectoryLink::new(&ctx.env)?;

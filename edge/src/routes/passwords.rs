@@ -125,7 +125,7 @@ pub(super) async fn confirm_reset(mut req: Request, ctx: RouteContext<()>) -> Ha
 /// member of his team (a lost phone, a shared computer).
 pub(super) async fn sign_out_everywhere(req: Request, ctx: RouteContext<()>) -> Handled {
     let (site, _, role) = site_operator(&req, &ctx, Need::Admin).await?;
-    if role != Role::Owner {
+    if !role.signs_members_out() {
         return refuse(ErrorCode::Forbidden, "only the owner signs operators out");
     }
     let Ok(target) = OperatorId::parse(ctx.param("operator").cloned().unwrap_or_default()) else {

@@ -59,9 +59,7 @@ pub(super) async fn put_avatar(mut req: Request, ctx: RouteContext<()>) -> Handl
     let Some(member) = crate::objects::directory::colleague(&ctx.env, &site, &target).await? else {
         return refuse(ErrorCode::NotFound, "no such operator on this site");
     };
-    let allowed = actor == target
-        || role == Role::Owner
-        || (role == Role::Admin && member.role == Role::Operator);
+    let allowed = actor == target || role.may_change_photo_of(member.role);
     if !allowed {
         return refuse(ErrorCode::Forbidden, "your role may not change this avatar");
     }

@@ -195,7 +195,7 @@ fn RegionRow(draft: Draft, index: usize) -> impl IntoView {
 /// Only the owner changes masking: it decides what admins themselves may see.
 #[component]
 pub(super) fn MaskingSection(draft: Draft) -> impl IntoView {
-    let owner = draft.desk.role() == Some(Role::Owner);
+    let owner = draft.desk.role().is_some_and(Role::changes_masking);
     view! {
         <Section draft id="masking" title=|t| t.masking apply=|from, to| to.masking = from.masking.clone()>
             <p class="muted">{move || draft.desk.texts().masking_hint}</p>

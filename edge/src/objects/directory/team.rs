@@ -3,7 +3,7 @@
 
 use super::{no_content, parse_role, role_name, AccountDirectory, AddOperator, RemoveOperator};
 use crate::http;
-use protocol::{ErrorCode, OperatorId, OperatorInfo, Role};
+use protocol::{ErrorCode, OperatorId, OperatorInfo};
 use serde::Deserialize;
 use worker::{Response, Result};
 
@@ -121,12 +121,7 @@ impl AccountDirectory {
         if target.id == body.actor {
             return http::error(ErrorCode::Forbidden, "you cannot remove yourself");
         }
-        let allowed = match target.role {
-            Role::Owner => false,
-            Role::Admin => body.actor_role == Role::Owner,
-            Role::Operator => body.actor_role != Role::Operator,
-        };
-        if !allowed {
+        if !body.actor_role.may_remove(target.role) {
             return http::error(
                 ErrorCode::Forbidden,
                 "your role may not remove this operator",

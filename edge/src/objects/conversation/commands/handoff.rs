@@ -7,8 +7,8 @@ use super::{done, refuse, system_id};
 use crate::objects::site::AssignRequest;
 use crate::participant::Participant;
 use protocol::{
-    Author, ConversationEvent, ErrorCode, OperatorCard, OperatorId, ProtocolError, Role,
-    SystemEvent, TransferTarget,
+    Author, ConversationEvent, ErrorCode, OperatorCard, OperatorId, ProtocolError, SystemEvent,
+    TransferTarget,
 };
 use worker::{Result, WebSocket};
 
@@ -72,7 +72,7 @@ impl ConversationRoom {
             return Ok(());
         };
         let current = self.store().state()?.assignee;
-        if *role == Role::Operator && (current.is_some() || &operator != me) {
+        if !role.manages_site() && (current.is_some() || &operator != me) {
             return refuse(
                 ws,
                 ProtocolError::new(
@@ -119,7 +119,7 @@ impl ConversationRoom {
         };
         let current = self.store().state()?.assignee;
         let mine = current.as_ref().is_none_or(|c| &c.id == me);
-        if *role == Role::Operator && !mine {
+        if !role.manages_site() && !mine {
             return refuse(
                 ws,
                 ProtocolError::new(
@@ -202,7 +202,7 @@ impl ConversationRoom {
             return Ok(());
         };
         let state = self.store().state()?;
-        if *role == Role::Operator && !state.involves(me) {
+        if !role.manages_site() && !state.involves(me) {
             return refuse(
                 ws,
                 ProtocolError::new(
