@@ -197,7 +197,7 @@ pub(super) async fn identity_secret(req: Request, ctx: RouteContext<()>) -> Hand
         Method::Post => Some(format!("{}{}", crate::random::id(), crate::random::id())),
         _ => None,
     };
-    let body = crate::objects::site::IdentitySecret {
+    let body = crate::objects::site::link::IdentitySecret {
         secret: secret.clone(),
     };
     link.send(&SiteRoute::SetIdentitySecret(body)).await?;

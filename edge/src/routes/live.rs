@@ -2,7 +2,7 @@
 //! with visitors from the console's list.
 
 use super::*;
-use crate::objects::site::{PresenceInit, StartChat, StartOutcome};
+use crate::objects::site::link::{PresenceInit, StartChat, StartOutcome};
 use protocol::visitors::describe_user_agent;
 
 /// The browser's own random key: 16 to 64 URL-safe characters.
@@ -90,7 +90,7 @@ pub(super) async fn start_chat(req: Request, ctx: RouteContext<()>) -> Handled {
         StartOutcome::Banned => return refuse(ErrorCode::Forbidden, "this visitor is banned"),
     };
     if started.created {
-        let meta = crate::objects::conversation::NewConversation {
+        let meta = crate::objects::conversation::link::NewConversation {
             site: site.clone(),
             conversation: started.chat.conversation.clone(),
             visitor: started.visitor.clone(),

@@ -3,9 +3,11 @@
 
 use crate::auth::token::{Claims, TokenKey};
 use crate::http::{self, encode, internal, query};
-use crate::objects::conversation::ConversationLink;
+use crate::objects::conversation::link::ConversationLink;
 use crate::objects::directory::{AddOperator, DirectoryLink, DirectoryRoute, RemoveOperator};
-use crate::objects::site::{PageOrigin, SiteInit, SiteLink, SiteRoute, INBOX_PATH, PRESENCE_PATH};
+use crate::objects::site::link::{
+    PageOrigin, SiteInit, SiteLink, SiteRoute, INBOX_PATH, PRESENCE_PATH,
+};
 use crate::participant::Participant;
 use crate::refusal::{answer, refuse, Handled, Refusal};
 use protocol::decode::decode_body;

@@ -3,7 +3,7 @@
 //! where owners and admins create and revoke them.
 
 use super::*;
-use crate::objects::site::StoredKey;
+use crate::objects::site::link::StoredKey;
 use protocol::history::HistoryPage;
 use protocol::rest::{
     looks_like_key, ApiKey, ContactPage, ContactRecord, ConversationDetail, CreatedApiKey,

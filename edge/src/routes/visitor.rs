@@ -134,14 +134,14 @@ async fn verified_conversation(
         );
     }
     let bound = link
-        .bind_identity(&crate::objects::site::IdentityBinding {
+        .bind_identity(&crate::objects::site::link::IdentityBinding {
             user_id: user_id.clone(),
             visitor,
             conversation,
         })
         .await?;
-    let verified = crate::objects::conversation::VerifiedVisitor {
-        conversation: crate::objects::conversation::NewConversation {
+    let verified = crate::objects::conversation::link::VerifiedVisitor {
+        conversation: crate::objects::conversation::link::NewConversation {
             site: site.clone(),
             conversation: bound.conversation.clone(),
             visitor: bound.visitor.clone(),

@@ -4,18 +4,14 @@
 mod commands;
 mod connect;
 mod export;
-mod link;
+pub mod link;
 pub(crate) mod store;
 mod uploads;
 
-pub use link::{
-    ConversationLink, ConversationRoute, Imported, NewConversation, Uploaded, VerifiedVisitor,
-    CONNECT_PATH,
-};
-
 use crate::http;
-use crate::objects::site::SiteLink;
+use crate::objects::site::link::SiteLink;
 use crate::participant::Participant;
+use link::{ConversationRoute, NewConversation, VerifiedVisitor, CONNECT_PATH};
 use protocol::{ConversationEvent, ErrorBody, ErrorCode, SiteSettings};
 use std::cell::RefCell;
 use store::{Meta, Store};

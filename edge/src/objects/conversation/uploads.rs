@@ -2,7 +2,8 @@
 //! sender may still be typing his message), then deleted by the conversation's alarm, so that
 //! uploads alone cannot fill the file store.
 
-use super::{ConversationRoom, Uploaded};
+use super::link::Uploaded;
+use super::ConversationRoom;
 use crate::http;
 use serde::{Deserialize, Serialize};
 use worker::Result;

@@ -2,11 +2,12 @@
 //! 256 random bits, so a plain hash is enough), with its name, its first characters and when
 //! it was last used.
 
+use super::link::StoredKey;
 use super::{no_content, SiteRoom};
 use crate::http;
 use protocol::rest::{ApiKey, MAX_KEYS};
 use protocol::ErrorCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use worker::{Response, Result};
 
 pub const MIGRATION: &str = "CREATE TABLE IF NOT EXISTS api_keys (
@@ -14,13 +15,6 @@ pub const MIGRATION: &str = "CREATE TABLE IF NOT EXISTS api_keys (
 
 /// How often `last_used_at` is written for a busy key (ms).
 const USE_RESOLUTION_MS: u64 = 60_000;
-
-/// `POST /api-keys` (internal): a new key as listed, and its hash.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoredKey {
-    pub listed: ApiKey,
-    pub hash: String,
-}
 
 #[derive(Deserialize)]
 struct KeyRow {

@@ -3,7 +3,7 @@
 
 use super::{IdRow, SiteRoom};
 use crate::http;
-use crate::objects::conversation::{ConversationLink, Imported};
+use crate::objects::conversation::link::{ConversationLink, Imported};
 use protocol::export::{ImportResult, SiteExport, EXPORT_FORMAT, EXPORT_PAGE};
 use protocol::{ConversationId, ErrorCode, SiteId};
 use worker::{Response, Result};

@@ -2,34 +2,13 @@
 //! reports (summary, searchable text, operators who took part) and the search over it.
 
 use super::inbox::{masked_summary, visible};
+use super::link::ConversationUpdate;
 use super::SiteRoom;
 use crate::participant::Participant;
 use protocol::history::{HistoryPage, HistoryQuery, HISTORY_PAGE};
-use protocol::{ConversationSummary, OperatorId};
-use serde::{Deserialize, Serialize};
+use protocol::ConversationSummary;
+use serde::Deserialize;
 use worker::Result;
-
-/// What a conversation's object tells its site after every change.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ConversationUpdate {
-    pub summary: ConversationSummary,
-    /// `protocol::history::search_text` of all its messages, when it was rebuilt.
-    #[serde(default)]
-    pub search: Option<String>,
-    /// The search text of messages new since the last report, to append.
-    #[serde(default)]
-    pub search_append: Option<String>,
-    /// `protocol::history::contact_text` of the visitor's contact data.
-    pub contact: String,
-    /// Operators who wrote, were assigned or were invited.
-    pub operators: Vec<OperatorId>,
-    /// For reports: who started it, first response, closing time, message counts.
-    #[serde(default)]
-    pub facts: protocol::reports::ChatFacts,
-    /// Restored from an export: indexed without webhooks, alerts or lifecycle logs.
-    #[serde(default)]
-    pub imported: bool,
-}
 
 /// Rows read per round while filling a page (filters in Rust may drop some).
 const BATCH: i64 = 200;

@@ -1,24 +1,11 @@
 //! Identity verification: the site's identity secret (never in the settings operators read)
 //! and which conversation each verified user of the host site has, so it follows him.
 
+use super::link::{IdentityBinding, IdentitySecret};
 use super::{no_content, SiteRoom, ValueRow};
 use protocol::{ConversationId, VisitorId};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use worker::{Response, Result};
-
-/// `GET`/`PUT /identity-secret` (internal).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct IdentitySecret {
-    pub secret: Option<String>,
-}
-
-/// `POST /identity` (internal): the verified user's conversation, bound on first sight.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IdentityBinding {
-    pub user_id: String,
-    pub visitor: VisitorId,
-    pub conversation: ConversationId,
-}
 
 #[derive(Deserialize)]
 struct BindingRow {

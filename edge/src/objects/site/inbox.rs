@@ -1,7 +1,8 @@
 //! Operators' consoles: the inbox socket (a snapshot of the conversations an operator may
 //! open, then every change to them) and the reports conversations send when they change.
 
-use super::{no_content, ConversationUpdate, SiteRoom};
+use super::link::ConversationUpdate;
+use super::{no_content, SiteRoom};
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;

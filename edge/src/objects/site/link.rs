@@ -3,17 +3,17 @@
 //! disagree on a path or a field. Sockets are GETs with `Upgrade` to [`INBOX_PATH`] (operators'
 //! consoles) and [`PRESENCE_PATH`] (visitors' pages).
 
-use super::{AssignRequest, IdentityBinding, IdentitySecret, SiteInit, StoredKey};
-use super::{ConversationUpdate, StartChat, StartOutcome};
 use crate::http::{self, internal};
 use crate::limits::Limited;
 use crate::objects::revoke::Revoke;
 use crate::participant::Participant;
 use protocol::export::SiteExport;
+use protocol::rest::ApiKey;
+use protocol::visitors::ProactiveChat;
 use protocol::webhooks::WebhookEndpoint;
 use protocol::{
-    Ban, ConversationId, ErrorBody, Geo, OperatorCard, OperatorId, OutboxEmail, Presence, SiteId,
-    SiteSettings, VisitorId,
+    Ban, ConversationId, ConversationSummary, ErrorBody, Geo, OperatorCard, OperatorId,
+    OutboxEmail, Presence, SiteId, SiteSettings, VisitorId,
 };
 use serde::{Deserialize, Serialize};
 use worker::{Env, Headers, Method, Request, Response, Result, Stub};
@@ -29,6 +29,113 @@ pub const PRESENCE_PATH: &str = "/presence-socket";
 pub struct PageOrigin {
     pub origin: Option<String>,
     pub dev: bool,
+}
+
+/// `POST /assign` body: who should get this chat, by the site's routing rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AssignRequest {
+    pub conversation: ConversationId,
+    pub department: Option<String>,
+    /// The operator the visitor talked to before.
+    pub previous: Option<OperatorId>,
+    /// Not this operator (the one handing the chat on).
+    pub exclude: Option<OperatorId>,
+    pub geo: Geo,
+}
+
+/// What a conversation's object tells its site after every change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConversationUpdate {
+    pub summary: ConversationSummary,
+    /// `protocol::history::search_text` of all its messages, when it was rebuilt.
+    #[serde(default)]
+    pub search: Option<String>,
+    /// The search text of messages new since the last report, to append.
+    #[serde(default)]
+    pub search_append: Option<String>,
+    /// `protocol::history::contact_text` of the visitor's contact data.
+    pub contact: String,
+    /// Operators who wrote, were assigned or were invited.
+    pub operators: Vec<OperatorId>,
+    /// For reports: who started it, first response, closing time, message counts.
+    #[serde(default)]
+    pub facts: protocol::reports::ChatFacts,
+    /// Restored from an export: indexed without webhooks, alerts or lifecycle logs.
+    #[serde(default)]
+    pub imported: bool,
+}
+
+/// `POST /api-keys` (internal): a new key as listed, and its hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredKey {
+    pub listed: ApiKey,
+    pub hash: String,
+}
+
+/// `POST /identity` (internal): the verified user's conversation, bound on first sight.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdentityBinding {
+    pub user_id: String,
+    pub visitor: VisitorId,
+    pub conversation: ConversationId,
+}
+
+/// `GET`/`PUT /identity-secret` (internal).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IdentitySecret {
+    pub secret: Option<String>,
+}
+
+/// Router → site: who opens a presence socket (everything but his page, which he sends).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PresenceInit {
+    /// The browser's own random key: the secret that links his tabs. Never shown to anyone.
+    pub key: String,
+    pub visitor: Option<VisitorId>,
+    pub conversation: Option<ConversationId>,
+    pub geo: Geo,
+    pub ip: Option<String>,
+    pub browser: String,
+    pub os: String,
+}
+
+/// Router → site: an operator starts a chat with live visitor `id`. The router has minted a
+/// session in case the visitor has none yet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StartChat {
+    pub id: String,
+    pub token: String,
+    pub visitor: VisitorId,
+    pub conversation: ConversationId,
+}
+
+/// Site → router: what came of `StartChat`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum StartOutcome {
+    Started(StartedChat),
+    /// The visitor closed his last tab.
+    Left,
+    /// The visitor or his IP address is banned: he is not disturbed.
+    Banned,
+}
+
+/// `POST /init` body: creates the site (idempotent; a second call updates the name).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteInit {
+    pub site: SiteId,
+    pub site_name: String,
+}
+
+/// Site → router: the conversation to write into, and whether it is new (then the router
+/// creates it, for this visitor, from here).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StartedChat {
+    pub chat: ProactiveChat,
+    pub created: bool,
+    pub visitor: VisitorId,
+    pub ip: Option<String>,
+    pub geo: Geo,
 }
 
 /// Everything a site object does besides its sockets.

@@ -9,7 +9,7 @@ mod export;
 mod history;
 mod identity;
 mod inbox;
-mod link;
+pub mod link;
 mod operator_sockets;
 mod outbox;
 mod presence;
@@ -20,15 +20,11 @@ mod team;
 mod webhooks;
 
 use crate::http::{self, internal};
-pub use api_keys::StoredKey;
-pub use history::ConversationUpdate;
-pub use identity::{IdentityBinding, IdentitySecret};
-pub use link::{PageOrigin, SiteLink, SiteRoute, INBOX_PATH, PRESENCE_PATH};
-pub use presence::{PresenceInit, StartChat, StartOutcome};
+use link::PresenceInit;
+use link::{PageOrigin, SiteInit, SiteRoute, INBOX_PATH, PRESENCE_PATH};
 use protocol::rate_table::RateTable;
 use protocol::{ErrorCode, InboxEvent, SiteId, SiteSettings};
-pub use routing::AssignRequest;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
     WebSocketIncomingMessage,
@@ -83,13 +79,6 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // which outbox e-mails went to addresses visitors typed (capped per day), by age.
     operator_sockets::MIGRATION,
 ];
-
-/// `POST /init` body: creates the site (idempotent; a second call updates the name).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SiteInit {
-    pub site: SiteId,
-    pub site_name: String,
-}
 
 /// A `value` column, for the site's queries.
 #[derive(Deserialize)]

@@ -61,9 +61,13 @@ impl SiteRoom {
             let Ok(conversation) = ConversationId::parse(row.conversation) else {
                 continue;
             };
-            crate::objects::conversation::ConversationLink::new(&self.env, site, &conversation)?
-                .revoke(revoke)
-                .await?;
+            crate::objects::conversation::link::ConversationLink::new(
+                &self.env,
+                site,
+                &conversation,
+            )?
+            .revoke(revoke)
+            .await?;
         }
         if revoke.only.is_none() && revoke.keep.is_none() {
             self.state.storage().sql().exec(

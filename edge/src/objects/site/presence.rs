@@ -3,62 +3,18 @@
 //! of one browser (one `key`) are one visitor, shown on his most recent page.
 
 use super::inbox::SummaryRow;
+use super::link::{PresenceInit, StartChat, StartOutcome, StartedChat};
 use super::SiteRoom;
 use crate::http;
 use protocol::visitors::{
     LiveVisitor, PageView, PresenceCommand, PresenceEvent, PreviousChat, ProactiveChat,
 };
-use protocol::{ConversationId, ConversationSummary, ErrorCode, Geo, InboxEvent, VisitorId};
+use protocol::{ConversationId, ConversationSummary, ErrorCode, InboxEvent};
 use serde::{Deserialize, Serialize};
 use worker::{Response, Result, WebSocket, WebSocketPair};
 
 /// Biggest presence frame read.
 const MAX_FRAME: usize = 8 * 1024;
-
-/// Router → site: who opens a presence socket (everything but his page, which he sends).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PresenceInit {
-    /// The browser's own random key: the secret that links his tabs. Never shown to anyone.
-    pub key: String,
-    pub visitor: Option<VisitorId>,
-    pub conversation: Option<ConversationId>,
-    pub geo: Geo,
-    pub ip: Option<String>,
-    pub browser: String,
-    pub os: String,
-}
-
-/// Router → site: an operator starts a chat with live visitor `id`. The router has minted a
-/// session in case the visitor has none yet.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StartChat {
-    pub id: String,
-    pub token: String,
-    pub visitor: VisitorId,
-    pub conversation: ConversationId,
-}
-
-/// Site → router: the conversation to write into, and whether it is new (then the router
-/// creates it, for this visitor, from here).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StartedChat {
-    pub chat: ProactiveChat,
-    pub created: bool,
-    pub visitor: VisitorId,
-    pub ip: Option<String>,
-    pub geo: Geo,
-}
-
-/// Site → router: what came of `StartChat`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum StartOutcome {
-    Started(StartedChat),
-    /// The visitor closed his last tab.
-    Left,
-    /// The visitor or his IP address is banned: he is not disturbed.
-    Banned,
-}
 
 /// A presence socket's attachment (survives hibernation).
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 
 use super::{IdRow, SiteRoom};
 use crate::http;
-use crate::objects::conversation::ConversationLink;
+use crate::objects::conversation::link::ConversationLink;
 use protocol::{ConversationId, SiteId};
 use serde::Deserialize;
 use worker::Result;

@@ -1,23 +1,12 @@
 //! Who gets a new chat: the site's routing rules (`protocol::routing`) over who is online.
 
+use super::link::AssignRequest;
 use super::SiteRoom;
 use crate::http;
 use protocol::routing::{route, ChatRequest, OperatorLoad};
-use protocol::{ConversationId, Geo, OperatorCard, OperatorId};
-use serde::{Deserialize, Serialize};
+use protocol::OperatorCard;
+use serde::Deserialize;
 use worker::Result;
-
-/// `POST /assign` body: who should get this chat, by the site's routing rules.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AssignRequest {
-    pub conversation: ConversationId,
-    pub department: Option<String>,
-    /// The operator the visitor talked to before.
-    pub previous: Option<OperatorId>,
-    /// Not this operator (the one handing the chat on).
-    pub exclude: Option<OperatorId>,
-    pub geo: Geo,
-}
 
 impl SiteRoom {
     /// Picks the operator for a chat (`protocol::routing`) from who is online, their open chats

@@ -4,7 +4,7 @@
 
 use super::{no_content, SiteRoom};
 use crate::http;
-use crate::objects::conversation::ConversationLink;
+use crate::objects::conversation::link::ConversationLink;
 use protocol::webhooks::{
     delivered, event_key, events_between, retry_delay_ms, WebhookBody, WebhookDelivery,
     WebhookEndpoint, WebhookEvent, DELIVERY_HEADER, EVENT_HEADER, LOG_KEEP, LOG_PAGE,

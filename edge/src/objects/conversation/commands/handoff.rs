@@ -4,7 +4,7 @@
 use super::super::store::{Draft, Meta};
 use super::super::ConversationRoom;
 use super::{done, refuse, system_id};
-use crate::objects::site::AssignRequest;
+use crate::objects::site::link::AssignRequest;
 use crate::participant::Participant;
 use protocol::{
     Author, ConversationEvent, ErrorCode, OperatorCard, OperatorId, ProtocolError, SystemEvent,

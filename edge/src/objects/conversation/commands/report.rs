@@ -100,7 +100,7 @@ impl ConversationRoom {
                 )
             }
         };
-        let report = crate::objects::site::ConversationUpdate {
+        let report = crate::objects::site::link::ConversationUpdate {
             facts: store.facts()?,
             search,
             search_append,

@@ -1,0 +1,129 @@
+//! What the visitor sends: messages (with files), offline messages, contact and custom data,
+//! typing, and the visit's source with his first message.
+
+use super::relay::{transmit, SOCKET};
+use super::*;
+
+impl Chat {
+    pub fn note(&self, note: Note) {
+        self.notes.update(|notes| {
+            if !notes.contains(&note) {
+                notes.push(note)
+            }
+        });
+    }
+
+    /// Tells the conversation where the visit came from (and whether the visitor is answering
+    /// a proactive invitation); the relay keeps the first it hears.
+    pub(super) fn record_source(&self) {
+        if self.state.with_untracked(|s| s.source.is_some()) {
+            return;
+        }
+        if let Some(mut source) = crate::visit::source() {
+            source.invitation = self
+                .notes
+                .with_untracked(|n| n.iter().any(|n| matches!(n, Note::Invitation { .. })));
+            self.command(ConversationCommand::Source { source });
+        }
+    }
+
+    /// Queues the visitor's message and sends it if the socket is up.
+    pub fn send(&self, typed: &str) -> bool {
+        let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
+            return false;
+        };
+        let composed = self
+            .timeline
+            .try_update(|t| t.compose(client_id, typed, None));
+        match composed {
+            Some(Ok(command)) => {
+                self.notice.set(None);
+                self.record_source();
+                transmit(&command);
+                SOCKET.with(ConversationSocket::message_sent);
+                emit("message:sent", JsValue::from_str(typed.trim()));
+                self.ensure_connected();
+                true
+            }
+            Some(Err(e)) => {
+                self.notice.set(Some(e.message));
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Tells the operator the visitor is typing, at most every few seconds.
+    pub fn typing(&self) {
+        SOCKET.with(|s| s.typing(js_sys::Date::now()));
+    }
+
+    /// Contact data from the form or `Consultant.setContactInfo`; kept in the browser until
+    /// the relay confirms it.
+    pub fn set_contact(&self, contact: ContactInfo) {
+        session::remember_profile(&self.site(), &contact);
+        if !transmit(&ConversationCommand::Contact { contact }) {
+            self.ensure_connected();
+        }
+    }
+
+    pub fn set_custom_data(&self, items: Vec<CustomDataItem>) {
+        self.command(ConversationCommand::CustomData { items });
+    }
+
+    pub fn send_offline(&self, contact: ContactInfo, text: String) {
+        let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
+            return;
+        };
+        self.timeline
+            .update(|t| t.queue(client_id.clone(), text.clone(), None));
+        self.command(ConversationCommand::Offline {
+            client_id,
+            contact,
+            text,
+        });
+        self.offline_sent.set(true);
+        emit("offline:message", JsValue::UNDEFINED);
+    }
+
+    /// Uploads a file, then sends it as a message. Size and type are checked here first so
+    /// the visitor gets the reason in his language; the relay checks again.
+    pub fn send_file(&self, file: web_sys::File) {
+        let t = self.texts();
+        let size = file.size() as usize;
+        let content_type = file.type_();
+        if size > protocol::files::MAX_FILE_BYTES {
+            return self.notice.set(Some(t.file_too_large.to_owned()));
+        }
+        if !protocol::files::ALLOWED_TYPES.contains(&content_type.as_str()) {
+            return self.notice.set(Some(t.file_type.to_owned()));
+        }
+        let chat = *self;
+        self.uploading.set(true);
+        self.notice.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            if chat.session.with_value(Option::is_none) {
+                if let Ok(session) = session::start(&chat.relay(), &chat.site()).await {
+                    chat.connect(session);
+                }
+            }
+            let result = chat.upload(&file).await;
+            chat.uploading.set(false);
+            match result {
+                Ok(attachment) => {
+                    let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
+                        return;
+                    };
+                    let command = chat
+                        .timeline
+                        .try_update(|t| t.compose(client_id, "", Some(attachment)));
+                    if let Some(Ok(command)) = command {
+                        transmit(&command);
+                        emit("message:sent", JsValue::from_str(&file.name()));
+                    }
+                }
+                Err(message) => chat.notice.set(Some(format!("{}: {message}", t.not_sent))),
+            }
+        });
+    }
+}
