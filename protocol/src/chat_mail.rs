@@ -3,7 +3,8 @@
 //! address for them.
 
 use crate::reports::iso_time;
-use crate::{Author, ChatMessage, ContactInfo, Locale, OutboxEmail, SiteSettings, SystemEvent};
+use crate::words::{self, Reader};
+use crate::{Author, ChatMessage, ContactInfo, Locale, OutboxEmail, SiteSettings};
 
 /// The chat as plain text, one line a message, e-mailed to the address the visitor typed.
 pub fn transcript_email(
@@ -78,9 +79,10 @@ fn transcript(settings: &SiteSettings, messages: &[ChatMessage]) -> String {
             Author::Operator { name, .. } => name.clone(),
             Author::System => settings.name.clone(),
         };
+        let locale = if ru { Locale::Ru } else { Locale::En };
         let text = match &m.event {
             None => m.text.clone(),
-            Some(event) => event_for_visitor(event, ru),
+            Some(event) => words::system_event(event, locale, Reader::Visitor),
         };
         let time = iso_time(m.sent_at);
         let minute = time.get(..16).unwrap_or("").replace('T', " ");
@@ -89,43 +91,11 @@ fn transcript(settings: &SiteSettings, messages: &[ChatMessage]) -> String {
     out
 }
 
-/// A system event as the visitor reads it in a transcript.
-fn event_for_visitor(event: &SystemEvent, ru: bool) -> String {
-    match event {
-        SystemEvent::ClosedByOperator { name } if ru => format!("{name} завершил(а) чат"),
-        SystemEvent::ClosedByOperator { name } => format!("{name} closed the chat"),
-        SystemEvent::EndedByVisitor if ru => "Вы завершили чат".into(),
-        SystemEvent::EndedByVisitor => "You ended the chat".into(),
-        SystemEvent::EndedAsSpam if ru => "Оператор завершил чат".into(),
-        SystemEvent::EndedAsSpam => "The operator ended the chat".into(),
-        SystemEvent::Rated { score, scale } if ru => format!("Оценка: {score} из {}", scale.max()),
-        SystemEvent::Rated { score, scale } => format!("Rating: {score} of {}", scale.max()),
-        SystemEvent::CallbackRequested { phone } if ru => {
-            format!("Заказан обратный звонок: {phone}")
-        }
-        SystemEvent::CallbackRequested { phone } => format!("Call back requested: {phone}"),
-        SystemEvent::Assigned { name } | SystemEvent::Invited { name } if ru => {
-            format!("{name} в чате")
-        }
-        SystemEvent::Assigned { name } | SystemEvent::Invited { name } => {
-            format!("{name} joined the chat")
-        }
-        SystemEvent::Transferred { to, .. } if ru => format!("Чат передан: {to}"),
-        SystemEvent::Transferred { to, .. } => format!("The chat was transferred to {to}"),
-        SystemEvent::TransferredToDepartment { department } if ru => {
-            format!("Чат передан в отдел «{department}»")
-        }
-        SystemEvent::TransferredToDepartment { department } => {
-            format!("The chat was transferred to {department}")
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::settings::RatingScale;
-    use crate::{ClientMessageId, OperatorId};
+    use crate::{ClientMessageId, OperatorId, SystemEvent};
 
     fn message(
         seq: u64,
@@ -182,7 +152,7 @@ mod tests {
             mail.body,
             "[2026-11-30 09:15 UTC] You: My teapot leaks\n\
              [2026-11-30 09:16 UTC] Anna: Send a photo, please\n\
-             [2026-11-30 09:17 UTC] Teapot Shop: Rating: 5 of 5\n"
+             [2026-11-30 09:17 UTC] Teapot Shop: You rated the chat: 😍 Excellent\n"
         );
         settings.locale = Some(Locale::Ru);
         let mail = transcript_email(&settings, &chat(), "ivan@example.com".into(), 7);
@@ -190,7 +160,9 @@ mod tests {
         assert!(mail
             .body
             .starts_with("[2026-11-30 09:15 UTC] Вы: My teapot leaks\n"));
-        assert!(mail.body.ends_with("Teapot Shop: Оценка: 5 из 5\n"));
+        assert!(mail
+            .body
+            .ends_with("Teapot Shop: Вы оценили чат: 😍 Отлично\n"));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod timeline;
 pub mod triggers;
 pub mod visitors;
 pub mod webhooks;
+pub mod words;
 
 pub use api::*;
 pub use conversation::{ContactInfo, ConversationState, CustomDataItem, Presence, Rating, Status};

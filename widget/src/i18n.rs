@@ -56,22 +56,12 @@ pub struct Texts {
     pub callback_title: &'static str,
     pub callback_sent: &'static str,
     pub slow_reply: &'static str,
-    pub ended_by_you: &'static str,
-    pub ended_by_operator: &'static str,
-    pub closed_by: &'static str,
-    pub joined: &'static str,
-    pub transferred: &'static str,
-    pub rated: &'static str,
-    pub callback_requested: &'static str,
     pub attach: &'static str,
     pub deleted: &'static str,
     pub edited: &'static str,
     pub uploading: &'static str,
     pub file_too_large: &'static str,
     pub file_type: &'static str,
-    pub thumbs: [&'static str; 2],
-    pub faces3: [&'static str; 3],
-    pub faces5: [&'static str; 5],
 }
 
 pub static EN: Texts = Texts {
@@ -128,22 +118,12 @@ pub static EN: Texts = Texts {
     callback_title: "We will call you back at",
     callback_sent: "We will call you back shortly.",
     slow_reply: "All operators are busy, we will answer shortly.",
-    ended_by_you: "You ended the chat",
-    ended_by_operator: "The operator ended the chat",
-    closed_by: "closed the chat",
-    joined: "joined the chat",
-    transferred: "The chat was transferred to",
-    rated: "You rated the chat",
-    callback_requested: "Call back requested",
     attach: "Attach a file",
     deleted: "Message deleted",
     edited: "edited",
     uploading: "Uploading the file…",
     file_too_large: "The file is larger than 10 MB.",
     file_type: "This type of file cannot be sent. Images, PDF, text, Word, Excel and ZIP files can.",
-    thumbs: ["👎 Bad", "👍 Good"],
-    faces3: ["☹️ Bad", "😐 OK", "🙂 Good"],
-    faces5: ["😠 Awful", "☹️ Bad", "😐 OK", "🙂 Good", "😍 Excellent"],
 };
 
 pub static RU: Texts = Texts {
@@ -201,46 +181,17 @@ pub static RU: Texts = Texts {
     callback_title: "Мы перезвоним по номеру",
     callback_sent: "Мы скоро вам перезвоним.",
     slow_reply: "Все операторы заняты, мы скоро ответим.",
-    ended_by_you: "Вы завершили чат",
-    ended_by_operator: "Оператор завершил чат",
-    closed_by: "завершил(а) чат",
-    joined: "в чате",
-    transferred: "Чат передан",
-    rated: "Вы оценили чат",
-    callback_requested: "Заказан обратный звонок",
     attach: "Прикрепить файл",
     deleted: "Сообщение удалено",
     edited: "изменено",
     uploading: "Загружаем файл…",
     file_too_large: "Файл больше 10 МБ.",
     file_type: "Такой файл отправить нельзя. Можно изображения, PDF, текст, Word, Excel и ZIP.",
-    thumbs: ["👎 Плохо", "👍 Хорошо"],
-    faces3: ["☹️ Плохо", "😐 Нормально", "🙂 Хорошо"],
-    faces5: [
-        "😠 Ужасно",
-        "☹️ Плохо",
-        "😐 Нормально",
-        "🙂 Хорошо",
-        "😍 Отлично",
-    ],
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {
     match locale {
         Locale::En => &EN,
         Locale::Ru => &RU,
-    }
-}
-
-impl Texts {
-    /// Labels of the rating scale's options, score 1 first.
-    pub fn scale(&'static self, scale: protocol::settings::RatingScale) -> &'static [&'static str] {
-        use protocol::settings::RatingScale;
-        match scale {
-            RatingScale::Off => &[],
-            RatingScale::Thumbs => &self.thumbs,
-            RatingScale::ThreeFaces => &self.faces3,
-            RatingScale::FiveFaces => &self.faces5,
-        }
     }
 }

@@ -2,6 +2,7 @@ use super::{clock, visitor_label};
 use crate::desk::Desk;
 use leptos::html;
 use leptos::prelude::*;
+use protocol::words::{self, Reader};
 use protocol::{Author, ChatMessage, Status, SystemEvent};
 
 #[component]
@@ -345,28 +346,7 @@ fn VisitorNow(desk: Desk) -> impl IntoView {
 #[component]
 fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
     if let Some(event) = message.event.clone() {
-        let text = move || {
-            let t = desk.texts();
-            match &event {
-                SystemEvent::ClosedByOperator { name } => format!("{name} {}", t.closed_by),
-                SystemEvent::EndedByVisitor => t.ended_by_visitor.to_owned(),
-                SystemEvent::EndedAsSpam => t.marked_spam.to_owned(),
-                SystemEvent::Rated { score, scale } => {
-                    format!("{}: {score}/{}", t.rated, scale.max())
-                }
-                SystemEvent::CallbackRequested { phone } => {
-                    format!("{}: {phone}", t.callback_requested)
-                }
-                SystemEvent::Assigned { name } => format!("{name} {}", t.took_chat),
-                SystemEvent::Invited { name } => format!("{name} {}", t.was_invited),
-                SystemEvent::Transferred { from, to } => {
-                    format!("{}: {from} → {to}", t.transferred)
-                }
-                SystemEvent::TransferredToDepartment { department } => {
-                    format!("{}: {department}", t.transferred)
-                }
-            }
-        };
+        let text = move || words::system_event(&event, desk.locale.get(), Reader::Operator);
         return view! { <li class="msg system"><p>{text}</p><time>{clock(message.sent_at)}</time></li> }.into_any();
     }
     let (class, who) = match &message.author {

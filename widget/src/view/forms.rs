@@ -308,7 +308,7 @@ pub fn RatingSurvey(chat: Chat) -> impl IntoView {
         <form class="card rating" on:submit=submit aria-labelledby="cw-rate-title">
             <h3 id="cw-rate-title">{move || chat.texts().rating_title}</h3>
             <div class="scale" role="group" aria-labelledby="cw-rate-title">
-                {move || chat.texts().scale(scale).iter().enumerate().map(|(i, label)| {
+                {move || protocol::words::scale_labels(scale, chat.locale.get()).iter().enumerate().map(|(i, label)| {
                     let value = i as u8 + 1;
                     view! {
                         <button type="button" class="choice"

@@ -4,7 +4,8 @@ use super::initial;
 use crate::chat::{Chat, Note};
 use leptos::html;
 use leptos::prelude::*;
-use protocol::{Author, ChatMessage, SystemEvent};
+use protocol::words::{self, Reader};
+use protocol::{Author, ChatMessage};
 
 /// `HH:MM` in the visitor's local time.
 fn clock(ms: u64) -> String {
@@ -126,32 +127,7 @@ fn NoteView(chat: Chat, note: Note) -> impl IntoView {
 #[component]
 fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
     if let Some(event) = message.event.clone() {
-        let text = move || {
-            let t = chat.texts();
-            match &event {
-                SystemEvent::ClosedByOperator { name } => format!("{name} {}", t.closed_by),
-                SystemEvent::EndedByVisitor => t.ended_by_you.to_owned(),
-                SystemEvent::EndedAsSpam => t.ended_by_operator.to_owned(),
-                SystemEvent::Rated { score, scale } => {
-                    let label = t
-                        .scale(*scale)
-                        .get(*score as usize - 1)
-                        .copied()
-                        .unwrap_or("");
-                    format!("{}: {label}", t.rated)
-                }
-                SystemEvent::CallbackRequested { phone } => {
-                    format!("{}: {phone}", t.callback_requested)
-                }
-                SystemEvent::Assigned { name } | SystemEvent::Invited { name } => {
-                    format!("{name} {}", t.joined)
-                }
-                SystemEvent::Transferred { to, .. } => format!("{}: {to}", t.transferred),
-                SystemEvent::TransferredToDepartment { department } => {
-                    format!("{}: {department}", t.transferred)
-                }
-            }
-        };
+        let text = move || words::system_event(&event, chat.locale.get(), Reader::Visitor);
         return view! { <li class="msg system">{text}</li> }.into_any();
     }
     let (class, who) = match &message.author {
