@@ -67,7 +67,7 @@ pub struct Desk {
     /// The conversation opened from history (it may not be in the inbox).
     pub from_history: RwSignal<Option<protocol::ConversationSummary>>,
     /// Visitors on the site now.
-    pub live: RwSignal<protocol::visitors::LiveList>,
+    pub live: RwSignal<protocol::inbox::LiveList>,
     /// The time, ticking every 10 s (time on site in the live list).
     pub now: RwSignal<u64>,
     /// The signed-in operator's own account (saved statuses, avatar, sites).

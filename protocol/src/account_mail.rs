@@ -1,6 +1,6 @@
 //! E-mails to operators about their own account, in their language.
 
-use crate::api::Locale;
+use crate::settings::Locale;
 
 /// The "forgot password" e-mail: subject and plain-text body.
 pub fn password_reset(locale: Locale, name: &str, link: &str) -> (String, String) {

@@ -3,37 +3,12 @@
 //! each is due is decided here, from the settings and the clock.
 
 use crate::conversation::Rating;
-use crate::decode::ProtocolError;
-use crate::events::{ErrorCode, Millis};
-use serde::{Deserialize, Serialize};
+use crate::error::ProtocolError;
+use crate::error::{ErrorCode, Millis};
+use crate::settings::AlertSettings;
 
 /// The least time between two "nobody online" alerts.
 pub const NOBODY_ONLINE_EVERY_MS: Millis = 30 * 60 * 1000;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AlertSettings {
-    /// Where alerts are e-mailed; none: webhooks only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Alert when a chat is rated below this point of its scale (0 % the lowest score, 100 %
-    /// the highest; see `Rating::percent`); none: off. 50 alerts on 1 and 2 of 5, on 1 of 3,
-    /// and on a thumbs-down.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub low_rating_below_percent: Option<u8>,
-    /// Alert when nobody is online within these hours (the site's time zone); none: off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_hours: Option<WorkingHours>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkingHours {
-    /// 1 = Monday … 7 = Sunday.
-    pub days: Vec<u8>,
-    /// `HH:MM`, the site's time zone.
-    pub from: String,
-    /// `HH:MM`, after `from`.
-    pub to: String,
-}
 
 fn minutes(field: &str, value: &str) -> Result<u32, ProtocolError> {
     let bad = || {
@@ -54,7 +29,7 @@ impl AlertSettings {
     pub fn validate(&self) -> Result<(), ProtocolError> {
         let bad = |why: &str| Err(ProtocolError::new(ErrorCode::InvalidField, why.to_owned()));
         if let Some(email) = &self.email {
-            crate::api::email(email)
+            crate::validate::email(email)
                 .map_err(|e| ProtocolError::new(e.code, format!("alerts.email: {}", e.message)))?;
         }
         if let Some(p) = self.low_rating_below_percent {
@@ -84,7 +59,7 @@ impl AlertSettings {
         let Some(hours) = &self.working_hours else {
             return false;
         };
-        let (weekday, hour) = crate::triggers::weekday_and_hour(now, utc_offset_minutes);
+        let (weekday, hour) = crate::time::weekday_and_hour(now, utc_offset_minutes);
         let local_ms = now as i64 + utc_offset_minutes as i64 * 60_000;
         let minute_of_day = (hour as u32) * 60 + (local_ms.rem_euclid(3_600_000) / 60_000) as u32;
         let (Ok(from), Ok(to)) = (minutes("from", &hours.from), minutes("to", &hours.to)) else {
@@ -110,7 +85,7 @@ impl AlertSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::RatingScale;
+    use crate::settings::{RatingScale, WorkingHours};
 
     // 2026-11-02T06:30:00Z, a Monday: 09:30 in Moscow (UTC+3).
     const MONDAY_0930_MSK: Millis = 1_793_577_600_000 + 6 * 3_600_000 + 30 * 60_000;

@@ -1,58 +1,13 @@
 //! HTTP request and response bodies of the relay's API (`/api/v1/...`).
 
-use crate::decode::ProtocolError;
-use crate::events::ErrorCode;
+use crate::error::ProtocolError;
 use crate::ids::{ConversationId, OperatorId, SiteId, VisitorId};
-use crate::limits::{MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::limits::MAX_PASSWORD_CHARS;
+use crate::roles::Role;
+use crate::settings::Locale;
+use crate::validate::invalid;
+use crate::visitors::Geo;
 use serde::{Deserialize, Serialize};
-
-/// Interface language. Every visitor- and operator-facing text exists in both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Locale {
-    #[default]
-    En,
-    Ru,
-}
-
-impl Locale {
-    /// Picks a locale from a BCP 47 tag such as the page's `lang` or `navigator.language`.
-    pub fn from_tag(tag: &str) -> Option<Locale> {
-        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "ru" => Some(Locale::Ru),
-            "en" => Some(Locale::En),
-            _ => None,
-        }
-    }
-}
-
-/// Role of an operator account on a site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Owner,
-    Admin,
-    Operator,
-}
-
-/// Which side of the widget the launcher sits on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Position {
-    Left,
-    #[default]
-    Right,
-}
-
-/// Where the visitor is, as the relay's edge location knows it (Cloudflare's `request.cf`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Geo {
-    #[serde(default)]
-    pub country: Option<String>,
-    #[serde(default)]
-    pub city: Option<String>,
-}
 
 /// What the widget starts with: the public part of the site's settings, who is online, and
 /// where the visitor is.
@@ -342,7 +297,7 @@ pub struct NewSite {
 impl NewSite {
     pub fn validate(&self) -> Result<(), ProtocolError> {
         display_name("name", &self.name)?;
-        if !crate::settings::is_slug(self.site.as_str()) {
+        if !crate::validate::is_slug(self.site.as_str()) {
             return Err(invalid("site: lowercase letters, digits and dashes"));
         }
         Ok(())
@@ -367,64 +322,10 @@ pub struct Ban {
     pub at: u64,
 }
 
+pub use crate::validate::{display_name, email, password};
+
 /// Body of every non-2xx API response.
-pub type ApiError = crate::events::ErrorBody;
-
-fn invalid(message: impl Into<String>) -> ProtocolError {
-    ProtocolError::new(ErrorCode::InvalidField, message)
-}
-
-/// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces.
-pub fn email(value: &str) -> Result<String, ProtocolError> {
-    let value = value.trim();
-    if value.chars().count() > MAX_EMAIL_CHARS {
-        return Err(invalid(format!(
-            "email longer than {MAX_EMAIL_CHARS} characters"
-        )));
-    }
-    let Some((local, domain)) = value.split_once('@') else {
-        return Err(invalid("email must contain @"));
-    };
-    let domain_ok = domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@');
-    if local.is_empty() || !domain_ok || value.chars().any(char::is_whitespace) {
-        return Err(invalid("email is not a valid address"));
-    }
-    Ok(value.to_lowercase())
-}
-
-pub fn password(value: &str) -> Result<(), ProtocolError> {
-    let n = value.chars().count();
-    if n < MIN_PASSWORD_CHARS {
-        return Err(invalid(format!(
-            "password must have at least {MIN_PASSWORD_CHARS} characters"
-        )));
-    }
-    if n > MAX_PASSWORD_CHARS {
-        return Err(invalid(format!(
-            "password must have at most {MAX_PASSWORD_CHARS} characters"
-        )));
-    }
-    Ok(())
-}
-
-pub fn display_name(field: &str, value: &str) -> Result<String, ProtocolError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(invalid(format!("{field} is empty")));
-    }
-    if value.chars().count() > MAX_NAME_CHARS {
-        return Err(invalid(format!(
-            "{field} longer than {MAX_NAME_CHARS} characters"
-        )));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(invalid(format!("{field} contains control characters")));
-    }
-    Ok(value.to_owned())
-}
+pub type ApiError = crate::error::ErrorBody;
 
 #[cfg(test)]
 mod tests {

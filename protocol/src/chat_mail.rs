@@ -2,7 +2,7 @@
 //! names none): the transcript a visitor asks for, and the offline message sent to the site's
 //! address for them.
 
-use crate::reports::iso_time;
+use crate::time::iso_time;
 use crate::words::{self, Reader};
 use crate::{Author, ChatMessage, ContactInfo, Locale, OutboxEmail, SiteSettings};
 

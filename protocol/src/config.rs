@@ -121,7 +121,7 @@ impl RelayConfig {
         };
         let email_from = get("EMAIL_FROM");
         if let Some(from) = &email_from {
-            if crate::api::email(from).is_err() {
+            if crate::validate::email(from).is_err() {
                 bad("EMAIL_FROM", format!("is not an e-mail address: {from:?}"));
             }
         }

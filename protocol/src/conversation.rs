@@ -1,10 +1,13 @@
 //! What a conversation knows besides its messages: the visitor's contact data and custom data,
 //! department, status, rating, callback request; and the validation of what visitors send.
 
-use crate::api::{display_name, email};
-use crate::decode::ProtocolError;
-use crate::events::ErrorCode;
+use crate::error::ErrorCode;
+use crate::error::ProtocolError;
+use crate::ids::OperatorId;
 use crate::settings::{ContactFormSettings, FieldRule, RatingScale, SiteSettings};
+use crate::triggers::VisitSource;
+use crate::validate::invalid;
+use crate::validate::{display_name, email};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -25,23 +28,7 @@ pub struct ContactInfo {
     pub custom: BTreeMap<String, String>,
 }
 
-fn invalid(message: impl Into<String>) -> ProtocolError {
-    ProtocolError::new(ErrorCode::InvalidField, message)
-}
-
-/// A phone number as people type it: digits with `+`, spaces, dashes, dots and parentheses;
-/// 6 to 15 digits. Returned with the formatting kept, trimmed.
-pub fn phone(value: &str) -> Result<String, ProtocolError> {
-    let value = value.trim();
-    let digits = value.chars().filter(char::is_ascii_digit).count();
-    let allowed = value
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if !allowed || !(6..=15).contains(&digits) || value.len() > 30 {
-        return Err(invalid("phone is not a valid number"));
-    }
-    Ok(value.to_owned())
-}
+pub use crate::validate::phone;
 
 fn text_field(field: &str, value: &str) -> Result<String, ProtocolError> {
     let value = value.trim();
@@ -67,7 +54,7 @@ impl ContactInfo {
             return Err(invalid("too many custom fields"));
         }
         for (key, value) in &self.custom {
-            if !crate::settings::is_slug(key) {
+            if !crate::validate::is_slug(key) {
                 return Err(invalid(format!("custom field id {key:?} is not valid")));
             }
             let value = text_field(key, value)?;
@@ -140,7 +127,7 @@ impl ConversationState {
     /// What an operator with `role` may see of this state under the site's masking setting.
     pub fn for_role(
         &self,
-        role: crate::api::Role,
+        role: crate::roles::Role,
         masking: &crate::settings::ContactMasking,
     ) -> Self {
         if masking.hides_from(role) {
@@ -174,73 +161,6 @@ impl ContactFormSettings {
             }
         }
         missing
-    }
-}
-
-/// Where the visitor came from: the first page of his visit, the site that sent him there and
-/// the landing page's `utm_*` tags. Recorded once per conversation, shown to operators, and
-/// passed on in webhooks and the REST API.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VisitSource {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub landing: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub referrer: String,
-    #[serde(default)]
-    pub utm: crate::triggers::Utm,
-    /// The chat began as the visitor's answer to a proactive invitation (a trigger rule).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub invitation: bool,
-}
-
-/// Longest landing or referrer URL kept.
-pub const MAX_SOURCE_URL_CHARS: usize = 2_000;
-/// Longest `utm_*` value kept.
-pub const MAX_UTM_CHARS: usize = 200;
-
-impl VisitSource {
-    /// URLs must be http(s) (or empty) and not too long; tags are cut to length, no control
-    /// characters.
-    pub fn normalized(self) -> Result<Self, ProtocolError> {
-        let url = |field: &str, value: String| {
-            let value = value.trim().to_owned();
-            let web = value.starts_with("https://") || value.starts_with("http://");
-            if !(value.is_empty() || web) || value.chars().count() > MAX_SOURCE_URL_CHARS {
-                return Err(invalid(format!(
-                    "source.{field}: not an http(s) URL of at most 2000 characters"
-                )));
-            }
-            Ok(value)
-        };
-        let tag = |value: Option<String>| {
-            value
-                .map(|v| {
-                    v.chars()
-                        .filter(|c| !c.is_control())
-                        .take(MAX_UTM_CHARS)
-                        .collect::<String>()
-                        .trim()
-                        .to_owned()
-                })
-                .filter(|v| !v.is_empty())
-        };
-        let utm = self.utm;
-        Ok(VisitSource {
-            landing: url("landing", self.landing)?,
-            referrer: url("referrer", self.referrer)?,
-            utm: crate::triggers::Utm {
-                source: tag(utm.source),
-                medium: tag(utm.medium),
-                campaign: tag(utm.campaign),
-                term: tag(utm.term),
-                content: tag(utm.content),
-            },
-            invitation: self.invitation,
-        })
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self == &VisitSource::default()
     }
 }
 
@@ -334,10 +254,10 @@ pub struct ConversationState {
     pub spam: bool,
     /// The operator the chat is assigned to; `None` while it waits in "unassigned".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignee: Option<crate::events::OperatorCard>,
+    pub assignee: Option<crate::conversation::OperatorCard>,
     /// Colleagues invited into the chat beside the assignee.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub invited: Vec<crate::events::OperatorCard>,
+    pub invited: Vec<crate::conversation::OperatorCard>,
     /// Where the visitor came from (landing page, referrer, UTM tags), once recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<VisitSource>,
@@ -349,8 +269,8 @@ pub struct ConversationState {
 impl ConversationState {
     /// Whether an operator with `role` may open this conversation: admins and the owner see
     /// every chat; an operator sees unassigned chats, his own and those he was invited to.
-    pub fn open_to(&self, operator: &crate::ids::OperatorId, role: crate::api::Role) -> bool {
-        role != crate::api::Role::Operator || self.assignee.is_none() || self.involves(operator)
+    pub fn open_to(&self, operator: &crate::ids::OperatorId, role: crate::roles::Role) -> bool {
+        role != crate::roles::Role::Operator || self.assignee.is_none() || self.involves(operator)
     }
 
     /// Assigned to `operator` or he was invited.
@@ -454,6 +374,13 @@ pub fn check_rating(
     })
 }
 
+/// The operator a visitor is talking to, as the widget shows him.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorCard {
+    pub id: OperatorId,
+    pub name: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,7 +419,7 @@ mod tests {
 
     #[test]
     fn masking_by_role() {
-        use crate::api::Role;
+        use crate::roles::Role;
         use crate::settings::ContactMasking;
         let state = ConversationState {
             contact: contact("Ivan", "ivan@mail.ru", "+7 912 345-67-89"),

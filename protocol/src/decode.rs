@@ -1,47 +1,11 @@
 //! Decoders of client input. Each returns a [`ProtocolError`] that maps onto an [`ErrorBody`]:
 //! no input, however malformed, panics or is half-accepted.
 
-use crate::events::{ConversationCommand, ErrorBody, ErrorCode};
+use crate::error::{ErrorCode, ProtocolError};
+use crate::events::ConversationCommand;
 use crate::ids::ClientMessageId;
 use crate::limits::{MAX_FRAME_BYTES, MAX_HTTP_BODY_BYTES, MAX_MESSAGE_CHARS};
 use serde::de::DeserializeOwned;
-use std::fmt;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProtocolError {
-    pub code: ErrorCode,
-    pub message: String,
-    pub client_id: Option<ClientMessageId>,
-}
-
-impl ProtocolError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            client_id: None,
-        }
-    }
-}
-
-impl fmt::Display for ProtocolError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}: {}", self.code, self.message)
-    }
-}
-
-impl std::error::Error for ProtocolError {}
-
-impl From<ProtocolError> for ErrorBody {
-    fn from(e: ProtocolError) -> Self {
-        ErrorBody {
-            code: e.code,
-            message: e.message,
-            client_id: e.client_id,
-            retry_after_ms: None,
-        }
-    }
-}
 
 /// Decodes one WebSocket text frame from a visitor or operator.
 pub fn decode_command(frame: &str) -> Result<ConversationCommand, ProtocolError> {
@@ -86,7 +50,8 @@ pub fn decode_command(frame: &str) -> Result<ConversationCommand, ProtocolError>
 /// Validates and normalises each command's fields (checks that need the site's settings or the
 /// conversation's state are the relay's, in `conversation::check_*`).
 fn normalize(command: ConversationCommand) -> Result<ConversationCommand, ProtocolError> {
-    use crate::conversation::{custom_data, phone};
+    use crate::conversation::custom_data;
+    use crate::validate::phone;
     use ConversationCommand as C;
     Ok(match command {
         C::Send {
@@ -117,7 +82,7 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
             source: source.normalized()?,
         },
         C::Department { id } => {
-            if !crate::settings::is_slug(&id) {
+            if !crate::validate::is_slug(&id) {
                 return Err(ProtocolError::new(
                     ErrorCode::InvalidField,
                     "department id is not valid",
@@ -126,7 +91,7 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
             C::Department { id }
         }
         C::Transcript { email } => C::Transcript {
-            email: crate::api::email(&email)?,
+            email: crate::validate::email(&email)?,
         },
         C::Callback { phone: number } => C::Callback {
             phone: phone(&number)?,
@@ -150,7 +115,7 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
         },
         C::Transfer { to, note } => {
             if let crate::events::TransferTarget::Department { id } = &to {
-                if !crate::settings::is_slug(id) {
+                if !crate::validate::is_slug(id) {
                     return Err(ProtocolError::new(
                         ErrorCode::InvalidField,
                         "department id is not valid",

@@ -3,13 +3,12 @@
 //! A conversation socket (visitor or operator) sends [`ConversationCommand`]s and receives
 //! [`ConversationEvent`]s. An operator's inbox socket receives [`InboxEvent`]s.
 
+use crate::conversation::OperatorCard;
 use crate::conversation::{ContactInfo, ConversationState, CustomDataItem, Presence};
+use crate::error::{ErrorBody, ErrorCode, Millis};
 use crate::ids::{ClientMessageId, ConversationId, OperatorId, VisitorId};
 use crate::settings::RatingScale;
 use serde::{Deserialize, Serialize};
-
-/// Milliseconds since the Unix epoch, as the relay's clock saw it.
-pub type Millis = u64;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +109,7 @@ pub enum ConversationCommand {
     CustomData { items: Vec<CustomDataItem> },
     /// Visitor only: where his visit came from; the first one recorded stays.
     Source {
-        source: crate::conversation::VisitSource,
+        source: crate::triggers::VisitSource,
     },
     /// Visitor only: the department chosen before the first message.
     Department { id: String },
@@ -232,13 +231,6 @@ impl ConversationCommand {
     pub fn to_frame(&self) -> String {
         serde_json::to_string(self).expect("commands always serialize")
     }
-}
-
-/// The operator a visitor is talking to, as the widget shows him.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OperatorCard {
-    pub id: OperatorId,
-    pub name: String,
 }
 
 /// What the relay sends on a conversation socket.
@@ -429,70 +421,6 @@ pub enum InboxCommand {
 }
 
 crate::internally_tagged!(InboxCommand, "type");
-
-/// Machine-readable error kinds, shared by HTTP responses and socket error frames.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// Not JSON, or not an object with a `type`.
-    MalformedFrame,
-    /// A `type` the relay does not know.
-    UnknownType,
-    /// Over a size limit.
-    TooLarge,
-    /// A file type that is not accepted, or content that does not match its type.
-    UnsupportedType,
-    /// Well-formed but a field is missing or invalid.
-    InvalidField,
-    /// No or bad credentials.
-    Unauthorized,
-    /// Credentials are fine but do not allow this.
-    Forbidden,
-    NotFound,
-    Conflict,
-    /// The site's contact form (mode "before") must be filled before writing.
-    ContactRequired,
-    /// The site has departments and none was chosen.
-    DepartmentRequired,
-    AlreadyRated,
-    /// Too many in too short a time; try again after `retry_after_ms`.
-    RateLimited,
-    Internal,
-}
-
-/// A clear error: what kind, and a sentence for a developer reading logs or devtools.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    pub code: ErrorCode,
-    pub message: String,
-    /// The message this error is about, when it is about one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ClientMessageId>,
-    /// For `rate_limited`: when trying again will work.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_after_ms: Option<u64>,
-}
-
-impl ErrorBody {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            client_id: None,
-            retry_after_ms: None,
-        }
-    }
-
-    /// `rate_limited`, naming the message it is about and when to try again.
-    pub fn rate_limited(client_id: Option<ClientMessageId>, retry_after_ms: u64) -> Self {
-        Self {
-            code: ErrorCode::RateLimited,
-            message: "too many messages in a short time; try again shortly".into(),
-            client_id,
-            retry_after_ms: Some(retry_after_ms),
-        }
-    }
-}
 
 /// Cuts `text` to at most `max` characters for previews, marking the cut with an ellipsis.
 pub fn preview(text: &str, max: usize) -> String {

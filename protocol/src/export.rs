@@ -2,8 +2,9 @@
 //! `POST /api/v1/sites/{site}/import` restores it into a site (the same or another relay).
 //! Files' bytes stay in the bucket: messages keep their attachments' references.
 
-use crate::decode::ProtocolError;
-use crate::events::{Author, ChatMessage, ErrorCode};
+use crate::error::ErrorCode;
+use crate::error::ProtocolError;
+use crate::events::{Author, ChatMessage};
 use crate::ids::{ConversationId, SiteId, VisitorId};
 use crate::reports::ChatFacts;
 use crate::settings::SiteSettings;

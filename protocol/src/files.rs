@@ -1,7 +1,7 @@
 //! File attachments: what may be uploaded, checked by the relay before anything is stored.
 
-use crate::decode::ProtocolError;
-use crate::events::ErrorCode;
+use crate::error::ErrorCode;
+use crate::error::ProtocolError;
 use serde::{Deserialize, Serialize};
 
 /// Largest file, in bytes.

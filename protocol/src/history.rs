@@ -1,8 +1,9 @@
 //! Conversation history: the search an operator runs (`GET …/history?…`), the page he gets
 //! back, and the searchable text the relay keeps for each conversation.
 
-use crate::decode::ProtocolError;
-use crate::events::{Author, ChatMessage, ConversationSummary, ErrorCode, Millis};
+use crate::error::ProtocolError;
+use crate::error::{ErrorCode, Millis};
+use crate::events::{Author, ChatMessage, ConversationSummary};
 use crate::ids::OperatorId;
 use serde::{Deserialize, Serialize};
 
@@ -94,7 +95,7 @@ impl HistoryQuery {
                     })
                 }
                 "department" => {
-                    if !crate::settings::is_slug(value) {
+                    if !crate::validate::is_slug(value) {
                         return Err(invalid("department", "not a department id"));
                     }
                     query.department = Some(value.to_owned())

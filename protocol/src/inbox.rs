@@ -3,6 +3,7 @@
 use crate::conversation::Status;
 use crate::events::{ConversationSummary, InboxEvent};
 use crate::ids::{ConversationId, OperatorId};
+use crate::visitors::{LiveVisitor, LIVE_LIST_FRAME};
 use std::collections::BTreeMap;
 
 /// The console's three lists.
@@ -129,6 +130,55 @@ impl Inbox {
     }
 }
 
+/// The live list as sent on connect: one `visitors` frame (empty when nobody is on the site),
+/// then `more_visitors` frames, each of at most `LIVE_LIST_FRAME` visitors.
+pub fn live_list_frames(visitors: Vec<LiveVisitor>) -> Vec<crate::events::InboxEvent> {
+    use crate::events::InboxEvent;
+    let mut rest = visitors.into_iter().peekable();
+    let first = rest.by_ref().take(LIVE_LIST_FRAME).collect();
+    let mut frames = vec![InboxEvent::Visitors { visitors: first }];
+    while rest.peek().is_some() {
+        let visitors = rest.by_ref().take(LIVE_LIST_FRAME).collect();
+        frames.push(InboxEvent::MoreVisitors { visitors });
+    }
+    frames
+}
+
+/// The console's live list: newest arrivals first; a visitor who moves keeps his place.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveList(pub(crate) Vec<LiveVisitor>);
+
+impl LiveList {
+    pub fn apply(&mut self, event: crate::events::InboxEvent) {
+        use crate::events::InboxEvent;
+        match event {
+            InboxEvent::Visitors { visitors } => self.0 = visitors,
+            InboxEvent::MoreVisitors { visitors } => self.0.extend(visitors),
+            InboxEvent::VisitorUpdated { visitor } => {
+                match self.0.iter_mut().find(|v| v.id == visitor.id) {
+                    Some(known) => *known = *visitor,
+                    None => self.0.insert(0, *visitor),
+                }
+            }
+            InboxEvent::VisitorLeft { id } => self.0.retain(|v| v.id != id),
+            _ => {}
+        }
+    }
+
+    pub fn visitors(&self) -> &[LiveVisitor] {
+        &self.0
+    }
+
+    /// The visitors whose name, page (address or title), city, country or IP contains
+    /// `query`, ignoring case; all of them for an empty query. In list order.
+    pub fn search<'a>(&'a self, query: &str) -> impl Iterator<Item = &'a LiveVisitor> + 'a {
+        let words = query.trim().to_lowercase();
+        self.0
+            .iter()
+            .filter(move |v| words.is_empty() || v.mentions(&words))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,8 +219,8 @@ mod tests {
         assert_eq!(order(&inbox), ["a@4", "b@3", "c@2"]);
     }
 
-    fn card(id: &str) -> crate::events::OperatorCard {
-        crate::events::OperatorCard {
+    fn card(id: &str) -> crate::conversation::OperatorCard {
+        crate::conversation::OperatorCard {
             id: OperatorId::parse(id).unwrap(),
             name: id.into(),
         }

@@ -13,6 +13,7 @@ pub mod chat_mail;
 pub mod config;
 pub mod conversation;
 pub mod decode;
+pub mod error;
 pub mod events;
 pub mod export;
 pub mod files;
@@ -29,18 +30,25 @@ pub mod roles;
 pub mod routing;
 pub mod settings;
 pub mod tagged;
+pub mod time;
 pub mod timeline;
 pub mod triggers;
+pub mod validate;
 pub mod visitors;
 pub mod webhooks;
 pub mod words;
 
 pub use api::*;
-pub use conversation::{ContactInfo, ConversationState, CustomDataItem, Presence, Rating, Status};
-pub use decode::{decode_command, ProtocolError};
+pub use conversation::{
+    ContactInfo, ConversationState, CustomDataItem, OperatorCard, Presence, Rating, Status,
+};
+pub use decode::decode_command;
+pub use error::{ErrorBody, ErrorCode, Millis, ProtocolError};
 pub use events::*;
 pub use files::Attachment;
 pub use ids::*;
 pub use inbox::{Inbox, InboxView};
-pub use settings::SiteSettings;
+pub use roles::Role;
+pub use settings::{Locale, Position, SiteSettings};
 pub use timeline::{Applied, Pending, Timeline};
+pub use visitors::Geo;

@@ -120,6 +120,12 @@ impl Bucket {
     }
 }
 
+/// Longest landing or referrer URL kept.
+pub const MAX_SOURCE_URL_CHARS: usize = 2_000;
+
+/// Longest `utm_*` value kept.
+pub const MAX_UTM_CHARS: usize = 200;
+
 #[cfg(test)]
 mod tests {
     use super::*;

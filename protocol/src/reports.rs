@@ -4,8 +4,8 @@
 //! ratings, per-operator load and efficiency, chats by source. Pure functions, unit-tested.
 
 use crate::conversation::{ConversationState, Rating};
-use crate::decode::ProtocolError;
-use crate::events::{ErrorCode, Millis};
+use crate::error::ProtocolError;
+use crate::error::{ErrorCode, Millis};
 use crate::ids::OperatorId;
 use crate::settings::RatingScale;
 use serde::{Deserialize, Serialize};
@@ -441,39 +441,14 @@ fn csv_field(value: &str) -> String {
     }
 }
 
-/// `2026-11-24T10:05:00Z`.
-pub fn iso_time(ms: Millis) -> String {
-    let secs = (ms / 1000) as i64;
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-/// The calendar date of a day number (days since 1970-01-01), proleptic Gregorian.
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
+pub use crate::time::{civil_from_days, iso_time};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conversation::VisitSource;
-    use crate::events::OperatorCard;
+    use crate::conversation::OperatorCard;
     use crate::ids::ConversationId;
+    use crate::triggers::VisitSource;
 
     const H: u64 = 3_600_000;
     // 2026-11-02T00:00:00Z, a Monday.

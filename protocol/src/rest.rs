@@ -3,8 +3,9 @@
 //! `docs/openapi.json`.
 
 use crate::conversation::{ContactInfo, CustomDataItem};
-use crate::decode::ProtocolError;
-use crate::events::{ChatMessage, ConversationSummary, ErrorCode, Millis};
+use crate::error::ProtocolError;
+use crate::error::{ErrorCode, Millis};
+use crate::events::{ChatMessage, ConversationSummary};
 use crate::ids::{ConversationId, VisitorId};
 use serde::{Deserialize, Serialize};
 

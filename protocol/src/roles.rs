@@ -1,7 +1,16 @@
 //! Who may do what on a site, by role: one set of rules that the relay enforces and the console
 //! follows (it shows only what the relay would allow).
 
-use crate::Role;
+use serde::{Deserialize, Serialize};
+
+/// Role of an operator account on a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Operator,
+}
 
 impl Role {
     /// Owners and admins run the site: settings, the team, canned replies, bans, reports; they

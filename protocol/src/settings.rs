@@ -1,11 +1,11 @@
 //! Per-site settings: stored by the relay (the site's Durable Object), edited by admins, and
 //! delivered to the widget (minus private parts) with its start-up config.
 
-use crate::api::{display_name, email, Locale, Position};
-use crate::decode::ProtocolError;
-use crate::events::ErrorCode;
-use crate::limits::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS};
+use crate::error::ErrorCode;
+use crate::error::ProtocolError;
+use crate::limits::MAX_MESSAGE_CHARS;
 use crate::triggers::{Action, TriggerRule};
+use crate::validate::{display_name, email};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,7 +166,7 @@ pub struct SiteSettings {
     pub allowed_origins: Vec<String>,
     /// E-mail and webhook alerts: low ratings, nobody online in working hours.
     #[serde(default)]
-    pub alerts: crate::alerts::AlertSettings,
+    pub alerts: crate::settings::AlertSettings,
 }
 
 /// Whether an entry of `allowed_origins` is `scheme://host[:port]`, the host optionally
@@ -293,11 +293,11 @@ pub struct ContactMasking {
 }
 
 impl ContactMasking {
-    pub fn hides_from(&self, role: crate::api::Role) -> bool {
+    pub fn hides_from(&self, role: crate::roles::Role) -> bool {
         match role {
-            crate::api::Role::Owner => false,
-            crate::api::Role::Admin => self.admins,
-            crate::api::Role::Operator => self.operators,
+            crate::roles::Role::Owner => false,
+            crate::roles::Role::Admin => self.admins,
+            crate::roles::Role::Operator => self.operators,
         }
     }
 }
@@ -498,13 +498,61 @@ impl RoutingSettings {
     }
 }
 
-/// Lowercase letters, digits and dashes, 1 to `MAX_NAME_CHARS` long.
-pub fn is_slug(value: &str) -> bool {
-    !value.is_empty()
-        && value.len() <= MAX_NAME_CHARS
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+pub use crate::validate::is_slug;
+
+/// Interface language. Every visitor- and operator-facing text exists in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    En,
+    Ru,
+}
+
+impl Locale {
+    /// Picks a locale from a BCP 47 tag such as the page's `lang` or `navigator.language`.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "ru" => Some(Locale::Ru),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+}
+
+/// Which side of the widget the launcher sits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Position {
+    Left,
+    #[default]
+    Right,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertSettings {
+    /// Where alerts are e-mailed; none: webhooks only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Alert when a chat is rated below this point of its scale (0 % the lowest score, 100 %
+    /// the highest; see `Rating::percent`); none: off. 50 alerts on 1 and 2 of 5, on 1 of 3,
+    /// and on a thumbs-down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low_rating_below_percent: Option<u8>,
+    /// Alert when nobody is online within these hours (the site's time zone); none: off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_hours: Option<WorkingHours>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkingHours {
+    /// 1 = Monday … 7 = Sunday.
+    pub days: Vec<u8>,
+    /// `HH:MM`, the site's time zone.
+    pub from: String,
+    /// `HH:MM`, after `from`.
+    pub to: String,
 }
 
 #[cfg(test)]

@@ -92,7 +92,8 @@ pub fn from_wire<'de, D: Deserializer<'de>, T>(
 
 #[cfg(test)]
 mod tests {
-    use crate::events::{Author, ConversationCommand, ConversationEvent, ErrorBody, ErrorCode};
+    use crate::error::{ErrorBody, ErrorCode};
+    use crate::events::{Author, ConversationCommand, ConversationEvent};
     use crate::OperatorId;
     use serde_json::json;
 

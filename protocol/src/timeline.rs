@@ -1,11 +1,12 @@
 //! What a client shows of a conversation: stored messages in `seq` order, plus its own messages
 //! not yet acknowledged (the outbox). Pure logic shared by the widget and the console.
 
+use crate::conversation::OperatorCard;
 use crate::conversation::{ConversationState, Presence};
-use crate::decode::{message_text, ProtocolError};
-use crate::events::{
-    Author, ChatMessage, ConversationCommand, ConversationEvent, ErrorBody, OperatorCard,
-};
+use crate::decode::message_text;
+use crate::error::ErrorBody;
+use crate::error::ProtocolError;
+use crate::events::{Author, ChatMessage, ConversationCommand, ConversationEvent};
 use crate::ids::ClientMessageId;
 
 /// A message this client sent that the relay has not acknowledged yet (kept across page

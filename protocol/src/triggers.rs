@@ -5,7 +5,10 @@
 //! closes the window himself, no rule opens it or invites him again in this visit; and at most
 //! one invitation per `invitation_interval_seconds`.
 
+use crate::error::ProtocolError;
+use crate::limits::{MAX_SOURCE_URL_CHARS, MAX_UTM_CHARS};
 use crate::pattern::Pattern;
+use crate::validate::invalid;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,45 +131,6 @@ impl Action {
             self,
             Action::Invite { .. } | Action::OpenWindow | Action::ShowContactForm
         )
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Utm {
-    pub source: Option<String>,
-    pub medium: Option<String>,
-    pub campaign: Option<String>,
-    pub term: Option<String>,
-    pub content: Option<String>,
-}
-
-impl Utm {
-    pub fn get(&self, param: UtmParam) -> Option<&str> {
-        match param {
-            UtmParam::Source => self.source.as_deref(),
-            UtmParam::Medium => self.medium.as_deref(),
-            UtmParam::Campaign => self.campaign.as_deref(),
-            UtmParam::Term => self.term.as_deref(),
-            UtmParam::Content => self.content.as_deref(),
-        }
-    }
-
-    /// Reads `utm_*` parameters from a URL's query string.
-    pub fn from_query(query: &str) -> Self {
-        let mut utm = Utm::default();
-        for pair in query.trim_start_matches('?').split('&') {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = Some(value.replace('+', " ")).filter(|v| !v.is_empty());
-            match key {
-                "utm_source" => utm.source = value,
-                "utm_medium" => utm.medium = value,
-                "utm_campaign" => utm.campaign = value,
-                "utm_term" => utm.term = value,
-                "utm_content" => utm.content = value,
-                _ => {}
-            }
-        }
-        utm
     }
 }
 
@@ -293,10 +257,10 @@ impl VisitRecord {
     }
 
     /// Where this visit came from, as a conversation records it.
-    pub fn source(&self) -> crate::conversation::VisitSource {
+    pub fn source(&self) -> crate::triggers::VisitSource {
         let query = self.landing_url.split_once('?').map_or("", |(_, q)| q);
         let query = query.split('#').next().unwrap_or_default();
-        crate::conversation::VisitSource {
+        crate::triggers::VisitSource {
             landing: self.landing_url.clone(),
             referrer: self.landing_referrer.clone(),
             utm: Utm::from_query(query),
@@ -314,15 +278,7 @@ impl VisitRecord {
     }
 }
 
-/// Weekday (1 = Monday … 7 = Sunday) and hour at `now_ms` in a zone `offset_minutes` from UTC.
-pub fn weekday_and_hour(now_ms: u64, offset_minutes: i32) -> (u8, u8) {
-    let local_minutes = (now_ms / 60_000) as i64 + i64::from(offset_minutes);
-    let days = local_minutes.div_euclid(24 * 60);
-    let hour = (local_minutes.rem_euclid(24 * 60) / 60) as u8;
-    // 1970-01-01 was a Thursday (4).
-    let weekday = ((days + 3).rem_euclid(7) + 1) as u8;
-    (weekday, hour)
-}
+pub use crate::time::weekday_and_hour;
 
 /// A rule that fired, with the actions to carry out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -416,6 +372,107 @@ pub fn slow_reply_due(
             let answered = last_operator_message_at.is_some_and(|op| op >= visitor_at);
             !answered && now >= visitor_at + u64::from(after_seconds)
         }
+    }
+}
+
+impl Utm {
+    pub fn get(&self, param: UtmParam) -> Option<&str> {
+        match param {
+            UtmParam::Source => self.source.as_deref(),
+            UtmParam::Medium => self.medium.as_deref(),
+            UtmParam::Campaign => self.campaign.as_deref(),
+            UtmParam::Term => self.term.as_deref(),
+            UtmParam::Content => self.content.as_deref(),
+        }
+    }
+
+    /// Reads `utm_*` parameters from a URL's query string.
+    pub fn from_query(query: &str) -> Self {
+        let mut utm = Utm::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = Some(value.replace('+', " ")).filter(|v| !v.is_empty());
+            match key {
+                "utm_source" => utm.source = value,
+                "utm_medium" => utm.medium = value,
+                "utm_campaign" => utm.campaign = value,
+                "utm_term" => utm.term = value,
+                "utm_content" => utm.content = value,
+                _ => {}
+            }
+        }
+        utm
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Utm {
+    pub source: Option<String>,
+    pub medium: Option<String>,
+    pub campaign: Option<String>,
+    pub term: Option<String>,
+    pub content: Option<String>,
+}
+
+/// Where the visitor came from: the first page of his visit, the site that sent him there and
+/// the landing page's `utm_*` tags. Recorded once per conversation, shown to operators, and
+/// passed on in webhooks and the REST API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitSource {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub landing: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub referrer: String,
+    #[serde(default)]
+    pub utm: crate::triggers::Utm,
+    /// The chat began as the visitor's answer to a proactive invitation (a trigger rule).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invitation: bool,
+}
+
+impl VisitSource {
+    /// URLs must be http(s) (or empty) and not too long; tags are cut to length, no control
+    /// characters.
+    pub fn normalized(self) -> Result<Self, ProtocolError> {
+        let url = |field: &str, value: String| {
+            let value = value.trim().to_owned();
+            let web = value.starts_with("https://") || value.starts_with("http://");
+            if !(value.is_empty() || web) || value.chars().count() > MAX_SOURCE_URL_CHARS {
+                return Err(invalid(format!(
+                    "source.{field}: not an http(s) URL of at most 2000 characters"
+                )));
+            }
+            Ok(value)
+        };
+        let tag = |value: Option<String>| {
+            value
+                .map(|v| {
+                    v.chars()
+                        .filter(|c| !c.is_control())
+                        .take(MAX_UTM_CHARS)
+                        .collect::<String>()
+                        .trim()
+                        .to_owned()
+                })
+                .filter(|v| !v.is_empty())
+        };
+        let utm = self.utm;
+        Ok(VisitSource {
+            landing: url("landing", self.landing)?,
+            referrer: url("referrer", self.referrer)?,
+            utm: crate::triggers::Utm {
+                source: tag(utm.source),
+                medium: tag(utm.medium),
+                campaign: tag(utm.campaign),
+                term: tag(utm.term),
+                content: tag(utm.content),
+            },
+            invitation: self.invitation,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self == &VisitSource::default()
     }
 }
 
@@ -861,7 +918,7 @@ mod tests {
         assert_eq!(source.utm.campaign.as_deref(), Some("spring sale"));
         assert_eq!(source.utm.source.as_deref(), Some("ya"));
         assert!(source.clone().normalized().is_ok());
-        let bad = crate::conversation::VisitSource {
+        let bad = crate::triggers::VisitSource {
             landing: "javascript:alert(1)".into(),
             ..source
         };

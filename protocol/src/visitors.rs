@@ -1,9 +1,8 @@
 //! Visitors on the site now: what the widget reports about its page over its presence socket,
 //! what operators see in the live list, and how an operator starts a chat with one of them.
 
-use crate::api::Geo;
-use crate::decode::ProtocolError;
-use crate::events::{ErrorCode, Millis};
+use crate::error::ProtocolError;
+use crate::error::{ErrorCode, Millis};
 use crate::ids::{ConversationId, VisitorId};
 use crate::triggers::Utm;
 use serde::{Deserialize, Serialize};
@@ -147,58 +146,9 @@ pub struct ProactiveChat {
 /// own, so thousands of visitors never block the console for long (5,000 in one frame: 95 ms).
 pub const LIVE_LIST_FRAME: usize = 500;
 
-/// The live list as sent on connect: one `visitors` frame (empty when nobody is on the site),
-/// then `more_visitors` frames, each of at most `LIVE_LIST_FRAME` visitors.
-pub fn live_list_frames(visitors: Vec<LiveVisitor>) -> Vec<crate::events::InboxEvent> {
-    use crate::events::InboxEvent;
-    let mut rest = visitors.into_iter().peekable();
-    let first = rest.by_ref().take(LIVE_LIST_FRAME).collect();
-    let mut frames = vec![InboxEvent::Visitors { visitors: first }];
-    while rest.peek().is_some() {
-        let visitors = rest.by_ref().take(LIVE_LIST_FRAME).collect();
-        frames.push(InboxEvent::MoreVisitors { visitors });
-    }
-    frames
-}
-
-/// The console's live list: newest arrivals first; a visitor who moves keeps his place.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LiveList(Vec<LiveVisitor>);
-
-impl LiveList {
-    pub fn apply(&mut self, event: crate::events::InboxEvent) {
-        use crate::events::InboxEvent;
-        match event {
-            InboxEvent::Visitors { visitors } => self.0 = visitors,
-            InboxEvent::MoreVisitors { visitors } => self.0.extend(visitors),
-            InboxEvent::VisitorUpdated { visitor } => {
-                match self.0.iter_mut().find(|v| v.id == visitor.id) {
-                    Some(known) => *known = *visitor,
-                    None => self.0.insert(0, *visitor),
-                }
-            }
-            InboxEvent::VisitorLeft { id } => self.0.retain(|v| v.id != id),
-            _ => {}
-        }
-    }
-
-    pub fn visitors(&self) -> &[LiveVisitor] {
-        &self.0
-    }
-
-    /// The visitors whose name, page (address or title), city, country or IP contains
-    /// `query`, ignoring case; all of them for an empty query. In list order.
-    pub fn search<'a>(&'a self, query: &str) -> impl Iterator<Item = &'a LiveVisitor> + 'a {
-        let words = query.trim().to_lowercase();
-        self.0
-            .iter()
-            .filter(move |v| words.is_empty() || v.mentions(&words))
-    }
-}
-
 impl LiveVisitor {
     /// Whether one of the fields an operator searches by contains `words` (lower-case).
-    fn mentions(&self, words: &str) -> bool {
+    pub(crate) fn mentions(&self, words: &str) -> bool {
         [
             self.name.as_deref(),
             Some(self.page.url.as_str()),
@@ -261,9 +211,19 @@ pub fn describe_user_agent(ua: &str) -> (String, String) {
     (browser, os.to_owned())
 }
 
+/// Where the visitor is, as the relay's edge location knows it (Cloudflare's `request.cf`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Geo {
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inbox::{live_list_frames, LiveList};
 
     fn live(id: &str, url: &str) -> LiveVisitor {
         LiveVisitor {

@@ -2,8 +2,9 @@
 //! endpoints admins register, the JSON body each delivery carries, when a conversation's
 //! change is an event, and when a failed delivery is tried again.
 
-use crate::decode::ProtocolError;
-use crate::events::{ChatMessage, ConversationSummary, ErrorCode, Millis};
+use crate::error::ProtocolError;
+use crate::error::{ErrorCode, Millis};
+use crate::events::{ChatMessage, ConversationSummary};
 use crate::ids::SiteId;
 use crate::Status;
 use serde::{Deserialize, Serialize};
@@ -282,7 +283,8 @@ pub fn delivered(status: u16) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::{Author, OperatorCard};
+    use crate::conversation::OperatorCard;
+    use crate::events::Author;
     use crate::ids::{ConversationId, OperatorId, VisitorId};
 
     fn summary() -> ConversationSummary {

@@ -4,8 +4,9 @@
 use crate::chat::{Chat, Note};
 use crate::{emit, launcher};
 use leptos::prelude::*;
+use protocol::triggers::Utm;
 use protocol::triggers::{
-    slow_reply_due, weekday_and_hour, Action, Engine, Fired, Utm, Visit, VisitRecord,
+    slow_reply_due, weekday_and_hour, Action, Engine, Fired, Visit, VisitRecord,
 };
 use protocol::{Author, SiteId};
 use std::cell::RefCell;
@@ -55,7 +56,7 @@ pub fn start(chat: Chat) {
 }
 
 /// Where this visit came from (landing page, referrer, UTM tags), for the conversation.
-pub fn source() -> Option<protocol::conversation::VisitSource> {
+pub fn source() -> Option<protocol::triggers::VisitSource> {
     RECORD
         .with(|r| r.borrow().as_ref().map(VisitRecord::source))
         .filter(|source| !source.is_empty())

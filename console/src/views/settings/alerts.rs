@@ -3,7 +3,7 @@
 
 use super::{Check, Choice, Draft, Section, TextInput};
 use leptos::prelude::*;
-use protocol::alerts::WorkingHours;
+use protocol::settings::WorkingHours;
 use protocol::SiteSettings;
 
 fn hours(s: &mut SiteSettings) -> Option<&mut WorkingHours> {

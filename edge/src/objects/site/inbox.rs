@@ -6,7 +6,7 @@ use super::{no_content, SiteRoom};
 use crate::http::{self, internal};
 use crate::objects::header;
 use crate::participant::Participant;
-use protocol::visitors::live_list_frames;
+use protocol::inbox::live_list_frames;
 use protocol::{Availability, ConversationSummary, InboxCommand, InboxEvent, SiteId};
 use serde::{Deserialize, Serialize};
 use worker::{Request, Response, Result, WebSocket, WebSocketPair};
