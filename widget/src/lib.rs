@@ -54,6 +54,16 @@ pub fn start(
         .unwrap_or_default();
     EMIT.with(|e| *e.borrow_mut() = Some(emit_fn));
 
+    visit::on_page(presence::page_viewed);
+    chat::set_hooks(chat::Hooks {
+        configured: |chat| {
+            visit::start(chat);
+            presence::connect(chat);
+        },
+        session_changed: presence::refresh,
+        closed_by_visitor: visit::closed_by_visitor,
+        source: visit::source,
+    });
     let chat = Chat::new(site, relay, locale);
     if let Some(root) = mount.get_root_node().dyn_ref::<web_sys::ShadowRoot>() {
         view::adopt_styles(root)?;

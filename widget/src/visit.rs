@@ -115,8 +115,23 @@ pub fn page_view() -> Option<protocol::visitors::PageView> {
     })
 }
 
+/// Hears of the page every second while the visit runs.
+type PageListener = fn(Option<protocol::visitors::PageView>);
+
+thread_local! {
+    /// The presence socket, set by `lib.rs`.
+    static PAGE_LISTENER: std::cell::Cell<Option<PageListener>> = const { std::cell::Cell::new(None) };
+}
+
+/// Hands the current page to `listener` every second while the visit runs.
+pub fn on_page(listener: PageListener) {
+    PAGE_LISTENER.with(|l| l.set(Some(listener)));
+}
+
 fn tick(chat: Chat) {
-    crate::presence::page_viewed(page_view());
+    if let Some(listener) = PAGE_LISTENER.with(std::cell::Cell::get) {
+        listener(page_view());
+    }
     let Some(visit) = current_visit(&chat) else {
         return;
     };

@@ -6,6 +6,32 @@
 mod relay;
 mod writing;
 
+/// What the layers above the chat do when it changes, set once by `lib.rs`: the chat knows
+/// nothing of the page's visit (`visit`) or of the presence socket (`presence`).
+#[derive(Clone, Copy)]
+pub struct Hooks {
+    /// The site's configuration arrived for the first time: the visit and presence start.
+    pub configured: fn(Chat),
+    /// The visitor's session changed (a chat started, or was forgotten).
+    pub session_changed: fn(Chat),
+    /// The visitor closed the window himself: no rule opens it again in this visit.
+    pub closed_by_visitor: fn(),
+    /// Where this visit came from, for the conversation's record.
+    pub source: fn() -> Option<protocol::triggers::VisitSource>,
+}
+
+thread_local! {
+    static HOOKS: std::cell::Cell<Option<Hooks>> = const { std::cell::Cell::new(None) };
+}
+
+pub fn set_hooks(hooks: Hooks) {
+    HOOKS.with(|h| h.set(Some(hooks)));
+}
+
+fn hooks() -> Option<Hooks> {
+    HOOKS.with(std::cell::Cell::get)
+}
+
 use crate::{emit, i18n, launcher, session};
 use browser::conversation::{ConversationSocket, TypingIndicator};
 use browser::socket::{Connection, Status};
@@ -159,7 +185,9 @@ impl Chat {
             self.unread.set(0);
             self.ensure_connected();
         } else if by_visitor {
-            crate::visit::closed_by_visitor();
+            if let Some(hooks) = hooks() {
+                (hooks.closed_by_visitor)();
+            }
         }
     }
 
@@ -198,8 +226,9 @@ impl Chat {
         let first = self.config.with_untracked(Option::is_none);
         self.config.set(Some(config));
         if first {
-            crate::visit::start(*self);
-            crate::presence::connect(*self);
+            if let Some(hooks) = hooks() {
+                (hooks.configured)(*self);
+            }
         }
     }
 

@@ -91,7 +91,9 @@ impl Chat {
         session::clear_identity();
         session::forget_all(&self.site());
         // The page stays in the live list, no longer linked to the forgotten chat.
-        crate::presence::refresh(*self);
+        if let Some(hooks) = super::hooks() {
+            (hooks.session_changed)(*self);
+        }
     }
 
     /// An operator wrote first: connect, open the window, and chime.
@@ -127,7 +129,9 @@ impl Chat {
         self.apply_config(session.config.clone());
         self.session
             .set_value(Some((session.token.clone(), session.conversation.clone())));
-        crate::presence::refresh(*self);
+        if let Some(hooks) = super::hooks() {
+            (hooks.session_changed)(*self);
+        }
         let ws_base = self.relay().replacen("http", "ws", 1);
         let chat = *self;
         let url = move || {

@@ -19,7 +19,7 @@ impl Chat {
         if self.state.with_untracked(|s| s.source.is_some()) {
             return;
         }
-        if let Some(mut source) = crate::visit::source() {
+        if let Some(mut source) = super::hooks().and_then(|h| (h.source)()) {
             source.invitation = self
                 .notes
                 .with_untracked(|n| n.iter().any(|n| matches!(n, Note::Invitation { .. })));
