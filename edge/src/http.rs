@@ -168,6 +168,28 @@ pub mod internal {
     pub const SESSION: &str = "x-consultant-session";
 }
 
+/// The route an object's request carries: one JSON body (each object's `link.rs`).
+pub async fn read_route<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<T> {
+    let body = req.text().await?;
+    serde_json::from_str(&body).map_err(|e| worker::Error::RustError(e.to_string()))
+}
+
+/// An object's answer when it is a success; otherwise an error with the object's words for it.
+pub async fn expect_success(mut answer: Response) -> Result<Response> {
+    if (200..300).contains(&answer.status_code()) {
+        return Ok(answer);
+    }
+    let status = answer.status_code();
+    let why = answer
+        .json::<ErrorBody>()
+        .await
+        .map(|e| e.message)
+        .unwrap_or_default();
+    Err(worker::Error::RustError(format!(
+        "answered {status}: {why}"
+    )))
+}
+
 /// Sends a request to a Durable Object. `path` starts with `/`; `body` is JSON when present.
 pub async fn call_object(
     stub: &Stub,

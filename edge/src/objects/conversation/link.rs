@@ -7,9 +7,9 @@ use crate::http;
 use crate::objects::revoke::Revoke;
 use crate::participant::Participant;
 use protocol::export::ConversationExport;
-use protocol::{ChatMessage, ConversationId, ErrorBody, Geo, SiteId, VisitorId};
+use protocol::{ChatMessage, ConversationId, Geo, SiteId, VisitorId};
 use serde::{Deserialize, Serialize};
-use worker::{Env, Headers, Method, Request, Response, Result, Stub};
+use worker::{Env, Headers, Method, Response, Result, Stub};
 
 /// Where sockets connect (`?after=` the last message a client saw, `&country=&city=` a
 /// visitor's place).
@@ -42,13 +42,6 @@ pub enum ConversationRoute {
         site: SiteId,
         conversation: Box<ConversationExport>,
     },
-}
-
-impl ConversationRoute {
-    pub(super) async fn from_request(req: &mut Request) -> Result<Self> {
-        let body = req.text().await?;
-        serde_json::from_str(&body).map_err(|e| worker::Error::RustError(e.to_string()))
-    }
 }
 
 /// A conversation an operator starts (a chat a visitor starts is created by his first connect).
@@ -101,12 +94,7 @@ impl ConversationLink {
 
     /// Sends `route`; an answer that is not a success is an error with its message.
     async fn done(&self, route: &ConversationRoute) -> Result<Response> {
-        let mut answer = self.send(route).await?;
-        if answer.status_code() >= 300 {
-            let error: ErrorBody = answer.json().await?;
-            return Err(worker::Error::RustError(error.message));
-        }
-        Ok(answer)
+        http::expect_success(self.send(route).await?).await
     }
 
     /// Opens a socket: `headers` carry the participant (and `Upgrade: websocket`).

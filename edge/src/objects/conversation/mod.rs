@@ -84,7 +84,7 @@ impl DurableObject for ConversationRoom {
         if req.path() == CONNECT_PATH {
             return self.accept_participant(req).await;
         }
-        let route = match ConversationRoute::from_request(&mut req).await {
+        let route = match http::read_route::<ConversationRoute>(&mut req).await {
             Ok(route) => route,
             Err(e) => return http::error(ErrorCode::NotFound, e.to_string()),
         };

@@ -5,11 +5,10 @@
 use super::DIRECTORY_NAME;
 use crate::http;
 use protocol::{
-    AccountProfile, ErrorBody, Locale, NewOperator, OperatorId, OperatorInfo, Role, SiteId,
-    SiteMembership,
+    AccountProfile, Locale, NewOperator, OperatorId, OperatorInfo, Role, SiteId, SiteMembership,
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use worker::{Env, Headers, Method, Request, Response, Result, Stub};
+use worker::{Env, Headers, Method, Response, Result, Stub};
 
 /// Everything the directory does, with what each request carries.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -43,13 +42,6 @@ pub enum DirectoryRoute {
     SaveStatuses(super::SaveStatuses),
     Avatar(super::AvatarChanged),
     ClaimSite(super::ClaimSite),
-}
-
-impl DirectoryRoute {
-    pub(super) async fn from_request(req: &mut Request) -> Result<Self> {
-        let body = req.text().await?;
-        serde_json::from_str(&body).map_err(|e| worker::Error::RustError(e.to_string()))
-    }
 }
 
 /// The first owner: his password already hashed by the router.
@@ -198,12 +190,7 @@ impl DirectoryLink {
 
     /// Sends `route`; an answer that is not a success is an error with its message.
     async fn succeed(&self, route: &DirectoryRoute) -> Result<Response> {
-        let mut answer = self.send(route).await?;
-        if answer.status_code() >= 300 {
-            let error: ErrorBody = answer.json().await?;
-            return Err(worker::Error::RustError(error.message));
-        }
-        Ok(answer)
+        http::expect_success(self.send(route).await?).await
     }
 
     async fn ask<T: DeserializeOwned>(&self, route: &DirectoryRoute) -> Result<T> {

@@ -116,7 +116,7 @@ impl DurableObject for AccountDirectory {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let route = match DirectoryRoute::from_request(&mut req).await {
+        let route = match http::read_route::<DirectoryRoute>(&mut req).await {
             Ok(route) => route,
             Err(e) => return http::error(ErrorCode::NotFound, e.to_string()),
         };

@@ -16,7 +16,7 @@ use protocol::{
     OutboxEmail, Presence, SiteId, SiteSettings, VisitorId,
 };
 use serde::{Deserialize, Serialize};
-use worker::{Env, Headers, Method, Request, Response, Result, Stub};
+use worker::{Env, Headers, Method, Response, Result, Stub};
 
 /// An operator's console socket (the inbox, the team, the live visitor list).
 pub const INBOX_PATH: &str = "/inbox";
@@ -234,13 +234,6 @@ pub enum SiteRoute {
     },
 }
 
-impl SiteRoute {
-    pub(super) async fn from_request(req: &mut Request) -> Result<Self> {
-        let body = req.text().await?;
-        serde_json::from_str(&body).map_err(|e| worker::Error::RustError(e.to_string()))
-    }
-}
-
 /// The client side: one site's object.
 pub struct SiteLink<'a> {
     env: &'a Env,
@@ -271,20 +264,7 @@ impl<'a> SiteLink<'a> {
 
     /// Sends `route`; an answer that is not a success is an error naming it.
     async fn done(&self, route: &SiteRoute) -> Result<Response> {
-        let mut answer = self.send(route).await?;
-        if !(200..300).contains(&answer.status_code()) {
-            let why = answer
-                .json::<ErrorBody>()
-                .await
-                .map(|e| e.message)
-                .unwrap_or_default();
-            return Err(worker::Error::RustError(format!(
-                "site {} answered {}: {why}",
-                self.site,
-                answer.status_code()
-            )));
-        }
-        Ok(answer)
+        http::expect_success(self.send(route).await?).await
     }
 
     /// Opens a socket (`path` is [`INBOX_PATH`] or [`PRESENCE_PATH`] with its query);
@@ -306,8 +286,8 @@ impl<'a> SiteLink<'a> {
         self.done(&SiteRoute::Presence).await?.json().await
     }
 
-    pub async fn conversation_updated(&self, update: &ConversationUpdate) -> Result<()> {
-        let route = SiteRoute::ConversationUpdated(Box::new(update.clone()));
+    pub async fn conversation_updated(&self, update: ConversationUpdate) -> Result<()> {
+        let route = SiteRoute::ConversationUpdated(Box::new(update));
         self.done(&route).await.map(|_| ())
     }
 

@@ -139,7 +139,7 @@ impl DurableObject for SiteRoom {
                 self.open_presence(init)
             };
         }
-        let route = match SiteRoute::from_request(&mut req).await {
+        let route = match http::read_route::<SiteRoute>(&mut req).await {
             Ok(route) => route,
             Err(e) => return http::error(ErrorCode::NotFound, e.to_string()),
         };

@@ -109,7 +109,7 @@ impl ConversationRoom {
             summary,
             imported,
         };
-        if let Err(e) = self.site(meta).conversation_updated(&report).await {
+        if let Err(e) = self.site(meta).conversation_updated(report).await {
             // The message is stored; the inbox catches up with the next update, and the
             // search text is rebuilt then.
             crate::log::error(
