@@ -1,12 +1,102 @@
-//! One conversation socket as both apps hold it (the widget its visitor's, the console the open
-//! chat's): commands go out only once the relay's welcome was handled and the outbox resent
-//! (the sync gate), so no new message overtakes an unsent one; "typing" goes out at most every
-//! few seconds; the other side's typing indicator clears itself if "stopped" never comes.
+//! One conversation as both apps hold it (the widget its visitor's, the console the open
+//! chat's): the timeline (`protocol::Timeline`: stored messages and the outbox) and the socket
+//! behind its sync gate. Commands go out only once the relay's welcome was handled and the
+//! outbox resent, so no new message overtakes an unsent one; "typing" goes out at most every
+//! few seconds; the other side's typing indicator clears itself if "stopped" never comes; a
+//! file is uploaded first, then sent as a message.
 
 use crate::socket::Connection;
-use protocol::ConversationCommand;
+use leptos::prelude::*;
+use protocol::{
+    Applied, Attachment, ClientMessageId, ConversationCommand, ConversationEvent, Timeline,
+};
+use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+
+/// The conversation a client holds: what it shows and the socket its commands go through.
+#[derive(Clone, Copy)]
+pub struct ConversationClient {
+    pub timeline: RwSignal<Timeline>,
+    socket: StoredValue<ConversationSocket, LocalStorage>,
+}
+
+impl ConversationClient {
+    pub fn new() -> Self {
+        Self {
+            timeline: RwSignal::new(Timeline::default()),
+            socket: StoredValue::new_local(ConversationSocket::new()),
+        }
+    }
+
+    /// The socket, for what the sync gate decides (`replace`, `unsynced`, `welcomed`).
+    pub fn socket<R>(&self, f: impl FnOnce(&ConversationSocket) -> R) -> Option<R> {
+        self.socket.try_with_value(f)
+    }
+
+    /// Reads a frame from the relay into the timeline: what it changed, or `None` for a frame
+    /// that is not a conversation event.
+    pub fn receive(&self, frame: &str) -> Option<Applied> {
+        let event = serde_json::from_str::<serde_json::Value>(frame)
+            .and_then(ConversationEvent::deserialize)
+            .ok()?;
+        Some(
+            self.timeline
+                .try_update(|t| t.apply(event))
+                .unwrap_or(Applied::Nothing),
+        )
+    }
+
+    /// Hands a command to the socket if it is up and synced (see [`ConversationSocket::transmit`]).
+    pub fn transmit(&self, command: &ConversationCommand) -> bool {
+        self.socket(|s| s.transmit(command)).unwrap_or(false)
+    }
+
+    /// Queues a message (text, a file, or both) in the outbox and sends it if the socket is up;
+    /// `Err` is why the text cannot be sent (empty, too long), in the relay's words.
+    pub fn send(&self, typed: &str, attachment: Option<Attachment>) -> Result<(), String> {
+        let client_id = ClientMessageId::parse(crate::client_id()).map_err(|e| e.to_string())?;
+        let command = self
+            .timeline
+            .try_update(|t| t.compose(client_id, typed, attachment))
+            .ok_or_else(String::new)?
+            .map_err(|e| e.message)?;
+        self.transmit(&command);
+        self.socket(ConversationSocket::message_sent);
+        Ok(())
+    }
+
+    /// Uploads a file to `url` (the conversation's files), then sends it as a message; `Err`
+    /// is the relay's reason.
+    pub async fn send_file(
+        &self,
+        url: &str,
+        token: &str,
+        file: &web_sys::File,
+    ) -> Result<(), String> {
+        let body = crate::http::upload_file(url, token, file).await?;
+        let attachment = serde_json::from_str::<serde_json::Value>(&body)
+            .and_then(Attachment::deserialize)
+            .map_err(|e| e.to_string())?;
+        self.send("", Some(attachment))
+    }
+
+    /// The user is typing: "typing" goes out unless it did a moment ago.
+    pub fn typing(&self) {
+        self.socket(|s| s.typing(js_sys::Date::now()));
+    }
+
+    /// The oldest message held.
+    pub fn earliest_seq(&self) -> Option<u64> {
+        self.timeline.with(|t| t.messages().first().map(|m| m.seq))
+    }
+}
+
+impl Default for ConversationClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 /// How often "typing" goes out while someone keeps typing.
 pub const TYPING_EVERY_MS: f64 = 3_000.0;

@@ -7,6 +7,7 @@ pub mod http;
 pub mod socket;
 pub mod sound;
 pub mod storage;
+pub mod texts;
 
 /// A fresh random id for a message the client is about to send (`crypto.randomUUID`).
 pub fn client_id() -> String {

@@ -1,9 +1,9 @@
 //! The operator console: sign in, see the site's conversations update live, open one, reply.
 
-mod desk;
+mod auth;
 mod i18n;
 mod notify;
-mod session;
+mod state;
 mod views;
 
 use wasm_bindgen::prelude::*;

@@ -188,7 +188,7 @@ pub fn get_state() -> JsValue {
             "hidden": chat.is_hidden(),
             "unread": chat.unread.get_untracked(),
             "online": chat.presence.with_untracked(|p| p.operators_online),
-            "messages": chat.timeline.with_untracked(|t| t.messages().len()),
+            "messages": chat.client.timeline.with_untracked(|t| t.messages().len()),
             "status": chat.state.with_untracked(|s| s.status),
         })
         .to_string()

@@ -95,6 +95,7 @@ fn current_visit(chat: &Chat) -> Option<Visit> {
         hour,
         operator_online: chat.presence.with_untracked(|p| p.operators_online),
         already_chatted: chat
+            .client
             .timeline
             .with_untracked(|t| t.messages().iter().any(|m| m.author == Author::Visitor)),
     })
@@ -221,7 +222,7 @@ fn check_slow_reply(chat: Chat) {
     let Some((after, text)) = SLOW_REPLY.with(|s| s.borrow().clone()) else {
         return;
     };
-    let (visitor_at, operator_at) = chat.timeline.with_untracked(|t| {
+    let (visitor_at, operator_at) = chat.client.timeline.with_untracked(|t| {
         let last = |visitor: bool| {
             t.messages()
                 .iter()

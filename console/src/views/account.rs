@@ -1,19 +1,19 @@
 //! The operator's own account: his photo, his custom statuses, and his sites with their
 //! install code (owners add sites here).
 
-use crate::desk::Desk;
 use leptos::prelude::*;
 use protocol::{Availability, CustomStatus, NewSite, OperatorSession, Role, SiteId};
 
 /// Uploads (or with `None` removes) an operator's photo; `Err` is the relay's reason.
 pub(crate) async fn set_photo(
-    desk: Desk,
+    session: crate::state::Session,
+    site: crate::state::Site,
     operator: &protocol::OperatorId,
     file: Option<web_sys::File>,
 ) -> Result<(), String> {
-    let site = desk.site().ok_or("no site")?;
-    let url = format!("/api/v1/sites/{site}/operators/{operator}/avatar");
-    let auth = format!("Bearer {}", desk.token());
+    let site_id = session.site().ok_or("no site")?;
+    let url = format!("/api/v1/sites/{site_id}/operators/{operator}/avatar");
+    let auth = format!("Bearer {}", session.token());
     let answer = match file {
         Some(file) => {
             let kind = file.type_();
@@ -34,8 +34,8 @@ pub(crate) async fn set_photo(
         }
     };
     if answer.ok() {
-        desk.load_account();
-        desk.load_roster();
+        session.load_account();
+        site.load_roster();
         Ok(())
     } else {
         Err(serde_json::from_str::<protocol::ErrorBody>(&answer.body)
@@ -55,30 +55,34 @@ pub(crate) fn chosen_file(e: &leptos::ev::Event) -> Option<web_sys::File> {
 }
 
 #[component]
-pub fn Account(desk: Desk) -> impl IntoView {
+pub fn Account() -> impl IntoView {
+    let session = crate::state::use_session();
     view! {
         <main class="team settings account">
-            <h2>{move || desk.texts().account}</h2>
-            <Photo desk/>
-            <Statuses desk/>
-            <ChangePassword desk/>
-            <Sites desk/>
+            <h2>{move || session.texts().account}</h2>
+            <Photo/>
+            <Statuses/>
+            <ChangePassword/>
+            <Sites/>
         </main>
     }
 }
 
 #[component]
-fn Photo(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+fn Photo() -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
+    let texts = move || session.texts();
     let error = RwSignal::new(None::<String>);
     let avatar = move || {
-        desk.account
+        session
+            .account
             .with(|a| a.as_ref().and_then(|a| a.avatar.clone()))
     };
     let change = move |file: Option<web_sys::File>| {
-        let Some(me) = desk.me() else { return };
+        let Some(me) = session.me() else { return };
         wasm_bindgen_futures::spawn_local(async move {
-            error.set(set_photo(desk, &me, file).await.err());
+            error.set(set_photo(session, site, &me, file).await.err());
         });
     };
     view! {
@@ -101,12 +105,13 @@ fn Photo(desk: Desk) -> impl IntoView {
 }
 
 #[component]
-fn Statuses(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+fn Statuses() -> impl IntoView {
+    let session = crate::state::use_session();
+    let texts = move || session.texts();
     let list = RwSignal::new(Vec::<CustomStatus>::new());
     // Starts from what is saved, once the account has loaded.
     Effect::new(move |_| {
-        if let Some(saved) = desk
+        if let Some(saved) = session
             .account
             .with(|a| a.as_ref().map(|a| a.statuses.clone()))
         {
@@ -118,7 +123,7 @@ fn Statuses(desk: Desk) -> impl IntoView {
         e.prevent_default();
         let body = serde_json::to_string(&list.get_untracked()).unwrap_or_default();
         wasm_bindgen_futures::spawn_local(async move {
-            let auth = format!("Bearer {}", desk.token());
+            let auth = format!("Bearer {}", session.token());
             let result = match browser::http::request(
                 "PUT",
                 "/api/v1/account/statuses",
@@ -128,7 +133,7 @@ fn Statuses(desk: Desk) -> impl IntoView {
             .await
             {
                 Ok(a) if a.ok() => {
-                    desk.load_account();
+                    session.load_account();
                     Ok(())
                 }
                 Ok(a) => Err(serde_json::from_str::<protocol::ErrorBody>(&a.body)
@@ -206,10 +211,12 @@ fn snippet(site: &SiteId) -> String {
 }
 
 #[component]
-fn Sites(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+fn Sites() -> impl IntoView {
+    let session = crate::state::use_session();
+    let texts = move || session.texts();
     let sites = move || {
-        desk.session
+        session
+            .current
             .with(|s| s.as_ref().map(|s| s.sites.clone()).unwrap_or_default())
     };
     let owner = move || sites().iter().any(|m| m.role == Role::Owner);
@@ -230,7 +237,7 @@ fn Sites(desk: Desk) -> impl IntoView {
         }
         let body = serde_json::to_string(&new).unwrap_or_default();
         wasm_bindgen_futures::spawn_local(async move {
-            let auth = format!("Bearer {}", desk.token());
+            let auth = format!("Bearer {}", session.token());
             match browser::http::request(
                 "POST",
                 "/api/v1/sites",
@@ -240,9 +247,9 @@ fn Sites(desk: Desk) -> impl IntoView {
             .await
             {
                 Ok(a) if a.ok() => match serde_json::from_str::<OperatorSession>(&a.body) {
-                    Ok(session) => {
+                    Ok(adopted) => {
                         error.set(None);
-                        desk.adopt_session(session, site);
+                        session.adopt_session(adopted, site);
                     }
                     Err(e) => error.set(Some(e.to_string())),
                 },
@@ -301,8 +308,9 @@ fn Sites(desk: Desk) -> impl IntoView {
 /// Changing the password: the current one first (a borrowed, signed-in computer must not be
 /// enough to lock the owner out); the account's other sessions end.
 #[component]
-fn ChangePassword(desk: Desk) -> impl IntoView {
-    let t = move || desk.account_texts();
+fn ChangePassword() -> impl IntoView {
+    let session = crate::state::use_session();
+    let t = move || session.account_texts();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
@@ -321,7 +329,7 @@ fn ChangePassword(desk: Desk) -> impl IntoView {
         }
         let body = serde_json::to_string(&change).unwrap_or_default();
         wasm_bindgen_futures::spawn_local(async move {
-            let auth = format!("Bearer {}", desk.token());
+            let auth = format!("Bearer {}", session.token());
             let result = match browser::http::request(
                 "PUT",
                 "/api/v1/account/password",
@@ -339,7 +347,7 @@ fn ChangePassword(desk: Desk) -> impl IntoView {
                 Ok(a) if a.status == 429 => Err(format!(
                     "{} {} {}.",
                     t().too_many,
-                    crate::session::retry_after_s(&a.body),
+                    crate::auth::retry_after_s(&a.body),
                     t().seconds
                 )),
                 Ok(a) => Err(super::message_of(&a.body)),

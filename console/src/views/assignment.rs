@@ -1,6 +1,5 @@
 //! Who has the open chat, and the controls to take, transfer and invite.
 
-use crate::desk::Desk;
 use leptos::prelude::*;
 use protocol::{OperatorId, Status, TransferTarget};
 
@@ -11,11 +10,11 @@ enum Mode {
 }
 
 /// A colleague's status as the team sees it: online, away since, or offline.
-fn status_of(desk: Desk, id: &OperatorId) -> String {
-    let t = desk.texts();
-    desk.team
+fn status_of(session: crate::state::Session, site: crate::state::Site, id: &OperatorId) -> String {
+    let t = session.texts();
+    site.online
         .with(|team| match team.iter().find(|c| &c.id == id) {
-            Some(c) => super::status::colleague_status(desk, c),
+            Some(c) => super::status::colleague_status(session, c),
             None => t.offline_status.to_owned(),
         })
 }
@@ -30,20 +29,23 @@ fn value_of(event: &web_sys::Event) -> String {
 }
 
 #[component]
-pub fn Assignment(desk: Desk) -> impl IntoView {
+pub fn Assignment() -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
+    let chat = crate::state::use_chat();
     let mode = RwSignal::new(None::<Mode>);
     let target = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let me = desk.me();
-    let assignee = move || desk.state.with(|s| s.assignee.clone());
+    let me = session.me();
+    let assignee = move || chat.state.with(|s| s.assignee.clone());
     let unassigned = move || {
-        desk.state
+        chat.state
             .with(|s| s.assignee.is_none() && s.status == Status::Open)
     };
     let mine = {
         let me = me.clone();
         move || {
-            desk.state
+            chat.state
                 .with(|s| s.assignee.as_ref().map(|a| Some(&a.id) == me.as_ref()))
                 .unwrap_or(true)
         }
@@ -52,12 +54,12 @@ pub fn Assignment(desk: Desk) -> impl IntoView {
         let me = me.clone();
         move || {
             me.as_ref()
-                .is_some_and(|me| desk.state.with(|s| s.involves(me)))
+                .is_some_and(|me| chat.state.with(|s| s.involves(me)))
         }
     };
     let name_of = move |card: &protocol::OperatorCard| {
-        let mark = if desk.is_removed(&card.id) {
-            desk.texts().removed_mark
+        let mark = if site.is_removed(&card.id) {
+            session.texts().removed_mark
         } else {
             ""
         };
@@ -79,12 +81,12 @@ pub fn Assignment(desk: Desk) -> impl IntoView {
             .strip_prefix("op:")
             .and_then(|id| OperatorId::parse(id).ok());
         match (mode.get_untracked(), operator) {
-            (Some(Mode::Invite), Some(op)) => desk.invite(op, text),
+            (Some(Mode::Invite), Some(op)) => chat.invite(op, text),
             (Some(Mode::Transfer), Some(op)) => {
-                desk.transfer(TransferTarget::Operator { id: op }, text)
+                chat.transfer(TransferTarget::Operator { id: op }, text)
             }
             (Some(Mode::Transfer), None) => match chosen.strip_prefix("dep:") {
-                Some(id) => desk.transfer(TransferTarget::Department { id: id.to_owned() }, text),
+                Some(id) => chat.transfer(TransferTarget::Department { id: id.to_owned() }, text),
                 None => return,
             },
             _ => return,
@@ -92,9 +94,9 @@ pub fn Assignment(desk: Desk) -> impl IntoView {
         mode.set(None);
     };
     let colleagues = move || {
-        let me = desk.me();
-        let state = desk.state.get();
-        desk.roster.with(|r| {
+        let me = session.me();
+        let state = chat.state.get();
+        site.roster.with(|r| {
             r.iter()
                 .filter(|o| !o.removed && Some(&o.id) != me.as_ref())
                 .filter(|o| mode.get() != Some(Mode::Invite) || !state.involves(&o.id))
@@ -103,7 +105,7 @@ pub fn Assignment(desk: Desk) -> impl IntoView {
         })
     };
     let departments = move || {
-        desk.settings.with(|s| {
+        site.settings.with(|s| {
             s.as_ref()
                 .map(|s| s.departments.clone())
                 .unwrap_or_default()
@@ -111,38 +113,38 @@ pub fn Assignment(desk: Desk) -> impl IntoView {
     };
     view! {
         <section class="assignment" aria-labelledby="assignment-title">
-            <h3 id="assignment-title" class="sr">{move || desk.texts().assigned_to}</h3>
+            <h3 id="assignment-title" class="sr">{move || session.texts().assigned_to}</h3>
             <p>
-                {move || desk.texts().assigned_to} ": "
+                {move || session.texts().assigned_to} ": "
                 <strong class="assignee-name">
-                    {move || assignee().map(|a| name_of(&a)).unwrap_or_else(|| desk.texts().nobody.to_owned())}
+                    {move || assignee().map(|a| name_of(&a)).unwrap_or_else(|| session.texts().nobody.to_owned())}
                 </strong>
                 {move || {
-                    let invited = desk.state.with(|s| s.invited.clone());
+                    let invited = chat.state.with(|s| s.invited.clone());
                     (!invited.is_empty()).then(|| {
                         let names: Vec<String> = invited.iter().map(name_of).collect();
-                        format!(" · {}: {}", desk.texts().invited, names.join(", "))
+                        format!(" · {}: {}", session.texts().invited, names.join(", "))
                     })
                 }}
             </p>
             <div class="chat-actions">
                 <Show when=unassigned>
                     <button type="button" class="primary" on:click=move |_| {
-                        if let Some(me) = desk.me() { desk.assign(me) }
-                    }>{move || desk.texts().take}</button>
+                        if let Some(me) = session.me() { chat.assign(me) }
+                    }>{move || session.texts().take}</button>
                 </Show>
-                <Show when=move || mine() || desk.is_admin()>
+                <Show when=move || mine() || session.is_admin()>
                     <button type="button" class="secondary"
                         aria-expanded=move || (mode.get() == Some(Mode::Transfer)).to_string()
                         on:click=move |_| open(Mode::Transfer)>
-                        {move || desk.texts().transfer}
+                        {move || session.texts().transfer}
                     </button>
                 </Show>
-                <Show when=move || involved() || desk.is_admin()>
+                <Show when=move || involved() || session.is_admin()>
                     <button type="button" class="secondary"
                         aria-expanded=move || (mode.get() == Some(Mode::Invite)).to_string()
                         on:click=move |_| open(Mode::Invite)>
-                        {move || desk.texts().invite}
+                        {move || session.texts().invite}
                     </button>
                 </Show>
             </div>
@@ -152,17 +154,17 @@ pub fn Assignment(desk: Desk) -> impl IntoView {
                     submit();
                 }>
                     <label for="assign-target">
-                        {move || if mode.get() == Some(Mode::Invite) { desk.texts().invite_whom } else { desk.texts().transfer_to }}
+                        {move || if mode.get() == Some(Mode::Invite) { session.texts().invite_whom } else { session.texts().transfer_to }}
                     </label>
                     <select id="assign-target" required
                         prop:value=move || target.get()
                         on:change=move |e| target.set(value_of(&e))>
                         <option value="">"—"</option>
-                        <optgroup label=move || desk.texts().colleagues>
+                        <optgroup label=move || session.texts().colleagues>
                             <For each=colleagues key=|o| o.id.clone() let:colleague>
                                 {
                                     let id = colleague.id.clone();
-                                    let status = move || status_of(desk, &id);
+                                    let status = move || status_of(session, site, &id);
                                     view! {
                                         <option value=format!("op:{}", colleague.id)>
                                             {colleague.name.clone()} " — " {status}
@@ -172,23 +174,23 @@ pub fn Assignment(desk: Desk) -> impl IntoView {
                             </For>
                         </optgroup>
                         <Show when=move || mode.get() == Some(Mode::Transfer) && !departments().is_empty()>
-                            <optgroup label=move || desk.texts().departments>
+                            <optgroup label=move || session.texts().departments>
                                 <For each=departments key=|d| d.id.clone() let:department>
                                     <option value=format!("dep:{}", department.id)>{department.name.clone()}</option>
                                 </For>
                             </optgroup>
                         </Show>
                     </select>
-                    <label for="assign-note">{move || desk.texts().note_for_colleague}</label>
+                    <label for="assign-note">{move || session.texts().note_for_colleague}</label>
                     <textarea id="assign-note" rows="2"
                         maxlength=protocol::limits::MAX_MESSAGE_CHARS.to_string()
                         bind:value=note></textarea>
                     <div class="chat-actions">
                         <button type="submit" class="primary">
-                            {move || if mode.get() == Some(Mode::Invite) { desk.texts().invite } else { desk.texts().transfer }}
+                            {move || if mode.get() == Some(Mode::Invite) { session.texts().invite } else { session.texts().transfer }}
                         </button>
                         <button type="button" class="secondary" on:click=move |_| mode.set(None)>
-                            {move || desk.texts().cancel}
+                            {move || session.texts().cancel}
                         </button>
                     </div>
                 </form>

@@ -1,53 +1,59 @@
 use super::{clock, visitor_label};
-use crate::desk::Desk;
 use leptos::html;
 use leptos::prelude::*;
 use protocol::words::{self, Reader};
 use protocol::{Author, ChatMessage, Status, SystemEvent};
 
 #[component]
-pub fn ConversationPanel(desk: Desk) -> impl IntoView {
+pub fn ConversationPanel() -> impl IntoView {
+    let session = crate::state::use_session();
+    let chat = crate::state::use_chat();
     view! {
         <main class="chat">
             <Show
-                when=move || desk.selected.with(Option::is_some)
-                fallback=move || view! { <p class="placeholder">{move || desk.texts().pick_conversation}</p> }
+                when=move || chat.selected.with(Option::is_some)
+                fallback=move || view! { <p class="placeholder">{move || session.texts().pick_conversation}</p> }
             >
-                <OpenConversation desk/>
+                <OpenConversation/>
             </Show>
         </main>
     }
 }
 
 #[component]
-fn OpenConversation(desk: Desk) -> impl IntoView {
+fn OpenConversation() -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
+    let inbox = crate::state::use_inbox();
+    let chat = crate::state::use_chat();
     let draft = RwSignal::new(String::new());
     let log: NodeRef<html::Ol> = NodeRef::new();
     Effect::new(move |_| {
-        desk.timeline
+        chat.timeline()
             .with(|t| t.messages().len() + t.pending().len());
         if let Some(log) = log.get() {
             log.set_scroll_top(log.scroll_height());
         }
     });
     let summary = move || {
-        desk.selected.get().and_then(|id| {
-            desk.inbox
+        chat.selected.get().and_then(|id| {
+            inbox
+                .list
                 .with(|i| i.get(&id).cloned())
-                .or_else(|| desk.from_history.get().filter(|s| s.id == id))
+                .or_else(|| chat.from_history.get().filter(|s| s.id == id))
         })
     };
     let title = move || {
         summary()
-            .map(|s| visitor_label(desk, &s.visitor))
-            .unwrap_or_else(|| desk.texts().visitor.to_owned())
+            .map(|s| visitor_label(session, &s.visitor))
+            .unwrap_or_else(|| session.texts().visitor.to_owned())
     };
     let subtitle = move || {
-        let t = desk.texts();
+        let t = session.texts();
         let started = summary()
             .map(|s| format!("{} {}", t.started, clock(s.started_at)))
             .unwrap_or_default();
-        let link = if desk.open_live.get() {
+        let link = if chat.connected.get() {
             t.live
         } else {
             t.reconnecting
@@ -58,9 +64,9 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
     let submit = move || {
         let typed = draft.get_untracked();
         let sent = if note_mode.get_untracked() {
-            desk.note(&typed)
+            chat.note(&typed)
         } else {
-            desk.reply(&typed)
+            chat.reply(&typed)
         };
         if sent {
             draft.set(String::new());
@@ -75,64 +81,64 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                 </div>
     <div class="chat-actions">
                 <button type="button" class="secondary"
-                    disabled=move || desk.state.with(|s| s.status == Status::Closed)
-                    on:click=move |_| desk.close_conversation()>
-                    {move || desk.texts().close_chat}
+                    disabled=move || chat.state.with(|s| s.status == Status::Closed)
+                    on:click=move |_| chat.close_conversation()>
+                    {move || session.texts().close_chat}
                 </button>
                 <button type="button" class="secondary"
-                    disabled=move || desk.state.with(|s| s.spam)
-                    on:click=move |_| desk.mark_spam()>
-                    {move || desk.texts().spam}
+                    disabled=move || chat.state.with(|s| s.spam)
+                    on:click=move |_| chat.mark_spam()>
+                    {move || session.texts().spam}
                 </button>
-                <button type="button" class="secondary" on:click=move |_| desk.ban()>
-                    {move || desk.texts().ban}
+                <button type="button" class="secondary" on:click=move |_| chat.ban()>
+                    {move || session.texts().ban}
                 </button>
     </div>
             </header>
-            <super::assignment::Assignment desk/>
-            <VisitorCard desk/>
+            <super::assignment::Assignment/>
+            <VisitorCard/>
             // A long conversation arrives with its newest messages; older ones on request.
-            {move || desk.earliest_seq().filter(|seq| *seq > 1).map(|_| view! {
-                <button type="button" class="secondary earlier" on:click=move |_| desk.load_earlier()>
-                    {move || desk.texts().load_earlier}
+            {move || chat.earliest_seq().filter(|seq| *seq > 1).map(|_| view! {
+                <button type="button" class="secondary earlier" on:click=move |_| chat.load_earlier()>
+                    {move || session.texts().load_earlier}
                 </button>
             })}
             <ol class="log" node_ref=log aria-live="polite" aria-relevant="additions"
-                aria-label=move || desk.texts().messages tabindex="0">
+                aria-label=move || session.texts().messages tabindex="0">
                 <For
-                    each=move || desk.timeline.with(|t| t.messages().to_vec())
+                    each=move || chat.timeline().with(|t| t.messages().to_vec())
                     key=|m| (m.seq, m.edited_at, m.deleted)
                     let:message
                 >
-                    <Message desk message/>
+                    <Message message/>
                 </For>
                 <For
-                    each=move || desk.timeline.with(|t| t.pending().to_vec())
+                    each=move || chat.timeline().with(|t| t.pending().to_vec())
                     key=|p| p.client_id.clone()
                     let:pending
                 >
                     <li class="msg mine">
                         <p>{pending.text}</p>
-                        <span class="state">{move || desk.texts().sending}</span>
+                        <span class="state">{move || session.texts().sending}</span>
                     </li>
                 </For>
             </ol>
             <p class="typing" aria-live="polite">
-                {move || desk.visitor_typing.get().then(|| desk.texts().typing)}
+                {move || chat.visitor_typing.get().then(|| session.texts().typing)}
             </p>
-            <Show when=move || desk.notice.with(Option::is_some)>
-                <p class="notice" role="alert">{move || desk.notice.get()}</p>
+            <Show when=move || chat.notice.with(Option::is_some)>
+                <p class="notice" role="alert">{move || chat.notice.get()}</p>
             </Show>
             <Show when=move || draft.with(|d| d.starts_with('/'))>
-                <CannedList desk draft/>
+                <CannedList draft/>
             </Show>
-            <p id="reply-hint" class="sr">{move || desk.texts().canned_hint}</p>
+            <p id="reply-hint" class="sr">{move || session.texts().canned_hint}</p>
             <form class="composer" on:submit=move |e: leptos::ev::SubmitEvent| {
                 e.prevent_default();
                 submit();
             }>
                 <label class="attach secondary">
-                    {move || desk.texts().attach}
+                    {move || session.texts().attach}
                     <input type="file" class="sr"
                         accept=protocol::files::ALLOWED_TYPES.join(",")
                         on:change=move |e| {
@@ -140,27 +146,27 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                             let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
                             if let Some(input) = input {
                                 if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                                    desk.send_file(file);
+                                    chat.send_file(file);
                                 }
                                 input.set_value("");
                             }
                         }/>
                 </label>
-                <label for="reply" class="sr">{move || desk.texts().reply_label}</label>
+                <label for="reply" class="sr">{move || session.texts().reply_label}</label>
                 <textarea
                     id="reply"
                     rows="2"
                     maxlength=protocol::limits::MAX_MESSAGE_CHARS.to_string()
-                    placeholder=move || desk.texts().reply_placeholder
+                    placeholder=move || session.texts().reply_placeholder
                     bind:value=draft
-                    on:input=move |_| desk.typing()
+                    on:input=move |_| chat.typing()
                     aria-describedby="reply-hint"
                     on:keydown=move |e: web_sys::KeyboardEvent| {
                         let canned = draft.with_untracked(|d| d.starts_with('/'));
                         if canned && (e.key() == "Enter" || e.key() == "Tab") {
                             // "/words" + Enter: the best matching canned reply replaces the draft.
                             e.prevent_default();
-                            if let Some(text) = first_canned(desk, &draft.get_untracked()) {
+                            if let Some(text) = first_canned(site, &draft.get_untracked()) {
                                 draft.set(text);
                             }
                         } else if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
@@ -171,18 +177,18 @@ fn OpenConversation(desk: Desk) -> impl IntoView {
                 ></textarea>
                 <label class="check note-toggle">
                     <input type="checkbox" bind:checked=note_mode/>
-                    " " {move || desk.texts().private_note}
+                    " " {move || session.texts().private_note}
                 </label>
                 <button type="submit" class="primary">
-                    {move || if note_mode.get() { desk.texts().add_note } else { desk.texts().send }}
+                    {move || if note_mode.get() { session.texts().add_note } else { session.texts().send }}
                 </button>
             </form>
         }
 }
 
-fn canned_matches(desk: Desk, typed: &str) -> Vec<protocol::canned::CannedReply> {
+fn canned_matches(site: crate::state::Site, typed: &str) -> Vec<protocol::canned::CannedReply> {
     let query = typed.trim_start_matches('/');
-    desk.settings.with(|s| {
+    site.settings.with(|s| {
         s.as_ref()
             .map(|s| {
                 protocol::canned::search(&s.canned_replies, query)
@@ -194,8 +200,8 @@ fn canned_matches(desk: Desk, typed: &str) -> Vec<protocol::canned::CannedReply>
     })
 }
 
-fn first_canned(desk: Desk, typed: &str) -> Option<String> {
-    canned_matches(desk, typed)
+fn first_canned(site: crate::state::Site, typed: &str) -> Option<String> {
+    canned_matches(site, typed)
         .into_iter()
         .next()
         .map(|r| r.text)
@@ -204,13 +210,15 @@ fn first_canned(desk: Desk, typed: &str) -> Option<String> {
 /// Canned replies matching what follows "/" in the reply box; a click (or Enter on one) puts
 /// its text in the box.
 #[component]
-fn CannedList(desk: Desk, draft: RwSignal<String>) -> impl IntoView {
+fn CannedList(draft: RwSignal<String>) -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
     view! {
         <section class="canned" aria-labelledby="canned-title">
-            <h3 id="canned-title" class="sr">{move || desk.texts().canned_replies}</h3>
+            <h3 id="canned-title" class="sr">{move || session.texts().canned_replies}</h3>
             <ul>
                 <For
-                    each=move || canned_matches(desk, &draft.get())
+                    each=move || canned_matches(site, &draft.get())
                     key=|r| r.id.clone()
                     let:reply
                 >
@@ -234,16 +242,18 @@ fn CannedList(desk: Desk, draft: RwSignal<String>) -> impl IntoView {
 
 /// Contact data, department, call-back request and the site's custom data, beside the chat.
 #[component]
-fn VisitorCard(desk: Desk) -> impl IntoView {
+fn VisitorCard() -> impl IntoView {
+    let session = crate::state::use_session();
+    let chat = crate::state::use_chat();
     let row = move |label: fn(&'static crate::i18n::Texts) -> &'static str,
                     value: Option<String>| {
-        value.map(|v| view! { <dt>{move || label(desk.texts())}</dt><dd>{v}</dd> })
+        value.map(|v| view! { <dt>{move || label(session.texts())}</dt><dd>{v}</dd> })
     };
     view! {
         <section class="card" aria-labelledby="card-title">
-            <h3 id="card-title">{move || desk.texts().card}</h3>
+            <h3 id="card-title">{move || session.texts().card}</h3>
             {move || {
-                let s = desk.state.get();
+                let s = chat.state.get();
                 let empty = s.contact.is_empty()
                     && s.department.is_none()
                     && s.callback.is_none()
@@ -258,8 +268,8 @@ fn VisitorCard(desk: Desk) -> impl IntoView {
                         {row(|t| t.department, s.department.clone())}
                         {row(|t| t.callback, s.callback.clone())}
                     </dl>
-                    {empty.then(|| view! { <p class="muted">{move || desk.texts().no_contact}</p> })}
-                    <VisitorNow desk/>
+                    {empty.then(|| view! { <p class="muted">{move || session.texts().no_contact}</p> })}
+                    <VisitorNow/>
                     {s.source.clone().map(|source| {
                         let utm = &source.utm;
                         let tags = [("source", &utm.source), ("medium", &utm.medium), ("campaign", &utm.campaign), ("term", &utm.term), ("content", &utm.content)]
@@ -269,7 +279,7 @@ fn VisitorCard(desk: Desk) -> impl IntoView {
                         let tags = (!tags.is_empty()).then(|| tags.join(", "));
                         let present = |v: &String| (!v.is_empty()).then(|| v.clone());
                         view! {
-                            <h4>{move || desk.texts().visit_source}</h4>
+                            <h4>{move || session.texts().visit_source}</h4>
                             <dl class="source">
                                 {row(|t| t.utm_tags, tags)}
                                 {row(|t| t.landing_page, present(&source.landing))}
@@ -278,7 +288,7 @@ fn VisitorCard(desk: Desk) -> impl IntoView {
                         }
                     })}
                     {(!s.custom_data.is_empty()).then(|| view! {
-                        <h4>{move || desk.texts().custom_data}</h4>
+                        <h4>{move || session.texts().custom_data}</h4>
                         <dl>
                             {s.custom_data.iter().map(|item| {
                                 let content = item.content.clone();
@@ -299,10 +309,13 @@ fn VisitorCard(desk: Desk) -> impl IntoView {
 /// Where the visitor is now (when he is on the site) and how many earlier chats this
 /// conversation holds (each ended chat before the current one).
 #[component]
-fn VisitorNow(desk: Desk) -> impl IntoView {
+fn VisitorNow() -> impl IntoView {
+    let session = crate::state::use_session();
+    let inbox = crate::state::use_inbox();
+    let chat = crate::state::use_chat();
     let live = move || {
-        let selected = desk.selected.get()?;
-        desk.live.with(|l| {
+        let selected = chat.selected.get()?;
+        inbox.visitors.with(|l| {
             l.visitors()
                 .iter()
                 .find(|v| v.conversation.as_ref() == Some(&selected))
@@ -310,7 +323,7 @@ fn VisitorNow(desk: Desk) -> impl IntoView {
         })
     };
     let earlier = move || {
-        desk.timeline.with(|t| {
+        chat.timeline().with(|t| {
             t.messages()
                 .iter()
                 .filter(|m| {
@@ -328,15 +341,15 @@ fn VisitorNow(desk: Desk) -> impl IntoView {
                 let place = [v.geo.city.clone(), v.geo.country.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
                 let page = if v.page.title.is_empty() { v.page.url.clone() } else { v.page.title.clone() };
                 view! {
-                    <dt>{move || desk.texts().on_site_now}</dt>
-                    <dd>{page} " · " {format!("{} {}", v.page.pages_viewed, desk.texts().pages_viewed.to_lowercase())}</dd>
-                    <dt>{move || desk.texts().browser_os}</dt>
+                    <dt>{move || session.texts().on_site_now}</dt>
+                    <dd>{page} " · " {format!("{} {}", v.page.pages_viewed, session.texts().pages_viewed.to_lowercase())}</dd>
+                    <dt>{move || session.texts().browser_os}</dt>
                     <dd>{format!("{}, {}", v.browser, v.os)}</dd>
-                    {(!place.is_empty()).then(|| view! { <dt>{move || desk.texts().location}</dt><dd>{place}</dd> })}
+                    {(!place.is_empty()).then(|| view! { <dt>{move || session.texts().location}</dt><dd>{place}</dd> })}
                 }
             })}
             <Show when=move || { earlier() > 0 }>
-                <dt>{move || desk.texts().earlier_chats}</dt>
+                <dt>{move || session.texts().earlier_chats}</dt>
                 <dd>{earlier}</dd>
             </Show>
         </dl>
@@ -344,9 +357,12 @@ fn VisitorNow(desk: Desk) -> impl IntoView {
 }
 
 #[component]
-fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
+fn Message(message: ChatMessage) -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
+    let chat = crate::state::use_chat();
     if let Some(event) = message.event.clone() {
-        let text = move || words::system_event(&event, desk.locale.get(), Reader::Operator);
+        let text = move || words::system_event(&event, session.locale.get(), Reader::Operator);
         return view! { <li class="msg system"><p>{text}</p><time>{clock(message.sent_at)}</time></li> }.into_any();
     }
     let (class, who) = match &message.author {
@@ -359,17 +375,17 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
         who.clone()
             .map(|(name, id)| {
                 // History keeps the chats of removed operators, marked as such.
-                if desk.is_removed(&id) {
-                    format!("{name} {}", desk.texts().removed_mark)
+                if site.is_removed(&id) {
+                    format!("{name} {}", session.texts().removed_mark)
                 } else {
                     name
                 }
             })
             .unwrap_or_else(|| {
                 if system {
-                    desk.texts().auto_reply
+                    session.texts().auto_reply
                 } else {
-                    desk.texts().visitor
+                    session.texts().visitor
                 }
                 .to_owned()
             })
@@ -377,9 +393,9 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
     let file = message
         .attachment
         .clone()
-        .map(|file| view! { <FileLink desk file/> });
+        .map(|file| view! { <FileLink file/> });
     let seq = message.seq;
-    let mine = matches!(&message.author, Author::Operator { id, .. } if Some(id) == desk.me().as_ref())
+    let mine = matches!(&message.author, Author::Operator { id, .. } if Some(id) == session.me().as_ref())
         && !message.deleted;
     let editing = RwSignal::new(false);
     let edit_text = RwSignal::new(message.text.clone());
@@ -389,15 +405,15 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
             view! {
                 <form class="edit" on:submit=move |e: leptos::ev::SubmitEvent| {
                     e.prevent_default();
-                    if desk.edit(seq, &edit_text.get_untracked()) {
+                    if chat.edit(seq, &edit_text.get_untracked()) {
                         editing.set(false);
                     }
                 }>
-                    <label class="sr" for=format!("edit-{seq}")>{move || desk.texts().edit}</label>
+                    <label class="sr" for=format!("edit-{seq}")>{move || session.texts().edit}</label>
                     <textarea id=format!("edit-{seq}") rows="2" bind:value=edit_text></textarea>
-                    <button type="submit" class="secondary">{move || desk.texts().save}</button>
+                    <button type="submit" class="secondary">{move || session.texts().save}</button>
                     <button type="button" class="secondary" on:click=move |_| editing.set(false)>
-                        {move || desk.texts().cancel}
+                        {move || session.texts().cancel}
                     </button>
                 </form>
             }
@@ -410,17 +426,17 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
     };
     let deleted = message
         .deleted
-        .then(|| view! { <p class="muted">{move || desk.texts().deleted}</p> });
+        .then(|| view! { <p class="muted">{move || session.texts().deleted}</p> });
     let edited = message
         .edited_at
         .is_some()
-        .then_some(move || format!(" · {}", desk.texts().edited));
+        .then_some(move || format!(" · {}", session.texts().edited));
     let note = message.note;
     view! {
         <li class=class class:note=note>
             <span class="who">
                 {who}
-                {note.then(|| view! { " " <span class="badge">{move || desk.texts().private_note}</span> })}
+                {note.then(|| view! { " " <span class="badge">{move || session.texts().private_note}</span> })}
             </span>
             {file}
             {text}
@@ -428,8 +444,8 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
             <time>{clock(message.sent_at)}{edited}</time>
             {mine.then(|| view! {
                 <span class="own-actions">
-                    <button type="button" class="link" on:click=move |_| editing.set(true)>{move || desk.texts().edit}</button>
-                    <button type="button" class="link" on:click=move |_| desk.delete(seq)>{move || desk.texts().delete}</button>
+                    <button type="button" class="link" on:click=move |_| editing.set(true)>{move || session.texts().edit}</button>
+                    <button type="button" class="link" on:click=move |_| chat.delete(seq)>{move || session.texts().delete}</button>
                 </span>
             })}
         </li>
@@ -440,9 +456,11 @@ fn Message(desk: Desk, message: ChatMessage) -> impl IntoView {
 /// A file of the chat. The session token goes in the `Authorization` header, never in a URL:
 /// an image is fetched into an object URL to show; another file when it is clicked.
 #[component]
-fn FileLink(desk: Desk, file: protocol::Attachment) -> impl IntoView {
-    let url = desk.file_url(&file);
-    let auth = format!("Bearer {}", desk.token());
+fn FileLink(file: protocol::Attachment) -> impl IntoView {
+    let session = crate::state::use_session();
+    let chat = crate::state::use_chat();
+    let url = chat.file_url(&file);
+    let auth = format!("Bearer {}", session.token());
     let name = file.name.clone();
     if file.is_image() {
         let src = RwSignal::new(None::<String>);

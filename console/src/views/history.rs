@@ -2,7 +2,6 @@
 //! department; a result opens beside the list with its full transcript and system events.
 
 use super::{date_time, visitor_label};
-use crate::desk::Desk;
 use leptos::prelude::*;
 use protocol::history::HistoryPage;
 use protocol::ConversationSummary;
@@ -21,8 +20,10 @@ fn encode(value: &str) -> String {
 }
 
 #[component]
-pub fn History(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+pub fn History() -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
+    let texts = move || session.texts();
     let (text, operator, from, to, rating, department) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -59,7 +60,7 @@ pub fn History(desk: Desk) -> impl IntoView {
             .collect();
         let path = format!("/history?{}", query.join("&"));
         wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("GET", &path, None).await {
+            match session.call("GET", &path, None).await {
                 Ok(body) => {
                     let page: HistoryPage = serde_json::from_str(&body).unwrap_or_default();
                     error.set(None);
@@ -76,9 +77,9 @@ pub fn History(desk: Desk) -> impl IntoView {
         });
     };
     search(None);
-    let operators = move || desk.roster.get();
+    let operators = move || site.roster.get();
     let departments = move || {
-        desk.settings
+        site.settings
             .with(|s| s.as_ref().map(|s| s.departments.clone()))
             .unwrap_or_default()
     };
@@ -90,7 +91,7 @@ pub fn History(desk: Desk) -> impl IntoView {
                     <label for="history-text">{move || texts().search_words}</label>
                     <input id="history-text" type="search" bind:value=text/>
                 </div>
-                <Show when=move || desk.is_admin()>
+                <Show when=move || session.is_admin()>
                     <div class="field">
                         <label for="history-operator">{move || texts().operator}</label>
                         <select id="history-operator" on:change=move |e| operator.set(event_target_value(&e))>
@@ -144,7 +145,7 @@ pub fn History(desk: Desk) -> impl IntoView {
             </Show>
             <ul>
                 <For each=move || results.get() key=|c| c.id.clone() let:summary>
-                    <li><Result desk summary/></li>
+                    <li><Result summary/></li>
                 </For>
             </ul>
             <Show when=move || next_before.with(Option::is_some)>
@@ -157,19 +158,22 @@ pub fn History(desk: Desk) -> impl IntoView {
 }
 
 #[component]
-fn Result(desk: Desk, summary: ConversationSummary) -> impl IntoView {
-    let texts = move || desk.texts();
+fn Result(summary: ConversationSummary) -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
+    let chat = crate::state::use_chat();
+    let texts = move || session.texts();
     let id = summary.id.clone();
     let current = {
         let id = id.clone();
-        move || desk.selected.with(|s| s.as_ref() == Some(&id)).to_string()
+        move || chat.selected.with(|s| s.as_ref() == Some(&id)).to_string()
     };
     let name = summary
         .state
         .contact
         .name
         .clone()
-        .unwrap_or_else(|| visitor_label(desk, &summary.visitor));
+        .unwrap_or_else(|| visitor_label(session, &summary.visitor));
     let rating = summary.state.rating.as_ref().map(|r| {
         let good = r.scale.is_positive(r.score);
         let (score, max) = (r.score, r.scale.max());
@@ -183,7 +187,7 @@ fn Result(desk: Desk, summary: ConversationSummary) -> impl IntoView {
         }
     });
     let operator = summary.state.assignee.clone().map(|a| {
-        let removed = desk.is_removed(&a.id);
+        let removed = site.is_removed(&a.id);
         move || {
             let mark = if removed { texts().removed_mark } else { "" };
             format!("{} {mark}", a.name).trim_end().to_owned()
@@ -193,8 +197,8 @@ fn Result(desk: Desk, summary: ConversationSummary) -> impl IntoView {
     view! {
         <button type="button" class="conv" aria-current=current
             on:click=move |_| {
-                desk.from_history.set(Some(opened.clone()));
-                desk.select(id.clone());
+                chat.from_history.set(Some(opened.clone()));
+                chat.select(id.clone());
             }>
             <span class="line">
                 <span class="name">{name}</span>

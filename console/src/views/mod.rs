@@ -13,7 +13,7 @@ mod status;
 mod team;
 mod visitors;
 
-use crate::desk::{Desk, Screen};
+use crate::state::Screen;
 use leptos::prelude::*;
 use protocol::Locale;
 
@@ -21,16 +21,16 @@ use protocol::Locale;
 /// ("Remove Alla") so a screen reader's list of buttons is not a column of identical "Remove"s.
 #[component]
 pub(crate) fn RowAction(
-    desk: Desk,
     verb: fn(&'static crate::i18n::Texts) -> &'static str,
     subject: String,
     on_press: impl Fn() + 'static,
 ) -> impl IntoView {
+    let session = crate::state::use_session();
     view! {
         <button type="button" class="secondary"
-            aria-label=move || format!("{} {subject}", verb(desk.texts()))
+            aria-label=move || format!("{} {subject}", verb(session.texts()))
             on:click=move |_| on_press()>
-            {move || verb(desk.texts())}
+            {move || verb(session.texts())}
         </button>
     }
 }
@@ -61,51 +61,57 @@ pub(crate) fn date_time(ms: u64) -> String {
 }
 
 /// A short, stable label for a visitor who has not introduced himself.
-pub(crate) fn visitor_label(desk: Desk, visitor: &protocol::VisitorId) -> String {
+pub(crate) fn visitor_label(
+    session: crate::state::Session,
+    visitor: &protocol::VisitorId,
+) -> String {
     let short: String = visitor.as_str().chars().take(4).collect();
-    format!("{} {short}", desk.texts().visitor)
+    format!("{} {short}", session.texts().visitor)
 }
 
 #[component]
 pub fn App() -> impl IntoView {
-    let desk = Desk::new();
+    crate::state::provide();
+    let session = crate::state::use_session();
     // Keep <html lang> and the title in step with the chosen language (screen readers use it).
     Effect::new(move |_| {
-        let locale = desk.locale.get();
+        let locale = session.locale.get();
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             if let Some(html) = doc.document_element() {
                 let _ = html.set_attribute("lang", if locale == Locale::Ru { "ru" } else { "en" });
             }
-            doc.set_title(desk.texts().title);
+            doc.set_title(session.texts().title);
         }
     });
     view! {
         <Show
-            when=move || desk.session.with(Option::is_some)
-            fallback=move || view! { <sign_in::SignIn desk/> }
+            when=move || session.current.with(Option::is_some)
+            fallback=move || view! { <sign_in::SignIn/> }
         >
-            <Workspace desk/>
+            <Workspace/>
         </Show>
     }
 }
 
 #[component]
-fn LanguageSwitch(desk: Desk) -> impl IntoView {
+fn LanguageSwitch() -> impl IntoView {
+    let session = crate::state::use_session();
     view! {
         <button
             type="button"
             class="lang"
-            aria-label=move || desk.texts().other_language_label
-            on:click=move |_| desk.switch_locale()
+            aria-label=move || session.texts().other_language_label
+            on:click=move |_| session.switch_locale()
         >
-            {move || desk.texts().other_language}
+            {move || session.texts().other_language}
         </button>
     }
 }
 
 /// Asks for desktop notifications (browsers only allow it from a click).
 #[component]
-fn NotificationsButton(desk: Desk) -> impl IntoView {
+fn NotificationsButton() -> impl IntoView {
+    let session = crate::state::use_session();
     let shown = RwSignal::new(crate::notify::can_ask());
     view! {
         <Show when=move || shown.get()>
@@ -113,7 +119,7 @@ fn NotificationsButton(desk: Desk) -> impl IntoView {
                 crate::notify::ask();
                 shown.set(false);
             }>
-                {move || desk.texts().enable_notifications}
+                {move || session.texts().enable_notifications}
             </button>
         </Show>
     }
@@ -121,75 +127,78 @@ fn NotificationsButton(desk: Desk) -> impl IntoView {
 
 #[component]
 fn ScreenButton(
-    desk: Desk,
     screen: Screen,
     label: fn(&'static crate::i18n::Texts) -> &'static str,
 ) -> impl IntoView {
+    let session = crate::state::use_session();
     view! {
         <button
             type="button"
-            aria-current=move || (desk.screen.get() == screen).then_some("page")
-            on:click=move |_| desk.screen.set(screen)
+            aria-current=move || (session.screen.get() == screen).then_some("page")
+            on:click=move |_| session.screen.set(screen)
         >
-            {move || label(desk.texts())}
+            {move || label(session.texts())}
         </button>
     }
 }
 
 #[component]
-fn Workspace(desk: Desk) -> impl IntoView {
+fn Workspace() -> impl IntoView {
+    let session = crate::state::use_session();
     let me = move || {
-        desk.session
+        session
+            .current
             .with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default())
     };
     let site = move || {
-        desk.current_site.track();
-        desk.session
-            .with(|_| desk.site().map(|s| s.to_string()))
-            .unwrap_or_else(|| desk.texts().no_sites.to_owned())
+        session.chosen_site.track();
+        session
+            .current
+            .with(|_| session.site().map(|s| s.to_string()))
+            .unwrap_or_else(|| session.texts().no_sites.to_owned())
     };
     view! {
         <div class="workspace">
             <header class="topbar">
-                <h1>{move || desk.texts().title}" · "{site}</h1>
+                <h1>{move || session.texts().title}" · "{site}</h1>
                 <span class="me">{me}</span>
-                <status::SitePicker desk/>
-                <status::StatusPicker desk/>
-                <nav class="screens" aria-label=move || desk.texts().title>
-                    <ScreenButton desk screen=Screen::Chats label=|t| t.chats/>
-                    <ScreenButton desk screen=Screen::Visitors label=|t| t.visitors_tab/>
-                    <ScreenButton desk screen=Screen::History label=|t| t.history/>
-                    <ScreenButton desk screen=Screen::Team label=|t| t.team/>
-                    <ScreenButton desk screen=Screen::Replies label=|t| t.canned_replies/>
-                    <Show when=move || desk.is_admin()>
-                        <ScreenButton desk screen=Screen::Reports label=|t| t.reports/>
-                        <ScreenButton desk screen=Screen::Settings label=|t| t.settings/>
+                <status::SitePicker/>
+                <status::StatusPicker/>
+                <nav class="screens" aria-label=move || session.texts().title>
+                    <ScreenButton screen=Screen::Chats label=|t| t.chats/>
+                    <ScreenButton screen=Screen::Visitors label=|t| t.visitors_tab/>
+                    <ScreenButton screen=Screen::History label=|t| t.history/>
+                    <ScreenButton screen=Screen::Team label=|t| t.team/>
+                    <ScreenButton screen=Screen::Replies label=|t| t.canned_replies/>
+                    <Show when=move || session.is_admin()>
+                        <ScreenButton screen=Screen::Reports label=|t| t.reports/>
+                        <ScreenButton screen=Screen::Settings label=|t| t.settings/>
                     </Show>
-                    <ScreenButton desk screen=Screen::Account label=|t| t.account/>
+                    <ScreenButton screen=Screen::Account label=|t| t.account/>
                 </nav>
-                <NotificationsButton desk/>
-                <LanguageSwitch desk/>
-                <button type="button" on:click=move |_| desk.sign_out()>
-                    {move || desk.texts().sign_out}
+                <NotificationsButton/>
+                <LanguageSwitch/>
+                <button type="button" on:click=move |_| session.sign_out()>
+                    {move || session.texts().sign_out}
                 </button>
             </header>
-            {move || match desk.screen.get() {
+            {move || match session.screen.get() {
                 Screen::Chats => view! {
-                    <inbox::InboxList desk/>
-                    <conversation::ConversationPanel desk/>
+                    <inbox::InboxList/>
+                    <conversation::ConversationPanel/>
                 }
                 .into_any(),
                 Screen::History => view! {
-                    <history::History desk/>
-                    <conversation::ConversationPanel desk/>
+                    <history::History/>
+                    <conversation::ConversationPanel/>
                 }
                 .into_any(),
-                Screen::Visitors => view! { <visitors::Visitors desk/> }.into_any(),
-                Screen::Account => view! { <account::Account desk/> }.into_any(),
-                Screen::Team => view! { <team::Team desk/> }.into_any(),
-                Screen::Replies => view! { <replies::Replies desk/> }.into_any(),
-                Screen::Settings => view! { <settings::Settings desk/> }.into_any(),
-                Screen::Reports => view! { <reports::Reports desk/> }.into_any(),
+                Screen::Visitors => view! { <visitors::Visitors/> }.into_any(),
+                Screen::Account => view! { <account::Account/> }.into_any(),
+                Screen::Team => view! { <team::Team/> }.into_any(),
+                Screen::Replies => view! { <replies::Replies/> }.into_any(),
+                Screen::Settings => view! { <settings::Settings/> }.into_any(),
+                Screen::Reports => view! { <reports::Reports/> }.into_any(),
             }}
         </div>
     }

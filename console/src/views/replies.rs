@@ -1,6 +1,5 @@
 //! Canned replies, managed by owners and admins; every operator uses them from the reply box.
 
-use crate::desk::Desk;
 use leptos::prelude::*;
 use protocol::canned::CannedReply;
 use protocol::Role;
@@ -9,19 +8,21 @@ use protocol::Role;
 type ListChange = Box<dyn FnOnce(&mut Vec<CannedReply>)>;
 
 #[component]
-pub fn Replies(desk: Desk) -> impl IntoView {
-    let can_manage = desk.role().is_some_and(Role::manages_site);
+pub fn Replies() -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
+    let can_manage = session.role().is_some_and(Role::manages_site);
     let title = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let replies = move || {
-        desk.settings
+        site.settings
             .with(|s| s.as_ref().map(|s| s.canned_replies.clone()))
             .unwrap_or_default()
     };
     let save = move |change: ListChange| {
         wasm_bindgen_futures::spawn_local(async move {
-            match desk
+            match site
                 .update_settings(|s| change(&mut s.canned_replies))
                 .await
             {
@@ -43,17 +44,17 @@ pub fn Replies(desk: Desk) -> impl IntoView {
     };
     view! {
         <main class="team">
-            <h2>{move || desk.texts().canned_replies}</h2>
-            <p class="muted">{move || desk.texts().canned_hint}</p>
+            <h2>{move || session.texts().canned_replies}</h2>
+            <p class="muted">{move || session.texts().canned_hint}</p>
             <Show when=move || error.with(Option::is_some)>
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
             <table>
                 <thead>
                     <tr>
-                        <th scope="col">{move || desk.texts().title_label}</th>
-                        <th scope="col">{move || desk.texts().text_label}</th>
-                        <th scope="col"><span class="sr">{move || desk.texts().actions}</span></th>
+                        <th scope="col">{move || session.texts().title_label}</th>
+                        <th scope="col">{move || session.texts().text_label}</th>
+                        <th scope="col"><span class="sr">{move || session.texts().actions}</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -67,7 +68,7 @@ pub fn Replies(desk: Desk) -> impl IntoView {
                                     <td>{reply.text.clone()}</td>
                                     <td>
                                         {can_manage.then(|| view! {
-                                            <super::RowAction desk verb=|t| t.delete subject=label
+                                            <super::RowAction verb=|t| t.delete subject=label
                                                 on_press=move || {
                                                     let id = id.clone();
                                                     save(Box::new(move |list| list.retain(|r| r.id != id)));
@@ -82,16 +83,16 @@ pub fn Replies(desk: Desk) -> impl IntoView {
             </table>
             {can_manage.then(|| view! {
                 <form class="add-operator" on:submit=add>
-                    <h3>{move || desk.texts().add_reply}</h3>
+                    <h3>{move || session.texts().add_reply}</h3>
                     <div class="field">
-                        <label for="reply-title">{move || desk.texts().title_label}</label>
+                        <label for="reply-title">{move || session.texts().title_label}</label>
                         <input id="reply-title" type="text" required bind:value=title/>
                     </div>
                     <div class="field">
-                        <label for="reply-text">{move || desk.texts().text_label}</label>
+                        <label for="reply-text">{move || session.texts().text_label}</label>
                         <textarea id="reply-text" rows="3" required bind:value=text></textarea>
                     </div>
-                    <button type="submit" class="primary">{move || desk.texts().add_reply}</button>
+                    <button type="submit" class="primary">{move || session.texts().add_reply}</button>
                 </form>
             })}
         </main>

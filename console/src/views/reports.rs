@@ -2,7 +2,6 @@
 //! and per hour, sources, ratings), the operators' load and efficiency, and a CSV export. The
 //! numbers come from the relay (`protocol::reports::aggregate`); this screen only draws them.
 
-use crate::desk::Desk;
 use crate::i18n::Texts;
 use leptos::prelude::*;
 use protocol::reports::{civil_from_days, ChatSource, Report, Timing};
@@ -105,8 +104,9 @@ fn Bars(
 }
 
 #[component]
-pub fn Reports(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+pub fn Reports() -> impl IntoView {
+    let session = crate::state::use_session();
+    let texts = move || session.texts();
     let now = js_sys::Date::now();
     let from = RwSignal::new(date_input(now - 29.0 * DAY_MS));
     let to = RwSignal::new(date_input(now));
@@ -122,7 +122,7 @@ pub fn Reports(desk: Desk) -> impl IntoView {
     let load = move || {
         let Some(q) = query() else { return };
         wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("GET", &format!("/reports?{q}"), None).await {
+            match session.call("GET", &format!("/reports?{q}"), None).await {
                 Ok(body) => match serde_json::from_str(&body) {
                     Ok(r) => {
                         error.set(None);
@@ -139,7 +139,10 @@ pub fn Reports(desk: Desk) -> impl IntoView {
         let Some(q) = query() else { return };
         let name = format!("chats-{}-{}.csv", from.get_untracked(), to.get_untracked());
         wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("GET", &format!("/reports.csv?{q}"), None).await {
+            match session
+                .call("GET", &format!("/reports.csv?{q}"), None)
+                .await
+            {
                 Ok(csv) => download(&name, &csv),
                 Err(e) => error.set(Some(e)),
             }

@@ -1,6 +1,5 @@
 use super::LanguageSwitch;
-use crate::desk::Desk;
-use crate::session::{self, SignInError};
+use crate::auth::{self, SignInError};
 use leptos::prelude::*;
 use protocol::{PasswordReset, PasswordResetRequest};
 
@@ -15,8 +14,9 @@ enum Mode {
 }
 
 #[component]
-pub fn SignIn(desk: Desk) -> impl IntoView {
-    let code = session::reset_code();
+pub fn SignIn() -> impl IntoView {
+    let session = crate::state::use_session();
+    let code = auth::reset_code();
     let mode = RwSignal::new(if code.is_some() {
         Mode::Reset
     } else {
@@ -26,26 +26,27 @@ pub fn SignIn(desk: Desk) -> impl IntoView {
     let notice = RwSignal::new(None::<&'static str>);
     view! {
         <main class="sign-in">
-            <h1>{move || desk.texts().title}</h1>
+            <h1>{move || session.texts().title}</h1>
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" role="status">{move || notice.get()}</p>
             </Show>
             {move || match mode.get() {
-                Mode::SignIn => view! { <SignInForm desk mode/> }.into_any(),
-                Mode::Forgot => view! { <ForgotForm desk mode notice/> }.into_any(),
-                Mode::Reset => view! { <ResetForm desk mode notice code=code.clone().unwrap_or_default()/> }.into_any(),
+                Mode::SignIn => view! { <SignInForm mode/> }.into_any(),
+                Mode::Forgot => view! { <ForgotForm mode notice/> }.into_any(),
+                Mode::Reset => view! { <ResetForm mode notice code=code.clone().unwrap_or_default()/> }.into_any(),
             }}
         </main>
     }
 }
 
-fn too_many(desk: Desk, seconds: u64) -> String {
-    let t = desk.account_texts();
+fn too_many(session: crate::state::Session, seconds: u64) -> String {
+    let t = session.account_texts();
     format!("{} {seconds} {}.", t.too_many, t.seconds)
 }
 
 #[component]
-fn SignInForm(desk: Desk, mode: RwSignal<Mode>) -> impl IntoView {
+fn SignInForm(mode: RwSignal<Mode>) -> impl IntoView {
+    let session = crate::state::use_session();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -60,13 +61,15 @@ fn SignInForm(desk: Desk, mode: RwSignal<Mode>) -> impl IntoView {
         error.set(None);
         let (email, password) = (email.get_untracked(), password.get_untracked());
         wasm_bindgen_futures::spawn_local(async move {
-            match session::sign_in(email, password).await {
-                Ok(session) => desk.signed_in(session),
+            match auth::sign_in(email, password).await {
+                Ok(signed_in) => session.signed_in(signed_in),
                 Err(SignInError::BadCredentials) => {
-                    error.set(Some(desk.texts().bad_credentials.to_owned()))
+                    error.set(Some(session.texts().bad_credentials.to_owned()))
                 }
-                Err(SignInError::TooMany(seconds)) => error.set(Some(too_many(desk, seconds))),
-                Err(SignInError::Network) => error.set(Some(desk.texts().network_error.to_owned())),
+                Err(SignInError::TooMany(seconds)) => error.set(Some(too_many(session, seconds))),
+                Err(SignInError::Network) => {
+                    error.set(Some(session.texts().network_error.to_owned()))
+                }
             }
             busy.set(false);
         });
@@ -78,21 +81,21 @@ fn SignInForm(desk: Desk, mode: RwSignal<Mode>) -> impl IntoView {
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
             <div class="field">
-                <label for="email">{move || desk.texts().email}</label>
+                <label for="email">{move || session.texts().email}</label>
                 <input id="email" type="email" autocomplete="username" required bind:value=email/>
             </div>
             <div class="field">
-                <label for="password">{move || desk.texts().password}</label>
+                <label for="password">{move || session.texts().password}</label>
                 <input id="password" type="password" autocomplete="current-password" required bind:value=password/>
             </div>
             <button type="submit" class="primary" disabled=move || busy.get()>
-                {move || if busy.get() { desk.texts().signing_in } else { desk.texts().sign_in }}
+                {move || if busy.get() { session.texts().signing_in } else { session.texts().sign_in }}
             </button>
             " "
-            <LanguageSwitch desk/>
+            <LanguageSwitch/>
             <p>
                 <button type="button" class="link" on:click=move |_| mode.set(Mode::Forgot)>
-                    {move || desk.account_texts().forgot_password}
+                    {move || session.account_texts().forgot_password}
                 </button>
             </p>
         </form>
@@ -100,11 +103,8 @@ fn SignInForm(desk: Desk, mode: RwSignal<Mode>) -> impl IntoView {
 }
 
 #[component]
-fn ForgotForm(
-    desk: Desk,
-    mode: RwSignal<Mode>,
-    notice: RwSignal<Option<&'static str>>,
-) -> impl IntoView {
+fn ForgotForm(mode: RwSignal<Mode>, notice: RwSignal<Option<&'static str>>) -> impl IntoView {
+    let session = crate::state::use_session();
     let email = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -113,42 +113,42 @@ fn ForgotForm(
         busy.set(true);
         let request = PasswordResetRequest {
             email: email.get_untracked(),
-            locale: desk.locale.get_untracked(),
+            locale: session.locale.get_untracked(),
         };
         let body = serde_json::to_string(&request).unwrap_or_default();
         wasm_bindgen_futures::spawn_local(async move {
             match browser::http::post_json("/api/v1/auth/password-reset", &body).await {
                 Ok(a) if a.ok() => {
                     error.set(None);
-                    notice.set(Some(desk.account_texts().link_sent));
+                    notice.set(Some(session.account_texts().link_sent));
                     mode.set(Mode::SignIn);
                 }
                 Ok(a) if a.status == 429 => {
-                    error.set(Some(too_many(desk, session::retry_after_s(&a.body))))
+                    error.set(Some(too_many(session, auth::retry_after_s(&a.body))))
                 }
                 Ok(a) => error.set(Some(super::message_of(&a.body))),
-                Err(_) => error.set(Some(desk.texts().network_error.to_owned())),
+                Err(_) => error.set(Some(session.texts().network_error.to_owned())),
             }
             busy.set(false);
         });
     };
     view! {
         <form on:submit=submit>
-            <h2>{move || desk.account_texts().reset_title}</h2>
-            <p>{move || desk.account_texts().reset_intro}</p>
+            <h2>{move || session.account_texts().reset_title}</h2>
+            <p>{move || session.account_texts().reset_intro}</p>
             <Show when=move || error.with(Option::is_some)>
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
             <div class="field">
-                <label for="reset-email">{move || desk.texts().email}</label>
+                <label for="reset-email">{move || session.texts().email}</label>
                 <input id="reset-email" type="email" autocomplete="username" required bind:value=email/>
             </div>
             <button type="submit" class="primary" disabled=move || busy.get()>
-                {move || desk.account_texts().send_link}
+                {move || session.account_texts().send_link}
             </button>
             " "
             <button type="button" class="secondary" on:click=move |_| mode.set(Mode::SignIn)>
-                {move || desk.account_texts().back_to_sign_in}
+                {move || session.account_texts().back_to_sign_in}
             </button>
         </form>
     }
@@ -156,18 +156,18 @@ fn ForgotForm(
 
 #[component]
 fn ResetForm(
-    desk: Desk,
     mode: RwSignal<Mode>,
     notice: RwSignal<Option<&'static str>>,
     code: String,
 ) -> impl IntoView {
+    let session = crate::state::use_session();
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
-        let t = desk.account_texts();
+        let t = session.account_texts();
         if password.get_untracked() != repeat.get_untracked() {
             return error.set(Some(t.passwords_differ.to_owned()));
         }
@@ -183,40 +183,40 @@ fn ResetForm(
         wasm_bindgen_futures::spawn_local(async move {
             match browser::http::post_json("/api/v1/auth/password-reset/confirm", &body).await {
                 Ok(a) if a.ok() => {
-                    session::clear_reset_code();
+                    auth::clear_reset_code();
                     notice.set(Some(t.password_set));
                     mode.set(Mode::SignIn);
                 }
                 Ok(a) if a.status == 400 => error.set(Some(t.bad_link.to_owned())),
                 Ok(a) => error.set(Some(super::message_of(&a.body))),
-                Err(_) => error.set(Some(desk.texts().network_error.to_owned())),
+                Err(_) => error.set(Some(session.texts().network_error.to_owned())),
             }
             busy.set(false);
         });
     };
     view! {
         <form on:submit=submit>
-            <h2>{move || desk.account_texts().reset_title}</h2>
+            <h2>{move || session.account_texts().reset_title}</h2>
             <Show when=move || error.with(Option::is_some)>
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
             <div class="field">
-                <label for="new-password">{move || desk.account_texts().new_password}</label>
+                <label for="new-password">{move || session.account_texts().new_password}</label>
                 <input id="new-password" type="password" autocomplete="new-password" required minlength="8" bind:value=password/>
             </div>
             <div class="field">
-                <label for="repeat-password">{move || desk.account_texts().repeat_password}</label>
+                <label for="repeat-password">{move || session.account_texts().repeat_password}</label>
                 <input id="repeat-password" type="password" autocomplete="new-password" required minlength="8" bind:value=repeat/>
             </div>
             <button type="submit" class="primary" disabled=move || busy.get()>
-                {move || desk.account_texts().set_password}
+                {move || session.account_texts().set_password}
             </button>
             " "
             <button type="button" class="secondary" on:click=move |_| {
-                session::clear_reset_code();
+                auth::clear_reset_code();
                 mode.set(Mode::SignIn);
             }>
-                {move || desk.account_texts().back_to_sign_in}
+                {move || session.account_texts().back_to_sign_in}
             </button>
         </form>
     }

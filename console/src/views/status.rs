@@ -1,17 +1,16 @@
 //! The top bar's pickers: the operator's status (online, away, offline or one of his own
 //! statuses) and, when he works on several sites, the site.
 
-use crate::desk::Desk;
 use leptos::prelude::*;
 use protocol::{Availability, CustomStatus, SiteId};
 
 /// How a status reads: "🍔 Lunch", or the built-in word.
 pub(crate) fn status_label(
-    desk: Desk,
+    session: crate::state::Session,
     availability: Availability,
     custom: Option<&CustomStatus>,
 ) -> String {
-    let t = desk.texts();
+    let t = session.texts();
     match custom {
         Some(c) => format!("{} {}", c.emoji, c.text),
         None => match availability {
@@ -24,39 +23,44 @@ pub(crate) fn status_label(
 
 /// A colleague's status as the team sees it: "online", "🍔 Lunch since 12:30",
 /// "away since 12:05".
-pub(crate) fn colleague_status(desk: Desk, colleague: &protocol::ColleagueStatus) -> String {
-    let label = status_label(desk, colleague.availability, colleague.custom.as_ref());
+pub(crate) fn colleague_status(
+    session: crate::state::Session,
+    colleague: &protocol::ColleagueStatus,
+) -> String {
+    let label = status_label(session, colleague.availability, colleague.custom.as_ref());
     if colleague.availability == Availability::Online && colleague.custom.is_none() {
         return label;
     }
     format!(
         "{label} {} {}",
-        desk.texts().since,
+        session.texts().since,
         super::clock(colleague.since)
     )
 }
 
 /// A small round photo of an operator, or his initial; hovering tells his status and since.
 #[component]
-pub(crate) fn Avatar(desk: Desk, id: protocol::OperatorId, name: String) -> impl IntoView {
+pub(crate) fn Avatar(id: protocol::OperatorId, name: String) -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
     let photo = {
         let id = id.clone();
         move || {
-            desk.roster
+            site.roster
                 .with(|r| r.iter().find(|o| o.id == id).and_then(|o| o.avatar.clone()))
         }
     };
     let hover = {
         let (id, name) = (id.clone(), name.clone());
         move || {
-            let status = desk.team.with(|t| {
+            let status = site.online.with(|t| {
                 t.iter()
                     .find(|c| c.id == id)
-                    .map(|c| colleague_status(desk, c))
+                    .map(|c| colleague_status(session, c))
             });
             format!(
                 "{name} — {}",
-                status.unwrap_or_else(|| desk.texts().status_offline.to_owned())
+                status.unwrap_or_else(|| session.texts().status_offline.to_owned())
             )
         }
     };
@@ -72,18 +76,21 @@ pub(crate) fn Avatar(desk: Desk, id: protocol::OperatorId, name: String) -> impl
 }
 
 #[component]
-pub fn StatusPicker(desk: Desk) -> impl IntoView {
+pub fn StatusPicker() -> impl IntoView {
+    let session = crate::state::use_session();
+    let inbox = crate::state::use_inbox();
     let saved = move || {
-        desk.account
+        session
+            .account
             .with(|a| a.as_ref().map(|a| a.statuses.clone()))
             .unwrap_or_default()
     };
     let current = move || {
-        if let Some(custom) = desk.custom.get() {
+        if let Some(custom) = inbox.custom.get() {
             let index = saved().iter().position(|s| s == &custom);
             return index.map(|i| format!("custom-{i}")).unwrap_or_default();
         }
-        match desk.availability.get() {
+        match inbox.availability.get() {
             Availability::Online => "online".into(),
             Availability::Away => "away".into(),
             Availability::Offline => "offline".into(),
@@ -96,7 +103,7 @@ pub fn StatusPicker(desk: Desk) -> impl IntoView {
                 .ok()
                 .and_then(|i| saved().get(i).cloned());
             if let Some(custom) = chosen {
-                desk.set_status(custom.availability, Some(custom));
+                inbox.set_status(custom.availability, Some(custom));
             }
             return;
         }
@@ -105,15 +112,15 @@ pub fn StatusPicker(desk: Desk) -> impl IntoView {
             "offline" => Availability::Offline,
             _ => Availability::Online,
         };
-        desk.set_status(availability, None);
+        inbox.set_status(availability, None);
     };
     view! {
         <span class="status">
-            <label class="sr" for="status-picker">{move || desk.texts().my_status}</label>
+            <label class="sr" for="status-picker">{move || session.texts().my_status}</label>
             <select id="status-picker" prop:value=current on:change=move |e| choose(event_target_value(&e))>
-                <option value="online" selected=move || current() == "online">{move || desk.texts().online}</option>
-                <option value="away" selected=move || current() == "away">{move || desk.texts().away}</option>
-                <option value="offline" selected=move || current() == "offline">{move || desk.texts().status_offline}</option>
+                <option value="online" selected=move || current() == "online">{move || session.texts().online}</option>
+                <option value="away" selected=move || current() == "away">{move || session.texts().away}</option>
+                <option value="offline" selected=move || current() == "offline">{move || session.texts().status_offline}</option>
                 {move || saved().into_iter().enumerate().map(|(i, s)| {
                     let value = format!("custom-{i}");
                     let selected = value.clone();
@@ -130,23 +137,25 @@ pub fn StatusPicker(desk: Desk) -> impl IntoView {
 
 /// Shown only to operators of more than one site.
 #[component]
-pub fn SitePicker(desk: Desk) -> impl IntoView {
+pub fn SitePicker() -> impl IntoView {
+    let session = crate::state::use_session();
     let sites = move || {
-        desk.session
+        session
+            .current
             .with(|s| s.as_ref().map(|s| s.sites.clone()))
             .unwrap_or_default()
     };
     let current = move || {
-        desk.current_site.track();
-        desk.site().map(|s| s.to_string()).unwrap_or_default()
+        session.chosen_site.track();
+        session.site().map(|s| s.to_string()).unwrap_or_default()
     };
     view! {
         <Show when=move || { sites().len() > 1 }>
             <span class="status">
-                <label class="sr" for="site-picker">{move || desk.texts().site_label}</label>
+                <label class="sr" for="site-picker">{move || session.texts().site_label}</label>
                 <select id="site-picker" prop:value=current on:change=move |e| {
                     if let Ok(site) = SiteId::parse(event_target_value(&e)) {
-                        desk.switch_site(site);
+                        session.switch_site(site);
                     }
                 }>
                     {move || sites().into_iter().map(|m| {

@@ -1,13 +1,16 @@
 //! The team: who works on the site, adding operators (owners and admins; only the owner makes
 //! admins) and removing them (their chats stay in history).
 
-use crate::desk::Desk;
 use leptos::prelude::*;
 use protocol::{NewOperator, OperatorInfo, Role};
 
-async fn load(desk: Desk, list: RwSignal<Vec<OperatorInfo>>, error: RwSignal<Option<String>>) {
-    let Some(site) = desk.site() else { return };
-    let auth = format!("Bearer {}", desk.token());
+async fn load(
+    session: crate::state::Session,
+    list: RwSignal<Vec<OperatorInfo>>,
+    error: RwSignal<Option<String>>,
+) {
+    let Some(site) = session.site() else { return };
+    let auth = format!("Bearer {}", session.token());
     let url = format!("/api/v1/sites/{site}/operators");
     match browser::http::request("GET", &url, None, &[("Authorization", auth.as_str())]).await {
         Ok(a) if a.ok() => list.set(serde_json::from_str(&a.body).unwrap_or_default()),
@@ -19,12 +22,14 @@ async fn load(desk: Desk, list: RwSignal<Vec<OperatorInfo>>, error: RwSignal<Opt
 use super::message_of;
 
 #[component]
-pub fn Team(desk: Desk) -> impl IntoView {
+pub fn Team() -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
     let list = RwSignal::new(Vec::<OperatorInfo>::new());
     let error = RwSignal::new(None::<String>);
-    let my_role = desk.role();
+    let my_role = session.role();
     let can_manage = my_role.is_some_and(Role::manages_site);
-    wasm_bindgen_futures::spawn_local(load(desk, list, error));
+    wasm_bindgen_futures::spawn_local(load(session, list, error));
 
     let (name, email, password) = (
         RwSignal::new(String::new()),
@@ -49,8 +54,8 @@ pub fn Team(desk: Desk) -> impl IntoView {
             return;
         }
         wasm_bindgen_futures::spawn_local(async move {
-            let Some(site) = desk.site() else { return };
-            let auth = format!("Bearer {}", desk.token());
+            let Some(site) = session.site() else { return };
+            let auth = format!("Bearer {}", session.token());
             let body = serde_json::to_string(&new).unwrap_or_default();
             let url = format!("/api/v1/sites/{site}/operators");
             match browser::http::request(
@@ -66,7 +71,7 @@ pub fn Team(desk: Desk) -> impl IntoView {
                     name.set(String::new());
                     email.set(String::new());
                     password.set(String::new());
-                    load(desk, list, error).await;
+                    load(session, list, error).await;
                 }
                 Ok(a) => error.set(Some(message_of(&a.body))),
                 Err(e) => error.set(Some(e)),
@@ -75,13 +80,13 @@ pub fn Team(desk: Desk) -> impl IntoView {
     };
     let remove = move |operator: OperatorInfo| {
         wasm_bindgen_futures::spawn_local(async move {
-            let Some(site) = desk.site() else { return };
-            let auth = format!("Bearer {}", desk.token());
+            let Some(site) = session.site() else { return };
+            let auth = format!("Bearer {}", session.token());
             let url = format!("/api/v1/sites/{site}/operators/{}", operator.id);
             match browser::http::request("DELETE", &url, None, &[("Authorization", auth.as_str())])
                 .await
             {
-                Ok(a) if a.ok() => load(desk, list, error).await,
+                Ok(a) if a.ok() => load(session, list, error).await,
                 Ok(a) => error.set(Some(message_of(&a.body))),
                 Err(e) => error.set(Some(e)),
             }
@@ -90,8 +95,8 @@ pub fn Team(desk: Desk) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let sign_out_everywhere = move |operator: OperatorInfo| {
         wasm_bindgen_futures::spawn_local(async move {
-            let Some(site) = desk.site() else { return };
-            let auth = format!("Bearer {}", desk.token());
+            let Some(site) = session.site() else { return };
+            let auth = format!("Bearer {}", session.token());
             let url = format!("/api/v1/sites/{site}/operators/{}/sign-out", operator.id);
             match browser::http::request("POST", &url, None, &[("Authorization", auth.as_str())])
                 .await
@@ -99,7 +104,7 @@ pub fn Team(desk: Desk) -> impl IntoView {
                 Ok(a) if a.ok() => notice.set(Some(format!(
                     "{} {}",
                     operator.name,
-                    desk.account_texts().signed_out_everywhere
+                    session.account_texts().signed_out_everywhere
                 ))),
                 Ok(a) => error.set(Some(message_of(&a.body))),
                 Err(e) => error.set(Some(e)),
@@ -107,7 +112,7 @@ pub fn Team(desk: Desk) -> impl IntoView {
         });
     };
     let role_name = move |role: Role| {
-        let t = desk.texts();
+        let t = session.texts();
         match role {
             Role::Owner => t.role_owner,
             Role::Admin => t.role_admin,
@@ -117,7 +122,7 @@ pub fn Team(desk: Desk) -> impl IntoView {
 
     view! {
         <main class="team">
-            <h2>{move || desk.texts().team}</h2>
+            <h2>{move || session.texts().team}</h2>
             <Show when=move || error.with(Option::is_some)>
                 <p class="error" role="alert">{move || error.get()}</p>
             </Show>
@@ -127,11 +132,11 @@ pub fn Team(desk: Desk) -> impl IntoView {
             <table>
                 <thead>
                     <tr>
-                        <th scope="col">{move || desk.texts().my_photo}</th>
-                        <th scope="col">{move || desk.texts().name}</th>
-                        <th scope="col">{move || desk.texts().email}</th>
-                        <th scope="col">{move || desk.texts().role}</th>
-                        <th scope="col"><span class="sr">{move || desk.texts().actions}</span></th>
+                        <th scope="col">{move || session.texts().my_photo}</th>
+                        <th scope="col">{move || session.texts().name}</th>
+                        <th scope="col">{move || session.texts().email}</th>
+                        <th scope="col">{move || session.texts().role}</th>
+                        <th scope="col"><span class="sr">{move || session.texts().actions}</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -139,32 +144,32 @@ pub fn Team(desk: Desk) -> impl IntoView {
                         {
                             let removable = !operator.removed
                                 && my_role.is_some_and(|r| r.may_remove(operator.role))
-                                && desk.session.with_untracked(|s| s.as_ref().map(|s| &s.operator) != Some(&operator.id));
+                                && session.current.with_untracked(|s| s.as_ref().map(|s| &s.operator) != Some(&operator.id));
                             let who = operator.clone();
                             let label = operator.name.clone();
                             // The owner ends a member's sessions (a lost phone, a shared computer).
                             let may_sign_out = my_role.is_some_and(Role::signs_members_out)
                                 && !operator.removed
-                                && desk.me().as_ref() != Some(&operator.id);
+                                && session.me().as_ref() != Some(&operator.id);
                             let sign_out_label = format!(
                                 "{} — {}",
-                                desk.account_texts().sign_out_everywhere,
+                                session.account_texts().sign_out_everywhere,
                                 operator.name
                             );
                             let signed_out = operator.clone();
-                            let me = desk.me();
+                            let me = session.me();
                             let may_change_photo = !operator.removed
                                 && (me.as_ref() == Some(&operator.id)
                                     || my_role.is_some_and(|r| r.may_change_photo_of(operator.role)));
-                            let photo_alt = format!("{} {}", desk.texts().photo_of, operator.name);
+                            let photo_alt = format!("{} {}", session.texts().photo_of, operator.name);
                             let target = operator.id.clone();
-                            let upload_label = format!("{} — {}", desk.texts().upload_photo, operator.name);
+                            let upload_label = format!("{} — {}", session.texts().upload_photo, operator.name);
                             let upload = move |e: leptos::ev::Event| {
                                 let file = super::account::chosen_file(&e);
                                 let target = target.clone();
                                 wasm_bindgen_futures::spawn_local(async move {
-                                    match super::account::set_photo(desk, &target, file).await {
-                                        Ok(()) => load(desk, list, error).await,
+                                    match super::account::set_photo(session, site, &target, file).await {
+                                        Ok(()) => load(session, list, error).await,
                                         Err(e) => error.set(Some(e)),
                                     }
                                 });
@@ -183,20 +188,20 @@ pub fn Team(desk: Desk) -> impl IntoView {
                                     </td>
                                     <td>
                                         {operator.name.clone()}
-                                        {operator.removed.then(|| view! { " " <span class="badge muted">{move || desk.texts().removed}</span> })}
+                                        {operator.removed.then(|| view! { " " <span class="badge muted">{move || session.texts().removed}</span> })}
                                     </td>
                                     <td>{operator.email.clone()}</td>
                                     <td>{move || role_name(operator.role)}</td>
                                     <td>
                                         {removable.then(|| view! {
-                                            <super::RowAction desk verb=|t| t.remove subject=label
+                                            <super::RowAction verb=|t| t.remove subject=label
                                                 on_press=move || remove(who.clone())/>
                                         })}
                                         {may_sign_out.then(|| view! {
                                             " "
                                             <button type="button" class="secondary" aria-label=sign_out_label
                                                 on:click=move |_| sign_out_everywhere(signed_out.clone())>
-                                                {move || desk.account_texts().sign_out_everywhere}
+                                                {move || session.account_texts().sign_out_everywhere}
                                             </button>
                                         })}
                                     </td>
@@ -208,24 +213,24 @@ pub fn Team(desk: Desk) -> impl IntoView {
             </table>
             {can_manage.then(|| view! {
                 <form class="add-operator" on:submit=add>
-                    <h3>{move || desk.texts().add_operator}</h3>
+                    <h3>{move || session.texts().add_operator}</h3>
                     <div class="field">
-                        <label for="op-name">{move || desk.texts().name}</label>
+                        <label for="op-name">{move || session.texts().name}</label>
                         <input id="op-name" type="text" required bind:value=name/>
                     </div>
                     <div class="field">
-                        <label for="op-email">{move || desk.texts().email}</label>
+                        <label for="op-email">{move || session.texts().email}</label>
                         <input id="op-email" type="email" required bind:value=email/>
                     </div>
                     <div class="field">
-                        <label for="op-password">{move || desk.texts().password}</label>
+                        <label for="op-password">{move || session.texts().password}</label>
                         <input id="op-password" type="password" autocomplete="new-password" required bind:value=password/>
                     </div>
                     {(my_role == Some(Role::Owner)).then(|| view! {
                         <label class="check"><input id="op-admin" type="checkbox" bind:checked=admin/>
-                            " " {move || desk.texts().make_admin}</label>
+                            " " {move || session.texts().make_admin}</label>
                     })}
-                    <button type="submit" class="primary">{move || desk.texts().add_operator}</button>
+                    <button type="submit" class="primary">{move || session.texts().add_operator}</button>
                 </form>
             })}
         </main>

@@ -1,7 +1,7 @@
 //! Visitors on the site now, updating live, and starting a chat with any of them.
 
 use super::{clock, visitor_label};
-use crate::desk::{Desk, Screen};
+use crate::state::Screen;
 use leptos::prelude::*;
 use protocol::visitors::{LiveVisitor, ProactiveChat};
 
@@ -39,8 +39,10 @@ fn came_from(v: &LiveVisitor) -> String {
 const PAGE_ROWS: usize = 100;
 
 #[component]
-pub fn Visitors(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+pub fn Visitors() -> impl IntoView {
+    let session = crate::state::use_session();
+    let inbox = crate::state::use_inbox();
+    let texts = move || session.texts();
     // Thousands of visitors are searched, not scrolled: the list renders a page of rows, so an
     // arrival or a ticking clock touches at most that many (a 5,000-row table blocked the tab
     // for 1.4 s, and each update for up to 0.7 s).
@@ -50,7 +52,7 @@ pub fn Visitors(desk: Desk) -> impl IntoView {
     let found = Memo::new(move |_| {
         let shown = limit.get();
         query.with(|q| {
-            desk.live.with(|l| {
+            inbox.visitors.with(|l| {
                 let mut rows = Vec::new();
                 let mut count = 0;
                 for v in l.search(q) {
@@ -70,12 +72,12 @@ pub fn Visitors(desk: Desk) -> impl IntoView {
         <main class="team visitors">
             <h2 id="visitors-title">
                 {move || texts().visitors_now} " "
-                <span class="total">{move || desk.live.with(|l| l.visitors().len())}</span>
+                <span class="total">{move || inbox.visitors.with(|l| l.visitors().len())}</span>
             </h2>
-            <Show when=move || desk.live.with(|l| l.visitors().is_empty())>
+            <Show when=move || inbox.visitors.with(|l| l.visitors().is_empty())>
                 <p class="muted">{move || texts().no_visitors}</p>
             </Show>
-            <Show when=move || !desk.live.with(|l| l.visitors().is_empty())>
+            <Show when=move || !inbox.visitors.with(|l| l.visitors().is_empty())>
                 <p class="find">
                     <label for="find-visitor">{move || texts().find_visitor}</label>
                     <input id="find-visitor" type="search" autocomplete="off"
@@ -104,7 +106,7 @@ pub fn Visitors(desk: Desk) -> impl IntoView {
                         <For each=visitors
                             key=|v| (v.id.clone(), v.page.url.clone(), v.conversation.clone(), v.tabs)
                             let:v>
-                            <Row desk v=v composing/>
+                            <Row v=v composing/>
                         </For>
                     </tbody>
                 </table>
@@ -115,16 +117,18 @@ pub fn Visitors(desk: Desk) -> impl IntoView {
                     </button>
                 </Show>
             </Show>
-            {move || composing.get().map(|v| view! { <StartChat desk v composing/> })}
+            {move || composing.get().map(|v| view! { <StartChat v composing/> })}
         </main>
     }
 }
 
 #[component]
-fn Row(desk: Desk, v: LiveVisitor, composing: RwSignal<Option<LiveVisitor>>) -> impl IntoView {
-    let texts = move || desk.texts();
+fn Row(v: LiveVisitor, composing: RwSignal<Option<LiveVisitor>>) -> impl IntoView {
+    let session = crate::state::use_session();
+    let inbox = crate::state::use_inbox();
+    let texts = move || session.texts();
     let name = v.name.clone().unwrap_or_else(|| match &v.visitor {
-        Some(id) => visitor_label(desk, id),
+        Some(id) => visitor_label(session, id),
         None => format!("{} {}", texts().visitor, &v.id[..4.min(v.id.len())]),
     });
     let location = [&v.geo.city, &v.geo.country]
@@ -134,7 +138,7 @@ fn Row(desk: Desk, v: LiveVisitor, composing: RwSignal<Option<LiveVisitor>>) -> 
         .collect::<Vec<_>>()
         .join(", ");
     let started = v.page.visit_started_at;
-    let on_site = move || duration(desk.now.get().saturating_sub(started));
+    let on_site = move || duration(inbox.now.get().saturating_sub(started));
     let previous = v.previous_chat.as_ref().map(|p| {
         let (count, at) = (p.message_count, p.last_at);
         move || format!("{count} {} · {}", texts().messages_short, clock(at))
@@ -174,12 +178,10 @@ fn Row(desk: Desk, v: LiveVisitor, composing: RwSignal<Option<LiveVisitor>>) -> 
 
 /// The first message to a visitor; sending it opens his chat window.
 #[component]
-fn StartChat(
-    desk: Desk,
-    v: LiveVisitor,
-    composing: RwSignal<Option<LiveVisitor>>,
-) -> impl IntoView {
-    let texts = move || desk.texts();
+fn StartChat(v: LiveVisitor, composing: RwSignal<Option<LiveVisitor>>) -> impl IntoView {
+    let session = crate::state::use_session();
+    let chat = crate::state::use_chat();
+    let texts = move || session.texts();
     let text = RwSignal::new(texts().proactive_greeting.to_owned());
     let error = RwSignal::new(None::<String>);
     let input = NodeRef::<leptos::html::Textarea>::new();
@@ -197,13 +199,13 @@ fn StartChat(
         }
         let path = format!("/live-visitors/{}/chat", js_sys::encode_uri_component(&id));
         wasm_bindgen_futures::spawn_local(async move {
-            match desk.call("POST", &path, Some("{}")).await {
+            match session.call("POST", &path, Some("{}")).await {
                 Ok(body) => match serde_json::from_str::<ProactiveChat>(&body) {
-                    Ok(chat) => {
+                    Ok(started) => {
                         composing.set(None);
-                        desk.screen.set(Screen::Chats);
-                        desk.select(chat.conversation);
-                        desk.reply(&typed);
+                        session.screen.set(Screen::Chats);
+                        chat.select(started.conversation);
+                        chat.reply(&typed);
                     }
                     Err(e) => error.set(Some(e.to_string())),
                 },

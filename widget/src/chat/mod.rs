@@ -33,14 +33,14 @@ fn hooks() -> Option<Hooks> {
 }
 
 use crate::{emit, i18n, launcher, session};
-use browser::conversation::{ConversationSocket, TypingIndicator};
+use browser::conversation::{ConversationClient, ConversationSocket, TypingIndicator};
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
 use protocol::settings::ContactFormMode;
 use protocol::{
-    Applied, Author, ClientMessageId, ContactInfo, ConversationCommand, ConversationEvent,
-    ConversationState, CustomDataItem, Locale, OperatorCard, Presence, SiteId,
-    Status as ChatStatus, Timeline, VisitorSession, WidgetConfig,
+    Applied, Author, ClientMessageId, ContactInfo, ConversationCommand, ConversationState,
+    CustomDataItem, Locale, OperatorCard, Presence, SiteId, Status as ChatStatus, Timeline,
+    VisitorSession, WidgetConfig,
 };
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -91,7 +91,8 @@ pub struct Chat {
     pub locale: RwSignal<Locale>,
     pub config: RwSignal<Option<WidgetConfig>>,
     pub presence: RwSignal<Presence>,
-    pub timeline: RwSignal<Timeline>,
+    /// The conversation: its timeline (messages, the outbox) and its socket.
+    pub client: ConversationClient,
     pub state: RwSignal<ConversationState>,
     pub operator: RwSignal<Option<OperatorCard>>,
     pub operator_typing: RwSignal<Option<String>>,
@@ -122,7 +123,7 @@ impl Chat {
             locale: RwSignal::new(locale),
             config: RwSignal::new(None),
             presence: RwSignal::new(Presence::default()),
-            timeline: RwSignal::new(Timeline::default()),
+            client: ConversationClient::new(),
             state: RwSignal::new(ConversationState::default()),
             operator: RwSignal::new(None),
             operator_typing: RwSignal::new(None),
@@ -196,7 +197,7 @@ impl Chat {
             .config
             .with(|c| c.as_ref().is_some_and(|c| c.hide_launcher_when_offline))
             && !self.presence.with(|p| p.operators_online)
-            && self.timeline.with(|t| t.messages().is_empty());
+            && self.client.timeline.with(|t| t.messages().is_empty());
         self.hidden_by_api.get() || self.hidden_by_rule.get() || offline_hidden
     }
 
@@ -257,6 +258,7 @@ impl Chat {
                 if !has_contact
                     && !self.contact_dismissed.get()
                     && self
+                        .client
                         .timeline
                         .with(|t| t.messages().iter().any(|m| m.author == Author::Visitor)) =>
             {
@@ -272,6 +274,7 @@ impl Chat {
         let department = self.state.with(|s| s.department.clone());
         !self.presence.with(|p| p.can_answer(department.as_deref()))
             && self
+                .client
                 .timeline
                 .with(|t| t.messages().is_empty() && t.pending().is_empty())
             && self.config.with(Option::is_some)
@@ -308,17 +311,14 @@ impl Chat {
         ))
     }
 
-    pub(super) async fn upload(
-        &self,
-        file: &web_sys::File,
-    ) -> Result<protocol::Attachment, String> {
+    /// Uploads a file to the visitor's conversation, then sends it as a message.
+    pub(super) async fn upload_and_send(&self, file: &web_sys::File) -> Result<(), String> {
         let (token, conversation) = self.session.get_value().ok_or("no session")?;
         let url = format!(
             "{}/api/v1/sites/{}/conversations/{conversation}/files",
             self.relay(),
             self.site()
         );
-        let body = browser::http::upload_file(&url, &token, file).await?;
-        crate::json::decode(&body).map_err(|e| e.to_string())
+        self.client.send_file(&url, &token, file).await
     }
 }

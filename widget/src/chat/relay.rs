@@ -4,20 +4,12 @@
 use super::*;
 
 thread_local! {
-    /// The chat's socket, behind the sync gate (`browser::conversation`).
-    pub(super) static SOCKET: ConversationSocket = const { ConversationSocket::new() };
     /// Whether the operator's "typing" is still the news.
     static OPERATOR_TYPING: TypingIndicator = TypingIndicator::default();
     /// Commands waiting for the socket (contact data set before the chat started, …).
     static CONTROL_QUEUE: RefCell<Vec<ConversationCommand>> = const { RefCell::new(Vec::new()) };
     /// A resend after `rate_limited` is waiting.
     static RETRY_SCHEDULED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Hands a command to the socket if it is open and synced; otherwise messages wait in the
-/// outbox and other commands in the control queue, both sent again on the next welcome.
-pub(super) fn transmit(command: &ConversationCommand) -> bool {
-    SOCKET.with(|s| s.transmit(command))
 }
 
 /// Commands that tell the relay about the visitor (not about the chat's course): they must
@@ -33,6 +25,12 @@ fn describes_the_visitor(command: &ConversationCommand) -> bool {
 }
 
 impl Chat {
+    /// Hands a command to the socket if it is open and synced; otherwise messages wait in the
+    /// outbox and other commands in the control queue, both sent again on the next welcome.
+    pub(super) fn transmit(&self, command: &ConversationCommand) -> bool {
+        self.client.transmit(command)
+    }
+
     /// A returning visitor reconnects at once, so operator replies reach him with the window
     /// closed; a first-time visitor costs the relay nothing until he opens the chat. Messages
     /// left unsent by the last page come back into the outbox and go out on connect.
@@ -40,10 +38,11 @@ impl Chat {
         let site = self.site();
         let unsent = session::stored_outbox(&site);
         let has_unsent = !unsent.is_empty();
-        self.timeline.update(|t| t.restore(unsent));
+        self.client.timeline.update(|t| t.restore(unsent));
         let chat = *self;
         Effect::new(move |_| {
-            chat.timeline
+            chat.client
+                .timeline
                 .with(|t| session::save_outbox(&site, t.pending()));
         });
         if has_unsent || session::has_stored_token(&self.site()) {
@@ -60,11 +59,14 @@ impl Chat {
         ) {
             return;
         }
-        SOCKET.with(|s| s.replace(None));
+        self.client.socket(|s| s.replace(None));
         // Unsent messages go with the visitor into his (possibly other) conversation.
-        let unsent = self.timeline.with_untracked(|t| t.pending().to_vec());
-        self.timeline.set(Timeline::default());
-        self.timeline.update(|t| t.restore(unsent));
+        let unsent = self
+            .client
+            .timeline
+            .with_untracked(|t| t.pending().to_vec());
+        self.client.timeline.set(Timeline::default());
+        self.client.timeline.update(|t| t.restore(unsent));
         self.relay_state.set(RelayState::Idle);
         self.ensure_connected();
     }
@@ -72,10 +74,10 @@ impl Chat {
     /// `Consultant.reset()`: closes the chat, forgets the visitor's session, contact, unsent
     /// messages and identity, and leaves the widget as a new visitor finds it.
     pub fn reset(&self) {
-        SOCKET.with(|s| s.replace(None));
+        self.client.socket(|s| s.replace(None));
         self.set_open(false, false);
         self.session.set_value(None);
-        self.timeline.set(Timeline::default());
+        self.client.timeline.set(Timeline::default());
         self.state.set(ConversationState::default());
         self.operator.set(None);
         self.operator_typing.set(None);
@@ -140,14 +142,14 @@ impl Chat {
                 session.config.site,
                 session.conversation,
                 session.token,
-                chat.timeline.with_untracked(Timeline::last_seq)
+                chat.client.timeline.with_untracked(Timeline::last_seq)
             )
         };
         let connection = Connection::open(
             url,
             move |frame| chat.on_frame(&frame),
             move |status| {
-                SOCKET.with(ConversationSocket::unsynced);
+                chat.client.socket(ConversationSocket::unsynced);
                 chat.relay_state.set(match status {
                     Status::Connecting => RelayState::Connecting,
                     Status::Open => RelayState::Open,
@@ -156,18 +158,14 @@ impl Chat {
                 })
             },
         );
-        SOCKET.with(|s| s.replace(Some(connection)));
+        self.client.socket(|s| s.replace(Some(connection)));
     }
 
     pub(super) fn on_frame(&self, frame: &str) {
-        let Ok(event) = crate::json::decode::<ConversationEvent>(frame) else {
+        let Some(applied) = self.client.receive(frame) else {
             web_sys::console::warn_1(&"chat: unreadable frame from relay".into());
             return;
         };
-        let applied = self
-            .timeline
-            .try_update(|t| t.apply(event))
-            .unwrap_or(Applied::Nothing);
         match applied {
             Applied::Nothing => {}
             Applied::Welcome {
@@ -182,13 +180,13 @@ impl Chat {
                 self.state.set(state);
                 self.presence.set(presence);
                 // The gate opens; the outbox goes after what describes the visitor (below).
-                SOCKET.with(|s| s.welcomed(&[]));
+                self.client.socket(|s| s.welcomed(&[]));
                 // What the visitor told before the socket was up (his department, contact
                 // data) goes before his messages: the relay checks a message against it (a
                 // site that asks for a department refuses a message without one). Other
                 // commands (ending the chat, a rating) go after them, in the order given.
                 if let Some(contact) = session::stored_profile(&self.site()) {
-                    transmit(&ConversationCommand::Contact { contact });
+                    self.transmit(&ConversationCommand::Contact { contact });
                 }
                 let queued = CONTROL_QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
                 let (setup, later): (Vec<_>, Vec<_>) =
@@ -197,11 +195,15 @@ impl Chat {
                     self.command(command);
                 }
                 resend.iter().for_each(|c| {
-                    transmit(c);
+                    self.transmit(c);
                 });
                 // A conversation already under way (an operator started it, or an earlier
                 // visit) records this visit's source now; a new one with its first message.
-                if self.timeline.with_untracked(|t| !t.messages().is_empty()) {
+                if self
+                    .client
+                    .timeline
+                    .with_untracked(|t| !t.messages().is_empty())
+                {
                     self.record_source();
                 }
                 for command in later {
@@ -241,11 +243,12 @@ impl Chat {
                     browser::later(retry_after_ms.min(60_000) as u32, move || {
                         RETRY_SCHEDULED.with(|r| r.set(false));
                         chat.notice.set(None);
-                        chat.timeline
+                        chat.client
+                            .timeline
                             .with_untracked(|t| t.outbox())
                             .iter()
                             .for_each(|c| {
-                                transmit(c);
+                                chat.transmit(c);
                             });
                     });
                 }
@@ -289,7 +292,7 @@ impl Chat {
 
     /// Sends a command now, or when the socket is next up.
     pub fn command(&self, command: ConversationCommand) {
-        if !transmit(&command) {
+        if !self.transmit(&command) {
             CONTROL_QUEUE.with(|q| q.borrow_mut().push(command));
             self.ensure_connected();
         }

@@ -1,7 +1,6 @@
 //! What the visitor sends: messages (with files), offline messages, contact and custom data,
 //! typing, and the visit's source with his first message.
 
-use super::relay::{transmit, SOCKET};
 use super::*;
 
 impl Chat {
@@ -29,40 +28,36 @@ impl Chat {
 
     /// Queues the visitor's message and sends it if the socket is up.
     pub fn send(&self, typed: &str) -> bool {
-        let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
+        // Where the visit came from goes before his first message, and only with one.
+        if let Err(e) = protocol::decode::message_text(typed) {
+            self.notice.set(Some(e.message));
             return false;
-        };
-        let composed = self
-            .timeline
-            .try_update(|t| t.compose(client_id, typed, None));
-        match composed {
-            Some(Ok(command)) => {
+        }
+        self.record_source();
+        match self.client.send(typed, None) {
+            Ok(()) => {
                 self.notice.set(None);
-                self.record_source();
-                transmit(&command);
-                SOCKET.with(ConversationSocket::message_sent);
                 emit("message:sent", JsValue::from_str(typed.trim()));
                 self.ensure_connected();
                 true
             }
-            Some(Err(e)) => {
-                self.notice.set(Some(e.message));
+            Err(message) => {
+                self.notice.set(Some(message).filter(|m| !m.is_empty()));
                 false
             }
-            None => false,
         }
     }
 
     /// Tells the operator the visitor is typing, at most every few seconds.
     pub fn typing(&self) {
-        SOCKET.with(|s| s.typing(js_sys::Date::now()));
+        self.client.typing();
     }
 
     /// Contact data from the form or `Consultant.setContactInfo`; kept in the browser until
     /// the relay confirms it.
     pub fn set_contact(&self, contact: ContactInfo) {
         session::remember_profile(&self.site(), &contact);
-        if !transmit(&ConversationCommand::Contact { contact }) {
+        if !self.transmit(&ConversationCommand::Contact { contact }) {
             self.ensure_connected();
         }
     }
@@ -75,7 +70,8 @@ impl Chat {
         let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
             return;
         };
-        self.timeline
+        self.client
+            .timeline
             .update(|t| t.queue(client_id.clone(), text.clone(), None));
         self.command(ConversationCommand::Offline {
             client_id,
@@ -107,21 +103,10 @@ impl Chat {
                     chat.connect(session);
                 }
             }
-            let result = chat.upload(&file).await;
+            let result = chat.upload_and_send(&file).await;
             chat.uploading.set(false);
             match result {
-                Ok(attachment) => {
-                    let Ok(client_id) = ClientMessageId::parse(browser::client_id()) else {
-                        return;
-                    };
-                    let command = chat
-                        .timeline
-                        .try_update(|t| t.compose(client_id, "", Some(attachment)));
-                    if let Some(Ok(command)) = command {
-                        transmit(&command);
-                        emit("message:sent", JsValue::from_str(&file.name()));
-                    }
-                }
+                Ok(()) => emit("message:sent", JsValue::from_str(&file.name())),
                 Err(message) => chat.notice.set(Some(format!("{}: {message}", t.not_sent))),
             }
         });

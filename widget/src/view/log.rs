@@ -22,7 +22,9 @@ pub fn Log(chat: Chat) -> impl IntoView {
     let shown = RwSignal::new(PAGE);
     // Keep the newest entry in view (not when older ones are added above).
     Effect::new(move |_| {
-        chat.timeline.with(|t| (t.last_seq(), t.pending().len()));
+        chat.client
+            .timeline
+            .with(|t| (t.last_seq(), t.pending().len()));
         chat.notes.with(Vec::len);
         if let Some(log) = log.get() {
             log.set_scroll_top(log.scroll_height());
@@ -46,7 +48,7 @@ pub fn Log(chat: Chat) -> impl IntoView {
                 <NoteView chat note/>
             </For>
             {move || {
-                let (held, first) = chat.timeline.with(|t| (t.messages().len(), t.messages().first().map(|m| m.seq)));
+                let (held, first) = chat.client.timeline.with(|t| (t.messages().len(), t.messages().first().map(|m| m.seq)));
                 (held > shown.get() || first.is_some_and(|seq| seq > 1)).then(|| view! {
                     <li class="earlier">
                         <button type="button" class="link" on:click=move |_| {
@@ -62,7 +64,7 @@ pub fn Log(chat: Chat) -> impl IntoView {
                 })
             }}
             <For
-                each=move || chat.timeline.with(|t| {
+                each=move || chat.client.timeline.with(|t| {
                     let all = t.messages();
                     all[all.len().saturating_sub(shown.get())..].to_vec()
                 })
@@ -72,7 +74,7 @@ pub fn Log(chat: Chat) -> impl IntoView {
                 <Message chat message/>
             </For>
             <For
-                each=move || chat.timeline.with(|t| t.pending().to_vec())
+                each=move || chat.client.timeline.with(|t| t.pending().to_vec())
                 key=|p| p.client_id.clone()
                 let:pending
             >

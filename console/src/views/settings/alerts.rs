@@ -32,7 +32,7 @@ pub(super) fn Alerts(draft: Draft) -> impl IntoView {
     let enabled = move || draft.data.with(|s| s.alerts.working_hours.is_some());
     view! {
         <Section draft id="alerts" title=|t| t.alerts_settings apply=|from, to| to.alerts = from.alerts.clone()>
-            <p class="muted">{move || draft.desk.texts().alerts_hint}</p>
+            <p class="muted">{move || draft.session.texts().alerts_hint}</p>
             <TextInput draft id="alerts-email" label=|t| t.alerts_email kind="email"
                 get=|s| s.alerts.email.clone().unwrap_or_default()
                 set=|s, v| s.alerts.email = Some(v.trim().to_owned()).filter(|v| !v.is_empty())/>
@@ -49,7 +49,7 @@ pub(super) fn Alerts(draft: Draft) -> impl IntoView {
                 })/>
             <Show when=enabled>
                 <fieldset class="inline">
-                    <legend>{move || draft.desk.texts().nobody_online_alert}</legend>
+                    <legend>{move || draft.session.texts().nobody_online_alert}</legend>
                     <Check draft id="day-1" label=|t| t.day_1 get=|s| has_day(s, 1) set=|s, on| set_day(s, 1, on)/>
                     <Check draft id="day-2" label=|t| t.day_2 get=|s| has_day(s, 2) set=|s, on| set_day(s, 2, on)/>
                     <Check draft id="day-3" label=|t| t.day_3 get=|s| has_day(s, 3) set=|s, on| set_day(s, 3, on)/>

@@ -1,19 +1,19 @@
 //! API keys for the REST API: created with a name (the key shown once), listed by name and
 //! first characters with when each was last used, revoked.
 
-use crate::desk::Desk;
 use leptos::prelude::*;
 use protocol::rest::{ApiKey, CreatedApiKey, NewApiKey};
 
 #[component]
-pub(super) fn ApiKeys(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+pub(super) fn ApiKeys() -> impl IntoView {
+    let session = crate::state::use_session();
+    let texts = move || session.texts();
     let keys = RwSignal::new(Vec::<ApiKey>::new());
     let error = RwSignal::new(None::<String>);
     let name = RwSignal::new(String::new());
     let shown = RwSignal::new(None::<String>);
     let load = move || {
-        desk.call_then("GET", "/api-keys".into(), None, error, move |body| {
+        session.call_then("GET", "/api-keys".into(), None, error, move |body| {
             keys.set(serde_json::from_str(&body).unwrap_or_default())
         })
     };
@@ -26,7 +26,7 @@ pub(super) fn ApiKeys(desk: Desk) -> impl IntoView {
         let Ok(body) = serde_json::to_string(&new) else {
             return;
         };
-        desk.call_then(
+        session.call_then(
             "POST",
             "/api-keys".into(),
             Some(body),
@@ -40,7 +40,7 @@ pub(super) fn ApiKeys(desk: Desk) -> impl IntoView {
         )
     };
     let revoke = move |id: String| {
-        desk.call_then(
+        session.call_then(
             "DELETE",
             format!("/api-keys/{id}"),
             None,
@@ -79,7 +79,7 @@ pub(super) fn ApiKeys(desk: Desk) -> impl IntoView {
                                         <td>{super::super::date_time(key.created_at)}</td>
                                         <td>{move || key.last_used_at.map(super::super::date_time).unwrap_or_else(|| texts().never_used.to_owned())}</td>
                                         <td>
-                                            <super::super::RowAction desk verb=|t| t.api_key_revoke subject=label
+                                            <super::super::RowAction verb=|t| t.api_key_revoke subject=label
                                                 on_press=move || revoke(id.clone())/>
                                         </td>
                                     </tr>

@@ -1,19 +1,19 @@
 //! The ban list: who was banned, by whom and when; owners and admins lift bans.
 
-use crate::desk::Desk;
 use leptos::prelude::*;
 use protocol::Ban;
 
 #[component]
-pub(super) fn Bans(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+pub(super) fn Bans() -> impl IntoView {
+    let session = crate::state::use_session();
+    let texts = move || session.texts();
     let bans = RwSignal::new(Vec::<Ban>::new());
     let error = RwSignal::new(None::<String>);
-    desk.call_then("GET", "/bans".into(), None, error, move |body| {
+    session.call_then("GET", "/bans".into(), None, error, move |body| {
         bans.set(serde_json::from_str(&body).unwrap_or_default())
     });
     let unban = move |id: u64| {
-        desk.call_then("DELETE", format!("/bans/{id}"), None, error, move |_| {
+        session.call_then("DELETE", format!("/bans/{id}"), None, error, move |_| {
             bans.update(|b| b.retain(|x| x.id != id))
         })
     };
@@ -34,7 +34,7 @@ pub(super) fn Bans(desk: Desk) -> impl IntoView {
                     <tbody>
                         <For each=move || bans.get() key=|b| b.id let:ban>
                             {
-                                let who = ban.visitor.as_ref().map(|v| super::super::visitor_label(desk, v)).unwrap_or_default();
+                                let who = ban.visitor.as_ref().map(|v| super::super::visitor_label(session, v)).unwrap_or_default();
                                 let label = format!("{who} {}", ban.ip.clone().unwrap_or_default());
                                 view! {
                                     <tr>
@@ -43,7 +43,7 @@ pub(super) fn Bans(desk: Desk) -> impl IntoView {
                                         <td>{ban.by.clone()}</td>
                                         <td>{super::super::date_time(ban.at)}</td>
                                         <td>
-                                            <super::super::RowAction desk verb=|t| t.unban subject=label
+                                            <super::super::RowAction verb=|t| t.unban subject=label
                                                 on_press=move || unban(ban.id)/>
                                         </td>
                                     </tr>

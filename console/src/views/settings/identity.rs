@@ -1,7 +1,6 @@
 //! Identity verification of the site's logged-in users: on or off, and a new secret (shown
 //! once; the relay never shows it again).
 
-use crate::desk::Desk;
 use leptos::prelude::*;
 
 #[derive(serde::Deserialize)]
@@ -12,14 +11,15 @@ struct SecretState {
 }
 
 #[component]
-pub(super) fn Identity(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+pub(super) fn Identity() -> impl IntoView {
+    let session = crate::state::use_session();
+    let texts = move || session.texts();
     let enabled = RwSignal::new(false);
     let shown = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let call = move |method: &'static str| {
         wasm_bindgen_futures::spawn_local(async move {
-            match desk.call(method, "/identity-secret", None).await {
+            match session.call(method, "/identity-secret", None).await {
                 Ok(body) => match serde_json::from_str::<SecretState>(&body) {
                     Ok(state) => {
                         enabled.set(state.enabled);

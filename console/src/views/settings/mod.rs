@@ -12,8 +12,8 @@ mod triggers;
 mod webhooks;
 mod widget;
 
-use crate::desk::Desk;
 use crate::i18n::Texts;
+use crate::state::{Session, Site};
 use leptos::prelude::*;
 use protocol::SiteSettings;
 
@@ -25,7 +25,8 @@ pub(super) type Label = fn(&'static Texts) -> &'static str;
 /// The settings being edited, loaded once from the relay when the screen opens.
 #[derive(Clone, Copy)]
 pub(super) struct Draft {
-    pub desk: Desk,
+    pub session: Session,
+    pub site: Site,
     pub data: RwSignal<SiteSettings>,
 }
 
@@ -45,11 +46,13 @@ pub(super) fn new_id(prefix: &str) -> String {
 }
 
 #[component]
-pub fn Settings(desk: Desk) -> impl IntoView {
+pub fn Settings() -> impl IntoView {
+    let session = crate::state::use_session();
+    let site = crate::state::use_site();
     let data = RwSignal::new(None::<SiteSettings>);
     let failed = RwSignal::new(None::<String>);
     wasm_bindgen_futures::spawn_local(async move {
-        match desk.call("GET", "/settings", None).await {
+        match session.call("GET", "/settings", None).await {
             Ok(body) => match serde_json::from_str(&body) {
                 Ok(settings) => data.set(Some(settings)),
                 Err(e) => failed.set(Some(e.to_string())),
@@ -59,22 +62,22 @@ pub fn Settings(desk: Desk) -> impl IntoView {
     });
     view! {
         <main class="team settings">
-            <h2>{move || desk.texts().settings}</h2>
+            <h2>{move || session.texts().settings}</h2>
             <Show when=move || failed.with(Option::is_some)>
                 <p class="error" role="alert">{move || failed.get()}</p>
             </Show>
             {move || data.get().map(|loaded| {
-                let draft = Draft { desk, data: RwSignal::new(loaded) };
+                let draft = Draft { session, site, data: RwSignal::new(loaded) };
                 view! {
                     <widget::WidgetSections draft/>
                     <triggers::Triggers draft/>
                     <routing::RoutingSection draft/>
                     <routing::MaskingSection draft/>
                     <alerts::Alerts draft/>
-                    <identity::Identity desk/>
-                    <webhooks::Webhooks desk/>
-                    <api_keys::ApiKeys desk/>
-                    <bans::Bans desk/>
+                    <identity::Identity/>
+                    <webhooks::Webhooks/>
+                    <api_keys::ApiKeys/>
+                    <bans::Bans/>
                 }
             })}
         </main>
@@ -93,7 +96,7 @@ pub(super) fn Section(
     blocked: Option<Signal<Option<String>>>,
     children: Children,
 ) -> impl IntoView {
-    let desk = draft.desk;
+    let (session, site) = (draft.session, draft.site);
     let status = RwSignal::new(None::<Result<(), String>>);
     let busy = RwSignal::new(false);
     let submit = move |e: leptos::ev::SubmitEvent| {
@@ -105,7 +108,7 @@ pub(super) fn Section(
         let edited = draft.data.get_untracked();
         busy.set(true);
         wasm_bindgen_futures::spawn_local(async move {
-            let result = desk
+            let result = site
                 .update_settings(|current| apply(&edited, current))
                 .await;
             busy.set(false);
@@ -115,18 +118,18 @@ pub(super) fn Section(
     let (heading, labelled_by) = (format!("{id}-title"), format!("{id}-title"));
     view! {
         <form class="section" aria-labelledby=labelled_by on:submit=submit on:input=move |_| status.set(None)>
-            <h3 id=heading>{move || title(desk.texts())}</h3>
+            <h3 id=heading>{move || title(session.texts())}</h3>
             {children()}
             <div class="save">
                 <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || desk.texts().save}
+                    {move || session.texts().save}
                 </button>
                 <span role="status" class=move || match status.get() {
                     Some(Err(_)) => "error",
                     _ => "saved",
                 }>
                     {move || match status.get() {
-                        Some(Ok(())) => desk.texts().saved.to_owned(),
+                        Some(Ok(())) => session.texts().saved.to_owned(),
                         Some(Err(e)) => e,
                         None => String::new(),
                     }}
@@ -148,7 +151,7 @@ pub(super) fn TextInput(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] hint: Option<Label>,
 ) -> impl IntoView {
-    let texts = move || draft.desk.texts();
+    let texts = move || draft.session.texts();
     let hint_id = format!("{id}-hint");
     view! {
         <div class="field">
@@ -173,7 +176,7 @@ pub(super) fn TextArea(
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=id>{move || label(draft.desk.texts())}</label>
+            <label for=id>{move || label(draft.session.texts())}</label>
             <textarea id=id rows="2"
                 prop:value=move || draft.read(get)
                 on:input=move |e| draft.edit(|s| set(s, event_target_value(&e)))></textarea>
@@ -195,7 +198,7 @@ pub(super) fn Check(
             <input id=id type="checkbox"
                 prop:checked=move || draft.read(get)
                 on:change=move |e| draft.edit(|s| set(s, event_target_checked(&e)))/>
-            <label for=id>{move || label(draft.desk.texts())}</label>
+            <label for=id>{move || label(draft.session.texts())}</label>
         </div>
     }
 }
@@ -210,7 +213,7 @@ pub(super) fn Choice(
     get: fn(&SiteSettings) -> String,
     set: fn(&mut SiteSettings, &str),
 ) -> impl IntoView {
-    let texts = move || draft.desk.texts();
+    let texts = move || draft.session.texts();
     view! {
         <div class="field">
             <label for=id>{move || label(texts())}</label>

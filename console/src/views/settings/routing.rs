@@ -35,10 +35,10 @@ fn list(value: &str) -> Vec<String> {
 
 #[component]
 pub(super) fn RoutingSection(draft: Draft) -> impl IntoView {
-    let desk = draft.desk;
-    let texts = move || desk.texts();
+    let (session, site) = (draft.session, draft.site);
+    let texts = move || session.texts();
     let team = move || {
-        desk.roster
+        site.roster
             .with(|r| r.iter().filter(|o| !o.removed).cloned().collect::<Vec<_>>())
     };
     let departments = move || draft.read(|s| s.departments.clone());
@@ -121,8 +121,8 @@ pub(super) fn RoutingSection(draft: Draft) -> impl IntoView {
 
 #[component]
 fn RegionRow(draft: Draft, index: usize) -> impl IntoView {
-    let desk = draft.desk;
-    let texts = move || desk.texts();
+    let (session, site) = (draft.session, draft.site);
+    let texts = move || session.texts();
     let read = move |f: fn(&RegionRule) -> String| {
         draft.read(|s| s.routing.regions.get(index).map(f).unwrap_or_default())
     };
@@ -138,7 +138,7 @@ fn RegionRow(draft: Draft, index: usize) -> impl IntoView {
         format!("region-{index}-cities"),
     );
     let team = move || {
-        desk.roster
+        site.roster
             .with(|r| r.iter().filter(|o| !o.removed).cloned().collect::<Vec<_>>())
     };
     view! {
@@ -195,10 +195,10 @@ fn RegionRow(draft: Draft, index: usize) -> impl IntoView {
 /// Only the owner changes masking: it decides what admins themselves may see.
 #[component]
 pub(super) fn MaskingSection(draft: Draft) -> impl IntoView {
-    let owner = draft.desk.role().is_some_and(Role::changes_masking);
+    let owner = draft.session.role().is_some_and(Role::changes_masking);
     view! {
         <Section draft id="masking" title=|t| t.masking apply=|from, to| to.masking = from.masking.clone()>
-            <p class="muted">{move || draft.desk.texts().masking_hint}</p>
+            <p class="muted">{move || draft.session.texts().masking_hint}</p>
             <fieldset class="plain" disabled=!owner>
                 <Check draft id="mask-operators" label=|t| t.mask_for_operators
                     get=|s| s.masking.operators set=|s, v| s.masking.operators = v/>

@@ -26,7 +26,7 @@ fn pretty(rule: &TriggerRule) -> String {
 
 #[component]
 pub(super) fn Triggers(draft: Draft) -> impl IntoView {
-    let texts = move || draft.desk.texts();
+    let texts = move || draft.session.texts();
     // The first rule whose text does not parse, and why: saving waits until it is fixed.
     let broken = RwSignal::new(Vec::<(String, String)>::new());
     let blocked =
@@ -53,7 +53,7 @@ pub(super) fn Triggers(draft: Draft) -> impl IntoView {
 
 #[component]
 fn RuleEditor(draft: Draft, id: String, broken: RwSignal<Vec<(String, String)>>) -> impl IntoView {
-    let texts = move || draft.desk.texts();
+    let texts = move || draft.session.texts();
     let rule_id = StoredValue::new(id.clone());
     let rule = move || {
         rule_id.with_value(|id| draft.read(|s| s.triggers.iter().find(|r| &r.id == id).cloned()))

@@ -1,7 +1,6 @@
 //! Webhooks: the endpoints that hear about chats (added with the events they want, removed),
 //! their signing secrets, and the log of recent deliveries with each one's outcome.
 
-use crate::desk::Desk;
 use crate::i18n::Texts;
 use leptos::prelude::*;
 use protocol::webhooks::{NewWebhook, WebhookDelivery, WebhookEndpoint, WebhookEvent};
@@ -38,8 +37,9 @@ fn outcome(texts: &'static Texts, d: &WebhookDelivery) -> String {
 }
 
 #[component]
-pub(super) fn Webhooks(desk: Desk) -> impl IntoView {
-    let texts = move || desk.texts();
+pub(super) fn Webhooks() -> impl IntoView {
+    let session = crate::state::use_session();
+    let texts = move || session.texts();
     let endpoints = RwSignal::new(Vec::<WebhookEndpoint>::new());
     let log = RwSignal::new(Vec::<WebhookDelivery>::new());
     let error = RwSignal::new(None::<String>);
@@ -47,8 +47,8 @@ pub(super) fn Webhooks(desk: Desk) -> impl IntoView {
     let chosen = RwSignal::new(WebhookEvent::ALL.to_vec());
     let load = move || {
         wasm_bindgen_futures::spawn_local(async move {
-            let listed = desk.call("GET", "/webhooks", None).await;
-            let delivered = desk.call("GET", "/webhooks/deliveries", None).await;
+            let listed = session.call("GET", "/webhooks", None).await;
+            let delivered = session.call("GET", "/webhooks/deliveries", None).await;
             match (listed, delivered) {
                 (Ok(a), Ok(b)) => {
                     endpoints.set(serde_json::from_str(&a).unwrap_or_default());
@@ -68,13 +68,13 @@ pub(super) fn Webhooks(desk: Desk) -> impl IntoView {
         let Ok(body) = serde_json::to_string(&new) else {
             return;
         };
-        desk.call_then("POST", "/webhooks".into(), Some(body), error, move |_| {
+        session.call_then("POST", "/webhooks".into(), Some(body), error, move |_| {
             url.set(String::new());
             load();
         })
     };
     let remove = move |id: String| {
-        desk.call_then(
+        session.call_then(
             "DELETE",
             format!("/webhooks/{id}"),
             None,
@@ -105,7 +105,7 @@ pub(super) fn Webhooks(desk: Desk) -> impl IntoView {
                                         <label for=secret_for>{move || texts().webhook_secret}</label>
                                         <input id=secret_id class="code" type="text" readonly prop:value=endpoint.secret.clone()/>
                                     </div>
-                                    <super::super::RowAction desk verb=|t| t.webhook_remove subject=target
+                                    <super::super::RowAction verb=|t| t.webhook_remove subject=target
                                         on_press=move || remove(id.clone())/>
                                 </li>
                             }

@@ -14,7 +14,7 @@ pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
         <General draft/>
         <Section draft id="appearance" title=|t| t.appearance apply=|from, to| to.theme = from.theme.clone()>
             <div class="field">
-                <label for="accent">{move || draft.desk.texts().accent_color}</label>
+                <label for="accent">{move || draft.session.texts().accent_color}</label>
                 <input id="accent" type="color"
                     prop:value=move || draft.read(|s| s.theme.accent_color.clone())
                     on:input=move |e| draft.edit(|s| s.theme.accent_color = event_target_value(&e))/>
@@ -31,7 +31,7 @@ pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
                 set=|s, v| s.theme.logo_url = optional(v)/>
         </Section>
         <Section draft id="texts" title=|t| t.widget_texts apply=|from, to| to.texts = from.texts.clone()>
-            <p class="muted">{move || draft.desk.texts().widget_texts_hint}</p>
+            <p class="muted">{move || draft.session.texts().widget_texts_hint}</p>
             <TextArea draft id="greeting" label=|t| t.greeting_label
                 get=|s| s.texts.greeting.clone().unwrap_or_default()
                 set=|s, v| s.texts.greeting = optional(v)/>
@@ -67,7 +67,7 @@ pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
 /// Site name, language, time zone and how often invitations may be shown.
 #[component]
 fn General(draft: Draft) -> impl IntoView {
-    let texts = move || draft.desk.texts();
+    let texts = move || draft.session.texts();
     // Every half hour from UTC−12 to UTC+14.
     let offsets = (-24..=28).map(|half_hours: i32| half_hours * 30);
     view! {
@@ -138,7 +138,7 @@ const FIELD_RULES: [(&str, Label); 3] = [
 
 #[component]
 fn ContactForm(draft: Draft) -> impl IntoView {
-    let texts = move || draft.desk.texts();
+    let texts = move || draft.session.texts();
     let field_ids = move || {
         draft.read(|s| {
             s.contact_form
@@ -206,7 +206,7 @@ fn ContactForm(draft: Draft) -> impl IntoView {
 
 #[component]
 fn Departments(draft: Draft) -> impl IntoView {
-    let texts = move || draft.desk.texts();
+    let texts = move || draft.session.texts();
     let ids = move || {
         draft.read(|s| {
             s.departments

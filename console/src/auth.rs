@@ -1,4 +1,5 @@
-//! The operator's signed-in session, kept in localStorage until it expires or he signs out.
+//! The operator's signed-in session, kept in localStorage until it expires or he signs out, and
+//! the requests that get one (sign-in, password reset links).
 
 use protocol::{OperatorSession, SignInRequest};
 
