@@ -194,11 +194,35 @@ test("region rules send visitors from a country or city to their operators", asy
     routing: { auto_assign: true, max_chats: 10, operators: [], regions: [{ countries: ["DE"], cities: [], operators: [vera.operator] }] },
   });
   assert.equal((await putSettings(relay, owner.token, settings)).status, 204);
-  // The conversation object reads settings at most every 10 s; a new visitor's object reads fresh.
+  // New visitors each: every one is routed by the rules just saved.
   for (let i = 0; i < 3; i++) {
     const german = await visitorWrites("Guten Tag", "sales", "DE/Berlin");
     assert.equal(german.state.assignee?.name, "Vera");
   }
+});
+
+test("a settings change reaches a chat already under way at once, not on a timer", async () => {
+  const departments = [{ id: "sales", name: "Sales" }, { id: "support", name: "Support" }];
+  const base = { contact_form: { mode: "never" }, routing: { auto_assign: false, max_chats: 10, operators: [], regions: [] } };
+  assert.equal((await putSettings(relay, owner.token, siteSettings({ ...base, departments }))).status, 204);
+  const v = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const socket = await openSocket(visitorUrl(v));
+  await socket.next((f) => f.type === "welcome");
+  const pick = async (id) => {
+    socket.send({ type: "department", id });
+    return socket.next((f) => (f.type === "done" && f.command === "department") || f.type === "error");
+  };
+  // The conversation reads the settings now (and used to keep them for seconds).
+  assert.equal((await pick("sales")).type, "done");
+  assert.equal((await pick("billing")).type, "error", "no such department yet");
+  const withBilling = [...departments, { id: "billing", name: "Billing" }];
+  assert.equal((await putSettings(relay, owner.token, siteSettings({ ...base, departments: withBilling }))).status, 204);
+  assert.equal((await pick("billing")).type, "done", "the new department is there at once");
+  assert.equal((await putSettings(relay, owner.token, siteSettings({ ...base, departments }))).status, 204);
+  const removed = await pick("billing");
+  assert.equal(removed.type, "error", "a removed department is gone at once");
+  assert.match(removed.message, /no such department/);
+  await socket.close();
 });
 
 test("routing settings are validated", async () => {

@@ -15,6 +15,11 @@ use worker::{Env, Headers, Method, Response, Result, Stub};
 /// visitor's place).
 pub const CONNECT_PATH: &str = "/connect";
 
+/// How long the site's settings are reused before asking the site again. The site pushes a
+/// change to every conversation that read them within this time (`ConversationRoute::Settings`), so a
+/// conversation follows a change at once; the limit only bounds what a lost push leaves behind.
+pub const SETTINGS_KEPT_MS: u64 = 60 * 60 * 1000;
+
 /// Everything a conversation object does besides its sockets.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "route", rename_all = "snake_case")]
@@ -33,6 +38,8 @@ pub enum ConversationRoute {
     Uploaded(Uploaded),
     /// Close an operator's sockets whose access ended.
     Revoke(Revoke),
+    /// The site's settings changed: these are the ones to follow from now on.
+    Settings(Box<protocol::SiteSettings>),
     /// Delete it for good (data retention).
     Erase,
     /// Everything about it, for a site's export (404 when it does not exist).
@@ -159,6 +166,12 @@ impl ConversationLink {
         self.done(&ConversationRoute::Revoke(revoke.clone()))
             .await
             .map(|_| ())
+    }
+
+    /// Hands the site's new settings to the conversation.
+    pub async fn settings_changed(&self, settings: &protocol::SiteSettings) -> Result<()> {
+        let route = ConversationRoute::Settings(Box::new(settings.clone()));
+        self.done(&route).await.map(|_| ())
     }
 
     pub async fn erase(&self) -> Result<()> {

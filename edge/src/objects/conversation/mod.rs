@@ -11,7 +11,7 @@ mod uploads;
 use crate::http;
 use crate::objects::site::link::SiteLink;
 use crate::participant::Participant;
-use link::{ConversationRoute, NewConversation, VerifiedVisitor, CONNECT_PATH};
+use link::{ConversationRoute, NewConversation, VerifiedVisitor, CONNECT_PATH, SETTINGS_KEPT_MS};
 use protocol::{ConversationEvent, ErrorBody, ErrorCode, SiteSettings};
 use std::cell::RefCell;
 use store::{Meta, Store};
@@ -19,9 +19,6 @@ use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
     WebSocketIncomingMessage,
 };
-
-/// How long the site's settings are reused before asking the site again.
-const SETTINGS_TTL_MS: u64 = 10_000;
 
 #[durable_object]
 pub struct ConversationRoom {
@@ -104,6 +101,14 @@ impl DurableObject for ConversationRoom {
             }
             ConversationRoute::Revoke(revoke) => {
                 crate::objects::revoke::close_revoked(&self.state, &revoke);
+                done()
+            }
+            ConversationRoute::Settings(settings) => {
+                // Kept as long as the ones they replace: the site hands changes to a
+                // conversation for that long after it read them.
+                if let Some((held, _)) = self.settings.borrow_mut().as_mut() {
+                    *held = *settings;
+                }
                 done()
             }
             ConversationRoute::Erase => self.erase().await,
@@ -207,15 +212,16 @@ impl ConversationRoom {
         SiteLink::new(&self.env, &meta.site)
     }
 
-    /// The site's settings, fetched at most every `SETTINGS_TTL_MS`.
+    /// The site's settings: as last pushed by the site, or fetched at most every
+    /// `SETTINGS_KEPT_MS`.
     async fn settings(&self, meta: &Meta) -> Result<SiteSettings> {
         let now = http::now_ms();
         if let Some((settings, at)) = self.settings.borrow().as_ref() {
-            if now < at + SETTINGS_TTL_MS {
+            if now < at + SETTINGS_KEPT_MS {
                 return Ok(settings.clone());
             }
         }
-        let settings = self.site(meta).settings().await?;
+        let settings = self.site(meta).settings_for(&meta.conversation).await?;
         *self.settings.borrow_mut() = Some((settings.clone(), now));
         Ok(settings)
     }

@@ -13,8 +13,13 @@ impl SiteRoom {
         match route {
             SiteRoute::Init(init) => self.init(init),
             SiteRoute::Settings => http::json(&self.settings()?),
+            SiteRoute::SettingsFor { conversation } => {
+                self.settings_read_by(&conversation)?;
+                http::json(&self.settings()?)
+            }
             SiteRoute::SaveSettings(settings) => {
                 self.save_settings(&settings)?;
+                self.push_settings(&settings).await?;
                 self.schedule_alarm().await?;
                 no_content()
             }
@@ -131,7 +136,7 @@ impl SiteRoom {
     }
 
     /// The site's id, which every request names (`remember_site_id`).
-    fn known_site_id(&self) -> Result<SiteId> {
+    pub(super) fn known_site_id(&self) -> Result<SiteId> {
         self.site_id()?
             .ok_or_else(|| worker::Error::RustError("the site's id is not known yet".into()))
     }

@@ -145,6 +145,10 @@ pub enum SiteRoute {
     /// Create the site (idempotent; again, it renames it).
     Init(SiteInit),
     Settings,
+    /// The settings, for a conversation that follows them (it is handed every change).
+    SettingsFor {
+        conversation: ConversationId,
+    },
     /// Settings validated by the router.
     SaveSettings(Box<SiteSettings>),
     /// Whether a page may run the widget (204 or 403).
@@ -280,6 +284,13 @@ impl<'a> SiteLink<'a> {
 
     pub async fn settings(&self) -> Result<SiteSettings> {
         self.done(&SiteRoute::Settings).await?.json().await
+    }
+
+    /// The settings for `conversation`, which is then handed every change of them.
+    pub async fn settings_for(&self, conversation: &ConversationId) -> Result<SiteSettings> {
+        let conversation = conversation.clone();
+        let route = SiteRoute::SettingsFor { conversation };
+        self.done(&route).await?.json().await
     }
 
     pub async fn presence(&self) -> Result<Presence> {

@@ -16,6 +16,7 @@ mod presence;
 mod reports;
 mod retention;
 mod routing;
+mod settings_holders;
 mod team;
 mod webhooks;
 
@@ -78,6 +79,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // v8: where operators have conversation sockets open, to close them when access ends;
     // which outbox e-mails went to addresses visitors typed (capped per day), by age.
     operator_sockets::MIGRATION,
+    // v9: which conversations hold the site's settings, to hand them a change.
+    settings_holders::MIGRATION,
 ];
 
 /// A `value` column, for the site's queries.
