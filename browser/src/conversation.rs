@@ -10,35 +10,40 @@ use leptos::prelude::*;
 use protocol::{
     Applied, Attachment, ClientMessageId, ConversationCommand, ConversationEvent, Timeline,
 };
-use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::thread::LocalKey;
 
 /// The conversation a client holds: what it shows and the socket its commands go through.
 #[derive(Clone, Copy)]
 pub struct ConversationClient {
     pub timeline: RwSignal<Timeline>,
-    socket: StoredValue<ConversationSocket, LocalStorage>,
+    /// The app's own slot (a `thread_local!`), not a reactive value: closing a socket runs its
+    /// status callback at once, which sets signals, which must not happen while the reactive
+    /// arena is borrowed.
+    socket: &'static LocalKey<ConversationSocket>,
 }
 
 impl ConversationClient {
-    pub fn new() -> Self {
+    pub fn new(socket: &'static LocalKey<ConversationSocket>) -> Self {
         Self {
             timeline: RwSignal::new(Timeline::default()),
-            socket: StoredValue::new_local(ConversationSocket::new()),
+            socket,
         }
     }
 
     /// The socket, for what the sync gate decides (`replace`, `unsynced`, `welcomed`).
-    pub fn socket<R>(&self, f: impl FnOnce(&ConversationSocket) -> R) -> Option<R> {
-        self.socket.try_with_value(f)
+    pub fn socket<R>(&self, f: impl FnOnce(&ConversationSocket) -> R) -> R {
+        self.socket.with(f)
     }
 
     /// Reads a frame from the relay into the timeline: what it changed, or `None` for a frame
     /// that is not a conversation event.
     pub fn receive(&self, frame: &str) -> Option<Applied> {
+        // Through a `Value`, as the widget decodes everything: smaller wasm. (Not the
+        // inherent `ConversationEvent::deserialize` of `serde(remote)`: it skips the tag.)
         let event = serde_json::from_str::<serde_json::Value>(frame)
-            .and_then(ConversationEvent::deserialize)
+            .and_then(serde_json::from_value::<ConversationEvent>)
             .ok()?;
         Some(
             self.timeline
@@ -49,7 +54,7 @@ impl ConversationClient {
 
     /// Hands a command to the socket if it is up and synced (see [`ConversationSocket::transmit`]).
     pub fn transmit(&self, command: &ConversationCommand) -> bool {
-        self.socket(|s| s.transmit(command)).unwrap_or(false)
+        self.socket(|s| s.transmit(command))
     }
 
     /// Queues a message (text, a file, or both) in the outbox and sends it if the socket is up;
@@ -76,7 +81,7 @@ impl ConversationClient {
     ) -> Result<(), String> {
         let body = crate::http::upload_file(url, token, file).await?;
         let attachment = serde_json::from_str::<serde_json::Value>(&body)
-            .and_then(Attachment::deserialize)
+            .and_then(serde_json::from_value::<Attachment>)
             .map_err(|e| e.to_string())?;
         self.send("", Some(attachment))
     }
@@ -89,12 +94,6 @@ impl ConversationClient {
     /// The oldest message held.
     pub fn earliest_seq(&self) -> Option<u64> {
         self.timeline.with(|t| t.messages().first().map(|m| m.seq))
-    }
-}
-
-impl Default for ConversationClient {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -226,7 +225,32 @@ impl TypingIndicator {
 
 #[cfg(test)]
 mod tests {
-    use super::TypingThrottle;
+    use super::{ConversationClient, ConversationSocket, TypingThrottle};
+    use protocol::{Applied, Author, ConversationEvent};
+
+    thread_local! {
+        static SOCKET: ConversationSocket = const { ConversationSocket::new() };
+    }
+
+    #[test]
+    fn frames_from_the_relay_reach_the_timeline_and_garbage_does_not() {
+        let client = ConversationClient::new(&SOCKET);
+        let frame = serde_json::to_string(&ConversationEvent::Typing {
+            author: Author::Visitor,
+            typing: true,
+        })
+        .unwrap();
+        assert!(frame.contains(r#""type":"typing""#), "{frame}");
+        assert_eq!(
+            client.receive(&frame),
+            Some(Applied::Typing {
+                author: Author::Visitor,
+                typing: true
+            })
+        );
+        assert_eq!(client.receive(r#"{"type":"no such frame"}"#), None);
+        assert_eq!(client.receive("not json"), None);
+    }
 
     #[test]
     fn typing_goes_out_at_most_every_few_seconds_and_again_after_a_message() {

@@ -29,6 +29,19 @@ pub fn protocol_error(e: ProtocolError) -> Result<Response> {
     error(e.code, e.message)
 }
 
+/// Headers for a file people uploaded, served back as it is: its type, never sniffed into
+/// another, sandboxed (an HTML or SVG file runs no script), loadable by the widget from other
+/// origins, and `cache` as the caller allows.
+pub fn stored_file_headers(content_type: &str, cache: &str) -> Result<Headers> {
+    let headers = Headers::new();
+    headers.set("Content-Type", content_type)?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    headers.set("Content-Security-Policy", "default-src 'none'; sandbox")?;
+    headers.set("Cache-Control", cache)?;
+    headers.set("Cross-Origin-Resource-Policy", "cross-origin")?;
+    Ok(headers)
+}
+
 pub fn json<T: Serialize>(value: &T) -> Result<Response> {
     Response::from_json(value)
 }

@@ -3,13 +3,20 @@
 
 use super::Session;
 use crate::auth;
-use browser::conversation::{ConversationClient, TypingIndicator};
+use browser::conversation::{ConversationClient, ConversationSocket, TypingIndicator};
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
 use protocol::{
     Applied, Author, ClientMessageId, ConversationCommand, ConversationId, ConversationState,
     ConversationSummary, OperatorId, Timeline, TransferTarget,
 };
+
+thread_local! {
+    /// The open conversation's socket, behind the sync gate (`browser::conversation`).
+    static SOCKET: ConversationSocket = const { ConversationSocket::new() };
+    /// Whether the visitor's "typing" is still the news.
+    static VISITOR_TYPING: TypingIndicator = TypingIndicator::default();
+}
 
 #[derive(Clone, Copy)]
 pub struct OpenChat {
@@ -22,7 +29,6 @@ pub struct OpenChat {
     pub state: RwSignal<ConversationState>,
     /// Its visitor is typing.
     pub visitor_typing: RwSignal<bool>,
-    typing_news: StoredValue<TypingIndicator, LocalStorage>,
     /// A problem to show the operator (a refused message, a moved chat), in his language.
     pub notice: RwSignal<Option<String>>,
     /// The conversation opened from history (it may not be in the inbox).
@@ -39,11 +45,10 @@ impl OpenChat {
         Self {
             session,
             selected: RwSignal::new(None),
-            client: ConversationClient::new(),
+            client: ConversationClient::new(&SOCKET),
             connected: RwSignal::new(false),
             state: RwSignal::new(ConversationState::default()),
             visitor_typing: RwSignal::new(false),
-            typing_news: StoredValue::new_local(TypingIndicator::default()),
             notice: RwSignal::new(None),
             from_history: RwSignal::new(None),
         }
@@ -131,8 +136,7 @@ impl OpenChat {
         self.visitor_typing.set(typing);
         // Forget the indicator if the "stopped" frame never comes.
         let chat = *self;
-        self.typing_news
-            .with_value(|t| t.changed(typing, move || chat.visitor_typing.set(false)));
+        VISITOR_TYPING.with(|t| t.changed(typing, move || chat.visitor_typing.set(false)));
     }
 
     /// Tells the visitor the operator is typing, at most every few seconds.

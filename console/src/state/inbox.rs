@@ -7,6 +7,12 @@ use browser::socket::{Connection, Status};
 use leptos::prelude::*;
 use protocol::inbox::LiveList;
 use protocol::{Availability, ConversationId, CustomStatus, Inbox, InboxEvent, InboxView};
+use std::cell::RefCell;
+
+thread_local! {
+    /// The inbox socket (a plain slot: see `browser::conversation::ConversationClient`).
+    static SOCKET: RefCell<Option<Connection>> = const { RefCell::new(None) };
+}
 
 /// How many messages of each conversation this browser has shown.
 const SEEN_KEY: &str = "consultant:console:seen";
@@ -29,7 +35,6 @@ pub struct InboxState {
     pub availability: RwSignal<Availability>,
     /// The custom status he chose, if any.
     pub custom: RwSignal<Option<CustomStatus>>,
-    socket: StoredValue<Option<Connection>, LocalStorage>,
 }
 
 /// What a desktop notification says of an inbox update, if anything: a visitor wrote in a
@@ -64,7 +69,6 @@ impl InboxState {
             now,
             availability: RwSignal::new(Availability::Online),
             custom: RwSignal::new(None),
-            socket: StoredValue::new_local(None),
         }
     }
 
@@ -92,12 +96,12 @@ impl InboxState {
             },
             move |status| inbox.on_status(status),
         );
-        self.socket.set_value(Some(connection));
+        SOCKET.with(|s| *s.borrow_mut() = Some(connection));
     }
 
     /// Closes the socket and forgets the site's lists.
     pub(super) fn disconnect(&self) {
-        if let Some(connection) = self.socket.try_update_value(Option::take).flatten() {
+        if let Some(connection) = SOCKET.with(|s| s.borrow_mut().take()) {
             connection.close();
         }
         self.list.set(Inbox::default());
@@ -147,7 +151,7 @@ impl InboxState {
         self.connected.set(status == Status::Open);
         // The relay closed the inbox for good (1008): the session ended (signed out
         // elsewhere, a new password, removed). A deliberate close empties the slot first.
-        if status == Status::Closed && self.socket.with_value(Option::is_some) {
+        if status == Status::Closed && SOCKET.with(|s| s.borrow().is_some()) {
             // After this callback: the connection is still handling its close.
             let session = self.session;
             browser::later(0, move || session.signed_out());
@@ -173,8 +177,8 @@ impl InboxState {
             custom: self.custom.get_untracked(),
         };
         let frame = serde_json::to_string(&command).unwrap_or_default();
-        self.socket.with_value(|socket| {
-            if let Some(connection) = socket {
+        SOCKET.with(|s| {
+            if let Some(connection) = s.borrow().as_ref() {
                 connection.send(&frame);
             }
         });

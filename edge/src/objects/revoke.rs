@@ -79,6 +79,18 @@ pub struct Revoke {
     pub reason: String,
 }
 
+impl Revoke {
+    /// Every socket of `op`, on every device.
+    pub fn everywhere(op: OperatorId, reason: &str) -> Self {
+        Self {
+            op,
+            only: None,
+            keep: None,
+            reason: reason.to_owned(),
+        }
+    }
+}
+
 /// Closes the sockets `revoke` names among this object's; answers how many.
 pub fn close_revoked(state: &State, revoke: &Revoke) -> usize {
     let selector = match &revoke.only {

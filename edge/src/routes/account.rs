@@ -25,9 +25,7 @@ pub(super) async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Handle
         );
     }
     let request: BootstrapRequest = http::read_json(&mut req).await?;
-    if let Err(e) = request.validate() {
-        return Err(e.into());
-    }
+    request.validate()?;
     let stored = password::hash_new(&request.owner_password)
         .await
         .map_err(worker::Error::RustError)?;
@@ -47,12 +45,17 @@ pub(super) async fn bootstrap(mut req: Request, ctx: RouteContext<()>) -> Handle
     if answer.status_code() != 204 {
         return Ok(answer);
     }
-    let init = SiteInit {
-        site: request.site.clone(),
-        site_name: request.site_name.trim().to_owned(),
-    };
-    SiteLink::new(&ctx.env, &request.site).init(init).await?;
+    init_site(&ctx.env, &request.site, &request.site_name).await?;
     Ok(Response::empty()?.with_status(204))
+}
+
+/// Writes a new site's object once its owner holds it in the directory.
+pub(super) async fn init_site(env: &Env, site: &SiteId, name: &str) -> Result<()> {
+    let init = SiteInit {
+        site: site.clone(),
+        site_name: name.trim().to_owned(),
+    };
+    SiteLink::new(env, site).init(init).await
 }
 
 /// Checks `password` against the account `query` names, within the sign-in limits: the

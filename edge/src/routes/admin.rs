@@ -49,9 +49,7 @@ pub(super) async fn contact_tool_operator(
 pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Handled {
     let (site, _, role) = site_operator(&req, &ctx, Need::Admin).await?;
     let settings: SiteSettings = http::read_json(&mut req).await?;
-    if let Err(e) = settings.validate() {
-        return Err(e.into());
-    }
+    settings.validate()?;
     let link = SiteLink::new(&ctx.env, &site);
     // Masking decides what admins themselves may see: only the owner changes it.
     if !role.changes_masking() && link.settings().await?.masking != settings.masking {
@@ -92,9 +90,7 @@ pub(super) async fn list_operators(req: Request, ctx: RouteContext<()>) -> Handl
 pub(super) async fn add_operator(mut req: Request, ctx: RouteContext<()>) -> Handled {
     let (site, _, actor_role) = site_operator(&req, &ctx, Need::Admin).await?;
     let operator: NewOperator = http::read_json(&mut req).await?;
-    if let Err(e) = operator.validate() {
-        return Err(e.into());
-    }
+    operator.validate()?;
     if !actor_role.may_add(operator.role) {
         return refuse(ErrorCode::Forbidden, "only the owner makes admins");
     }
@@ -158,12 +154,7 @@ pub(super) async fn remove_operator(req: Request, ctx: RouteContext<()>) -> Hand
         }))
         .await?;
     if answer.status_code() == 204 {
-        let revoke = crate::objects::revoke::Revoke {
-            op: id,
-            only: None,
-            keep: None,
-            reason: "removed from the team".into(),
-        };
+        let revoke = crate::objects::revoke::Revoke::everywhere(id, "removed from the team");
         SiteLink::new(&ctx.env, &site).revoke(&revoke).await?;
     }
     Ok(answer)

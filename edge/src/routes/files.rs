@@ -135,13 +135,8 @@ pub(super) async fn download_file(req: Request, ctx: RouteContext<()>) -> Handle
         if inline { "inline" } else { "attachment" },
         encode(&attachment.name)
     );
-    let headers = Headers::new();
-    headers.set("Content-Type", &attachment.content_type)?;
+    let headers = http::stored_file_headers(&attachment.content_type, "private, max-age=3600")?;
     headers.set("Content-Disposition", &disposition)?;
-    headers.set("X-Content-Type-Options", "nosniff")?;
-    headers.set("Content-Security-Policy", "default-src 'none'; sandbox")?;
-    headers.set("Cache-Control", "private, max-age=3600")?;
-    headers.set("Cross-Origin-Resource-Policy", "cross-origin")?;
     Ok(Response::from_bytes(bytes)?.with_headers(headers))
 }
 

@@ -42,45 +42,23 @@ const OPERATOR_SESSION_MS: u64 = 12 * 60 * 60 * 1000;
 /// A visitor's session ends after this long without a page view that resumes it.
 const VISITOR_SESSION_MS: u64 = 30 * 24 * 60 * 60 * 1000;
 
+/// Adds one endpoint per line to a router: `method "path" => handler [more args];`. Every
+/// handler takes the request and its context (then the bracketed args) and answers through
+/// `answer`, which turns a refusal into its response.
+macro_rules! endpoints {
+    ($router:expr; $($method:ident $path:literal => $handler:path $([$($arg:expr),*])?;)*) => {
+        $router$(.$method($path, |req, ctx| answer($handler(req, ctx $($(, $arg)*)?))))*
+    };
+}
+
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
-    Router::new()
+    // The endpoints that need more than `answer` (health, CORS, preflight) first, then one line
+    // per endpoint.
+    let router = Router::new()
         .get("/api/v1/health", |_, _| {
             // Reached only with a good configuration (see lib.rs): 503 otherwise.
             http::json(&serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") }))
         })
-        .post_async("/api/v1/bootstrap", |req, ctx| answer(bootstrap(req, ctx)))
-        .post_async("/api/v1/auth/sign-in", |req, ctx| answer(sign_in(req, ctx)))
-        .post_async("/api/v1/auth/sign-out", |req, ctx| {
-            answer(sign_out(req, ctx))
-        })
-        .post_async("/api/v1/auth/password-reset", |req, ctx| {
-            answer(passwords::ask_reset(req, ctx))
-        })
-        .post_async("/api/v1/auth/password-reset/confirm", |req, ctx| {
-            answer(passwords::confirm_reset(req, ctx))
-        })
-        .put_async("/api/v1/account/password", |req, ctx| {
-            answer(passwords::change_password(req, ctx))
-        })
-        .get_async("/api/v1/dev/account-mail", |req, ctx| {
-            answer(passwords::dev_account_mail(req, ctx))
-        })
-        .get_async("/api/v1/account", |req, ctx| answer(get_account(req, ctx)))
-        .put_async("/api/v1/account/statuses", |req, ctx| {
-            answer(put_statuses(req, ctx))
-        })
-        .post_async("/api/v1/sites", |req, ctx| answer(create_site(req, ctx)))
-        .get_async("/api/v1/avatars/:operator", |req, ctx| {
-            answer(get_avatar(req, ctx))
-        })
-        .put_async(
-            "/api/v1/sites/:site/operators/:operator/avatar",
-            |req, ctx| answer(put_avatar(req, ctx)),
-        )
-        .delete_async(
-            "/api/v1/sites/:site/operators/:operator/avatar",
-            |req, ctx| answer(put_avatar(req, ctx)),
-        )
         .get_async("/api/v1/sites/:site/widget-config", |req, ctx| async move {
             http::with_cors(answer(get_widget_config(req, ctx)).await?)
         })
@@ -90,26 +68,6 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         .post_async("/api/v1/sites/:site/visitors", |req, ctx| async move {
             http::with_cors(answer(visitor_session(req, ctx)).await?)
         })
-        .get_async(
-            "/api/v1/sites/:site/conversations/:conversation/visitor-socket",
-            |req, ctx| answer(visitor_socket(req, ctx)),
-        )
-        .get_async(
-            "/api/v1/sites/:site/conversations/:conversation/operator-socket",
-            |req, ctx| answer(operator_socket(req, ctx)),
-        )
-        .get_async("/api/v1/sites/:site/inbox-socket", |req, ctx| {
-            answer(inbox_socket(req, ctx))
-        })
-        .post_async("/api/v1/sites/:site/tickets", |req, ctx| {
-            answer(ticket(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/presence-socket", |req, ctx| {
-            answer(presence_socket(req, ctx))
-        })
-        .post_async("/api/v1/sites/:site/live-visitors/:id/chat", |req, ctx| {
-            answer(start_chat(req, ctx))
-        })
         .options(
             "/api/v1/sites/:site/conversations/:conversation/files",
             |_, _| http::with_cors(Response::empty()?.with_status(204)),
@@ -117,107 +75,60 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         .post_async(
             "/api/v1/sites/:site/conversations/:conversation/files",
             |req, ctx| async move { http::with_cors(answer(upload_file(req, ctx)).await?) },
-        )
-        .get_async(
-            "/api/v1/sites/:site/conversations/:conversation/files/:file",
-            |req, ctx| answer(download_file(req, ctx)),
-        )
-        .get_async("/api/v1/sites/:site/settings", |req, ctx| {
-            answer(site_admin_call(
-                req,
-                ctx,
-                SiteRoute::Settings,
-                Need::Operator,
-            ))
-        })
-        .put_async("/api/v1/sites/:site/settings", |req, ctx| {
-            answer(put_settings(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/export", |req, ctx| {
-            answer(export_site(req, ctx))
-        })
-        .post_async("/api/v1/sites/:site/import", |req, ctx| {
-            answer(import_site(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/operators", |req, ctx| {
-            answer(list_operators(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/history", |req, ctx| {
-            answer(history(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/identity-secret", |req, ctx| {
-            answer(identity_secret(req, ctx))
-        })
-        .post_async("/api/v1/sites/:site/identity-secret", |req, ctx| {
-            answer(identity_secret(req, ctx))
-        })
-        .delete_async("/api/v1/sites/:site/identity-secret", |req, ctx| {
-            answer(identity_secret(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/reports", |req, ctx| {
-            answer(reports(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/reports.csv", |req, ctx| {
-            answer(reports(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/api-keys", |req, ctx| {
-            answer(rest::api_keys(req, ctx))
-        })
-        .post_async("/api/v1/sites/:site/api-keys", |req, ctx| {
-            answer(rest::api_keys(req, ctx))
-        })
-        .delete_async("/api/v1/sites/:site/api-keys/:key", |req, ctx| {
-            answer(rest::revoke_api_key(req, ctx))
-        })
-        .get_async("/api/rest/v1/sites/:site/conversations", |req, ctx| {
-            answer(rest::conversations(req, ctx))
-        })
-        .get_async(
-            "/api/rest/v1/sites/:site/conversations/:conversation",
-            |req, ctx| answer(rest::conversation(req, ctx)),
-        )
-        .put_async(
-            "/api/rest/v1/sites/:site/conversations/:conversation/custom-data",
-            |req, ctx| answer(rest::custom_data(req, ctx)),
-        )
-        .put_async(
-            "/api/rest/v1/sites/:site/users/:user/custom-data",
-            |req, ctx| answer(rest::custom_data(req, ctx)),
-        )
-        .get_async("/api/rest/v1/sites/:site/contacts", |req, ctx| {
-            answer(rest::contacts(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/webhooks", |req, ctx| {
-            answer(webhooks::webhooks(req, ctx))
-        })
-        .post_async("/api/v1/sites/:site/webhooks", |req, ctx| {
-            answer(webhooks::webhooks(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/webhooks/deliveries", |req, ctx| {
-            answer(contact_tool_call(req, ctx, SiteRoute::WebhookLog))
-        })
-        .delete_async("/api/v1/sites/:site/webhooks/:webhook", |req, ctx| {
-            answer(webhooks::remove_webhook(req, ctx))
-        })
-        .get_async("/api/v1/sites/:site/bans", |req, ctx| {
-            answer(site_admin_call(req, ctx, SiteRoute::Bans, Need::Admin))
-        })
-        .delete_async("/api/v1/sites/:site/bans/:ban", |req, ctx| {
-            answer(unban(req, ctx))
-        })
-        .post_async("/api/v1/sites/:site/operators", |req, ctx| {
-            answer(add_operator(req, ctx))
-        })
-        .delete_async("/api/v1/sites/:site/operators/:operator", |req, ctx| {
-            answer(remove_operator(req, ctx))
-        })
-        .post_async(
-            "/api/v1/sites/:site/operators/:operator/sign-out",
-            |req, ctx| answer(passwords::sign_out_everywhere(req, ctx)),
-        )
-        .get_async("/api/v1/sites/:site/outbox", |req, ctx| {
-            answer(contact_tool_call(req, ctx, SiteRoute::Outbox))
-        })
+        );
+    let router = endpoints! {
+        router;
+        post_async "/api/v1/bootstrap" => bootstrap;
+        post_async "/api/v1/auth/sign-in" => sign_in;
+        post_async "/api/v1/auth/sign-out" => sign_out;
+        post_async "/api/v1/auth/password-reset" => passwords::ask_reset;
+        post_async "/api/v1/auth/password-reset/confirm" => passwords::confirm_reset;
+        put_async "/api/v1/account/password" => passwords::change_password;
+        get_async "/api/v1/dev/account-mail" => passwords::dev_account_mail;
+        get_async "/api/v1/account" => get_account;
+        put_async "/api/v1/account/statuses" => put_statuses;
+        post_async "/api/v1/sites" => create_site;
+        get_async "/api/v1/avatars/:operator" => get_avatar;
+        put_async "/api/v1/sites/:site/operators/:operator/avatar" => put_avatar;
+        delete_async "/api/v1/sites/:site/operators/:operator/avatar" => put_avatar;
+        get_async "/api/v1/sites/:site/conversations/:conversation/visitor-socket" => visitor_socket;
+        get_async "/api/v1/sites/:site/conversations/:conversation/operator-socket" => operator_socket;
+        get_async "/api/v1/sites/:site/inbox-socket" => inbox_socket;
+        post_async "/api/v1/sites/:site/tickets" => ticket;
+        get_async "/api/v1/sites/:site/presence-socket" => presence_socket;
+        post_async "/api/v1/sites/:site/live-visitors/:id/chat" => start_chat;
+        get_async "/api/v1/sites/:site/conversations/:conversation/files/:file" => download_file;
+        get_async "/api/v1/sites/:site/settings" => site_admin_call [SiteRoute::Settings, Need::Operator];
+        put_async "/api/v1/sites/:site/settings" => put_settings;
+        get_async "/api/v1/sites/:site/export" => export_site;
+        post_async "/api/v1/sites/:site/import" => import_site;
+        get_async "/api/v1/sites/:site/operators" => list_operators;
+        get_async "/api/v1/sites/:site/history" => history;
+        get_async "/api/v1/sites/:site/identity-secret" => identity_secret;
+        post_async "/api/v1/sites/:site/identity-secret" => identity_secret;
+        delete_async "/api/v1/sites/:site/identity-secret" => identity_secret;
+        get_async "/api/v1/sites/:site/reports" => reports;
+        get_async "/api/v1/sites/:site/reports.csv" => reports;
+        get_async "/api/v1/sites/:site/api-keys" => contact_tool_call [SiteRoute::ApiKeys];
+        post_async "/api/v1/sites/:site/api-keys" => rest::create_api_key;
+        delete_async "/api/v1/sites/:site/api-keys/:key" => rest::revoke_api_key;
+        get_async "/api/rest/v1/sites/:site/conversations" => rest::conversations;
+        get_async "/api/rest/v1/sites/:site/conversations/:conversation" => rest::conversation;
+        put_async "/api/rest/v1/sites/:site/conversations/:conversation/custom-data" => rest::custom_data;
+        put_async "/api/rest/v1/sites/:site/users/:user/custom-data" => rest::custom_data;
+        get_async "/api/rest/v1/sites/:site/contacts" => rest::contacts;
+        get_async "/api/v1/sites/:site/webhooks" => contact_tool_call [SiteRoute::Webhooks];
+        post_async "/api/v1/sites/:site/webhooks" => webhooks::add_webhook;
+        get_async "/api/v1/sites/:site/webhooks/deliveries" => contact_tool_call [SiteRoute::WebhookLog];
+        delete_async "/api/v1/sites/:site/webhooks/:webhook" => webhooks::remove_webhook;
+        get_async "/api/v1/sites/:site/bans" => site_admin_call [SiteRoute::Bans, Need::Admin];
+        delete_async "/api/v1/sites/:site/bans/:ban" => unban;
+        post_async "/api/v1/sites/:site/operators" => add_operator;
+        delete_async "/api/v1/sites/:site/operators/:operator" => remove_operator;
+        post_async "/api/v1/sites/:site/operators/:operator/sign-out" => passwords::sign_out_everywhere;
+        get_async "/api/v1/sites/:site/outbox" => contact_tool_call [SiteRoute::Outbox];
+    };
+    router
         .or_else_any_method("/*path", |_, _| {
             http::error(ErrorCode::NotFound, "no such endpoint")
         })

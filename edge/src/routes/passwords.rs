@@ -23,9 +23,7 @@ pub(super) async fn change_password(mut req: Request, ctx: RouteContext<()>) -> 
         );
     }
     let change: PasswordChange = http::read_json(&mut req).await?;
-    if let Err(e) = change.validate() {
-        return Err(e.into());
-    }
+    change.validate()?;
     let query = CredentialsQuery {
         op: Some(op.clone()),
         ip: client_ip(&req),
@@ -91,9 +89,7 @@ pub(super) async fn ask_reset(mut req: Request, ctx: RouteContext<()>) -> Handle
 /// every session of the account ends.
 pub(super) async fn confirm_reset(mut req: Request, ctx: RouteContext<()>) -> Handled {
     let reset: PasswordReset = http::read_json(&mut req).await?;
-    if let Err(e) = reset.validate() {
-        return Err(e.into());
-    }
+    reset.validate()?;
     let stored = password::hash_new(&reset.password)
         .await
         .map_err(worker::Error::RustError)?;
@@ -111,12 +107,7 @@ pub(super) async fn confirm_reset(mut req: Request, ctx: RouteContext<()>) -> Ha
         operator: OperatorId,
     }
     let done: Done = answer.json().await?;
-    let revoke = Revoke {
-        op: done.operator,
-        only: None,
-        keep: None,
-        reason: "the password was reset".into(),
-    };
+    let revoke = Revoke::everywhere(done.operator, "the password was reset");
     close_sockets(&ctx.env, revoke).await?;
     Ok(Response::empty()?.with_status(204))
 }
@@ -141,12 +132,7 @@ pub(super) async fn sign_out_everywhere(req: Request, ctx: RouteContext<()>) -> 
         keep: None,
     })
     .await?;
-    let revoke = Revoke {
-        op: target,
-        only: None,
-        keep: None,
-        reason: "signed out by the owner".into(),
-    };
+    let revoke = Revoke::everywhere(target, "signed out by the owner");
     close_sockets(&ctx.env, revoke).await?;
     Ok(Response::empty()?.with_status(204))
 }

@@ -122,13 +122,8 @@ pub(super) async fn get_avatar(_req: Request, ctx: RouteContext<()>) -> Handled 
         return Ok(Response::empty()?.with_status(204).with_headers(headers));
     };
     let content_type = info.content_type;
-    let headers = Headers::new();
-    headers.set("Content-Type", &content_type)?;
-    headers.set("X-Content-Type-Options", "nosniff")?;
-    headers.set("Content-Security-Policy", "default-src 'none'; sandbox")?;
     // The URL carries the version (`?v=`), so the image may be cached for long.
-    headers.set("Cache-Control", "public, max-age=86400")?;
-    headers.set("Cross-Origin-Resource-Policy", "cross-origin")?;
+    let headers = http::stored_file_headers(&content_type, "public, max-age=86400")?;
     Ok(Response::from_bytes(bytes)?.with_headers(headers))
 }
 
@@ -136,9 +131,7 @@ pub(super) async fn get_avatar(_req: Request, ctx: RouteContext<()>) -> Handled 
 pub(super) async fn create_site(mut req: Request, ctx: RouteContext<()>) -> Handled {
     let (op, session) = account_request(&req, &ctx.env).await?;
     let new: NewSite = http::read_json(&mut req).await?;
-    if let Err(e) = new.validate() {
-        return Err(e.into());
-    }
+    new.validate()?;
     let claim = ClaimSite {
         op: op.clone(),
         site: new.site.clone(),
@@ -149,11 +142,7 @@ pub(super) async fn create_site(mut req: Request, ctx: RouteContext<()>) -> Hand
     if claimed.status_code() != 201 {
         return Ok(claimed);
     }
-    let init = SiteInit {
-        site: new.site.clone(),
-        site_name: new.name.trim().to_owned(),
-    };
-    SiteLink::new(&ctx.env, &new.site).init(init).await?;
+    init_site(&ctx.env, &new.site, &new.name).await?;
     let key = token_key(&ctx.env)?;
     let profile = profile_of(&ctx.env, &op).await?;
     // The same session, now with the new site: it ends when it would have.

@@ -18,17 +18,12 @@ fn key_hash(key: &str) -> String {
         .collect()
 }
 
-/// `GET` lists the keys (never the keys themselves); `POST` creates one, shown this once.
-pub(super) async fn api_keys(mut req: Request, ctx: RouteContext<()>) -> Handled {
+/// `POST` creates a key, shown this once (`GET` lists them, never the keys themselves).
+pub(super) async fn create_api_key(mut req: Request, ctx: RouteContext<()>) -> Handled {
     let (site, operator, _) = contact_tool_operator(&req, &ctx).await?;
     let link = SiteLink::new(&ctx.env, &site);
-    if req.method() != Method::Post {
-        return Ok(link.send(&SiteRoute::ApiKeys).await?);
-    }
     let new: NewApiKey = http::read_json(&mut req).await?;
-    if let Err(e) = new.validate() {
-        return Err(e.into());
-    }
+    new.validate()?;
     let key = format!(
         "{}{}{}",
         protocol::rest::KEY_PREFIX,

@@ -116,9 +116,7 @@ async fn verified_conversation(
     conversation: ConversationId,
     ip: Option<String>,
 ) -> Handled<(VisitorId, ConversationId)> {
-    if let Err(e) = identity.validate() {
-        return Err(e.into());
-    }
+    identity.validate()?;
     let link = SiteLink::new(env, site);
     let Some(secret) = link.identity_secret().await? else {
         return refuse(

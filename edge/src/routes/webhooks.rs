@@ -4,17 +4,12 @@
 use super::*;
 use protocol::webhooks::{NewWebhook, WebhookEndpoint};
 
-/// `GET` lists the endpoints; `POST` registers one (validated; the relay makes its secret).
-pub(super) async fn webhooks(mut req: Request, ctx: RouteContext<()>) -> Handled {
+/// `POST` registers an endpoint (validated; the relay makes its secret).
+pub(super) async fn add_webhook(mut req: Request, ctx: RouteContext<()>) -> Handled {
     let (site, _, role) = contact_tool_operator(&req, &ctx).await?;
     let link = SiteLink::new(&ctx.env, &site);
-    if req.method() != Method::Post {
-        return Ok(link.send(&SiteRoute::Webhooks).await?);
-    }
     let new: NewWebhook = http::read_json(&mut req).await?;
-    if let Err(e) = new.validate(dev_mode(&ctx.env)) {
-        return Err(e.into());
-    }
+    new.validate(dev_mode(&ctx.env))?;
     let endpoint = WebhookEndpoint {
         id: crate::random::id(),
         url: new.url.trim().to_owned(),

@@ -123,7 +123,7 @@ impl Chat {
             locale: RwSignal::new(locale),
             config: RwSignal::new(None),
             presence: RwSignal::new(Presence::default()),
-            client: ConversationClient::new(),
+            client: ConversationClient::new(&relay::SOCKET),
             state: RwSignal::new(ConversationState::default()),
             operator: RwSignal::new(None),
             operator_typing: RwSignal::new(None),

@@ -4,6 +4,8 @@
 use super::*;
 
 thread_local! {
+    /// The chat's socket, behind the sync gate (`browser::conversation`).
+    pub(super) static SOCKET: ConversationSocket = const { ConversationSocket::new() };
     /// Whether the operator's "typing" is still the news.
     static OPERATOR_TYPING: TypingIndicator = TypingIndicator::default();
     /// Commands waiting for the socket (contact data set before the chat started, …).
