@@ -23,6 +23,17 @@ pub(super) async fn contact_tool_call(
     Ok(SiteLink::new(&ctx.env, &site).send(&route).await?)
 }
 
+/// `contact_tool_call` for one item the path names: `param` is its path parameter.
+pub(super) async fn contact_tool_item(
+    req: Request,
+    ctx: RouteContext<()>,
+    param: &str,
+    route: fn(String) -> SiteRoute,
+) -> Handled {
+    let id = ctx.param(param).cloned().unwrap_or_default();
+    contact_tool_call(req, ctx, route(id)).await
+}
+
 /// Owners and admins, except that while the site masks visitors' contact data from admins,
 /// the tools that would hand it to an admin anyway — the CSV export, API keys, webhooks and
 /// their log, the outbox, the identity secret — are the owner's alone.

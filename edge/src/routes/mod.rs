@@ -111,7 +111,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         get_async "/api/v1/sites/:site/reports.csv" => reports;
         get_async "/api/v1/sites/:site/api-keys" => contact_tool_call [SiteRoute::ApiKeys];
         post_async "/api/v1/sites/:site/api-keys" => rest::create_api_key;
-        delete_async "/api/v1/sites/:site/api-keys/:key" => rest::revoke_api_key;
+        delete_async "/api/v1/sites/:site/api-keys/:key" => contact_tool_item ["key", |id| SiteRoute::RevokeApiKey { id }];
         get_async "/api/rest/v1/sites/:site/conversations" => rest::conversations;
         get_async "/api/rest/v1/sites/:site/conversations/:conversation" => rest::conversation;
         put_async "/api/rest/v1/sites/:site/conversations/:conversation/custom-data" => rest::custom_data;
@@ -120,7 +120,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         get_async "/api/v1/sites/:site/webhooks" => contact_tool_call [SiteRoute::Webhooks];
         post_async "/api/v1/sites/:site/webhooks" => webhooks::add_webhook;
         get_async "/api/v1/sites/:site/webhooks/deliveries" => contact_tool_call [SiteRoute::WebhookLog];
-        delete_async "/api/v1/sites/:site/webhooks/:webhook" => webhooks::remove_webhook;
+        delete_async "/api/v1/sites/:site/webhooks/:webhook" => contact_tool_item ["webhook", |id| SiteRoute::RemoveWebhook { id }];
         get_async "/api/v1/sites/:site/bans" => site_admin_call [SiteRoute::Bans, Need::Admin];
         delete_async "/api/v1/sites/:site/bans/:ban" => unban;
         post_async "/api/v1/sites/:site/operators" => add_operator;

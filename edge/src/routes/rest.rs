@@ -49,15 +49,6 @@ pub(super) async fn create_api_key(mut req: Request, ctx: RouteContext<()>) -> H
     Ok(http::json(&CreatedApiKey { listed, key })?.with_status(201))
 }
 
-/// `DELETE …/api-keys/{id}`: the key stops working at once.
-pub(super) async fn revoke_api_key(req: Request, ctx: RouteContext<()>) -> Handled {
-    let (site, _, _) = contact_tool_operator(&req, &ctx).await?;
-    let id = ctx.param("key").cloned().unwrap_or_default();
-    Ok(SiteLink::new(&ctx.env, &site)
-        .send(&SiteRoute::RevokeApiKey { id })
-        .await?)
-}
-
 /// The site of a REST request whose `Authorization: Bearer ck_…` is one of its keys.
 async fn keyed_site(req: &Request, ctx: &RouteContext<()>) -> Handled<SiteId> {
     let site = site_param(ctx)?;

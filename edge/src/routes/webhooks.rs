@@ -25,12 +25,3 @@ pub(super) async fn add_webhook(mut req: Request, ctx: RouteContext<()>) -> Hand
         response
     })
 }
-
-/// `DELETE …/webhooks/{id}`.
-pub(super) async fn remove_webhook(req: Request, ctx: RouteContext<()>) -> Handled {
-    let (site, _, _) = contact_tool_operator(&req, &ctx).await?;
-    let id = ctx.param("webhook").cloned().unwrap_or_default();
-    Ok(SiteLink::new(&ctx.env, &site)
-        .send(&SiteRoute::RemoveWebhook { id })
-        .await?)
-}
