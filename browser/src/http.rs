@@ -13,6 +13,13 @@ impl Answer {
     pub fn ok(&self) -> bool {
         (200..300).contains(&self.status)
     }
+
+    /// What a refusal says to a person: the relay's `ErrorBody` message, else the body as it came.
+    pub fn error_message(&self) -> String {
+        serde_json::from_str::<protocol::ErrorBody>(&self.body)
+            .map(|e| e.message)
+            .unwrap_or_else(|_| self.body.clone())
+    }
 }
 
 /// POSTs `body` as JSON. Err only when the request could not be made at all (offline, CORS).

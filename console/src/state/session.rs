@@ -176,7 +176,7 @@ impl Session {
         if answer.ok() {
             Ok(answer.body)
         } else {
-            Err(crate::views::message_of(&answer.body))
+            Err(answer.error_message())
         }
     }
 

@@ -38,9 +38,7 @@ pub(crate) async fn set_photo(
         site.load_roster();
         Ok(())
     } else {
-        Err(serde_json::from_str::<protocol::ErrorBody>(&answer.body)
-            .map(|e| e.message)
-            .unwrap_or(answer.body))
+        Err(answer.error_message())
     }
 }
 
@@ -136,9 +134,7 @@ fn Statuses() -> impl IntoView {
                     session.load_account();
                     Ok(())
                 }
-                Ok(a) => Err(serde_json::from_str::<protocol::ErrorBody>(&a.body)
-                    .map(|e| e.message)
-                    .unwrap_or(a.body)),
+                Ok(a) => Err(a.error_message()),
                 Err(e) => Err(e),
             };
             status.set(Some(result));
@@ -253,11 +249,7 @@ fn Sites() -> impl IntoView {
                     }
                     Err(e) => error.set(Some(e.to_string())),
                 },
-                Ok(a) => error.set(Some(
-                    serde_json::from_str::<protocol::ErrorBody>(&a.body)
-                        .map(|e| e.message)
-                        .unwrap_or(a.body),
-                )),
+                Ok(a) => error.set(Some(a.error_message())),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -350,7 +342,7 @@ fn ChangePassword() -> impl IntoView {
                     crate::auth::retry_after_s(&a.body),
                     t().seconds
                 )),
-                Ok(a) => Err(super::message_of(&a.body)),
+                Ok(a) => Err(a.error_message()),
                 Err(e) => Err(e),
             };
             status.set(Some(result));

@@ -35,13 +35,6 @@ pub(crate) fn RowAction(
     }
 }
 
-/// The message of a relay error body (`{"code", "message"}`), or the body as it is.
-pub(crate) fn message_of(body: &str) -> String {
-    serde_json::from_str::<protocol::ErrorBody>(body)
-        .map(|e| e.message)
-        .unwrap_or_else(|_| body.to_owned())
-}
-
 /// `HH:MM` in the operator's local time.
 pub(crate) fn clock(ms: u64) -> String {
     let date = js_sys::Date::new(&(ms as f64).into());

@@ -126,7 +126,7 @@ fn ForgotForm(mode: RwSignal<Mode>, notice: RwSignal<Option<&'static str>>) -> i
                 Ok(a) if a.status == 429 => {
                     error.set(Some(too_many(session, auth::retry_after_s(&a.body))))
                 }
-                Ok(a) => error.set(Some(super::message_of(&a.body))),
+                Ok(a) => error.set(Some(a.error_message())),
                 Err(_) => error.set(Some(session.texts().network_error.to_owned())),
             }
             busy.set(false);
@@ -188,7 +188,7 @@ fn ResetForm(
                     mode.set(Mode::SignIn);
                 }
                 Ok(a) if a.status == 400 => error.set(Some(t.bad_link.to_owned())),
-                Ok(a) => error.set(Some(super::message_of(&a.body))),
+                Ok(a) => error.set(Some(a.error_message())),
                 Err(_) => error.set(Some(session.texts().network_error.to_owned())),
             }
             busy.set(false);

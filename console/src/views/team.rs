@@ -19,8 +19,6 @@ async fn load(
     }
 }
 
-use super::message_of;
-
 #[component]
 pub fn Team() -> impl IntoView {
     let session = crate::state::use_session();
@@ -73,7 +71,7 @@ pub fn Team() -> impl IntoView {
                     password.set(String::new());
                     load(session, list, error).await;
                 }
-                Ok(a) => error.set(Some(message_of(&a.body))),
+                Ok(a) => error.set(Some(a.error_message())),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -87,7 +85,7 @@ pub fn Team() -> impl IntoView {
                 .await
             {
                 Ok(a) if a.ok() => load(session, list, error).await,
-                Ok(a) => error.set(Some(message_of(&a.body))),
+                Ok(a) => error.set(Some(a.error_message())),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -106,7 +104,7 @@ pub fn Team() -> impl IntoView {
                     operator.name,
                     session.account_texts().signed_out_everywhere
                 ))),
-                Ok(a) => error.set(Some(message_of(&a.body))),
+                Ok(a) => error.set(Some(a.error_message())),
                 Err(e) => error.set(Some(e)),
             }
         });
