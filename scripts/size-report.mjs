@@ -5,8 +5,10 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const files = {
   "loader (widget.js)": "dist/public/widget.js",
-  "widget JS glue": "dist/public/widget/widget.js",
-  "widget wasm": "dist/public/widget/widget_bg.wasm",
+  "page module JS glue": "dist/public/widget/page.js",
+  "page module wasm": "dist/public/widget/page_bg.wasm",
+  "chat window JS glue": "dist/public/widget/widget.js",
+  "chat window wasm": "dist/public/widget/widget_bg.wasm",
   "console JS glue": "dist/public/console/console.js",
   "console wasm": "dist/public/console/console_bg.wasm",
 };
@@ -23,9 +25,15 @@ const rows = Object.entries(files).map(([name, path]) => {
     }).length,
   };
 });
-const widget = rows.slice(0, 3);
-const total = (key) => widget.reduce((sum, r) => sum + r[key], 0);
-rows.push({ name: "widget total (loader + glue + wasm)", path: "", raw: total("raw"), gzip: total("gzip"), brotli: total("brotli") });
+// What a page costs: every page fetches the loader and the page module; the chat window comes
+// only when the visitor reaches for it (or has a conversation under way).
+const sum = (name, parts) => {
+  const total = (key) => parts.reduce((n, r) => n + r[key], 0);
+  return { name, path: "", raw: total("raw"), gzip: total("gzip"), brotli: total("brotli") };
+};
+const pageView = sum("page view (loader + page module)", rows.slice(0, 3));
+const openChat = sum("open chat (page view + chat window)", rows.slice(0, 5));
+rows.push(pageView, openChat);
 
 const kb = (n) => (n / 1024).toFixed(1) + " KB";
 console.log("| file | raw | gzip | brotli |\n|---|---:|---:|---:|");
@@ -33,12 +41,13 @@ for (const r of rows) console.log(`| ${r.name} | ${kb(r.raw)} | ${kb(r.gzip)} | 
 writeFileSync("dist/size-report.json", JSON.stringify(rows, null, 2) + "\n");
 
 // Budgets (brotli bytes), checked on full builds (FAST=1 skips wasm-opt, so its sizes differ).
-// The loader's is the size issue's own. The widget's target there is 120 KB; until the widget
-// gets there, its ceiling is a ratchet a little above today's 202.1 KB (room for toolchain
-// differences between machines), so it cannot grow unnoticed.
+// The page view's 45 KB holds the site's config too (tests/bench measures it all-in), so the
+// code's own ceiling leaves it room. The open chat's target is 120 KB; until the window gets
+// there, its ceiling is a ratchet a little above today's size, so it cannot grow unnoticed.
 const budgets = {
   "loader (widget.js)": 3 * 1024,
-  "widget total (loader + glue + wasm)": 210 * 1024,
+  "page view (loader + page module)": 40 * 1024,
+  "open chat (page view + chat window)": 210 * 1024,
 };
 if (process.env.FAST !== "1") {
   const over = rows.filter((r) => budgets[r.name] !== undefined && r.brotli > budgets[r.name]);

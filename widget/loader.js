@@ -2,8 +2,10 @@
  * The one script tag a site owner pastes:
  *   <script src="https://RELAY/widget.js" data-site="SITE" async></script>
  * It draws the launcher at once (no wasm needed), installs window.Consultant, queues API calls
- * made before the widget is ready, and loads the wasm widget when the browser is idle or the
- * visitor reaches for the launcher, whichever comes first.
+ * made before the widget is ready, and loads the page module (page.js: presence, trigger rules,
+ * badge; small) when the browser is idle or the visitor reaches for the launcher, whichever
+ * comes first. The page module fetches the chat window (widget.js, Leptos) through
+ * fetchWindow() only when it is needed.
  */
 (function () {
   var started = performance.now();
@@ -23,8 +25,9 @@
   var early = (existing && existing.q) || [];
   var queue = [];
   var listeners = {};
-  var widget = null;
+  var widget = null; // the page module, once started
   var loading = null;
+  var windowModule = null;
 
   // Analytics of the page, when it has them: GA4 (gtag) or Google Tag Manager (dataLayer) events
   // and Yandex Metrica goals (counter from data-metrika, else the page's first counter).
@@ -59,20 +62,30 @@
     load();
   }
 
-  // `idle === true` (not an event): fetched at low priority, so it never competes with the page.
+  // Imports and initialises one of the two wasm modules; `low`: at low priority, so it never
+  // competes with the page.
+  function wasmModule(name, low) {
+    var wasm = relay + "/widget/" + name + "_bg.wasm";
+    return import(relay + "/widget/" + name + ".js").then(function (module) {
+      var source = low && window.fetch ? fetch(wasm, { priority: "low" }) : wasm;
+      return module.default({ module_or_path: source }).then(function () { return module; });
+    });
+  }
+  function fetchWindow() {
+    windowModule = windowModule || wasmModule("widget").catch(function (e) { windowModule = null; throw e; });
+    return windowModule;
+  }
+
+  // `idle === true` (not an event): the page module is fetched at low priority.
   function load(idle) {
     if (loading) return loading;
-    var wasm = relay + "/widget/widget_bg.wasm";
-    loading = import(relay + "/widget/widget.js")
+    loading = wasmModule("page", idle === true)
       .then(function (module) {
-        var source = idle === true && window.fetch ? fetch(wasm, { priority: "low" }) : wasm;
-        return module.default({ module_or_path: source }).then(function () {
-          module.start(mount, { site: site, relay: relay, lang: tag }, emit);
-          widget = module;
-          // Replay in order; a call that throws does not stop the ones after it.
-          queue.splice(0).forEach(function (entry) {
-            try { widget[entry[0]].apply(null, entry[1]); } catch (e) { console.error(e); }
-          });
+        module.start(mount, { site: site, relay: relay, lang: tag }, emit, fetchWindow, module);
+        widget = module;
+        // Replay in order; a call that throws does not stop the ones after it.
+        queue.splice(0).forEach(function (entry) {
+          try { widget[entry[0]].apply(null, entry[1]); } catch (e) { console.error(e); }
         });
       })
       .catch(function (e) {
@@ -148,8 +161,10 @@
     '<svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" ' +
     'd="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
   launcher.addEventListener("click", function () { window.Consultant.toggle(); });
-  launcher.addEventListener("pointerenter", load, { once: true });
-  launcher.addEventListener("focus", load, { once: true });
+  // A hand on the launcher: the chat window is likely next, fetch it.
+  function warm() { load().then(function () { if (widget) widget.warm(); }); }
+  launcher.addEventListener("pointerenter", warm, { once: true });
+  launcher.addEventListener("focus", warm, { once: true });
   root.appendChild(mount);
   root.appendChild(launcher);
 

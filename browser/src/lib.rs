@@ -2,6 +2,7 @@
 //! backoff and jitter, localStorage access and small JSON HTTP calls.
 
 pub mod backoff;
+#[cfg(feature = "conversation")]
 pub mod conversation;
 pub mod http;
 pub mod socket;

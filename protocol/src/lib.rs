@@ -21,6 +21,7 @@ pub mod heartbeat;
 pub mod history;
 pub mod ids;
 pub mod inbox;
+pub mod lean;
 pub mod limits;
 pub mod pattern;
 pub mod rate_table;

@@ -14,6 +14,9 @@ pub enum MatchKind {
     Wildcard,
 }
 
+/// Lower-cases a text for a case-insensitive comparison.
+pub type Fold = fn(&str) -> String;
+
 /// A case-insensitive text test, optionally negated ("URL does not contain /checkout").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pattern {
@@ -33,8 +36,14 @@ impl Pattern {
     }
 
     pub fn matches(&self, text: &str) -> bool {
-        let text = text.to_lowercase();
-        let value = self.value.to_lowercase();
+        self.matches_folded(text, str::to_lowercase)
+    }
+
+    /// [`Pattern::matches`] with the caller's lower-casing: the page-view module passes the
+    /// browser's own, so it carries no Unicode case tables (12 KB of its wasm).
+    pub fn matches_folded(&self, text: &str, fold: Fold) -> bool {
+        let text = fold(text);
+        let value = fold(&self.value);
         let hit = match self.kind {
             MatchKind::Contains => text.contains(&value),
             MatchKind::Equals => text == value,

@@ -7,7 +7,7 @@
 
 use crate::error::ProtocolError;
 use crate::limits::{MAX_SOURCE_URL_CHARS, MAX_UTM_CHARS};
-use crate::pattern::Pattern;
+use crate::pattern::{Fold, Pattern};
 use crate::validate::invalid;
 use serde::{Deserialize, Serialize};
 
@@ -156,6 +156,11 @@ pub struct Visit {
 
 impl Condition {
     pub fn holds(&self, visit: &Visit) -> bool {
+        self.holds_folded(visit, str::to_lowercase)
+    }
+
+    /// [`Condition::holds`], comparing texts case-insensitively by `fold`.
+    pub fn holds_folded(&self, visit: &Visit, fold: Fold) -> bool {
         let any_of = |list: &[String], value: &Option<String>| {
             value
                 .as_deref()
@@ -169,11 +174,11 @@ impl Condition {
                 visit.visit_number >= *at_least
                     && at_most.is_none_or(|most| visit.visit_number <= most)
             }
-            Condition::Url { pattern } => pattern.matches(&visit.url),
-            Condition::Title { pattern } => pattern.matches(&visit.title),
-            Condition::Referrer { pattern } => pattern.matches(&visit.referrer),
+            Condition::Url { pattern } => pattern.matches_folded(&visit.url, fold),
+            Condition::Title { pattern } => pattern.matches_folded(&visit.title, fold),
+            Condition::Referrer { pattern } => pattern.matches_folded(&visit.referrer, fold),
             Condition::Utm { param, pattern } => {
-                pattern.matches(visit.utm.get(*param).unwrap_or(""))
+                pattern.matches_folded(visit.utm.get(*param).unwrap_or(""), fold)
             }
             Condition::Country { codes } => any_of(codes, &visit.country),
             Condition::City { names } => any_of(names, &visit.city),
@@ -193,7 +198,11 @@ impl Condition {
 
 impl TriggerRule {
     pub fn holds(&self, visit: &Visit) -> bool {
-        self.enabled && self.conditions.iter().all(|c| c.holds(visit))
+        self.holds_folded(visit, str::to_lowercase)
+    }
+
+    fn holds_folded(&self, visit: &Visit, fold: Fold) -> bool {
+        self.enabled && self.conditions.iter().all(|c| c.holds_folded(visit, fold))
     }
 }
 
@@ -290,6 +299,9 @@ pub struct Fired {
 pub struct Engine<'a> {
     pub rules: &'a [TriggerRule],
     pub invitation_interval_seconds: u32,
+    /// How texts are lower-cased for the rules' patterns (`str::to_lowercase`, or the
+    /// browser's own in the page-view module).
+    pub fold: Fold,
 }
 
 impl Engine<'_> {
@@ -298,7 +310,7 @@ impl Engine<'_> {
     pub fn due(&self, visit: &Visit, state: &mut VisitState, now: u64) -> Vec<Fired> {
         let mut fired = Vec::new();
         for rule in self.rules {
-            if state.fired.contains(&rule.id) || !rule.holds(visit) {
+            if state.fired.contains(&rule.id) || !rule.holds_folded(visit, self.fold) {
                 continue;
             }
             // Hiding is a property of the page, not an event: see `hidden`.
@@ -339,9 +351,9 @@ impl Engine<'_> {
 
     /// Whether a rule hides the widget on this page.
     pub fn hidden(&self, visit: &Visit) -> bool {
-        self.rules
-            .iter()
-            .any(|rule| rule.actions.contains(&Action::HideWidget) && rule.holds(visit))
+        self.rules.iter().any(|rule| {
+            rule.actions.contains(&Action::HideWidget) && rule.holds_folded(visit, self.fold)
+        })
     }
 
     /// `Consultant.startTrigger(id)`: the rule's actions, whatever its conditions; the page's
@@ -703,6 +715,7 @@ mod tests {
             let engine = Engine {
                 rules: &rules,
                 invitation_interval_seconds: 0,
+                fold: str::to_lowercase,
             };
             let fired = engine.due(&visit(), &mut VisitState::default(), 0);
             assert_eq!(
@@ -730,6 +743,7 @@ mod tests {
         let engine = Engine {
             rules: &rules,
             invitation_interval_seconds: 0,
+            fold: str::to_lowercase,
         };
         let mut state = VisitState::default();
         let early = Visit {
@@ -749,6 +763,7 @@ mod tests {
         let engine = Engine {
             rules: &rules,
             invitation_interval_seconds: 0,
+            fold: str::to_lowercase,
         };
         assert!(engine
             .due(&visit(), &mut VisitState::default(), 0)
@@ -775,6 +790,7 @@ mod tests {
         let engine = Engine {
             rules: &rules,
             invitation_interval_seconds: 0,
+            fold: str::to_lowercase,
         };
         let mut state = VisitState {
             closed_by_visitor: true,
@@ -802,6 +818,7 @@ mod tests {
         let engine = Engine {
             rules: &rules,
             invitation_interval_seconds: 300,
+            fold: str::to_lowercase,
         };
         let mut state = VisitState::default();
         assert_eq!(engine.due(&visit(), &mut state, 1000).len(), 1);
@@ -826,6 +843,7 @@ mod tests {
         let engine = Engine {
             rules: &rules,
             invitation_interval_seconds: 0,
+            fold: str::to_lowercase,
         };
         assert!(!engine.hidden(&visit()));
         let checkout = Visit {
@@ -848,6 +866,7 @@ mod tests {
         let engine = Engine {
             rules: &rules,
             invitation_interval_seconds: 0,
+            fold: str::to_lowercase,
         };
         let mut state = VisitState::default();
         assert_eq!(

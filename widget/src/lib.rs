@@ -1,19 +1,18 @@
-//! The visitor widget. The loader (`widget/loader.js`, the one script tag) draws the launcher and
-//! queues API calls; when it loads this module it calls [`start`] with a mount point inside its
-//! shadow root, then forwards the page's `Consultant.*` calls to the exported functions below.
+//! The chat window. The page-view module (`widget/page`, on every page) starts it when the
+//! visitor reaches for the chat: [`start`] gets a mount point inside the widget's shadow root
+//! and what the page already knows (config, hidden flags); the page then forwards the page's
+//! `Consultant.*` calls and the trigger rules' actions to the functions below.
 
 mod chat;
+mod host;
 mod i18n;
 mod json;
-mod launcher;
-mod presence;
 mod session;
 mod view;
-mod visit;
 
 use chat::Chat;
 use leptos::prelude::{Set, Update};
-use protocol::{ContactInfo, CustomDataItem, Locale, SiteId};
+use protocol::{ContactInfo, CustomDataItem, Locale, SiteId, WidgetConfig};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -22,7 +21,8 @@ thread_local! {
     static EMIT: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }
 
-/// Tells the loader (and through it the page's `Consultant.on(...)` listeners) about an event.
+/// Tells the page (and through it the loader and the page's `Consultant.on(...)` listeners)
+/// about an event.
 pub(crate) fn emit(event: &str, detail: JsValue) {
     EMIT.with(|emit| {
         if let Some(f) = emit.borrow().as_ref() {
@@ -31,49 +31,56 @@ pub(crate) fn emit(event: &str, detail: JsValue) {
     });
 }
 
-fn string_field(options: &JsValue, key: &str) -> Option<String> {
-    js_sys::Reflect::get(options, &JsValue::from_str(key))
-        .ok()?
-        .as_string()
+fn field(options: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or_default()
 }
 
-/// Mounts the widget. `options`: `{ site, relay, lang }`; `emit(event, detail)` reports events.
+fn string_field(options: &JsValue, key: &str) -> Option<String> {
+    field(options, key).as_string()
+}
+
+/// Mounts the window. `handover`: `{ site, relay, lang, config?, hiddenByApi, hiddenByRule }`
+/// (`config` the widget config's JSON as the page fetched it); `emit(event, detail)` reports
+/// events; `host` is the page module's exports (see `host`).
 #[wasm_bindgen]
 pub fn start(
     mount: web_sys::HtmlElement,
-    options: JsValue,
+    handover: JsValue,
     emit_fn: js_sys::Function,
+    host: JsValue,
 ) -> Result<(), JsValue> {
-    let site = string_field(&options, "site")
+    let site = string_field(&handover, "site")
         .and_then(|s| SiteId::parse(s).ok())
         .ok_or_else(|| JsValue::from_str("data-site is missing or invalid"))?;
-    let relay = string_field(&options, "relay")
+    let relay = string_field(&handover, "relay")
         .ok_or_else(|| JsValue::from_str("relay origin is missing"))?;
-    let locale = string_field(&options, "lang")
+    let locale = string_field(&handover, "lang")
         .and_then(|l| Locale::from_tag(&l))
         .unwrap_or_default();
     EMIT.with(|e| *e.borrow_mut() = Some(emit_fn));
-
-    visit::on_page(presence::page_viewed);
+    host::attach(host);
     chat::set_hooks(chat::Hooks {
-        configured: |chat| {
-            visit::start(chat);
-            presence::connect(chat);
-        },
-        session_changed: presence::refresh,
-        closed_by_visitor: visit::closed_by_visitor,
-        source: visit::source,
+        session_changed: host::session_changed,
+        closed_by_visitor: host::closed_by_visitor,
+        source: host::source,
     });
     let chat = Chat::new(site, relay, locale);
+    chat.hidden_by_api
+        .set(field(&handover, "hiddenByApi").is_truthy());
+    chat.hidden_by_rule
+        .set(field(&handover, "hiddenByRule").is_truthy());
     if let Some(root) = mount.get_root_node().dyn_ref::<web_sys::ShadowRoot>() {
         view::adopt_styles(root)?;
-        launcher::attach(root.clone());
     }
     leptos::mount::mount_to(mount, move || view::Widget(view::WidgetProps { chat })).forget();
     CHAT.with(|c| *c.borrow_mut() = Some(chat));
-    chat.load_config();
+    let config =
+        string_field(&handover, "config").and_then(|json| json::decode::<WidgetConfig>(&json).ok());
+    match config {
+        Some(config) => chat.apply_config(config),
+        None => chat.load_config(),
+    }
     chat.resume_if_returning();
-    emit("ready", JsValue::UNDEFINED);
     Ok(())
 }
 
@@ -171,10 +178,34 @@ pub fn send_message(text: String) -> bool {
     with_chat(|chat| chat.send(&text))
 }
 
-/// Fires a trigger rule by id, whatever its conditions.
-#[wasm_bindgen(js_name = startTrigger)]
-pub fn start_trigger(id: String) -> bool {
-    with_chat(|chat| visit::start_trigger(chat, &id))
+// The trigger rules' actions, from the page module.
+
+/// A proactive invitation, shown as if from an operator.
+#[wasm_bindgen]
+pub fn invite(operator_name: String, avatar_url: Option<String>, text: String) {
+    with_chat(|chat| host::invite(chat, operator_name, avatar_url, text));
+}
+
+/// A rule asks for the visitor's contact details.
+#[wasm_bindgen(js_name = requestContact)]
+pub fn request_contact() {
+    with_chat(|chat| chat.contact_requested.set(true));
+}
+
+#[wasm_bindgen(js_name = armSlowReply)]
+pub fn arm_slow_reply(after_seconds: u32, text: String) {
+    with_chat(|chat| host::arm_slow_reply(chat, after_seconds, text));
+}
+
+#[wasm_bindgen(js_name = setHiddenByRule)]
+pub fn set_hidden_by_rule(hidden: bool) {
+    with_chat(|chat| chat.hidden_by_rule.set(hidden));
+}
+
+/// An operator wrote first (the presence socket heard it): connect, open and chime.
+#[wasm_bindgen(js_name = operatorStarted)]
+pub fn operator_started() {
+    with_chat(|chat| chat.operator_started());
 }
 
 /// `{ready, open, hidden, unread, online, messages, status}`.

@@ -42,11 +42,6 @@ pub fn stored_token(site: &SiteId) -> Option<String> {
     browser::storage::get(&key(site, "token"))
 }
 
-/// Keeps the token of a chat an operator started with this visitor.
-pub fn adopt_token(site: &SiteId, token: &str) {
-    browser::storage::set(&key(site, "token"), token);
-}
-
 /// The site's widget config, without starting a session.
 pub async fn config(relay: &str, site: &SiteId) -> Result<WidgetConfig, String> {
     let url = format!("{relay}/api/v1/sites/{site}/widget-config");

@@ -7,17 +7,15 @@ mod relay;
 mod writing;
 
 /// What the layers above the chat do when it changes, set once by `lib.rs`: the chat knows
-/// nothing of the page's visit (`visit`) or of the presence socket (`presence`).
+/// nothing of the page module beside it (`host`).
 #[derive(Clone, Copy)]
 pub struct Hooks {
-    /// The site's configuration arrived for the first time: the visit and presence start.
-    pub configured: fn(Chat),
     /// The visitor's session changed (a chat started, or was forgotten).
     pub session_changed: fn(Chat),
     /// The visitor closed the window himself: no rule opens it again in this visit.
     pub closed_by_visitor: fn(),
     /// Where this visit came from, for the conversation's record.
-    pub source: fn() -> Option<protocol::triggers::VisitSource>,
+    pub source: fn(&SiteId) -> Option<protocol::triggers::VisitSource>,
 }
 
 thread_local! {
@@ -32,7 +30,7 @@ fn hooks() -> Option<Hooks> {
     HOOKS.with(std::cell::Cell::get)
 }
 
-use crate::{emit, i18n, launcher, session};
+use crate::{emit, i18n, session};
 use browser::conversation::{ConversationClient, ConversationSocket, TypingIndicator};
 use browser::socket::{Connection, Status};
 use leptos::prelude::*;
@@ -211,26 +209,18 @@ impl Chat {
                 Err(e) if e.starts_with("relay answered 403") => {
                     web_sys::console::warn_1(&format!("chat: {e}").into());
                     chat.hidden_by_rule.set(true);
-                    launcher::set_hidden(true);
                 }
                 Err(e) => web_sys::console::warn_1(&format!("chat: {e}").into()),
             }
         });
     }
 
-    pub(super) fn apply_config(&self, config: WidgetConfig) {
+    pub fn apply_config(&self, config: WidgetConfig) {
         if let Some(locale) = config.locale {
             self.locale.set(locale);
         }
         self.presence.set(config.presence.clone());
-        launcher::apply_theme(&config.theme, self.texts());
-        let first = self.config.with_untracked(Option::is_none);
         self.config.set(Some(config));
-        if first {
-            if let Some(hooks) = hooks() {
-                (hooks.configured)(*self);
-            }
-        }
     }
 
     /// The contact form to show now, if any: "before" until its required fields are in,

@@ -18,7 +18,7 @@ impl Chat {
         if self.state.with_untracked(|s| s.source.is_some()) {
             return;
         }
-        if let Some(mut source) = super::hooks().and_then(|h| (h.source)()) {
+        if let Some(mut source) = super::hooks().and_then(|h| (h.source)(&self.site())) {
             source.invitation = self
                 .notes
                 .with_untracked(|n| n.iter().any(|n| matches!(n, Note::Invitation { .. })));

@@ -437,7 +437,7 @@ pub fn Teaser(chat: Chat) -> impl IntoView {
                 <button type="button" class="icon dismiss" aria-label=move || chat.texts().close
                     on:click=move |_| {
                         dismissed.set(true);
-                        crate::visit::closed_by_visitor();
+                        crate::host::closed_by_visitor();
                     }>"×"</button>
             </div>
         </Show>

@@ -43,21 +43,82 @@ pub(crate) fn input_value(e: &leptos::ev::Event) -> String {
         .unwrap_or_default()
 }
 
+/// The first control a visitor would use in the open window: the composer when he can write,
+/// else the first field of the form shown instead (leave a message, department, contact); the
+/// window itself when there is none.
+fn focus_into(section: &web_sys::HtmlElement) {
+    let target = [
+        "form.composer:not([hidden]) textarea",
+        "form:not(.composer):not([hidden]) :is(input:not([type=hidden]), textarea, select, button)",
+        "ul.log button",
+    ]
+    .iter()
+    .find_map(|selector| section.query_selector(selector).ok().flatten())
+    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    .unwrap_or_else(|| section.clone());
+    let _ = target.focus();
+}
+
+/// The window closed: if focus was inside it, it goes back to the launcher instead of falling
+/// to the page's body.
+fn return_focus(section: &web_sys::HtmlElement) {
+    let Some(root) = section
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+    else {
+        return;
+    };
+    // Focus on a control that just hid is dropped to the page's body: that counts as inside.
+    let inside = match root.active_element() {
+        Some(active) => section.contains(Some(&active)),
+        None => web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .is_none_or(|active| active.tag_name() == "BODY"),
+    };
+    if !inside {
+        return;
+    }
+    if let Some(launcher) = root
+        .query_selector(".launcher")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = launcher.focus();
+    }
+}
+
 #[component]
 pub fn Widget(chat: Chat) -> impl IntoView {
-    let input: NodeRef<html::Textarea> = NodeRef::new();
+    let window: NodeRef<html::Section> = NodeRef::new();
     let menu_open = RwSignal::new(false);
 
-    // Put the cursor in the composer when the window opens.
-    Effect::new(move |_| {
-        if chat.open.get() {
-            if let Some(input) = input.get() {
-                let _ = input.focus();
+    // Focus follows the window: into it when it opens (the composer, or the first field of the
+    // form it shows instead), back to the launcher when it closes with focus inside.
+    Effect::new(move |was_open: Option<bool>| {
+        let open = chat.open.get();
+        if let Some(section) = window.get() {
+            match (was_open, open) {
+                (Some(false) | None, true) => {
+                    request_animation_frame(move || focus_into(&section));
+                }
+                (Some(true), false) => return_focus(&section),
+                _ => {}
             }
         }
+        open
     });
-    Effect::new(move |_| crate::launcher::set_unread(chat.unread.get(), chat.texts()));
-    Effect::new(move |_| crate::launcher::set_hidden(chat.is_hidden()));
+    Effect::new(move |_| crate::host::set_launcher(chat.unread.get(), chat.is_hidden()));
+    Effect::new(move |_| {
+        let wrote = chat.client.timeline.with(|t| {
+            t.messages()
+                .iter()
+                .any(|m| m.author == protocol::Author::Visitor)
+        });
+        crate::host::chatted(wrote);
+    });
 
     let title = move || {
         chat.operator
@@ -121,7 +182,9 @@ pub fn Widget(chat: Chat) -> impl IntoView {
     view! {
         <forms::Teaser chat/>
         <section
+            node_ref=window
             class="window"
+            tabindex="-1"
             role="dialog"
             aria-labelledby="cw-title"
             hidden=move || !chat.open.get()
@@ -232,7 +295,6 @@ pub fn Widget(chat: Chat) -> impl IntoView {
                 <label for="cw-input" class="sr">{move || chat.texts().message_label}</label>
                 <textarea
                     id="cw-input"
-                    node_ref=input
                     rows="1"
                     maxlength=move || chat.max_message_chars().to_string()
                     placeholder=move || chat.texts().placeholder

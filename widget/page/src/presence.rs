@@ -1,10 +1,10 @@
 //! Tells the relay which page this visitor is on (operators see it in their live list), and
 //! hears when an operator starts a chat with him.
 
-use crate::chat::Chat;
-use crate::session;
+use crate::window;
 use browser::socket::{Connection, Status};
-use protocol::visitors::{PageView, PresenceCommand, PresenceEvent};
+use protocol::lean::{page_command_json, presence_event};
+use protocol::visitors::{PageView, PresenceEvent};
 use std::cell::RefCell;
 
 thread_local! {
@@ -16,32 +16,40 @@ thread_local! {
 }
 
 /// This browser's random key for the site: links its tabs into one visitor in the list.
-fn browser_key(site: &protocol::SiteId) -> String {
-    let name = format!("consultant:{site}:browser");
-    browser::storage::get(&name).unwrap_or_else(|| {
+fn browser_key() -> String {
+    crate::stored("browser").unwrap_or_else(|| {
         let key = browser::client_id().replace('-', "");
-        browser::storage::set(&name, &key);
+        crate::store("browser", &key);
         key
     })
 }
 
 /// Opens the presence socket (again, after the visitor got a chat token).
-pub fn connect(chat: Chat) {
+pub fn connect() {
     if let Some(previous) = LINK.with(|l| l.borrow_mut().take()) {
         previous.close();
     }
-    let site = chat.site();
-    let key = browser_key(&site);
-    let ws_base = chat.relay().replacen("http", "ws", 1);
+    let (Some(site), Some(relay)) = (crate::site(), crate::relay()) else {
+        return;
+    };
+    let key = browser_key();
+    let base = [
+        &relay.replacen("http", "ws", 1),
+        "/api/v1/sites/",
+        site.as_str(),
+        "/presence-socket?key=",
+        &key,
+        "&token=",
+    ]
+    .concat();
     let url = move || {
-        let token = session::stored_token(&site);
+        let token = crate::stored("token");
         TOKEN_USED.with(|t| *t.borrow_mut() = token.clone());
-        let token = token.unwrap_or_default();
-        format!("{ws_base}/api/v1/sites/{site}/presence-socket?key={key}&token={token}")
+        [base.as_str(), token.as_deref().unwrap_or_default()].concat()
     };
     let connection = Connection::open(
         url,
-        move |frame| on_event(chat, &frame),
+        |frame| on_event(&frame),
         |status| {
             if status == Status::Open {
                 // A new socket knows nothing yet: report the page again.
@@ -53,12 +61,12 @@ pub fn connect(chat: Chat) {
     LINK.with(|l| *l.borrow_mut() = Some(connection));
 }
 
-/// Reconnects once the visitor has a chat token the socket did not carry.
-pub fn refresh(chat: Chat) {
+/// Reconnects when the visitor's chat token is not the one the socket carried.
+pub fn refresh() {
     let connected = LINK.with(|l| l.borrow().is_some());
-    let stale = TOKEN_USED.with(|t| *t.borrow() != session::stored_token(&chat.site()));
+    let stale = TOKEN_USED.with(|t| *t.borrow() != crate::stored("token"));
     if connected && stale {
-        connect(chat);
+        connect();
     }
 }
 
@@ -68,21 +76,20 @@ pub fn page_viewed(page: Option<PageView>) {
     if REPORTED.with(|r| r.borrow().as_ref() == Some(&page)) {
         return;
     }
-    let frame =
-        serde_json::to_string(&PresenceCommand::Page { page: page.clone() }).unwrap_or_default();
+    let frame = page_command_json(&page);
     let sent = LINK.with(|l| l.borrow().as_ref().is_some_and(|c| c.send(&frame)));
     if sent {
         REPORTED.with(|r| *r.borrow_mut() = Some(page));
     }
 }
 
-fn on_event(chat: Chat, frame: &str) {
-    match crate::json::decode::<PresenceEvent>(frame) {
-        Ok(PresenceEvent::ChatStarted { token, .. }) => {
-            session::adopt_token(&chat.site(), &token);
-            chat.operator_started();
-        }
-        Ok(PresenceEvent::OpenChat) => chat.operator_started(),
-        Err(_) => {}
+fn on_event(frame: &str) {
+    let Some(event) = crate::json::parse(frame).and_then(|v| presence_event(&v)) else {
+        return;
+    };
+    if let PresenceEvent::ChatStarted { token, .. } = event {
+        crate::store("token", &token);
     }
+    // An operator wrote first: the window connects, opens and chimes.
+    window::call("operatorStarted", &[]);
 }
