@@ -46,8 +46,8 @@ writeFileSync("dist/size-report.json", JSON.stringify(rows, null, 2) + "\n");
 // there, its ceiling is a ratchet a little above today's size, so it cannot grow unnoticed.
 const budgets = {
   "loader (widget.js)": 3 * 1024,
-  "page view (loader + page module)": 40 * 1024,
-  "open chat (page view + chat window)": 210 * 1024,
+  "page view (loader + page module)": 45 * 1024,
+  "open chat (page view + chat window)": 240 * 1024,
 };
 if (process.env.FAST !== "1") {
   const over = rows.filter((r) => budgets[r.name] !== undefined && r.brotli > budgets[r.name]);

@@ -5,6 +5,7 @@ pub mod backoff;
 #[cfg(feature = "conversation")]
 pub mod conversation;
 pub mod http;
+pub mod json;
 pub mod socket;
 pub mod sound;
 pub mod storage;
@@ -16,6 +17,12 @@ pub fn client_id() -> String {
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("m{}", (js_sys::Math::random() * 1e16) as u64))
+}
+
+/// Lower-cases like `String.prototype.toLowerCase`: a `protocol::pattern::Fold` for code in
+/// the browser, where Rust's `to_lowercase` would bring 12 KB of Unicode tables along.
+pub fn fold_case(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
 }
 
 /// Runs `f` once after `ms` milliseconds.

@@ -7,7 +7,7 @@ use crate::ids::OperatorId;
 use crate::settings::{ContactFormSettings, FieldRule, RatingScale, SiteSettings};
 use crate::triggers::VisitSource;
 use crate::validate::invalid;
-use crate::validate::{display_name, email};
+use crate::validate::{display_name, email_folded};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -46,6 +46,14 @@ fn text_field(field: &str, value: &str) -> Result<String, ProtocolError> {
 impl ContactInfo {
     /// Validates and normalises every present field; empty strings count as absent.
     pub fn normalized(&self) -> Result<ContactInfo, ProtocolError> {
+        self.normalized_folded(str::to_lowercase)
+    }
+
+    /// [`ContactInfo::normalized`], lower-casing the e-mail address by `fold`.
+    pub fn normalized_folded(
+        &self,
+        fold: crate::pattern::Fold,
+    ) -> Result<ContactInfo, ProtocolError> {
         fn present(v: &Option<String>) -> Option<&str> {
             v.as_deref().map(str::trim).filter(|v| !v.is_empty())
         }
@@ -66,7 +74,9 @@ impl ContactInfo {
             name: present(&self.name)
                 .map(|n| display_name("name", n))
                 .transpose()?,
-            email: present(&self.email).map(email).transpose()?,
+            email: present(&self.email)
+                .map(|e| email_folded(e, fold))
+                .transpose()?,
             phone: present(&self.phone).map(phone).transpose()?,
             custom,
         })

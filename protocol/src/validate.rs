@@ -9,8 +9,15 @@ pub(crate) fn invalid(message: impl Into<String>) -> ProtocolError {
     ProtocolError::new(ErrorCode::InvalidField, message)
 }
 
-/// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces.
+/// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces;
+/// lower-cased.
 pub fn email(value: &str) -> Result<String, ProtocolError> {
+    email_folded(value, str::to_lowercase)
+}
+
+/// [`email`] with the caller's lower-casing: the widget passes the browser's own, so it
+/// carries no Unicode case tables.
+pub fn email_folded(value: &str, fold: crate::pattern::Fold) -> Result<String, ProtocolError> {
     let value = value.trim();
     if value.chars().count() > MAX_EMAIL_CHARS {
         return Err(invalid(format!(
@@ -27,7 +34,7 @@ pub fn email(value: &str) -> Result<String, ProtocolError> {
     if local.is_empty() || !domain_ok || value.chars().any(char::is_whitespace) {
         return Err(invalid("email is not a valid address"));
     }
-    Ok(value.to_lowercase())
+    Ok(fold(value))
 }
 
 pub fn password(value: &str) -> Result<(), ProtocolError> {

@@ -39,10 +39,11 @@ after(async () => {
 });
 
 test("the loader draws the launcher from one tag, before the wasm, and the closed widget is accessible", async () => {
-  // Hold the wasm back: the launcher must be there without it.
+  // Hold the wasm back (the page module's and the chat window's): the launcher must be there
+  // without it.
   let releaseWasm;
   const wasmHeld = new Promise((resolve) => (releaseWasm = resolve));
-  await visitorPage.route("**/widget/widget_bg.wasm", async (route) => {
+  await visitorPage.route("**/widget/*_bg.wasm", async (route) => {
     await wasmHeld;
     await route.continue();
   });
@@ -52,7 +53,7 @@ test("the loader draws the launcher from one tag, before the wasm, and the close
   assert.equal(await visitorPage.locator("#events").textContent(), "", "no ready event before the wasm");
   releaseWasm();
   await visitorPage.waitForFunction(() => document.getElementById("events").textContent.includes("ready"));
-  await visitorPage.unroute("**/widget/widget_bg.wasm");
+  await visitorPage.unroute("**/widget/*_bg.wasm");
   assert.equal(await launcher.getAttribute("aria-label"), "Open chat");
   assert.equal(await launcher.getAttribute("aria-expanded"), "false");
   // The page's hostile `button { text-transform: uppercase !important }` does not reach inside.

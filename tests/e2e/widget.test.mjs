@@ -564,7 +564,8 @@ test("API calls made before the widget loaded are replayed in order, none lost",
   const page = await context.newPage();
   let release;
   const held = new Promise((resolve) => (release = resolve));
-  await page.route("**/widget/widget_bg.wasm", async (route) => {
+  // Both wasm modules held back: the calls wait in the loader, then in the page module.
+  await page.route("**/widget/*_bg.wasm", async (route) => {
     await held;
     await route.continue();
   });

@@ -4,7 +4,7 @@
 
 use crate::chat::{Chat, Note};
 use leptos::prelude::*;
-use protocol::triggers::{slow_reply_due, VisitRecord, VisitSource};
+use protocol::triggers::{slow_reply_due, VisitSource};
 use protocol::{Author, SiteId};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -54,7 +54,7 @@ pub fn chatted(chatted: bool) {
 /// visit record the page module keeps.
 pub fn source(site: &SiteId) -> Option<VisitSource> {
     let json = browser::storage::get(&format!("consultant:{site}:visit"))?;
-    let record: VisitRecord = crate::json::decode(&json).ok()?;
+    let record = browser::json::parse(&json).and_then(|v| protocol::lean::visit_record(&v))?;
     Some(record.source()).filter(|source| !source.is_empty())
 }
 

@@ -12,7 +12,7 @@ mod view;
 
 use chat::Chat;
 use leptos::prelude::{Set, Update};
-use protocol::{ContactInfo, CustomDataItem, Locale, SiteId, WidgetConfig};
+use protocol::{ContactInfo, CustomDataItem, WidgetConfig};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -35,10 +35,6 @@ fn field(options: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or_default()
 }
 
-fn string_field(options: &JsValue, key: &str) -> Option<String> {
-    field(options, key).as_string()
-}
-
 /// Mounts the window. `handover`: `{ site, relay, lang, config?, hiddenByApi, hiddenByRule }`
 /// (`config` the widget config's JSON as the page fetched it); `emit(event, detail)` reports
 /// events; `host` is the page module's exports (see `host`).
@@ -49,14 +45,11 @@ pub fn start(
     emit_fn: js_sys::Function,
     host: JsValue,
 ) -> Result<(), JsValue> {
-    let site = string_field(&handover, "site")
-        .and_then(|s| SiteId::parse(s).ok())
-        .ok_or_else(|| JsValue::from_str("data-site is missing or invalid"))?;
-    let relay = string_field(&handover, "relay")
-        .ok_or_else(|| JsValue::from_str("relay origin is missing"))?;
-    let locale = string_field(&handover, "lang")
-        .and_then(|l| Locale::from_tag(&l))
-        .unwrap_or_default();
+    let browser::json::Placement {
+        site,
+        relay,
+        locale,
+    } = browser::json::Placement::read(&handover)?;
     EMIT.with(|e| *e.borrow_mut() = Some(emit_fn));
     host::attach(host);
     chat::set_hooks(chat::Hooks {
@@ -74,8 +67,8 @@ pub fn start(
     }
     leptos::mount::mount_to(mount, move || view::Widget(view::WidgetProps { chat })).forget();
     CHAT.with(|c| *c.borrow_mut() = Some(chat));
-    let config =
-        string_field(&handover, "config").and_then(|json| json::decode::<WidgetConfig>(&json).ok());
+    let config = browser::json::text_field(&handover, "config")
+        .and_then(|json| json::decode::<WidgetConfig>(&json).ok());
     match config {
         Some(config) => chat.apply_config(config),
         None => chat.load_config(),
@@ -132,7 +125,7 @@ fn parse<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T
 pub fn set_contact_info(contact: JsValue) -> Result<(), JsValue> {
     let contact: ContactInfo = parse(contact, "setContactInfo")?;
     let contact = contact
-        .normalized()
+        .normalized_folded(browser::fold_case)
         .map_err(|e| JsValue::from_str(&format!("setContactInfo: {}", e.message)))?;
     with_chat(|chat| {
         chat.state.update(|s| s.contact.merge(contact.clone()));

@@ -7,7 +7,6 @@
 //! reaches for the launcher, a rule invites him or opens it, the page calls `Consultant.open()`,
 //! or he has a conversation under way. Calls meant for the window wait for it in order.
 
-mod json;
 mod launcher;
 mod presence;
 mod visit;
@@ -84,12 +83,6 @@ pub(crate) fn emit(event: &str, detail: &JsValue) {
     }
 }
 
-fn string_field(options: &JsValue, key: &str) -> Option<String> {
-    js_sys::Reflect::get(options, &JsValue::from_str(key))
-        .ok()?
-        .as_string()
-}
-
 /// Starts the page's part. `options`: `{ site, relay, lang }`; `emit(event, detail)` reports
 /// events; `fetch_window()` resolves to the initialised window module; `host` is this module's
 /// own exports, handed to the window so it can call back.
@@ -101,14 +94,11 @@ pub fn start(
     fetch_window: js_sys::Function,
     host: JsValue,
 ) -> Result<(), JsValue> {
-    let site = string_field(&options, "site")
-        .and_then(|s| SiteId::parse(s).ok())
-        .ok_or_else(|| JsValue::from_str("data-site is missing or invalid"))?;
-    let relay = string_field(&options, "relay")
-        .ok_or_else(|| JsValue::from_str("relay origin is missing"))?;
-    let locale = string_field(&options, "lang")
-        .and_then(|l| Locale::from_tag(&l))
-        .unwrap_or_default();
+    let browser::json::Placement {
+        site,
+        relay,
+        locale,
+    } = browser::json::Placement::read(&options)?;
     let root = mount
         .get_root_node()
         .dyn_into::<ShadowRoot>()
@@ -153,7 +143,7 @@ async fn load_config() {
     }
     let Some(config) = answer
         .ok()
-        .then(|| json::parse(&answer.body))
+        .then(|| browser::json::parse(&answer.body))
         .flatten()
         .map(|v| protocol::lean::page_config(&v))
     else {
@@ -273,7 +263,7 @@ pub fn set_custom_data(items: JsValue) -> Result<JsValue, JsValue> {
 /// Checked here, so a wrong call throws at once even before the window runs.
 #[wasm_bindgen]
 pub fn identify(user: JsValue) -> Result<JsValue, JsValue> {
-    let identity = protocol::lean::identity(&json::Js(user.clone()))
+    let identity = protocol::lean::identity(&browser::json::Js(user.clone()))
         .ok_or_else(|| JsValue::from_str("identify: expected {user_id, user_hash} strings"))?;
     if let Err(e) = identity.validate() {
         return Err(JsValue::from_str(&["identify: ", &e.message].concat()));

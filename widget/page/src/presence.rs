@@ -84,7 +84,7 @@ pub fn page_viewed(page: Option<PageView>) {
 }
 
 fn on_event(frame: &str) {
-    let Some(event) = crate::json::parse(frame).and_then(|v| presence_event(&v)) else {
+    let Some(event) = browser::json::parse(frame).and_then(|v| presence_event(&v)) else {
         return;
     };
     if let PresenceEvent::ChatStarted { token, .. } = event {

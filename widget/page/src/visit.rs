@@ -16,11 +16,6 @@ thread_local! {
     static CHATTED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// `String.prototype.toLowerCase`: Rust's own would bring its Unicode case tables along.
-fn browser_lowercase(text: &str) -> String {
-    js_sys::JsString::from(text).to_lower_case().into()
-}
-
 fn now() -> u64 {
     js_sys::Date::now() as u64
 }
@@ -34,7 +29,7 @@ fn save() {
 /// Counts this page view and starts evaluating the rules every second.
 pub fn start() {
     let previous = crate::stored("visit")
-        .and_then(|json| crate::json::parse(&json))
+        .and_then(|json| browser::json::parse(&json))
         .and_then(|v| visit_record(&v));
     let mut record = VisitRecord::page_view(previous, now());
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
@@ -115,7 +110,7 @@ fn tick() {
     let engine = Engine {
         rules: &config.triggers,
         invitation_interval_seconds: config.invitation_interval_seconds,
-        fold: browser_lowercase,
+        fold: browser::fold_case,
     };
     crate::set_hidden_by_rule(engine.hidden(&visit));
     let fired = RECORD.with(|r| {
@@ -139,7 +134,7 @@ pub fn start_trigger(id: &str) -> bool {
     let engine = Engine {
         rules: &config.triggers,
         invitation_interval_seconds: config.invitation_interval_seconds,
-        fold: browser_lowercase,
+        fold: browser::fold_case,
     };
     let fired =
         RECORD.with(|r| engine.start(id, &mut r.borrow_mut().as_mut()?.state, now() / 1000));

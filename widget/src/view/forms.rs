@@ -108,7 +108,7 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
                 .insert(field.id.clone(), value.get_untracked());
         }
         let mut ok = true;
-        if protocol::api::email(&email.get_untracked()).is_err()
+        if protocol::validate::email_folded(&email.get_untracked(), browser::fold_case).is_err()
             && !email.get_untracked().trim().is_empty()
         {
             email_err.set(Some(t.bad_email));
@@ -119,7 +119,7 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
             phone_err.set(Some(t.bad_phone));
             ok = false;
         }
-        let Ok(contact) = contact.normalized() else {
+        let Ok(contact) = contact.normalized_folded(browser::fold_case) else {
             return;
         };
         for missing in rules.missing(&contact) {
@@ -206,7 +206,9 @@ pub fn OfflineForm(chat: Chat) -> impl IntoView {
         let t = chat.texts();
         let (e_val, p_val) = (email.get_untracked(), phone_no.get_untracked());
         let mut ok = true;
-        if !e_val.trim().is_empty() && protocol::api::email(&e_val).is_err() {
+        if !e_val.trim().is_empty()
+            && protocol::validate::email_folded(&e_val, browser::fold_case).is_err()
+        {
             email_err.set(Some(t.bad_email));
             ok = false;
         }
@@ -231,7 +233,7 @@ pub fn OfflineForm(chat: Chat) -> impl IntoView {
             phone: Some(p_val),
             ..Default::default()
         }
-        .normalized();
+        .normalized_folded(browser::fold_case);
         if let (true, Some(text), Ok(contact)) = (ok, text, contact) {
             chat.send_offline(contact, text);
             chat.note(Note::Confirmation(t.offline_sent));
@@ -370,7 +372,8 @@ pub fn PanelForm(chat: Chat) -> impl IntoView {
         let t = chat.texts();
         let typed = value.get_untracked();
         let command = match panel {
-            Panel::Transcript => match protocol::api::email(&typed) {
+            Panel::Transcript => match protocol::validate::email_folded(&typed, browser::fold_case)
+            {
                 Ok(email) => ConversationCommand::Transcript { email },
                 Err(_) => return error.set(Some(t.bad_email)),
             },

@@ -22,11 +22,10 @@ pub fn adopt_styles(root: &web_sys::ShadowRoot) -> Result<(), wasm_bindgen::JsVa
     Ok(())
 }
 
+/// The first letter of a name, in capitals (by the browser: Rust's own brings its tables).
 pub(crate) fn initial(name: &str) -> String {
-    name.chars()
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default()
+    let first: String = name.chars().take(1).collect();
+    js_sys::JsString::from(first).to_upper_case().into()
 }
 
 pub(crate) fn input_value(e: &leptos::ev::Event) -> String {
