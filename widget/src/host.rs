@@ -50,6 +50,11 @@ pub fn chatted(chatted: bool) {
     call("chatted", &[chatted.into()]);
 }
 
+/// Whether an operator is online (a trigger condition on the page).
+pub fn online(online: bool) {
+    call("online", &[online.into()]);
+}
+
 /// Where this visit came from (landing page, referrer, UTM tags), for the conversation: the
 /// visit record the page module keeps.
 pub fn source(site: &SiteId) -> Option<VisitSource> {

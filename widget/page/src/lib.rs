@@ -329,6 +329,7 @@ pub fn warm() {
 #[wasm_bindgen(js_name = windowEvent)]
 pub fn window_event(event: String, detail: JsValue) {
     if event == "open" || event == "close" {
+        window::heard_open(event == "open");
         launcher::set_open(event == "open", locale());
     }
     emit(&event, &detail);
@@ -343,6 +344,12 @@ pub fn closed_by_visitor() {
 #[wasm_bindgen]
 pub fn chatted(chatted: bool) {
     visit::set_chatted(chatted);
+}
+
+/// Whether an operator is online, as the window's conversation hears it.
+#[wasm_bindgen]
+pub fn online(online: bool) {
+    window::heard_online(online);
 }
 
 /// The visitor's chat token changed: the presence socket links the page to the new chat.

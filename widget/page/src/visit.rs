@@ -14,6 +14,7 @@ thread_local! {
     static PAGE_STARTED_AT: Cell<f64> = const { Cell::new(0.0) };
     /// The visitor has written in his conversation (the window says so once it runs).
     static CHATTED: Cell<bool> = const { Cell::new(false) };
+    static TICKS: Cell<u32> = const { Cell::new(0) };
 }
 
 fn now() -> u64 {
@@ -119,9 +120,17 @@ fn tick() {
         record.touch(now());
         Some(engine.due(&visit, &mut record.state, now() / 1000))
     });
-    // Saved every tick: `touch` keeps the visit alive while the visitor stays on a page.
-    save();
-    for f in fired.unwrap_or_default() {
+    // `touch` keeps the visit alive while the visitor stays on a page: saved when a rule fired,
+    // else every 30 s, not on every tick.
+    let fired = fired.unwrap_or_default();
+    let ticks = TICKS.with(|t| {
+        t.set(t.get().wrapping_add(1));
+        t.get()
+    });
+    if !fired.is_empty() || ticks.is_multiple_of(30) {
+        save();
+    }
+    for f in fired {
         carry_out(f);
     }
 }

@@ -169,15 +169,37 @@ pub fn state() -> Option<JsValue> {
     is_loaded().then(|| invoke("getState", &[]).ok()).flatten()
 }
 
-fn state_flag(key: &str) -> Option<bool> {
-    Reflect::get(&state()?, &key.into()).ok()?.as_bool()
+/// What the window last told this module: open or not, and whether an operator is online (its
+/// live conversation hears it; the config only at load). Told, not asked: the rules read it
+/// every second, and `getState()` would have the window serialise its state each time.
+#[derive(Clone, Copy, Default)]
+struct Heard {
+    open: bool,
+    online: Option<bool>,
+}
+
+thread_local! {
+    static HEARD: std::cell::Cell<Heard> = const { std::cell::Cell::new(Heard { open: false, online: None }) };
+}
+
+pub fn heard_open(open: bool) {
+    HEARD.with(|h| h.set(Heard { open, ..h.get() }));
+}
+
+pub fn heard_online(online: bool) {
+    HEARD.with(|h| {
+        h.set(Heard {
+            online: Some(online),
+            ..h.get()
+        })
+    });
 }
 
 pub fn is_open() -> bool {
-    state_flag("open").unwrap_or(false)
+    HEARD.with(|h| h.get().open)
 }
 
 /// Whether an operator is online, as the window's live conversation last heard.
 pub fn operators_online() -> Option<bool> {
-    state_flag("online")
+    HEARD.with(|h| h.get().online)
 }

@@ -118,6 +118,7 @@ pub fn Widget(chat: Chat) -> impl IntoView {
         });
         crate::host::chatted(wrote);
     });
+    Effect::new(move |_| crate::host::online(chat.presence.with(|p| p.operators_online)));
 
     let title = move || {
         chat.operator
