@@ -1,8 +1,11 @@
 //! The operator console: sign in, see the site's conversations update live, open one, reply.
 
 mod auth;
+mod badge;
+mod connection;
 mod i18n;
 mod notify;
+mod route;
 mod state;
 mod views;
 

@@ -154,7 +154,7 @@ test("the console: my photo, my statuses, picking one, colleagues see it; adding
     return page;
   };
   const page = await open(member("Oleg"));
-  await page.getByRole("button", { name: "My account" }).click();
+  await page.getByRole("link", { name: "My account" }).click();
   await page.locator("section[aria-labelledby=photo-title] input[type=file]").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png(80, 80) });
   await page.locator("img.avatar.big").waitFor();
   // Saved statuses from the API test are there; change the first one's comment.
@@ -171,7 +171,7 @@ test("the console: my photo, my statuses, picking one, colleagues see it; adding
   await avatar.waitFor();
   assert.match(await ownerPage.locator("ul.colleagues li", { hasText: "Oleg" }).locator(".avatar").getAttribute("title"), /Oleg — 🍔 Lunch break since/);
 
-  await ownerPage.getByRole("button", { name: "My account" }).click();
+  await ownerPage.getByRole("link", { name: "My account" }).click();
   await ownerPage.getByLabel("Site id (lowercase letters, digits, dashes)").fill("tea-three");
   await ownerPage.getByLabel("Site name").fill("Tea Three");
   await ownerPage.getByRole("button", { name: "Add a site" }).click();
@@ -202,7 +202,7 @@ test("the console: change the password, forget it, reset it by the e-mailed link
   await signInAs(pasha.email, pasha.password);
 
   // My account → Change password: the current one first; a wrong one is said so.
-  await page.getByRole("button", { name: "My account" }).click();
+  await page.getByRole("link", { name: "My account" }).click();
   const form = page.locator("section[aria-labelledby=password-title] form");
   await form.getByLabel("Current password").fill("not-my-password");
   await form.getByLabel("New password (at least 8 characters)").fill("Pasha-password-2");
@@ -245,7 +245,7 @@ test("the console: change the password, forget it, reset it by the e-mailed link
   await ownerPage.fill("#password", owner.password);
   await ownerPage.click("button[type=submit]");
   await ownerPage.locator("nav.inbox").waitFor();
-  await ownerPage.getByRole("button", { name: "Team" }).click();
+  await ownerPage.getByRole("link", { name: "Team" }).click();
   await ownerPage.getByRole("button", { name: "Sign out everywhere — Pasha" }).click();
   await ownerPage.locator("[role=status]", { hasText: "Pasha is signed out on every device." }).waitFor();
   // His console notices at once (its inbox socket was closed for good) and asks him to sign in.

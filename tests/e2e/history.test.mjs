@@ -157,7 +157,7 @@ test("the console's history screen: search, filter, open a transcript with its s
   await page.fill("#email", owner.email);
   await page.fill("#password", owner.password);
   await page.click("button[type=submit]");
-  await page.getByRole("button", { name: "History" }).click();
+  await page.getByRole("link", { name: "History" }).click();
   const results = page.locator("nav.history li button.conv");
   await results.nth(2).waitFor();
 

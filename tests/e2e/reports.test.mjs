@@ -122,7 +122,7 @@ test("the console's Reports screen: figures, charts, operators, CSV download; ac
     await page.fill("#email", ownerAccount.email);
     await page.fill("#password", ownerAccount.password);
     await page.click("button[type=submit]");
-    await page.getByRole("button", { name: "Reports" }).click();
+    await page.getByRole("link", { name: "Reports" }).click();
     const figures = page.locator("dl.figures");
     await figures.waitFor();
     assert.match(await figures.textContent(), /Chats4Missed2Offline messages1/);
@@ -140,7 +140,7 @@ test("the console's Reports screen: figures, charts, operators, CSV download; ac
     assert.equal(text.trim().split("\r\n").length, 5);
 
     assert.deepEqual(await seriousViolations(page), []);
-    await page.getByRole("button", { name: "Переключить на русский" }).click();
+    await page.getByRole("button", { name: "Русский", exact: true }).click();
     await page.getByRole("heading", { name: "Отчёты" }).waitFor();
     await page.locator("figure.chart", { hasText: "Чаты по дням" }).waitFor();
     assert.deepEqual(page.errors, []);

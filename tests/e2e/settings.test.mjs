@@ -33,7 +33,7 @@ async function consoleAs(account) {
 }
 
 async function openSettings(page) {
-  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Settings" }).click();
   await page.locator("form#general-title, form[aria-labelledby=general-title]").waitFor();
 }
 
@@ -262,14 +262,14 @@ test("operators have no settings screen; the screen is accessible and in Russian
   const operator = { name: "Oleg", email: "oleg@shop.test", password: "Oleg-password-1", role: "operator" };
   assert.equal((await api("POST", "/operators", session.token, operator)).status, 201);
   const opPage = await consoleAs(operator);
-  assert.equal(await opPage.getByRole("button", { name: "Settings" }).count(), 0);
+  assert.equal(await opPage.getByRole("link", { name: "Settings" }).count(), 0);
   await opPage.context().close();
 
   const page = await consoleAs(owner);
   await openSettings(page);
   assert.deepEqual(await seriousViolations(page), []);
   await page.screenshot({ path: join(ROOT, "docs/screenshots/settings.png") });
-  await page.getByRole("button", { name: "Переключить на русский" }).click();
+  await page.getByRole("button", { name: "Русский", exact: true }).click();
   await page.getByRole("heading", { name: "Настройки" }).waitFor();
   await page.getByRole("heading", { name: "Скрытие контактов" }).waitFor();
   assert.deepEqual(page.errors, []);

@@ -87,7 +87,7 @@ test("in the console the owner adds an operator, who then signs in without team 
     await page.fill("#email", owner.email);
     await page.fill("#password", owner.password);
     await page.click("button[type=submit]");
-    await page.locator(".topbar button", { hasText: "Team" }).click();
+    await page.getByRole("link", { name: "Team" }).click();
     await page.getByRole("cell", { name: "Anna Petrova", exact: true }).waitFor();
     await page.fill("#op-name", "Vera");
     await page.fill("#op-email", "vera@shop.test");
@@ -103,7 +103,7 @@ test("in the console the owner adds an operator, who then signs in without team 
     await page.fill("#email", "vera@shop.test");
     await page.fill("#password", "Vera-password-1");
     await page.click("button[type=submit]");
-    await page.locator(".topbar button", { hasText: "Team" }).click();
+    await page.getByRole("link", { name: "Team" }).click();
     await page.locator(".team td", { hasText: "Vera" }).first().waitFor();
     assert.equal(await page.locator(".add-operator").count(), 0, "operators do not manage the team");
     assert.equal(await page.getByRole("button", { name: /^Remove/ }).count(), 0);

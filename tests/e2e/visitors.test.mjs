@@ -93,7 +93,7 @@ test("who may start a chat: the site's operators; a visitor who left is 404", as
 });
 
 test("the console's live list follows a visitor around the shop; an operator starts a chat and the window opens", async () => {
-  await consolePage.getByRole("button", { name: "Visitors" }).click();
+  await consolePage.getByRole("link", { name: "Visitors" }).click();
   const visitorPage = await (await browser.newContext()).newPage();
   visitorPage.errors = watchErrors(visitorPage);
   await visitorPage.goto(`${shop.origin}/index.html?utm_source=newsletter&utm_campaign=autumn`);
@@ -134,7 +134,7 @@ test("the console's live list follows a visitor around the shop; an operator sta
   await consolePage.locator("section.card dd", { hasText: "Delivery — Teapot Shop" }).waitFor();
 
   // When he leaves, he is gone from the list.
-  await consolePage.getByRole("button", { name: "Visitors" }).click();
+  await consolePage.getByRole("link", { name: "Visitors" }).click();
   await row.first().waitFor();
   await visitorPage.context().close();
   await consolePage.locator("main.visitors", { hasText: "Nobody is on the site right now." }).waitFor();

@@ -317,7 +317,7 @@ test("canned replies: admins add them, operators find them with / and insert the
   const page = await visitor();
   await openWidget(page);
   await write(page, "How do I clean a clay teapot?");
-  await consolePage.locator(".screens button", { hasText: "Canned replies" }).click();
+  await consolePage.getByRole("link", { name: "Canned replies" }).click();
   await consolePage.locator(".team td", { hasText: "Wholesale discount" }).waitFor();
   await consolePage.fill("#reply-title", "Teapot care");
   await consolePage.fill("#reply-text", "Rinse it with hot water only, never with soap.");
@@ -327,7 +327,7 @@ test("canned replies: admins add them, operators find them with / and insert the
   const saved = await (await fetch(`${relay.origin}/api/v1/sites/demo/settings`, { headers: { Authorization: `Bearer ${session.token}` } })).json();
   assert.ok(saved.canned_replies.some((r) => r.title === "Teapot care"));
 
-  await consolePage.locator(".screens button", { hasText: "Conversations" }).click();
+  await consolePage.getByRole("link", { name: "Conversations" }).click();
   await openConversation("How do I clean a clay teapot?");
   await consolePage.fill("#reply", "/soap");
   await consolePage.locator(".canned-item", { hasText: "Teapot care" }).waitFor();

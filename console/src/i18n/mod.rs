@@ -4,6 +4,8 @@ use protocol::Locale;
 
 mod account;
 pub use account::{account_texts, AccountTexts};
+mod workplace;
+pub use workplace::{workplace_texts, WorkplaceTexts};
 
 browser::texts! {
     pub struct Texts {
@@ -29,8 +31,7 @@ browser::texts! {
         started: "Started" / "Начат",
         live: "Live" / "На связи",
         reconnecting: "Reconnecting…" / "Переподключение…",
-        other_language: "RU" / "EN",
-        other_language_label: "Переключить на русский" / "Switch to English",
+        other_language: "Русский" / "English",
         no_sites: "Your account has no sites." / "У вашей учётной записи нет сайтов.",
         close_chat: "Close chat" / "Завершить чат",
         typing: "Visitor is typing…" / "Посетитель печатает…",

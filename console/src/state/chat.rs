@@ -33,6 +33,15 @@ pub struct OpenChat {
     pub notice: RwSignal<Option<String>>,
     /// The conversation opened from history (it may not be in the inbox).
     pub from_history: RwSignal<Option<ConversationSummary>>,
+    /// The visitor card is shown: beside the chat on a wide screen, instead of it on a phone.
+    pub card_open: RwSignal<bool>,
+}
+
+/// Wide enough for the inbox, the chat and the card side by side.
+fn wide_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(min-width: 1280px)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
 /// A note or transfer message as the relay takes it: none when only blanks were typed.
@@ -51,6 +60,7 @@ impl OpenChat {
             visitor_typing: RwSignal::new(false),
             notice: RwSignal::new(None),
             from_history: RwSignal::new(None),
+            card_open: RwSignal::new(wide_screen()),
         }
     }
 

@@ -3,6 +3,7 @@
 //! socket, visitors, own status) and the open chat. `provide` builds them and ties their
 //! lifecycles: a new session or site starts every connection and list over.
 
+mod address;
 mod chat;
 mod inbox;
 mod session;
@@ -49,6 +50,9 @@ pub fn provide() {
             chat.from_history.set(None);
             site.clear();
             if workspace.is_some() {
+                if address::arrive(session, chat) {
+                    return; // another of his sites: this runs again there
+                }
                 site.load();
                 session.load_account();
                 inbox.connect();
@@ -56,6 +60,7 @@ pub fn provide() {
         },
         true,
     );
+    address::follow(session, chat);
     // What is opened is seen.
     Effect::new(move |_| {
         if let Some(id) = chat.selected.get() {

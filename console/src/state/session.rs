@@ -51,6 +51,11 @@ impl Session {
         i18n::texts(self.locale.get())
     }
 
+    /// Texts of the workplace's frame (navigation, panes, theme).
+    pub fn workplace_texts(&self) -> &'static i18n::WorkplaceTexts {
+        i18n::workplace_texts(self.locale.get())
+    }
+
     /// Texts of the account's safety (sign-in help, passwords, sessions).
     pub fn account_texts(&self) -> &'static i18n::AccountTexts {
         i18n::account_texts(self.locale.get())
@@ -147,6 +152,7 @@ impl Session {
 
     /// Forgets the session on this device (the relay ended it, or the operator signed out).
     pub fn signed_out(&self) {
+        super::address::remember_place();
         auth::forget();
         self.current.set(None);
         self.screen.set(Screen::Chats);

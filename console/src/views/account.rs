@@ -59,6 +59,10 @@ pub fn Account() -> impl IntoView {
         <main class="team settings account">
             <h2>{move || session.texts().account}</h2>
             <Photo/>
+            <section class="section">
+                <h3>{move || session.workplace_texts().theme}</h3>
+                <super::theme::ThemePicker/>
+            </section>
             <Statuses/>
             <ChangePassword/>
             <Sites/>

@@ -150,7 +150,7 @@ fn Entry(summary: ConversationSummary) -> impl IntoView {
                 <time>{clock(summary.last_at)}</time>
             </span>
             <span class="preview">
-                {summary.last_preview.clone()}
+                <span class="text">{summary.last_preview.clone()}</span>
                 {move || (unread() > 0).then(|| view! {
                     <span class="count">{unread()}<span class="sr">" " {session.texts().unread}</span></span>
                 })}

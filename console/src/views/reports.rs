@@ -66,31 +66,46 @@ fn Bars(
     let height = 160.0;
     let slot = width / bars.len().max(1) as f64;
     let bar = (slot * 0.7).max(1.0);
-    // Label every bar when they fit, else every n-th.
-    let every = (bars.len() / 16).max(1);
+    // Label every bar when they fit, else every n-th: at most 16 labels, 8 on a phone (the
+    // labels are HTML under the chart, so the stretched SVG does not stretch them).
+    let every = bars.len().div_ceil(16).max(1);
+    let every_narrow = bars.len().div_ceil(8).max(1);
+    let count = bars.len().max(1) as f64;
+    let ticks = bars
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % every == 0)
+        .map(|(i, (label, _, _))| {
+            let class = if i % every_narrow == 0 {
+                "tick major"
+            } else {
+                "tick"
+            };
+            // Set through the CSSOM (`style:`): the console's CSP refuses style attributes.
+            let left = format!("{:.2}%", (i as f64 + 0.5) / count * 100.0);
+            view! { <span class=class style:left=left aria-hidden="true">{label.clone()}</span> }
+        })
+        .collect_view();
     let total: u32 = bars.iter().map(|b| b.1).sum();
     let summary = format!("{title}: {total}");
     view! {
         <figure class="chart" aria-labelledby=format!("{id}-caption")>
             <figcaption id=format!("{id}-caption")>{title.clone()}</figcaption>
-            <svg viewBox=format!("0 0 {width} {}", height + 22.0) role="img" aria-label=summary preserveAspectRatio="none">
+            <svg viewBox=format!("0 0 {width} {height}") role="img" aria-label=summary preserveAspectRatio="none">
                 {bars.iter().enumerate().map(|(i, (label, value, part))| {
                     let x = i as f64 * slot + (slot - bar) / 2.0;
                     let h = *value as f64 / max * height;
                     let p = *part as f64 / max * height;
-                    let text = (i % every == 0).then(|| view! {
-                        <text x=x + bar / 2.0 y=height + 16.0 text-anchor="middle" class="axis">{label.clone()}</text>
-                    });
                     view! {
                         <g>
                             <title>{format!("{label}: {value}")}</title>
                             <rect x=x y=height - h width=bar height=h class="bar"/>
                             <rect x=x y=height - p width=bar height=p class="bar part"/>
-                            {text}
                         </g>
                     }
                 }).collect_view()}
             </svg>
+            <div class="ticks">{ticks}</div>
             <table class="sr">
                 <caption>{title}</caption>
                 <tbody>

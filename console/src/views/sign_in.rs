@@ -1,4 +1,4 @@
-use super::LanguageSwitch;
+use super::workspace::LanguageSwitch;
 use crate::auth::{self, SignInError};
 use leptos::prelude::*;
 use protocol::{PasswordReset, PasswordResetRequest};

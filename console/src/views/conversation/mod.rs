@@ -16,7 +16,7 @@ pub fn ConversationPanel() -> impl IntoView {
     let session = crate::state::use_session();
     let chat = crate::state::use_chat();
     view! {
-        <main class="chat">
+        <main class="chat" class:card-open=move || chat.card_open.get()>
             <Show
                 when=move || chat.selected.with(Option::is_some)
                 fallback=move || view! { <p class="placeholder">{move || session.texts().pick_conversation}</p> }
@@ -80,13 +80,26 @@ fn OpenConversation() -> impl IntoView {
         }
     };
 
+    let w = move || session.workplace_texts();
     view! {
+        <div class="thread">
             <header class="chat-head">
-                <div>
+                <a class="back icon-button" href=move || super::workspace::screen_href(session, session.screen.get())>
+                    {super::icons::svg_icon(super::icons::BACK)}
+                    <span class="sr">{move || w().back_to_list}</span>
+                </a>
+                <div class="who">
                     <h2 id="chat-title">{title}</h2>
                     <p>{subtitle}</p>
                 </div>
-    <div class="chat-actions">
+                <button type="button" class="card-toggle icon-button"
+                    aria-expanded=move || chat.card_open.get().to_string()
+                    aria-controls="visitor-card"
+                    on:click=move |_| chat.card_open.update(|o| *o = !*o)>
+                    {super::icons::svg_icon(super::icons::CARD)}
+                    <span class="sr">{move || w().visitor_details}</span>
+                </button>
+            <div class="chat-actions">
                 <button type="button" class="secondary"
                     disabled=move || chat.state.with(|s| s.status == Status::Closed)
                     on:click=move |_| chat.close_conversation()>
@@ -100,10 +113,9 @@ fn OpenConversation() -> impl IntoView {
                 <button type="button" class="secondary" on:click=move |_| chat.ban()>
                     {move || session.texts().ban}
                 </button>
-    </div>
+            </div>
             </header>
             <super::assignment::Assignment/>
-            <VisitorCard/>
             // A long conversation arrives with its newest messages; older ones on request.
             {move || chat.earliest_seq().filter(|seq| *seq > 1).map(|_| view! {
                 <button type="button" class="secondary earlier" on:click=move |_| chat.load_earlier()>
@@ -190,7 +202,9 @@ fn OpenConversation() -> impl IntoView {
                     {move || if note_mode.get() { session.texts().add_note } else { session.texts().send }}
                 </button>
             </form>
-        }
+        </div>
+        <VisitorCard/>
+    }
 }
 
 fn canned_matches(site: crate::state::Site, typed: &str) -> Vec<protocol::canned::CannedReply> {

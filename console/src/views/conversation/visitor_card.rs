@@ -14,8 +14,14 @@ pub(super) fn VisitorCard() -> impl IntoView {
         value.map(|v| view! { <dt>{move || label(session.texts())}</dt><dd>{v}</dd> })
     };
     view! {
-        <section class="card" aria-labelledby="card-title">
-            <h3 id="card-title">{move || session.texts().card}</h3>
+        <section class="card" id="visitor-card" aria-labelledby="card-title">
+            <div class="card-head">
+                <h3 id="card-title">{move || session.texts().card}</h3>
+                <button type="button" class="icon-button" on:click=move |_| chat.card_open.set(false)>
+                    {super::super::icons::svg_icon(super::super::icons::BACK)}
+                    <span class="sr">{move || session.workplace_texts().hide_details}</span>
+                </button>
+            </div>
             {move || {
                 let s = chat.state.get();
                 let empty = s.contact.is_empty()
