@@ -6,6 +6,7 @@ mod connection;
 mod i18n;
 mod notify;
 mod route;
+mod shortcuts;
 mod state;
 mod views;
 

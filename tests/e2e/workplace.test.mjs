@@ -218,6 +218,57 @@ test("addresses: Back and Forward, reload keeps the place, a signed-out visit to
   await context.close();
 });
 
+test("the keyboard: ? lists the shortcuts; J and K move through the chats, R goes to the reply, A takes, Shift+C closes, / searches; no key is taken while typing", async () => {
+  const KEYS_CHAT = "Which keys do your operators use?";
+  await visitorWrites(KEYS_CHAT);
+  const { context, page } = await signedIn(1366, 800);
+  await page.locator("button.conv", { hasText: KEYS_CHAT }).waitFor();
+
+  await page.keyboard.press("Shift+Slash");
+  const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /Shift \+ C\s+Close the open chat/);
+  assert.deepEqual(await seriousViolations(page), [], "the list of shortcuts");
+  await page.keyboard.press("j");
+  assert.equal(await page.locator("button.conv[aria-current=true]").count(), 0, "no shortcut behind the open dialog");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+
+  const chats = page.locator("nav.inbox button.conv");
+  assert.ok(await chats.count() >= 2);
+  const current = () => chats.evaluateAll((all) => all.findIndex((c) => c.getAttribute("aria-current") === "true"));
+  await page.keyboard.press("j");
+  await page.waitForFunction(() => document.activeElement?.matches("button.conv[aria-current=true]"));
+  assert.equal(await current(), 0, "J opens the first chat and focuses it in the list");
+  await page.keyboard.press("j");
+  await page.waitForFunction(() => document.querySelectorAll("button.conv")[1]?.getAttribute("aria-current") === "true");
+  await page.keyboard.press("k");
+  await page.waitForFunction(() => document.querySelectorAll("button.conv")[0]?.getAttribute("aria-current") === "true");
+
+  await page.locator("button.conv", { hasText: KEYS_CHAT }).click();
+  await page.locator(".assignment", { hasText: "Take the chat" }).waitFor();
+  const address = page.url();
+  await page.keyboard.press("r");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "reply");
+  await page.keyboard.type("just k");
+  assert.equal(await page.inputValue("#reply"), "just k", "letters typed into the reply stay there");
+  assert.equal(page.url(), address, "and open no other chat");
+  await page.locator("#reply").evaluate((reply) => reply.blur());
+
+  await page.keyboard.press("a");
+  await page.getByRole("button", { name: "Take the chat" }).waitFor({ state: "detached" });
+  await page.keyboard.press("c");
+  assert.equal(await page.getByRole("button", { name: "Close chat" }).isEnabled(), true, "C alone closes nothing");
+  await page.keyboard.press("Shift+C");
+  await page.waitForFunction(() => [...document.querySelectorAll(".chat-head button")].some((b) => b.textContent === "Close chat" && b.disabled));
+
+  await page.keyboard.press("/");
+  await page.locator(".body.history").waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === "history-text");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("the installable app: a manifest; the shell opens offline and says so; a push shows a notification that opens the chat", async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   await context.grantPermissions(["notifications"], { origin: relay.origin });

@@ -13,6 +13,16 @@ browser::texts! {
         theme_system: "As in the system" / "Как в системе",
         theme_light: "Light" / "Светлое",
         theme_dark: "Dark" / "Тёмное",
+        shortcuts_title: "Keyboard shortcuts" / "Сочетания клавиш",
+        shortcuts_hint: "They work whenever the cursor is not in a text field." / "Работают, когда курсор не в поле ввода.",
+        show_shortcuts: "Keyboard shortcuts" / "Сочетания клавиш",
+        close_shortcuts: "Close" / "Закрыть",
+        next_chat: "Next chat in the list" / "Следующий диалог в списке",
+        previous_chat: "Previous chat in the list" / "Предыдущий диалог в списке",
+        go_to_reply: "Go to the reply box" / "Перейти к полю ответа",
+        take_chat: "Take the open chat" / "Взять открытый диалог",
+        close_open_chat: "Close the open chat" / "Закрыть открытый диалог",
+        search_history: "Search the history" / "Искать в истории",
         no_connection: "No connection. The console goes on by itself when the network is back." / "Нет соединения. Консоль продолжит работу сама, когда сеть вернётся.",
     }
 }

@@ -25,6 +25,7 @@ pub fn ScreenIcon(screen: Screen) -> impl IntoView {
 /// Other icons of the chrome.
 pub const MENU: &str = "M3 6h18M3 12h18M3 18h18";
 pub const BACK: &str = "M15 5l-7 7 7 7";
+pub const KEYBOARD: &str = "M2 7h20v11H2zM6 11h0M10 11h0M14 11h0M18 11h0M7 14.5h10";
 pub const CARD: &str = "M3 5h18v14H3zM7 10h4M7 14h6M15 9h3v4h-3z";
 
 pub fn svg_icon(path: &'static str) -> impl IntoView {

@@ -59,7 +59,7 @@ pub fn InboxList() -> impl IntoView {
 }
 
 /// The conversations of the chosen list.
-fn shown(
+pub(crate) fn shown(
     session: crate::state::Session,
     inbox: crate::state::InboxState,
 ) -> Vec<ConversationSummary> {

@@ -9,6 +9,7 @@ mod inbox;
 mod replies;
 mod reports;
 mod settings;
+mod shortcuts;
 mod sign_in;
 mod status;
 mod team;

@@ -130,6 +130,7 @@ pub fn Workspace() -> impl IntoView {
                 <status::SitePicker/>
                 <status::StatusPicker/>
                 <NotificationsButton/>
+                <super::shortcuts::Shortcuts/>
             </header>
             <nav id="rail" class="rail" aria-label=move || session.workplace_texts().navigation>
                 <ScreenLink screen=Screen::Chats label=|t| t.chats menu_open/>
