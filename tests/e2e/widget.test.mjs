@@ -244,7 +244,7 @@ test("typing shows both ways; an operator message to a closed window raises the 
   await consolePage.press("#reply", "Enter");
   const launcher = inWidget(page, "button.launcher");
   await inWidget(page, "button.launcher .badge").filter({ hasText: "1" }).waitFor();
-  assert.equal(await launcher.getAttribute("aria-label"), "Open chat (1 unread)");
+  assert.equal(await launcher.getAttribute("aria-label"), "Open chat, 1 unread");
   assert.equal((await page.evaluate(() => window.Consultant.getState())).unread, 1);
   await launcher.click();
   await inWidget(page, "button.launcher .badge").waitFor({ state: "detached" });

@@ -27,8 +27,9 @@ thread_local! {
         const { std::cell::RefCell::new((false, None, 0)) };
 }
 
-/// "Open chat — Help (2 unread)": the verb follows the window, so a screen reader hears what
-/// pressing the launcher will do.
+/// "Open chat — Help, 2 unread": the verb follows the window, so a screen reader hears what
+/// pressing the launcher will do. The count is not in parentheses: the badge shows it, and
+/// a name must contain what is seen (WCAG 2.5.3; checkers drop parenthesised words).
 fn refresh_name(locale: Locale) {
     let Some(launcher) = launcher() else { return };
     let (open, label, unread) = NAME.with(|n| n.borrow().clone());
@@ -44,11 +45,12 @@ fn refresh_name(locale: Locale) {
         name.push_str(&label);
     }
     if unread > 0 {
-        let word = match locale {
-            Locale::En => "unread",
-            Locale::Ru => "непрочитанных",
+        let count = unread.to_string();
+        let tail = match locale {
+            Locale::En => [", ", &count, " unread"].concat(),
+            Locale::Ru => [", непрочитанных: ", &count].concat(),
         };
-        name.push_str(&[" (", &unread.to_string(), " ", word, ")"].concat());
+        name.push_str(&tail);
     }
     let _ = launcher.set_attribute("aria-label", &name);
 }
