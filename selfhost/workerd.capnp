@@ -55,6 +55,8 @@ const relay :Workerd.Worker = (
     (name = "ALLOW_DEV_HEADERS", fromEnvironment = "ALLOW_DEV_HEADERS"),
     (name = "EMAIL_FROM", fromEnvironment = "EMAIL_FROM"),
     (name = "PUBLIC_ORIGIN", fromEnvironment = "PUBLIC_ORIGIN"),
+    (name = "VAPID_PRIVATE_KEY", fromEnvironment = "VAPID_PRIVATE_KEY"),
+    (name = "VAPID_SUBJECT", fromEnvironment = "VAPID_SUBJECT"),
     (name = "RATE_VISITOR_MESSAGES", fromEnvironment = "RATE_VISITOR_MESSAGES"),
     (name = "RATE_NEW_VISITORS_PER_IP", fromEnvironment = "RATE_NEW_VISITORS_PER_IP"),
     (name = "RATE_UPLOADS_PER_IP", fromEnvironment = "RATE_UPLOADS_PER_IP"),

@@ -5,6 +5,7 @@ mod badge;
 mod connection;
 mod i18n;
 mod notify;
+mod push;
 mod route;
 mod shortcuts;
 mod state;

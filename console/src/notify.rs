@@ -33,6 +33,19 @@ pub fn new_message(title: &str, body: &str) {
         let options = NotificationOptions::new();
         options.set_body(body);
         options.set_tag("consultant-new-message");
-        let _ = Notification::new_with_options(title, &options);
+        // Through the service worker where there is one: Android's Chrome has no
+        // `new Notification` (it throws), and the worker's click handler focuses the console.
+        let controlled = web_sys::window()
+            .is_some_and(|w| w.navigator().service_worker().controller().is_some());
+        if controlled {
+            let title = title.to_owned();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(registration) = crate::push::registration().await {
+                    let _ = registration.show_notification_with_options(&title, &options);
+                }
+            });
+        } else {
+            let _ = Notification::new_with_options(title, &options);
+        }
     }
 }

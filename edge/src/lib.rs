@@ -12,6 +12,7 @@ pub mod log;
 pub mod mail;
 pub mod objects;
 pub mod participant;
+pub mod push;
 pub mod random;
 pub mod refusal;
 mod routes;

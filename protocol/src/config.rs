@@ -12,6 +12,8 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("ALLOW_DEV_HEADERS", false, "false", "Local runs only: X-Dev-Geo stands in for Cloudflare's geo data, and pages on this machine may run any site's widget."),
     ("EMAIL_FROM", false, "(empty)", "Sender of outgoing e-mail (send_email binding); empty keeps e-mail in each site's outbox."),
     ("PUBLIC_ORIGIN", false, "(the request's)", "The relay's public address, e.g. https://chat.example.com, for links in e-mails (password resets). Set it when self-hosting behind a proxy."),
+    ("VAPID_PRIVATE_KEY", true, "(none)", "Web Push to operators' devices: the relay's P-256 private key, base64url (43 characters); none sends no pushes."),
+    ("VAPID_SUBJECT", false, "mailto:push@localhost", "Who push services may contact about our pushes: mailto: or https:."),
     ("RATE_VISITOR_MESSAGES", false, "10/30", "Messages of one visitor: burst/per minute."),
     ("RATE_NEW_VISITORS_PER_IP", false, "20/6", "New visitors (conversations) per IP address: burst/per minute."),
     ("RATE_UPLOADS_PER_IP", false, "5/10", "Visitors' file uploads per IP address: burst/per minute."),
@@ -34,6 +36,9 @@ pub struct RelayConfig {
     pub email_from: Option<String>,
     /// `scheme://host[:port]` without a path; `None`: links use the request's origin.
     pub public_origin: Option<String>,
+    /// The VAPID private key (base64url scalar): Web Push is on when set.
+    pub vapid_private_key: Option<String>,
+    pub vapid_subject: String,
     pub rate_visitor_messages: Rate,
     pub rate_new_visitors_per_ip: Rate,
     pub rate_uploads_per_ip: Rate,
@@ -134,6 +139,24 @@ impl RelayConfig {
                 );
             }
         }
+        let vapid_private_key = get("VAPID_PRIVATE_KEY");
+        let base64url = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if vapid_private_key
+            .as_ref()
+            .is_some_and(|k| k.len() != 43 || !k.chars().all(base64url))
+        {
+            bad(
+                "VAPID_PRIVATE_KEY",
+                "must be a P-256 private key as 43 base64url characters (a JWK's \"d\"; scripts/start makes one)".into(),
+            );
+        }
+        let vapid_subject = get("VAPID_SUBJECT").unwrap_or_else(|| "mailto:push@localhost".into());
+        if !(vapid_subject.starts_with("mailto:") || vapid_subject.starts_with("https://")) {
+            bad(
+                "VAPID_SUBJECT",
+                format!("must start with mailto: or https://, not {vapid_subject:?}"),
+            );
+        }
         let mut rate = |name: &str, default: Rate| match get(name) {
             None => default,
             Some(value) => parse_rate(&value).unwrap_or_else(|| {
@@ -208,6 +231,8 @@ impl RelayConfig {
             allow_dev_headers,
             email_from,
             public_origin,
+            vapid_private_key,
+            vapid_subject,
             rate_visitor_messages,
             rate_new_visitors_per_ip,
             rate_uploads_per_ip,

@@ -24,6 +24,7 @@ pub mod inbox;
 pub mod lean;
 pub mod limits;
 pub mod pattern;
+pub mod push;
 pub mod rate_table;
 pub mod reports;
 pub mod rest;

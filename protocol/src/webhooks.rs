@@ -124,6 +124,39 @@ pub fn public_host(host: &str) -> bool {
     !name.is_empty() && name.contains('.') && name != "localhost" && !local_suffix && !literal
 }
 
+/// Whether the relay may post to `url`: `https://` to a public host, or `http://` to this
+/// machine when `dev` (local runs and tests). Webhooks and push endpoints both pass here.
+pub fn outbound_url(url: &str, dev: bool) -> Result<(), &'static str> {
+    let loopback = ["http://127.0.0.1", "http://localhost"].iter().any(|base| {
+        url.strip_prefix(base)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+    });
+    let host = url.strip_prefix("https://").map(|rest| {
+        rest.split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    });
+    let https_ok = host.as_ref().is_some_and(|h| {
+        !h.is_empty()
+            && !h.contains('@')
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+    });
+    if !(https_ok || dev && loopback) {
+        return Err("must be an https:// address");
+    }
+    if https_ok && !host.as_deref().is_some_and(public_host) {
+        return Err(
+            "must be a public address (not this machine, a private network or an IP literal)",
+        );
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Err("must not contain spaces");
+    }
+    Ok(())
+}
+
 impl NewWebhook {
     /// The URL is `https://…` (or `http://` to this machine when `dev`); at least one event,
     /// each once.
@@ -133,33 +166,7 @@ impl NewWebhook {
         if url.chars().count() > MAX_URL_CHARS {
             return Err(invalid("url: at most 500 characters"));
         }
-        let loopback = ["http://127.0.0.1", "http://localhost"].iter().any(|base| {
-            url.strip_prefix(base)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
-        });
-        let host = url.strip_prefix("https://").map(|rest| {
-            rest.split(['/', '?', '#'])
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        });
-        let https_ok = host.as_ref().is_some_and(|h| {
-            !h.is_empty()
-                && !h.contains('@')
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
-        });
-        if !(https_ok || dev && loopback) {
-            return Err(invalid("url: must be an https:// address"));
-        }
-        if https_ok && !host.as_deref().is_some_and(public_host) {
-            return Err(invalid(
-                "url: must be a public address (not this machine, a private network or an IP literal)",
-            ));
-        }
-        if url.chars().any(char::is_whitespace) {
-            return Err(invalid("url: must not contain spaces"));
-        }
+        outbound_url(url, dev).map_err(|why| invalid(&format!("url: {why}")))?;
         if self.events.is_empty() {
             return Err(invalid("events: choose at least one"));
         }

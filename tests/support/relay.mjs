@@ -1,7 +1,7 @@
 // Starts the real relay (`wrangler dev`, i.e. workerd) on 127.0.0.1 for a test, with its own
 // secrets and persisted state directory, and stops it again.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,6 +15,7 @@ export function relayFixture() {
   const secrets = {
     TOKEN_SECRET: randomBytes(32).toString("base64url"),
     BOOTSTRAP_TOKEN: randomBytes(24).toString("base64url"),
+    VAPID_PRIVATE_KEY: generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }).d,
   };
   const envFile = join(dir, "test.env");
   writeFileSync(envFile, Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join(""));

@@ -4,6 +4,8 @@ use protocol::Locale;
 
 mod account;
 pub use account::{account_texts, AccountTexts};
+mod push;
+pub use push::{push_texts, PushTexts};
 mod workplace;
 pub use workplace::{workplace_texts, WorkplaceTexts};
 

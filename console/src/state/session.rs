@@ -56,6 +56,10 @@ impl Session {
         i18n::workplace_texts(self.locale.get())
     }
 
+    pub fn push_texts(&self) -> &'static i18n::PushTexts {
+        i18n::push_texts(self.locale.get())
+    }
+
     /// Texts of the account's safety (sign-in help, passwords, sessions).
     pub fn account_texts(&self) -> &'static i18n::AccountTexts {
         i18n::account_texts(self.locale.get())

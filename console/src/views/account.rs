@@ -64,6 +64,7 @@ pub fn Account() -> impl IntoView {
                 <super::theme::ThemePicker/>
             </section>
             <Statuses/>
+            <super::push_devices::PushDeviceList/>
             <ChangePassword/>
             <Sites/>
         </main>

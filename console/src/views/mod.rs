@@ -6,6 +6,7 @@ mod conversation;
 mod history;
 mod icons;
 mod inbox;
+mod push_devices;
 mod replies;
 mod reports;
 mod settings;

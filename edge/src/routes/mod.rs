@@ -24,6 +24,7 @@ mod files;
 mod live;
 mod passwords;
 mod profile;
+mod push;
 mod rest;
 mod sockets;
 mod visitor;
@@ -87,6 +88,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         get_async "/api/v1/dev/account-mail" => passwords::dev_account_mail;
         get_async "/api/v1/account" => get_account;
         put_async "/api/v1/account/statuses" => put_statuses;
+        get_async "/api/v1/account/push-devices" => push::list;
+        post_async "/api/v1/account/push-devices" => push::add;
+        delete_async "/api/v1/account/push-devices/:device" => push::remove;
         post_async "/api/v1/sites" => create_site;
         get_async "/api/v1/avatars/:operator" => get_avatar;
         put_async "/api/v1/sites/:site/operators/:operator/avatar" => put_avatar;

@@ -7,7 +7,10 @@ use protocol::{AccountProfile, CustomStatus, NewSite};
 
 /// The active account behind `Authorization: Bearer <operator token>`: a live session of an
 /// account that works on some site.
-async fn account_request(req: &Request, env: &Env) -> Handled<(OperatorId, SocketSession)> {
+pub(super) async fn account_request(
+    req: &Request,
+    env: &Env,
+) -> Handled<(OperatorId, SocketSession)> {
     let (op, session) = account::operator_session(req, env).await?;
     let status = DirectoryLink::new(env)?.status(&op, &session.sid).await?;
     if !status.session {

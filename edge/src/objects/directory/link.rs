@@ -42,6 +42,18 @@ pub enum DirectoryRoute {
     SaveStatuses(super::SaveStatuses),
     Avatar(super::AvatarChanged),
     ClaimSite(super::ClaimSite),
+    PushDevices {
+        op: OperatorId,
+    },
+    AddPushDevice(super::push::AddPushDevice),
+    RemovePushDevice {
+        op: OperatorId,
+        id: String,
+    },
+    PushTargets(super::push::PushTargetsQuery),
+    ForgetPushDevices {
+        ids: Vec<String>,
+    },
 }
 
 /// The first owner: his password already hashed by the router.
@@ -236,6 +248,22 @@ impl DirectoryLink {
             site: site.to_string(),
         })
         .await
+    }
+
+    pub async fn push_devices(&self, op: &OperatorId) -> Result<Vec<protocol::push::PushDevice>> {
+        self.ask(&DirectoryRoute::PushDevices { op: op.clone() })
+            .await
+    }
+
+    pub async fn push_targets(
+        &self,
+        query: super::push::PushTargetsQuery,
+    ) -> Result<Vec<super::push::PushTarget>> {
+        self.ask(&DirectoryRoute::PushTargets(query)).await
+    }
+
+    pub async fn forget_push_devices(&self, ids: Vec<String>) -> Result<()> {
+        self.done(&DirectoryRoute::ForgetPushDevices { ids }).await
     }
 
     pub async fn profile(&self, op: &OperatorId) -> Result<AccountProfile> {

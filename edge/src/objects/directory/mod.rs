@@ -13,11 +13,13 @@ use worker::{durable_object, DurableObject, Env, Request, Response, Result, Stat
 
 mod link;
 mod profile;
+mod push;
 mod sessions;
 mod team;
 
 pub use link::*;
 pub use profile::{AvatarChanged, ClaimSite, SaveStatuses};
+pub use push::{AddPushDevice, PushTarget, PushTargetsQuery};
 
 pub const DIRECTORY_NAME: &str = "main";
 
@@ -67,6 +69,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         email TEXT NOT NULL,
         created_at INTEGER NOT NULL);",
+    push::MIGRATION,
 ];
 
 #[derive(Deserialize)]
@@ -147,6 +150,20 @@ impl DurableObject for AccountDirectory {
             DirectoryRoute::SaveStatuses(body) => self.save_statuses(&body),
             DirectoryRoute::Avatar(body) => self.avatar_changed(&body),
             DirectoryRoute::ClaimSite(body) => self.claim_site(&body),
+            DirectoryRoute::PushDevices { op } => http::json(&self.push_devices(&op)?),
+            DirectoryRoute::AddPushDevice(add) => http::json(&self.add_push_device(&add)?),
+            DirectoryRoute::RemovePushDevice { op, id } => {
+                if self.remove_push_device(&op, &id)? {
+                    no_content()
+                } else {
+                    http::error(ErrorCode::NotFound, "no such device of yours")
+                }
+            }
+            DirectoryRoute::PushTargets(query) => http::json(&self.push_targets(&query)?),
+            DirectoryRoute::ForgetPushDevices { ids } => {
+                self.forget_push_devices(&ids)?;
+                no_content()
+            }
         }
     }
 }

@@ -175,7 +175,8 @@ impl AccountDirectory {
                 ],
             )?,
         };
-        Ok(())
+        // A device registered by an ended session hears nothing more.
+        self.forget_devices_of_revoked_sessions(&revoke.op)
     }
 
     pub(super) fn set_password(&self, set: &SetPassword) -> Result<()> {

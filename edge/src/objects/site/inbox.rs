@@ -172,6 +172,7 @@ impl SiteRoom {
             self.queue_webhooks(site, before.as_ref(), &summary)?;
             self.alert_low_rating(site, before.as_ref(), &summary)
                 .await?;
+            self.push_change(site, before.as_ref(), &summary);
         }
         let masking = self.masking();
         for socket in crate::objects::revoke::live_operator_sockets(&self.state, http::now_ms()) {

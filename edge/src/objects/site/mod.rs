@@ -13,6 +13,7 @@ pub mod link;
 mod operator_sockets;
 mod outbox;
 mod presence;
+mod push;
 mod reports;
 mod retention;
 mod routing;
