@@ -7,9 +7,7 @@
 
 use crate::socket::Connection;
 use leptos::prelude::*;
-use protocol::{
-    Applied, Attachment, ClientMessageId, ConversationCommand, ConversationEvent, Timeline,
-};
+use protocol::{Applied, Attachment, ClientMessageId, ConversationCommand, Timeline};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::thread::LocalKey;
@@ -40,11 +38,8 @@ impl ConversationClient {
     /// Reads a frame from the relay into the timeline: what it changed, or `None` for a frame
     /// that is not a conversation event.
     pub fn receive(&self, frame: &str) -> Option<Applied> {
-        // Through a `Value`, as the widget decodes everything: smaller wasm. (Not the
-        // inherent `ConversationEvent::deserialize` of `serde(remote)`: it skips the tag.)
-        let event = serde_json::from_str::<serde_json::Value>(frame)
-            .and_then(serde_json::from_value::<ConversationEvent>)
-            .ok()?;
+        // Read by hand over the browser's JSON.parse (`protocol::lean`): no serde in the wasm.
+        let event = crate::json::read(frame, protocol::lean::conversation_event)?;
         Some(
             self.timeline
                 .try_update(|t| t.apply(event))
@@ -80,9 +75,8 @@ impl ConversationClient {
         file: &web_sys::File,
     ) -> Result<(), String> {
         let body = crate::http::upload_file(url, token, file).await?;
-        let attachment = serde_json::from_str::<serde_json::Value>(&body)
-            .and_then(serde_json::from_value::<Attachment>)
-            .map_err(|e| e.to_string())?;
+        let attachment = crate::json::read(&body, protocol::lean::attachment)
+            .ok_or_else(|| format!("the relay's answer is not a file: {body}"))?;
         self.send("", Some(attachment))
     }
 

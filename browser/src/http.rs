@@ -16,9 +16,8 @@ impl Answer {
 
     /// What a refusal says to a person: the relay's `ErrorBody` message, else the body as it came.
     pub fn error_message(&self) -> String {
-        serde_json::from_str::<protocol::ErrorBody>(&self.body)
-            .map(|e| e.message)
-            .unwrap_or_else(|_| self.body.clone())
+        crate::json::read(&self.body, protocol::lean::error_body)
+            .map_or_else(|| self.body.clone(), |e| e.message)
     }
 }
 

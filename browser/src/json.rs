@@ -1,8 +1,8 @@
 //! `protocol::lean`'s readers over the browser's own `JSON.parse`: no JSON codec compiled in.
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Object, Reflect};
 use protocol::lean::JsonValue;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub struct Js(pub JsValue);
 
@@ -24,10 +24,38 @@ impl JsonValue for Js {
     fn items(&self) -> Option<Vec<Self>> {
         Array::is_array(&self.0).then(|| Array::from(&self.0).iter().map(Js).collect())
     }
+    fn entries(&self) -> Option<Vec<(String, Self)>> {
+        let object = self
+            .0
+            .dyn_ref::<Object>()
+            .filter(|_| !Array::is_array(&self.0))?;
+        let entries = Object::entries(object);
+        let pairs = entries.iter().map(|entry| {
+            let pair = Array::from(&entry);
+            (pair.get(0).as_string().unwrap_or_default(), Js(pair.get(1)))
+        });
+        Some(pairs.collect())
+    }
 }
 
-pub fn parse(text: &str) -> Option<Js> {
-    js_sys::JSON::parse(text).ok().map(Js)
+/// Parsed JSON: the browser's own in wasm; natively (the crate's tests) `serde_json`'s.
+#[cfg(target_arch = "wasm32")]
+pub type Parsed = Js;
+#[cfg(not(target_arch = "wasm32"))]
+pub type Parsed = protocol::lean::NativeJson;
+
+/// `None` when `text` is not JSON.
+pub fn parse(text: &str) -> Option<Parsed> {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::JSON::parse(text).ok().map(Js);
+    #[cfg(not(target_arch = "wasm32"))]
+    return protocol::lean::parse_native(text);
+}
+
+/// `text` parsed and read by one of `protocol::lean`'s readers; `None` when it is not JSON or
+/// not what `read` expects.
+pub fn read<T>(text: &str, read: impl FnOnce(&Parsed) -> Option<T>) -> Option<T> {
+    read(&parse(text)?)
 }
 
 /// A member of a JS object as a string.

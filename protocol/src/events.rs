@@ -227,9 +227,10 @@ impl ConversationCommand {
         )
     }
 
-    /// The JSON text frame for a WebSocket.
+    /// The JSON text frame for a WebSocket: serde's form, written without serde (the widget
+    /// and the console then carry no serializer for commands; `lean`'s tests compare the two).
     pub fn to_frame(&self) -> String {
-        serde_json::to_string(self).expect("commands always serialize")
+        crate::lean::command_json(self)
     }
 }
 

@@ -6,13 +6,13 @@
 mod chat;
 mod host;
 mod i18n;
-mod json;
 mod session;
 mod view;
 
+use browser::json::Js;
 use chat::Chat;
 use leptos::prelude::{Set, Update};
-use protocol::{ContactInfo, CustomDataItem, WidgetConfig};
+use protocol::lean::{self, JsonValue};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -68,7 +68,7 @@ pub fn start(
     leptos::mount::mount_to(mount, move || view::Widget(view::WidgetProps { chat })).forget();
     CHAT.with(|c| *c.borrow_mut() = Some(chat));
     let config = browser::json::text_field(&handover, "config")
-        .and_then(|json| json::decode::<WidgetConfig>(&json).ok());
+        .and_then(|json| browser::json::read(&json, lean::widget_config));
     match config {
         Some(config) => chat.apply_config(config),
         None => chat.load_config(),
@@ -113,17 +113,25 @@ pub fn hide() {
     });
 }
 
-fn parse<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    let json = js_sys::JSON::stringify(&value)
-        .map(String::from)
-        .map_err(|_| JsValue::from_str(&format!("{what}: not serialisable")))?;
-    crate::json::decode(&json).map_err(|e| JsValue::from_str(&format!("{what}: {e}")))
+/// A `Consultant.*` argument read by one of `protocol::lean`'s readers, or what it should be.
+fn argument<T>(
+    value: JsValue,
+    read: impl FnOnce(&Js) -> Option<T>,
+    call: &str,
+    expected: &str,
+) -> Result<T, JsValue> {
+    read(&Js(value)).ok_or_else(|| JsValue::from_str(&format!("{call}: expected {expected}")))
 }
 
 /// `{name, email, phone}` (any of them). Invalid values throw with the reason.
 #[wasm_bindgen(js_name = setContactInfo)]
 pub fn set_contact_info(contact: JsValue) -> Result<(), JsValue> {
-    let contact: ContactInfo = parse(contact, "setContactInfo")?;
+    let contact = argument(
+        contact,
+        |v| v.0.is_object().then(|| lean::contact(v)).flatten(),
+        "setContactInfo",
+        "an object of strings {name, email, phone, custom}",
+    )?;
     let contact = contact
         .normalized_folded(browser::fold_case)
         .map_err(|e| JsValue::from_str(&format!("setContactInfo: {}", e.message)))?;
@@ -137,7 +145,17 @@ pub fn set_contact_info(contact: JsValue) -> Result<(), JsValue> {
 /// `[{title, content, link?}, …]`, shown to operators beside the chat.
 #[wasm_bindgen(js_name = setCustomData)]
 pub fn set_custom_data(items: JsValue) -> Result<(), JsValue> {
-    let items: Vec<CustomDataItem> = parse(items, "setCustomData")?;
+    let items = argument(
+        items,
+        |v| {
+            v.items()?
+                .iter()
+                .map(lean::custom_data_item)
+                .collect::<Option<Vec<_>>>()
+        },
+        "setCustomData",
+        "an array of {title, content, link?} strings",
+    )?;
     let items = protocol::conversation::custom_data(&items)
         .map_err(|e| JsValue::from_str(&format!("setCustomData: {}", e.message)))?;
     with_chat(|chat| chat.set_custom_data(items));
@@ -148,7 +166,12 @@ pub fn set_custom_data(items: JsValue) -> Result<(), JsValue> {
 /// server (HMAC-SHA256 with the site's identity secret). Invalid values throw.
 #[wasm_bindgen]
 pub fn identify(user: JsValue) -> Result<(), JsValue> {
-    let identity: protocol::Identity = parse(user, "identify")?;
+    let identity = argument(
+        user,
+        lean::identity,
+        "identify",
+        "{user_id, user_hash} strings",
+    )?;
     identity
         .validate()
         .map_err(|e| JsValue::from_str(&format!("identify: {}", e.message)))?;
@@ -206,16 +229,25 @@ pub fn operator_started() {
 pub fn get_state() -> JsValue {
     let state = with_chat(|chat| {
         use leptos::prelude::*;
-        serde_json::json!({
-            "ready": true,
-            "open": chat.open.get_untracked(),
-            "hidden": chat.is_hidden(),
-            "unread": chat.unread.get_untracked(),
-            "online": chat.presence.with_untracked(|p| p.operators_online),
-            "messages": chat.client.timeline.with_untracked(|t| t.messages().len()),
-            "status": chat.state.with_untracked(|s| s.status),
-        })
-        .to_string()
+        let status = match chat.state.with_untracked(|s| s.status) {
+            protocol::Status::Open => "open",
+            protocol::Status::Closed => "closed",
+        };
+        lean::ObjectWriter::new()
+            .flag("ready", true)
+            .flag("open", chat.open.get_untracked())
+            .flag("hidden", chat.is_hidden())
+            .number("unread", u64::from(chat.unread.get_untracked()))
+            .flag(
+                "online",
+                chat.presence.with_untracked(|p| p.operators_online),
+            )
+            .number(
+                "messages",
+                chat.client.timeline.with_untracked(|t| t.messages().len()) as u64,
+            )
+            .text("status", status)
+            .finish()
     });
     js_sys::JSON::parse(&state).unwrap_or(JsValue::NULL)
 }

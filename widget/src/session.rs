@@ -2,6 +2,8 @@
 //! a reload or a later visit continues the same conversation) and contact data not yet
 //! confirmed by the relay.
 
+use browser::json::read;
+use protocol::lean::{self, JsonValue};
 use protocol::{
     ContactInfo, Identity, SiteId, VisitorSession, VisitorSessionRequest, WidgetConfig,
 };
@@ -49,7 +51,11 @@ pub async fn config(relay: &str, site: &SiteId) -> Result<WidgetConfig, String> 
     if !answer.ok() {
         return Err(format!("relay answered {}: {}", answer.status, answer.body));
     }
-    crate::json::decode(&answer.body).map_err(|e| e.to_string())
+    read(&answer.body, lean::widget_config).ok_or_else(|| not_understood(&answer.body))
+}
+
+fn not_understood(body: &str) -> String {
+    format!("the relay's answer is not understood: {body}")
 }
 
 /// Starts or resumes the visitor session with the relay.
@@ -58,26 +64,28 @@ pub async fn start(relay: &str, site: &SiteId) -> Result<VisitorSession, String>
         token: browser::storage::get(&key(site, "token")),
         identity: IDENTITY.with(|i| i.borrow().clone()),
     };
-    let body = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+    let body = lean::session_request_json(&request);
     let url = format!("{relay}/api/v1/sites/{site}/visitors");
     let answer = browser::http::post_json(&url, &body).await?;
     if !answer.ok() {
         return Err(format!("relay answered {}: {}", answer.status, answer.body));
     }
-    let session: VisitorSession = crate::json::decode(&answer.body).map_err(|e| e.to_string())?;
+    let session =
+        read(&answer.body, lean::visitor_session).ok_or_else(|| not_understood(&answer.body))?;
     browser::storage::set(&key(site, "token"), &session.token);
     Ok(session)
 }
 
 /// Keeps contact data until the relay confirms it, so a reload in between loses nothing.
 pub fn remember_profile(site: &SiteId, contact: &ContactInfo) {
-    if let Ok(json) = serde_json::to_string(contact) {
-        browser::storage::set(&key(site, "contact"), &json);
-    }
+    browser::storage::set(&key(site, "contact"), &lean::contact_json(contact));
 }
 
 pub fn stored_profile(site: &SiteId) -> Option<ContactInfo> {
-    crate::json::decode(&browser::storage::get(&key(site, "contact"))?).ok()
+    read(
+        &browser::storage::get(&key(site, "contact"))?,
+        lean::contact,
+    )
 }
 
 pub fn forget_profile(site: &SiteId) {
@@ -88,13 +96,15 @@ pub fn forget_profile(site: &SiteId) {
 pub fn save_outbox(site: &SiteId, pending: &[protocol::Pending]) {
     if pending.is_empty() {
         browser::storage::remove(&key(site, "outbox"));
-    } else if let Ok(json) = serde_json::to_string(pending) {
+    } else {
+        let json = lean::array(pending.iter().map(lean::pending_json));
         browser::storage::set(&key(site, "outbox"), &json);
     }
 }
 
 pub fn stored_outbox(site: &SiteId) -> Vec<protocol::Pending> {
     browser::storage::get(&key(site, "outbox"))
-        .and_then(|json| crate::json::decode(&json).ok())
+        .and_then(|json| browser::json::parse(&json)?.items())
+        .map(|items| items.iter().filter_map(lean::pending).collect())
         .unwrap_or_default()
 }

@@ -226,7 +226,7 @@ impl Chat {
                         id: id.clone(),
                         name: name.clone(),
                     }));
-                    let detail = serde_json::to_string(&message).unwrap_or_default();
+                    let detail = protocol::lean::chat_message_json(&message);
                     emit(
                         "message:received",
                         js_sys::JSON::parse(&detail).unwrap_or_default(),

@@ -1,50 +1,13 @@
-//! The few protocol types the widget's page-view module handles, read and written without
-//! serde. That module runs on every page of a site, chat or no chat, and serde's derived
-//! decoders of the trigger rules alone weigh more than its whole budget (45 KB brotli, all-in).
-//!
-//! Readers work over any parsed JSON ([`JsonValue`]): the browser's own `JSON.parse` in the
-//! page, `serde_json::Value` in the tests, which hold every reader and writer here to the serde
-//! form of the same type, so the two cannot drift apart. A field a reader does not know is
-//! ignored; a malformed rule or condition is skipped, never a reason to drop the rest.
+//! What the widget's page-view module reads and writes: its part of the widget config, the
+//! trigger rules, the visit record and the presence socket's frames.
 
+use super::{JsonValue, ObjectWriter};
 use crate::conversation::Presence;
 use crate::pattern::{MatchKind, Pattern};
 use crate::settings::{Locale, Position};
 use crate::triggers::{Action, Condition, TriggerRule, UtmParam, VisitRecord, VisitState};
 use crate::visitors::{Geo, PageView, PresenceEvent};
 use crate::ConversationId;
-
-/// A parsed JSON value, as far as these readers need one.
-pub trait JsonValue: Sized {
-    /// The member `key` of an object; `None` when missing or `null`.
-    fn field(&self, key: &str) -> Option<Self>;
-    fn string(&self) -> Option<String>;
-    fn number(&self) -> Option<f64>;
-    fn boolean(&self) -> Option<bool>;
-    /// The items of an array.
-    fn items(&self) -> Option<Vec<Self>>;
-
-    fn text(&self, key: &str) -> Option<String> {
-        self.field(key)?.string()
-    }
-    fn u32(&self, key: &str) -> Option<u32> {
-        let n = self.field(key)?.number()?;
-        (n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0).then_some(n as u32)
-    }
-    fn u64(&self, key: &str) -> Option<u64> {
-        let n = self.field(key)?.number()?;
-        (n >= 0.0 && n.fract() == 0.0).then_some(n as u64)
-    }
-    fn flag(&self, key: &str) -> Option<bool> {
-        self.field(key)?.boolean()
-    }
-    fn list<T>(&self, key: &str, item: impl Fn(&Self) -> Option<T>) -> Vec<T> {
-        self.field(key)
-            .and_then(|list| list.items())
-            .map(|items| items.iter().filter_map(item).collect())
-            .unwrap_or_default()
-    }
-}
 
 /// What the page-view module needs of `WidgetConfig`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,37 +27,19 @@ pub struct PageConfig {
 pub fn page_config<V: JsonValue>(v: &V) -> PageConfig {
     let theme = v.field("theme");
     let theme_text = |key| theme.as_ref().and_then(|t| t.text(key));
-    let presence = v.field("presence");
-    let geo = v.field("geo");
     PageConfig {
         locale: v.text("locale").and_then(|l| Locale::from_tag(&l)),
         accent_color: theme_text("accent_color"),
-        position: match theme_text("position").as_deref() {
-            Some("left") => Position::Left,
-            _ => Position::Right,
-        },
+        position: theme_text("position")
+            .and_then(|p| super::position(&p))
+            .unwrap_or_default(),
         launcher_label: theme_text("launcher_label"),
         hide_launcher_when_offline: v.flag("hide_launcher_when_offline").unwrap_or(false),
         triggers: v.list("triggers", rule),
         invitation_interval_seconds: v.u32("invitation_interval_seconds").unwrap_or(0),
-        utc_offset_minutes: v
-            .field("utc_offset_minutes")
-            .and_then(|n| n.number())
-            .map_or(0, |n| n as i32),
-        presence: Presence {
-            operators_online: presence
-                .as_ref()
-                .and_then(|p| p.flag("operators_online"))
-                .unwrap_or(false),
-            departments_online: presence
-                .as_ref()
-                .map(|p| p.list("departments_online", JsonValue::string))
-                .unwrap_or_default(),
-        },
-        geo: Geo {
-            country: geo.as_ref().and_then(|g| g.text("country")),
-            city: geo.as_ref().and_then(|g| g.text("city")),
-        },
+        utc_offset_minutes: super::utc_offset_minutes(v).unwrap_or(0),
+        presence: v.member("presence", super::presence).unwrap_or_default(),
+        geo: v.member("geo", super::geo).unwrap_or_default(),
     }
 }
 
@@ -250,107 +195,6 @@ pub fn identity<V: JsonValue>(v: &V) -> Option<crate::Identity> {
     })
 }
 
-/// Writes a JSON object, member by member.
-pub struct ObjectWriter(String);
-
-impl Default for ObjectWriter {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ObjectWriter {
-    pub fn new() -> Self {
-        ObjectWriter(String::from("{"))
-    }
-
-    fn key(&mut self, key: &str) -> &mut Self {
-        if self.0.len() > 1 {
-            self.0.push(',');
-        }
-        quote(&mut self.0, key);
-        self.0.push(':');
-        self
-    }
-
-    pub fn text(&mut self, key: &str, value: &str) -> &mut Self {
-        self.key(key);
-        quote(&mut self.0, value);
-        self
-    }
-
-    pub fn number(&mut self, key: &str, value: u64) -> &mut Self {
-        self.key(key);
-        self.0.push_str(&digits(value));
-        self
-    }
-
-    pub fn flag(&mut self, key: &str, value: bool) -> &mut Self {
-        self.raw(key, if value { "true" } else { "false" })
-    }
-
-    /// A member whose value is already JSON.
-    pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
-        self.key(key);
-        self.0.push_str(json);
-        self
-    }
-
-    pub fn texts(&mut self, key: &str, values: &[String]) -> &mut Self {
-        self.key(key);
-        self.0.push('[');
-        for (i, value) in values.iter().enumerate() {
-            if i > 0 {
-                self.0.push(',');
-            }
-            quote(&mut self.0, value);
-        }
-        self.0.push(']');
-        self
-    }
-
-    pub fn finish(&mut self) -> String {
-        let mut json = std::mem::take(&mut self.0);
-        json.push('}');
-        json
-    }
-}
-
-/// Decimal digits without `core::fmt` (which the page-view module otherwise does without).
-fn digits(mut n: u64) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
-
-fn quote(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 pub fn visit_record_json(record: &VisitRecord) -> String {
     let state = &record.state;
     let mut state_json = ObjectWriter::new();
@@ -389,5 +233,5 @@ pub fn page_command_json(page: &PageView) -> String {
 }
 
 #[cfg(test)]
-#[path = "lean_tests.rs"]
+#[path = "page_tests.rs"]
 mod tests;

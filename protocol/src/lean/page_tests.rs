@@ -6,25 +6,7 @@ use crate::settings::{Locale, Position, SiteSettings};
 use crate::triggers::{Action, Condition, TriggerRule, UtmParam, VisitRecord, VisitState};
 use crate::visitors::{Geo, PageView, PresenceCommand, PresenceEvent};
 use crate::{Presence, SiteId};
-use serde_json::{json, Value};
-
-impl JsonValue for Value {
-    fn field(&self, key: &str) -> Option<Self> {
-        self.get(key).filter(|v| !v.is_null()).cloned()
-    }
-    fn string(&self) -> Option<String> {
-        self.as_str().map(str::to_owned)
-    }
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-    fn boolean(&self) -> Option<bool> {
-        self.as_bool()
-    }
-    fn items(&self) -> Option<Vec<Self>> {
-        self.as_array().cloned()
-    }
-}
+use serde_json::json;
 
 fn every_condition() -> Vec<Condition> {
     let pattern = |kind, value: &str| Pattern {
@@ -254,7 +236,7 @@ fn presence_events_read_as_the_relay_writes_them() {
 #[test]
 fn numbers_are_written_in_full() {
     for n in [0, 7, 10, 1_764_000_000_123, u64::MAX] {
-        assert_eq!(super::digits(n), n.to_string());
+        assert_eq!(crate::lean::digits(n), n.to_string());
     }
 }
 
