@@ -68,7 +68,7 @@ pub fn start(
     leptos::mount::mount_to(mount, move || view::Widget(view::WidgetProps { chat })).forget();
     CHAT.with(|c| *c.borrow_mut() = Some(chat));
     let config = browser::json::text_field(&handover, "config")
-        .and_then(|json| browser::json::read(&json, lean::widget_config));
+        .and_then(|json| browser::json::read(&json, lean::window_config));
     match config {
         Some(config) => chat.apply_config(config),
         None => chat.load_config(),

@@ -51,7 +51,7 @@ pub async fn config(relay: &str, site: &SiteId) -> Result<WidgetConfig, String> 
     if !answer.ok() {
         return Err(format!("relay answered {}: {}", answer.status, answer.body));
     }
-    read(&answer.body, lean::widget_config).ok_or_else(|| not_understood(&answer.body))
+    read(&answer.body, lean::window_config).ok_or_else(|| not_understood(&answer.body))
 }
 
 fn not_understood(body: &str) -> String {

@@ -14,7 +14,7 @@ use crate::events::{
 };
 use crate::files::Attachment;
 use crate::ids::{ClientMessageId, ConversationId, OperatorId, SiteId, VisitorId};
-use crate::lean::config::{session_request_json, visitor_session, widget_config};
+use crate::lean::config::{session_request_json, visitor_session, widget_config, window_config};
 use crate::settings::{
     ContactFormMode, CustomField, Department, FieldRule, Locale, Position, RatingScale,
     SiteSettings,
@@ -530,7 +530,26 @@ fn the_widget_config_and_the_visitor_session_read_as_the_relay_writes_them() {
         conversation: ConversationId::parse("c1").unwrap(),
         config: full_config(),
     };
-    reads(&session, visitor_session);
+    let wire = serde_json::to_value(&session).unwrap();
+    let read = visitor_session(&wire).unwrap();
+    assert!(
+        read.config.triggers.is_empty(),
+        "the window leaves the rules to the page"
+    );
+    assert_eq!(
+        read,
+        VisitorSession {
+            config: WidgetConfig {
+                triggers: Vec::new(),
+                ..full_config()
+            },
+            ..session
+        }
+    );
+    assert_eq!(
+        window_config(&serde_json::to_value(full_config()).unwrap()),
+        visitor_session(&wire).map(|s| s.config)
+    );
     let mut wire = serde_json::to_value(full_config()).unwrap();
     wire["theme"]["position"] = json!("top");
     assert_eq!(widget_config(&wire), None, "an unknown position is refused");

@@ -11,6 +11,19 @@ use crate::settings::{
 use crate::visitors::Geo;
 
 pub fn widget_config<V: JsonValue>(v: &V) -> Option<WidgetConfig> {
+    config_with_rules(v, |v| v.list("triggers", page::rule))
+}
+
+/// The chat window's reading: the trigger rules are the page module's business, so the window
+/// leaves them out (and its wasm the rules' reader).
+pub fn window_config<V: JsonValue>(v: &V) -> Option<WidgetConfig> {
+    config_with_rules(v, |_| Vec::new())
+}
+
+fn config_with_rules<V: JsonValue>(
+    v: &V,
+    rules: impl FnOnce(&V) -> Vec<crate::triggers::TriggerRule>,
+) -> Option<WidgetConfig> {
     Some(WidgetConfig {
         site: SiteId::parse(v.text("site")?).ok()?,
         site_name: v.text("site_name")?,
@@ -25,7 +38,7 @@ pub fn widget_config<V: JsonValue>(v: &V) -> Option<WidgetConfig> {
         }),
         rating_scale: chat::rating_scale(&v.text("rating_scale")?)?,
         hide_launcher_when_offline: v.flag("hide_launcher_when_offline")?,
-        triggers: v.list("triggers", page::rule),
+        triggers: rules(v),
         invitation_interval_seconds: v.u32("invitation_interval_seconds")?,
         utc_offset_minutes: utc_offset_minutes(v)?,
         presence: v.member("presence", chat::presence)?,
@@ -106,12 +119,13 @@ fn contact_form<V: JsonValue>(v: &V) -> Option<ContactFormSettings> {
     })
 }
 
+/// A visitor session, its config read as the window reads it ([`window_config`]).
 pub fn visitor_session<V: JsonValue>(v: &V) -> Option<VisitorSession> {
     Some(VisitorSession {
         token: v.text("token")?,
         visitor: VisitorId::parse(v.text("visitor")?).ok()?,
         conversation: ConversationId::parse(v.text("conversation")?).ok()?,
-        config: v.member("config", widget_config)?,
+        config: v.member("config", window_config)?,
     })
 }
 
