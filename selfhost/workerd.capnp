@@ -68,5 +68,6 @@ const relay :Workerd.Worker = (
     (name = "RETENTION_DAY_MS", fromEnvironment = "RETENTION_DAY_MS"),
     (name = "WEBHOOK_RETRY_UNIT_MS", fromEnvironment = "WEBHOOK_RETRY_UNIT_MS"),
     (name = "ALERT_CHECK_MS", fromEnvironment = "ALERT_CHECK_MS"),
+    (name = "REPLY_MAIL_DELAY_MS", fromEnvironment = "REPLY_MAIL_DELAY_MS"),
   ],
 );

@@ -133,6 +133,12 @@
     var method = window.Consultant[entry[0]];
     if (method) method.apply(null, entry[1]);
   });
+  // A link from a reply e-mailed to the visitor (`…#consultant-chat`): the chat opens, and the
+  // address loses the mark so a reload or a shared link does not open it again.
+  if (location.hash === "#consultant-chat") {
+    try { history.replaceState(history.state, "", location.pathname + location.search); } catch (e) { /* sandboxed */ }
+    window.Consultant.open();
+  }
 
   var host = document.createElement("consultant-widget");
   var root = host.attachShadow({ mode: "open" });

@@ -22,6 +22,9 @@ pub async fn deliver(env: &Env, email: &OutboxEmail) -> Delivery {
     };
     let message = SendEmailBuilder::new(&from, &email.to, &email.subject);
     message.set_text(&email.body);
+    if let Some(reply_to) = &email.reply_to {
+        message.set_reply_to(reply_to);
+    }
     match sender.send_with_builder(&message).await {
         Ok(_) => Delivery::Sent,
         Err(e) => {

@@ -216,6 +216,10 @@ impl BootstrapRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxEmail {
     pub to: String,
+    /// Where an answer from a mail client goes: the visitor for an offline message, the
+    /// site's address for a reply mailed to a visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
     pub subject: String,
     pub body: String,
     #[serde(default)]

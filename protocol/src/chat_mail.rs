@@ -1,10 +1,11 @@
 //! E-mails about a chat, in the site's language (Russian or English; English when the site
-//! names none): the transcript a visitor asks for, and the offline message sent to the site's
-//! address for them.
+//! names none): the transcript a visitor asks for, the offline message sent to the site's
+//! address for them, and the operators' replies mailed to a visitor who has left the page.
 
 use crate::time::iso_time;
 use crate::words::{self, Reader};
-use crate::{Author, ChatMessage, ContactInfo, Locale, OutboxEmail, SiteSettings};
+use crate::{Author, ChatMessage, ContactInfo, Locale, Millis, OutboxEmail, SiteSettings};
+use serde::{Deserialize, Serialize};
 
 /// The chat as plain text, one line a message, e-mailed to the address the visitor typed.
 pub fn transcript_email(
@@ -21,6 +22,7 @@ pub fn transcript_email(
     };
     OutboxEmail {
         to,
+        reply_to: settings.offline.notify_email.clone(),
         subject,
         body: transcript(settings, messages),
         created_at: now_ms,
@@ -55,6 +57,12 @@ pub fn offline_email(
     };
     OutboxEmail {
         to,
+        // Answering from the mail client reaches the visitor; only an address that passes
+        // the check goes into a header (no line breaks, one address).
+        reply_to: contact
+            .email
+            .as_deref()
+            .and_then(|e| crate::validate::email(e).ok()),
         subject,
         body: format!(
             "{}: {name}\n{}: {}\n{}: {}\n\n{text}\n",
@@ -64,6 +72,130 @@ pub fn offline_email(
             labels[2],
             field(&contact.phone),
         ),
+        created_at: now_ms,
+        delivery: Default::default(),
+    }
+}
+
+/// An operator's replies waiting to be mailed to a visitor who is not on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingReplyMail {
+    /// The first reply the visitor has not seen.
+    pub first_seq: u64,
+    pub first_at: Millis,
+    /// When to mail, unless he comes back first.
+    pub due_at: Millis,
+}
+
+/// A burst of replies holds its mail back at most this many delays after the first reply.
+const LONGEST_HOLD_DELAYS: u64 = 5;
+
+impl PendingReplyMail {
+    /// After an operator's reply `seq` at `now`: the first reply starts the wait, each next one
+    /// moves it on by `delay_ms` (so a burst of replies is one mail), but never past
+    /// `LONGEST_HOLD_DELAYS` delays after the first (an operator who keeps writing still
+    /// reaches the visitor).
+    pub fn after_reply(pending: Option<Self>, seq: u64, now: Millis, delay_ms: u64) -> Self {
+        match pending {
+            None => PendingReplyMail {
+                first_seq: seq,
+                first_at: now,
+                due_at: now + delay_ms,
+            },
+            Some(p) => PendingReplyMail {
+                due_at: (now + delay_ms).min(p.first_at + LONGEST_HOLD_DELAYS * delay_ms),
+                ..p
+            },
+        }
+    }
+}
+
+/// Of a chat's messages, what a reply mail holds: the operators' replies from `first_seq` on,
+/// and up to `CONTEXT_MESSAGES` messages before them for context. Notes and deleted messages
+/// are never given to a visitor; `None` when no reply is left to mail (all deleted).
+pub fn reply_mail_parts(
+    messages: &[ChatMessage],
+    first_seq: u64,
+) -> Option<(Vec<ChatMessage>, Vec<ChatMessage>)> {
+    const CONTEXT_MESSAGES: usize = 5;
+    let visible = |m: &&ChatMessage| !m.note && !m.deleted;
+    let replies: Vec<ChatMessage> = messages
+        .iter()
+        .filter(visible)
+        .filter(|m| m.seq >= first_seq && matches!(m.author, Author::Operator { .. }))
+        .cloned()
+        .collect();
+    if replies.is_empty() {
+        return None;
+    }
+    let earlier: Vec<&ChatMessage> = messages
+        .iter()
+        .filter(visible)
+        .filter(|m| m.seq < first_seq)
+        .collect();
+    let context = earlier[earlier.len().saturating_sub(CONTEXT_MESSAGES)..]
+        .iter()
+        .map(|m| (*m).clone())
+        .collect();
+    Some((replies, context))
+}
+
+/// The address of the visitor's page that opens the chat again (the loader opens the window
+/// for `#consultant-chat`); `None` without an http(s) page to go back to.
+pub fn reopen_link(page: &str) -> Option<String> {
+    let page = page.split('#').next().unwrap_or_default();
+    (page.starts_with("https://") || page.starts_with("http://"))
+        .then(|| format!("{page}#consultant-chat"))
+}
+
+/// The operators' replies to a visitor who left, with the link back to the chat and the
+/// messages before them. Answering it goes to the site's own address.
+pub fn reply_email(
+    settings: &SiteSettings,
+    replies: &[ChatMessage],
+    context: &[ChatMessage],
+    link: Option<&str>,
+    to: String,
+    now_ms: u64,
+) -> OutboxEmail {
+    let ru = settings.locale == Some(Locale::Ru);
+    let site = &settings.name;
+    let mut body = if ru {
+        format!("Вам ответили в чате на сайте {site}:\n\n")
+    } else {
+        format!("You have a reply in the chat on {site}:\n\n")
+    };
+    body.push_str(&transcript(settings, replies));
+    if let Some(link) = link {
+        let label = if ru {
+            "Продолжить чат"
+        } else {
+            "Continue the chat"
+        };
+        body.push_str(&format!("\n{label}: {link}\n"));
+    }
+    if !context.is_empty() {
+        body.push_str(if ru {
+            "\nРанее в чате:\n"
+        } else {
+            "\nEarlier in the chat:\n"
+        });
+        body.push_str(&transcript(settings, context));
+    }
+    body.push_str(&if ru {
+        format!("\nВы получили это письмо, потому что оставили адрес в чате на сайте {site}.\n")
+    } else {
+        format!("\nYou get this e-mail because you left your address in the chat on {site}.\n")
+    });
+    OutboxEmail {
+        to,
+        reply_to: settings.offline.notify_email.clone(),
+        subject: if ru {
+            format!("Новый ответ — {site}")
+        } else {
+            format!("New reply from {site}")
+        },
+        body,
         created_at: now_ms,
         delivery: Default::default(),
     }
@@ -80,10 +212,15 @@ fn transcript(settings: &SiteSettings, messages: &[ChatMessage]) -> String {
             Author::System => settings.name.clone(),
         };
         let locale = if ru { Locale::Ru } else { Locale::En };
-        let text = match &m.event {
+        let mut text = match &m.event {
             None => m.text.clone(),
             Some(event) => words::system_event(event, locale, Reader::Visitor),
         };
+        if let Some(file) = &m.attachment {
+            let label = if ru { "файл" } else { "file" };
+            let gap = if text.is_empty() { "" } else { " " };
+            text.push_str(&format!("{gap}[{label}: {}]", file.name));
+        }
         let time = iso_time(m.sent_at);
         let minute = time.get(..16).unwrap_or("").replace('T', " ");
         out.push_str(&format!("[{minute} UTC] {who}: {text}\n"));
@@ -195,5 +332,132 @@ mod tests {
             mail.body,
             "Имя: Ivan\nE-mail: ivan@example.com\nТелефон: —\n\nПозвоните мне\n"
         );
+    }
+
+    #[test]
+    fn an_offline_message_answers_to_the_visitor_and_only_to_a_clean_address() {
+        let settings = SiteSettings::new("Teapot Shop");
+        let mut contact = ContactInfo {
+            email: Some("Ivan@Example.com".into()),
+            ..Default::default()
+        };
+        let mail = offline_email(&settings, &contact, "Hi", "desk@shop.test".into(), 1);
+        assert_eq!(mail.reply_to.as_deref(), Some("ivan@example.com"));
+        contact.email = Some("ivan@example.com\r\nBcc: all@victims.test".into());
+        let mail = offline_email(&settings, &contact, "Hi", "desk@shop.test".into(), 1);
+        assert_eq!(mail.reply_to, None, "a header never takes a line break");
+        contact.email = None;
+        let mail = offline_email(&settings, &contact, "Hi", "desk@shop.test".into(), 1);
+        assert_eq!(mail.reply_to, None);
+    }
+
+    #[test]
+    fn a_burst_of_replies_is_one_mail_but_a_long_one_is_not_held_forever() {
+        let delay = 1_000;
+        let first = PendingReplyMail::after_reply(None, 7, 10_000, delay);
+        assert_eq!((first.first_seq, first.due_at), (7, 11_000));
+        let second = PendingReplyMail::after_reply(Some(first), 8, 10_500, delay);
+        assert_eq!((second.first_seq, second.due_at), (7, 11_500));
+        let much_later = PendingReplyMail::after_reply(Some(second), 30, 14_900, delay);
+        assert_eq!(
+            much_later.due_at, 15_000,
+            "at most five delays after the first"
+        );
+        assert_eq!(much_later.first_seq, 7);
+    }
+
+    fn with(m: ChatMessage, f: impl FnOnce(&mut ChatMessage)) -> ChatMessage {
+        let mut m = m;
+        f(&mut m);
+        m
+    }
+
+    #[test]
+    fn a_reply_mail_holds_the_replies_and_a_little_context_never_notes_or_deleted_ones() {
+        let anna = Author::Operator {
+            id: OperatorId::parse("op-anna").unwrap(),
+            name: "Anna".into(),
+        };
+        let at = 1_796_030_142_000;
+        let mut log: Vec<ChatMessage> = (1..=7)
+            .map(|seq| message(seq, at + seq, Author::Visitor, &format!("q{seq}"), None))
+            .collect();
+        log.push(message(8, at + 8, anna.clone(), "First answer", None));
+        log.push(with(
+            message(9, at + 9, anna.clone(), "secret", None),
+            |m| m.note = true,
+        ));
+        log.push(with(message(10, at + 10, anna.clone(), "", None), |m| {
+            m.deleted = true
+        }));
+        log.push(message(11, at + 11, Author::Visitor, "late question", None));
+        log.push(message(12, at + 12, anna.clone(), "Second answer", None));
+        let (replies, context) = reply_mail_parts(&log, 8).unwrap();
+        let seqs = |v: &[ChatMessage]| v.iter().map(|m| m.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(&replies), vec![8, 12]);
+        assert_eq!(seqs(&context), vec![3, 4, 5, 6, 7], "the five before");
+        assert_eq!(
+            reply_mail_parts(&log[..10], 9),
+            None,
+            "nothing left to mail"
+        );
+    }
+
+    #[test]
+    fn the_link_back_is_the_visitors_page_opening_the_chat() {
+        assert_eq!(
+            reopen_link("https://shop.test/tea?x=1#reviews").as_deref(),
+            Some("https://shop.test/tea?x=1#consultant-chat")
+        );
+        assert_eq!(reopen_link("javascript:alert(1)"), None);
+        assert_eq!(reopen_link(""), None);
+    }
+
+    #[test]
+    fn a_reply_mail_reads_in_the_site_language() {
+        let mut settings = SiteSettings::new("Teapot Shop");
+        settings.offline.notify_email = Some("desk@shop.test".into());
+        let chat = chat();
+        let file = with(chat[1].clone(), |m| {
+            m.seq = 4;
+            m.text = String::new();
+            m.attachment = Some(crate::Attachment {
+                id: "f".into(),
+                name: "manual.pdf".into(),
+                size: 1,
+                content_type: "application/pdf".into(),
+            });
+        });
+        let replies = [chat[1].clone(), file];
+        let link = "https://shop.test/#consultant-chat";
+        let mail = reply_email(
+            &settings,
+            &replies,
+            &chat[..1],
+            Some(link),
+            "ivan@example.com".into(),
+            5,
+        );
+        assert_eq!(mail.subject, "New reply from Teapot Shop");
+        assert_eq!(mail.reply_to.as_deref(), Some("desk@shop.test"));
+        assert_eq!(
+            mail.body,
+            "You have a reply in the chat on Teapot Shop:\n\n\
+             [2026-11-30 09:16 UTC] Anna: Send a photo, please\n\
+             [2026-11-30 09:16 UTC] Anna: [file: manual.pdf]\n\
+             \nContinue the chat: https://shop.test/#consultant-chat\n\
+             \nEarlier in the chat:\n\
+             [2026-11-30 09:15 UTC] You: My teapot leaks\n\
+             \nYou get this e-mail because you left your address in the chat on Teapot Shop.\n"
+        );
+        settings.locale = Some(Locale::Ru);
+        let mail = reply_email(&settings, &replies, &[], None, "ivan@example.com".into(), 5);
+        assert_eq!(mail.subject, "Новый ответ — Teapot Shop");
+        assert!(
+            mail.body.contains("Anna: [файл: manual.pdf]"),
+            "{}",
+            mail.body
+        );
+        assert!(!mail.body.contains("Продолжить чат"), "no page, no link");
     }
 }

@@ -25,6 +25,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("RETENTION_DAY_MS", false, "86400000", "The length of a retention day in ms; only tests shorten it."),
     ("WEBHOOK_RETRY_UNIT_MS", false, "60000", "Webhook retries wait 1, 5, 30, 120, 360 and 720 of these."),
     ("ALERT_CHECK_MS", false, "300000", "How often a site with alerts checks, in working hours, that someone is online."),
+    ("REPLY_MAIL_DELAY_MS", false, "120000", "How long an operator's replies to a visitor who left the page wait (collecting the next ones) before they are e-mailed to him."),
 ];
 
 /// The parsed configuration.
@@ -51,6 +52,7 @@ pub struct RelayConfig {
     pub retention_day_ms: u64,
     pub webhook_retry_unit_ms: u64,
     pub alert_check_ms: u64,
+    pub reply_mail_delay_ms: u64,
 }
 
 /// `https://host[:port]` or `http://…`, with no path, query or user part.
@@ -197,6 +199,7 @@ impl RelayConfig {
         let retention_day_ms = number("RETENTION_DAY_MS", 86_400_000, 1_000..=86_400_000);
         let webhook_retry_unit_ms = number("WEBHOOK_RETRY_UNIT_MS", 60_000, 1..=3_600_000);
         let alert_check_ms = number("ALERT_CHECK_MS", 300_000, 100..=86_400_000);
+        let reply_mail_delay_ms = number("REPLY_MAIL_DELAY_MS", 120_000, 100..=3_600_000);
         let upload_types = match get("UPLOAD_TYPES") {
             None => ALLOWED_TYPES.iter().map(|t| t.to_string()).collect(),
             Some(list) => {
@@ -244,6 +247,7 @@ impl RelayConfig {
             retention_day_ms,
             webhook_retry_unit_ms,
             alert_check_ms,
+            reply_mail_delay_ms,
         })
     }
 

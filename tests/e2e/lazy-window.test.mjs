@@ -14,7 +14,7 @@ let relay, shop, browser, owner, session, consolePage;
 const inWidget = (page, selector) => page.locator(`consultant-widget >> ${selector}`);
 
 /** A visitor's page, with every URL it fetched from the relay. */
-async function visitor(init = null) {
+async function visitor(init = null, path = "/index.html") {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
@@ -23,7 +23,7 @@ async function visitor(init = null) {
   page.on("request", (request) => {
     if (request.url().startsWith(relay.origin)) page.fetched.push(new URL(request.url()).pathname);
   });
-  await page.goto(`${shop.origin}/index.html`);
+  await page.goto(`${shop.origin}${path}`);
   await page.waitForFunction(() => window.Consultant.getState().ready);
   return page;
 }
@@ -104,6 +104,21 @@ test("a page view runs the launcher and the rules without the chat window; reach
   assert.ok(windowFetched(shopper));
   assert.deepEqual(shopper.errors, []);
   await shopper.context().close();
+});
+
+test("the link of a reply e-mailed to the visitor (#consultant-chat) opens the chat, once", async () => {
+  await configure({});
+  const page = await visitor(null, "/index.html?from=mail#consultant-chat");
+  await inWidget(page, "section.window:not([hidden])").waitFor();
+  assert.ok(windowFetched(page));
+  assert.equal(new URL(page.url()).hash, "", "the mark is gone: a reload or a shared link does not open it again");
+  assert.equal(new URL(page.url()).search, "?from=mail");
+  await page.reload();
+  await page.waitForFunction(() => window.Consultant.getState().ready);
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.Consultant.getState().open), false);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
 
 test("keyboard: with nobody online Enter opens the leave-a-message form with focus in it; Escape returns to the launcher", async () => {

@@ -80,6 +80,9 @@ impl ConversationRoom {
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
         self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&participant)?;
+        if let Participant::Visitor { .. } = participant {
+            self.visitor_returned()?;
+        }
         let participant_copy = participant.clone();
         let operator = match store.last_operator_author()? {
             Some(Author::Operator { id, name }) => Some(OperatorCard { id, name }),

@@ -5,6 +5,7 @@ mod commands;
 mod connect;
 mod export;
 pub mod link;
+mod reply_mail;
 pub(crate) mod store;
 mod uploads;
 
@@ -166,9 +167,14 @@ impl DurableObject for ConversationRoom {
         }
     }
 
-    /// Uploads never sent are deleted an hour on (`uploads`).
+    /// Uploads never sent are deleted an hour on (`uploads`); replies to a visitor who left
+    /// are e-mailed to him (`reply_mail`). Each says when it needs the alarm next.
     async fn alarm(&self) -> Result<Response> {
-        self.delete_unsent_files().await?;
+        let files = self.delete_unsent_files().await?;
+        let mail = self.mail_replies_if_due().await?;
+        if let Some(next) = files.into_iter().chain(mail).min() {
+            self.wake_at(next).await?;
+        }
         Ok(Response::empty()?.with_status(204))
     }
 

@@ -32,12 +32,8 @@ impl ConversationRoom {
         let mut pending = self.pending_files()?;
         pending.files.push((uploaded.id, http::now_ms()));
         self.store().put(PENDING, &pending)?;
-        let storage = self.state.storage();
-        if storage.get_alarm().await?.is_none() {
-            // `set_alarm` takes an i64 as an offset from now, not a time.
-            storage.set_alarm(unsent_file_ms(&self.env)? as i64).await?;
-        }
-        Ok(())
+        self.wake_at(http::now_ms() + unsent_file_ms(&self.env)?)
+            .await
     }
 
     /// The file went out in a message: it stays with the conversation.
@@ -51,10 +47,10 @@ impl ConversationRoom {
         Ok(())
     }
 
-    /// Deletes the uploads that waited out their hour; sets the alarm for the next one.
-    pub(super) async fn delete_unsent_files(&self) -> Result<()> {
+    /// Deletes the uploads that waited out their hour; `Some(at)`: when the next one is due.
+    pub(super) async fn delete_unsent_files(&self) -> Result<Option<u64>> {
         let Some(meta) = self.store().meta()? else {
-            return Ok(());
+            return Ok(None);
         };
         let now = http::now_ms();
         let wait = unsent_file_ms(&self.env)?;
@@ -66,13 +62,8 @@ impl ConversationRoom {
         for (id, _) in &due {
             crate::files::delete(&self.env, &meta.site, &meta.conversation, id).await?;
         }
-        if let Some((_, oldest)) = waiting.iter().min_by_key(|(_, at)| *at) {
-            self.state
-                .storage()
-                .set_alarm((oldest + wait).saturating_sub(now) as i64)
-                .await?;
-        }
+        let next = waiting.iter().map(|(_, at)| at + wait).min();
         self.store().put(PENDING, &Pending { files: waiting })?;
-        Ok(())
+        Ok(next)
     }
 }

@@ -244,6 +244,7 @@ impl AccountDirectory {
             protocol::account_mail::password_reset(ask.locale, &account.name, &link);
         let mut email = OutboxEmail {
             to: account.email,
+            reply_to: None,
             subject,
             body,
             created_at: now,

@@ -50,6 +50,7 @@ impl SiteRoom {
             };
             self.queue_email(OutboxEmail {
                 to,
+                reply_to: None,
                 subject,
                 body,
                 created_at: http::now_ms(),
@@ -112,6 +113,7 @@ impl SiteRoom {
             };
             self.queue_email(OutboxEmail {
                 to,
+                reply_to: None,
                 subject,
                 body,
                 created_at: now,

@@ -185,8 +185,11 @@ impl ConversationRoom {
             Participant::Visitor { .. } => None,
         };
         // Broadcast first: once stored, a message reaches every open socket whatever fails next.
-        let sent_at = message.sent_at;
+        let (seq, sent_at) = (message.seq, message.sent_at);
         self.broadcast(&ConversationEvent::Message { message }, None);
+        if operator.is_some() {
+            self.reply_written(seq).await?;
+        }
         let store = self.store();
         let mut facts = store.facts()?;
         facts.record(operator, sent_at);
