@@ -141,11 +141,20 @@ pub fn reply_mail_parts(
 }
 
 /// The address of the visitor's page that opens the chat again (the loader opens the window
-/// for `#consultant-chat`); `None` without an http(s) page to go back to.
-pub fn reopen_link(page: &str) -> Option<String> {
+/// for `#consultant-chat`). Only a page of the site's own allowed origins: the page comes from
+/// the visitor's browser, and a hostile one must not make the site's e-mail to someone else
+/// carry a link of his choosing. `None` without such a page (or with no origins set, when any
+/// page may run the widget).
+pub fn reopen_link(page: &str, allowed_origins: &[String]) -> Option<String> {
     let page = page.split('#').next().unwrap_or_default();
-    (page.starts_with("https://") || page.starts_with("http://"))
-        .then(|| format!("{page}#consultant-chat"))
+    let (scheme, rest) = page.split_once("://")?;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let origin = format!("{scheme}://{authority}");
+    let web = scheme == "https" || scheme == "http";
+    let ours = !allowed_origins.is_empty()
+        && !authority.contains('@')
+        && crate::settings::origin_allowed(allowed_origins, Some(&origin), false);
+    (web && ours).then(|| format!("{page}#consultant-chat"))
 }
 
 /// The operators' replies to a visitor who left, with the link back to the chat and the
@@ -404,13 +413,35 @@ mod tests {
     }
 
     #[test]
-    fn the_link_back_is_the_visitors_page_opening_the_chat() {
+    fn the_link_back_is_the_visitors_page_opening_the_chat_and_only_a_page_of_the_site() {
+        let ours = [
+            "https://shop.test".to_owned(),
+            "https://*.shop.test".to_owned(),
+        ];
         assert_eq!(
-            reopen_link("https://shop.test/tea?x=1#reviews").as_deref(),
+            reopen_link("https://shop.test/tea?x=1#reviews", &ours).as_deref(),
             Some("https://shop.test/tea?x=1#consultant-chat")
         );
-        assert_eq!(reopen_link("javascript:alert(1)"), None);
-        assert_eq!(reopen_link(""), None);
+        assert_eq!(
+            reopen_link("https://m.shop.test?x", &ours).as_deref(),
+            Some("https://m.shop.test?x#consultant-chat")
+        );
+        for forged in [
+            "https://evil.test/shop.test",
+            "https://shop.test@evil.test/",
+            "https://evil.test?.shop.test",
+            "https://shop.test.evil.test/",
+            "http://shop.test/",
+            "javascript:alert(1)//https://shop.test",
+            "",
+        ] {
+            assert_eq!(reopen_link(forged, &ours), None, "{forged}");
+        }
+        assert_eq!(
+            reopen_link("https://shop.test/", &[]),
+            None,
+            "with no origins set any page runs the widget: no page is the site's"
+        );
     }
 
     #[test]

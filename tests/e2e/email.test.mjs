@@ -43,12 +43,17 @@ test("offline messages and transcripts are sent through the send_email binding",
   await socket.close();
 });
 
+const shopPage = { Origin: "https://shop.test" };
+
 test("an operator's replies to a visitor who left are mailed to him once, with the way back; not while he is on the page", async () => {
-  const settings = siteSettings({ offline: { hide_launcher: false, notify_email: "sales@shop.test" } });
+  const settings = siteSettings({
+    offline: { hide_launcher: false, notify_email: "sales@shop.test" },
+    allowed_origins: ["https://shop.test"],
+  });
   assert.equal((await putSettings(relay, session.token, settings)).status, 204);
-  const visitor = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
+  const visitor = (await postJson(relay, "/api/v1/sites/demo/visitors", {}, shopPage)).json;
   const visitorUrl = `${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`;
-  let socket = await openSocket(visitorUrl);
+  let socket = await openSocket(visitorUrl, shopPage);
   socket.send({ type: "source", source: { landing: "https://shop.test/tea?x=1#reviews", referrer: "", utm: {} } });
   socket.send({ type: "contact", contact: { name: "Olga", email: "olga@example.com" } });
   socket.send({ type: "send", client_id: "q1", text: "Is the green tea in stock?" });
@@ -90,9 +95,38 @@ test("an operator's replies to a visitor who left are mailed to him once, with t
 
   // Back before the delay is up: she reads the new reply on the page, no mail.
   await reply("r3", "Reserved for you");
-  socket = await openSocket(visitorUrl);
+  socket = await openSocket(visitorUrl, shopPage);
   await sleep(REPLY_DELAY_MS * 2.5);
   assert.equal((await mailsToHer()).length, 1, "a visitor who came back gets no mail");
   await socket.close();
+  await operator.close();
+});
+
+test("a visitor cannot make the site's reply mail carry a link of his choosing", async () => {
+  const settings = siteSettings({
+    offline: { hide_launcher: false, notify_email: "sales@shop.test" },
+    allowed_origins: ["https://shop.test"],
+  });
+  assert.equal((await putSettings(relay, session.token, settings)).status, 204);
+  // A script, not a browser: it claims the shop's origin and a landing page elsewhere, and
+  // gives someone else's address.
+  const visitor = (await postJson(relay, "/api/v1/sites/demo/visitors", {}, shopPage)).json;
+  const socket = await openSocket(
+    `${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`,
+    shopPage,
+  );
+  socket.send({ type: "source", source: { landing: "https://shop.test.evil.test/win#prize", referrer: "", utm: {} } });
+  socket.send({ type: "contact", contact: { email: "victim@example.com" } });
+  socket.send({ type: "send", client_id: "q1", text: "Hello?" });
+  await socket.next((f) => f.type === "ack" && f.client_id === "q1");
+  await socket.close();
+  const operator = await openSocket(
+    `${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/operator-socket?token=${session.token}`,
+  );
+  await sleep(300);
+  operator.send({ type: "send", client_id: "r1", text: "Hi, how can I help?" });
+  const mail = await waitForMail(relay, session.token, (m) => m.to === "victim@example.com", REPLY_DELAY_MS * 8);
+  assert.match(mail.body, /Hi, how can I help\?/);
+  assert.doesNotMatch(mail.body, /evil|Continue the chat/, "no link but to the site's own pages");
   await operator.close();
 });

@@ -74,7 +74,7 @@ impl ConversationRoom {
         };
         let settings = self.settings(&meta).await?;
         let page = store.state()?.source.map(|s| s.landing).unwrap_or_default();
-        let link = reopen_link(&page);
+        let link = reopen_link(&page, &settings.allowed_origins);
         let mail = reply_email(&settings, &replies, &context, link.as_deref(), to, now);
         if !self.site(&meta).queue_visitor_email(&mail).await? {
             crate::log::error(
