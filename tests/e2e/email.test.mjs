@@ -45,14 +45,20 @@ test("offline messages and transcripts are sent through the send_email binding",
 
 const shopPage = { Origin: "https://shop.test" };
 
-test("an operator's replies to a visitor who left are mailed to him once, with the way back; not while he is on the page", async () => {
+/** The shop with an offline address and its own origin, and a new visitor on one of its pages. */
+async function shopVisitor() {
   const settings = siteSettings({
     offline: { hide_launcher: false, notify_email: "sales@shop.test" },
     allowed_origins: ["https://shop.test"],
   });
   assert.equal((await putSettings(relay, session.token, settings)).status, 204);
   const visitor = (await postJson(relay, "/api/v1/sites/demo/visitors", {}, shopPage)).json;
-  const visitorUrl = `${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`;
+  const url = `${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`;
+  return { settings, visitor, url };
+}
+
+test("an operator's replies to a visitor who left are mailed to him once, with the way back; not while he is on the page", async () => {
+  const { settings, visitor, url: visitorUrl } = await shopVisitor();
   let socket = await openSocket(visitorUrl, shopPage);
   socket.send({ type: "source", source: { landing: "https://shop.test/tea?x=1#reviews", referrer: "", utm: {} } });
   socket.send({ type: "contact", contact: { name: "Olga", email: "olga@example.com" } });
@@ -103,18 +109,10 @@ test("an operator's replies to a visitor who left are mailed to him once, with t
 });
 
 test("a visitor cannot make the site's reply mail carry a link of his choosing", async () => {
-  const settings = siteSettings({
-    offline: { hide_launcher: false, notify_email: "sales@shop.test" },
-    allowed_origins: ["https://shop.test"],
-  });
-  assert.equal((await putSettings(relay, session.token, settings)).status, 204);
   // A script, not a browser: it claims the shop's origin and a landing page elsewhere, and
   // gives someone else's address.
-  const visitor = (await postJson(relay, "/api/v1/sites/demo/visitors", {}, shopPage)).json;
-  const socket = await openSocket(
-    `${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`,
-    shopPage,
-  );
+  const { visitor, url } = await shopVisitor();
+  const socket = await openSocket(url, shopPage);
   socket.send({ type: "source", source: { landing: "https://shop.test.evil.test/win#prize", referrer: "", utm: {} } });
   socket.send({ type: "contact", contact: { email: "victim@example.com" } });
   socket.send({ type: "send", client_id: "q1", text: "Hello?" });

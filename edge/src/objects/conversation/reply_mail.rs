@@ -57,7 +57,8 @@ impl ConversationRoom {
         // Cleared first: a failure below loses this mail rather than sending it twice.
         self.store().put(PENDING, &None::<PendingReplyMail>)?;
         let store = self.store();
-        let (Some(meta), Some(to)) = (store.meta()?, store.state()?.contact.email) else {
+        let state = store.state()?;
+        let (Some(meta), Some(to)) = (store.meta()?, state.contact.email) else {
             return Ok(None);
         };
         if self.visitor_on_page() {
@@ -73,7 +74,7 @@ impl ConversationRoom {
             return Ok(None);
         };
         let settings = self.settings(&meta).await?;
-        let page = store.state()?.source.map(|s| s.landing).unwrap_or_default();
+        let page = state.source.map(|s| s.landing).unwrap_or_default();
         let link = reopen_link(&page, &settings.allowed_origins);
         let mail = reply_email(&settings, &replies, &context, link.as_deref(), to, now);
         if !self.site(&meta).queue_visitor_email(&mail).await? {
