@@ -489,6 +489,19 @@ test("the JS API: contact info, custom data, sendMessage, startTrigger, getState
     try { window.Consultant.setContactInfo({ email: "not an email" }); return null; } catch (e) { return String(e); }
   });
   assert.match(thrown, /setContactInfo: email/);
+  // Wrong types are refused with what was expected, not half read.
+  const wrong = await page.evaluate(() =>
+    [
+      () => window.Consultant.setContactInfo({ name: 5 }),
+      () => window.Consultant.setContactInfo("Ivan"),
+      () => window.Consultant.setCustomData({ title: "not a list" }),
+      () => window.Consultant.setCustomData([{ title: "Cart", content: 3 }]),
+    ].map((call) => { try { call(); return null; } catch (e) { return String(e); } }),
+  );
+  assert.match(wrong[0], /setContactInfo: expected an object of strings/);
+  assert.match(wrong[1], /setContactInfo: expected an object of strings/);
+  assert.match(wrong[2], /setCustomData: expected an array/);
+  assert.match(wrong[3], /setCustomData: expected an array/);
 
   await openConversation("Is the Yixing teapot in stock?");
   const card = consolePage.locator(".chat .card");
