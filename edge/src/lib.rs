@@ -17,7 +17,7 @@ pub mod random;
 pub mod refusal;
 mod routes;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, ForwardableEmailMessage, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
@@ -30,4 +30,17 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     }
     let response = routes::handle(req, env).await?;
     http::with_security_headers(response)
+}
+
+/// Mail from Cloudflare Email Routing: visitors' answers to reply mails (`mail::inbound`).
+#[event(email)]
+async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Result<()> {
+    if let Err(e) = config::get(&env) {
+        log::error("config.invalid", &e, &[]);
+        // Thrown, not rejected: the sender's server keeps the mail and tries again later.
+        return Err(worker::Error::RustError(
+            "the relay is not configured".into(),
+        ));
+    }
+    mail::inbound::receive(&message, &env).await
 }

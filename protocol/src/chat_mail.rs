@@ -210,6 +210,20 @@ pub fn reply_email(
     }
 }
 
+/// A mail to a visitor (replies, transcript) he may answer by e-mail: `Reply-To` is his
+/// conversation's reply address (which brings the answer back into the chat), and the mail
+/// says so.
+pub fn answerable(mut mail: OutboxEmail, settings: &SiteSettings, address: String) -> OutboxEmail {
+    let ru = settings.locale == Some(Locale::Ru);
+    mail.reply_to = Some(address);
+    mail.body.push_str(if ru {
+        "Чтобы ответить, просто ответьте на это письмо: ответ придёт в чат.\n"
+    } else {
+        "To answer, simply reply to this e-mail: your answer goes to the chat.\n"
+    });
+    mail
+}
+
 /// `[2026-11-30 09:15 UTC] Anna: Hello`, a line a message (private notes are never given here).
 fn transcript(settings: &SiteSettings, messages: &[ChatMessage]) -> String {
     let ru = settings.locale == Some(Locale::Ru);
@@ -261,6 +275,7 @@ mod tests {
             note: false,
             edited_at: None,
             deleted: false,
+            via: None,
         }
     }
 
@@ -483,6 +498,10 @@ mod tests {
         );
         settings.locale = Some(Locale::Ru);
         let mail = reply_email(&settings, &replies, &[], None, "ivan@example.com".into(), 5);
+        let address = "reply+demo.c.1.t@mail.shop.test".to_owned();
+        let answerable = answerable(mail.clone(), &settings, address.clone());
+        assert_eq!(answerable.reply_to, Some(address));
+        assert!(answerable.body.starts_with(&mail.body) && answerable.body.len() > mail.body.len());
         assert_eq!(mail.subject, "Новый ответ — Teapot Shop");
         assert!(
             mail.body.contains("Anna: [файл: manual.pdf]"),

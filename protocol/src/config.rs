@@ -11,6 +11,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("BOOTSTRAP_TOKEN", true, "(none)", "Authorises creating the first owner; 16+ characters. Remove it afterwards."),
     ("ALLOW_DEV_HEADERS", false, "false", "Local runs only: X-Dev-Geo stands in for Cloudflare's geo data, and pages on this machine may run any site's widget."),
     ("EMAIL_FROM", false, "(empty)", "Sender of outgoing e-mail (send_email binding); empty keeps e-mail in each site's outbox."),
+    ("EMAIL_REPLY_DOMAIN", false, "(empty)", "Domain whose reply+…@ addresses receive visitors' e-mail answers (Cloudflare Email Routing to this Worker); empty: answers go to the site's offline address."),
     ("PUBLIC_ORIGIN", false, "(the request's)", "The relay's public address, e.g. https://chat.example.com, for links in e-mails (password resets). Set it when self-hosting behind a proxy."),
     ("VAPID_PRIVATE_KEY", true, "(none)", "Web Push to operators' devices: the relay's P-256 private key, base64url (43 characters); none sends no pushes."),
     ("VAPID_SUBJECT", false, "mailto:push@localhost", "Who push services may contact about our pushes: mailto: or https:."),
@@ -35,6 +36,8 @@ pub struct RelayConfig {
     pub bootstrap_token: Option<String>,
     pub allow_dev_headers: bool,
     pub email_from: Option<String>,
+    /// Visitors' e-mail answers come back to `reply+…@` this domain.
+    pub email_reply_domain: Option<String>,
     /// `scheme://host[:port]` without a path; `None`: links use the request's origin.
     pub public_origin: Option<String>,
     /// The VAPID private key (base64url scalar): Web Push is on when set.
@@ -130,6 +133,15 @@ impl RelayConfig {
         if let Some(from) = &email_from {
             if crate::validate::email(from).is_err() {
                 bad("EMAIL_FROM", format!("is not an e-mail address: {from:?}"));
+            }
+        }
+        let email_reply_domain = get("EMAIL_REPLY_DOMAIN").map(|d| d.to_ascii_lowercase());
+        if let Some(domain) = &email_reply_domain {
+            if crate::validate::email(&format!("reply@{domain}")).is_err() {
+                bad(
+                    "EMAIL_REPLY_DOMAIN",
+                    format!("is not a mail domain: {domain:?}"),
+                );
             }
         }
         let public_origin = get("PUBLIC_ORIGIN").map(|o| o.trim_end_matches('/').to_owned());
@@ -233,6 +245,7 @@ impl RelayConfig {
             bootstrap_token,
             allow_dev_headers,
             email_from,
+            email_reply_domain,
             public_origin,
             vapid_private_key,
             vapid_subject,
@@ -317,6 +330,7 @@ mod tests {
             ("TOKEN_SECRET", SECRET),
             ("ALLOW_DEV_HEADERS", "true"),
             ("EMAIL_FROM", "chat@shop.example"),
+            ("EMAIL_REPLY_DOMAIN", "Mail.Shop.Example"),
             ("RATE_UPLOADS_PER_IP", " 2 / 4 "),
             ("MAX_UPLOAD_MB", "3"),
             ("MAX_MESSAGE_CHARS", "500"),
@@ -326,6 +340,12 @@ mod tests {
         .unwrap();
         assert!(c.allow_dev_headers);
         assert_eq!(c.email_from.as_deref(), Some("chat@shop.example"));
+        assert_eq!(c.email_reply_domain.as_deref(), Some("mail.shop.example"));
+        let bad_domain = config(&[("TOKEN_SECRET", SECRET), ("EMAIL_REPLY_DOMAIN", "a@b")]);
+        assert!(bad_domain
+            .unwrap_err()
+            .to_string()
+            .contains("EMAIL_REPLY_DOMAIN"));
         let with_origin = |o: &str| config(&[("TOKEN_SECRET", SECRET), ("PUBLIC_ORIGIN", o)]);
         assert_eq!(
             with_origin("https://chat.example.com/")

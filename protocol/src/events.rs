@@ -60,6 +60,29 @@ pub enum SystemEvent {
 
 crate::internally_tagged!(SystemEvent, "event");
 
+/// How a message reached the chat when not through the web chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The visitor's answer to a reply mail.
+    Email,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "email" => Some(Channel::Email),
+            _ => None,
+        }
+    }
+}
+
 /// A stored message. `seq` is assigned by the relay: 1, 2, 3… within a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -83,6 +106,9 @@ pub struct ChatMessage {
     /// Set once the author deleted it (its text and file are then gone).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deleted: bool,
+    /// Not written in the web chat: e.g. the visitor answered a reply mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Channel>,
 }
 
 /// A command from a client on a conversation socket.

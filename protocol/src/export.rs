@@ -132,6 +132,7 @@ mod tests {
             note: false,
             edited_at: None,
             deleted: false,
+            via: None,
         }
     }
 

@@ -226,6 +226,7 @@ mod tests {
             note: false,
             edited_at: None,
             deleted: false,
+            via: None,
         }
     }
 

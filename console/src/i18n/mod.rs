@@ -72,6 +72,7 @@ browser::texts! {
         cancel: "Cancel" / "Отмена",
         deleted: "Message deleted" / "Сообщение удалено",
         edited: "edited" / "изменено",
+        by_email: "by e-mail" / "по e-mail",
         chats: "Conversations" / "Диалоги",
         role: "Role" / "Роль",
         actions: "Actions" / "Действия",

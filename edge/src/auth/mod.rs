@@ -2,4 +2,5 @@
 
 pub mod identity;
 pub mod password;
+pub mod reply_address;
 pub mod token;

@@ -124,6 +124,17 @@ impl TokenKey {
         mac
     }
 
+    /// A MAC of some other signed string (reply addresses), checked with `verify_tag`.
+    pub fn tag(&self, signed_part: &str) -> Vec<u8> {
+        self.mac(signed_part).finalize().into_bytes().to_vec()
+    }
+
+    /// Checks, in constant time, that `tag` starts `signed_part`'s MAC (truncated MACs are
+    /// accepted down to 12 bytes, what a reply address carries).
+    pub fn verify_tag(&self, signed_part: &str, tag: &[u8]) -> bool {
+        tag.len() >= 12 && self.mac(signed_part).verify_truncated_left(tag).is_ok()
+    }
+
     pub fn sign(&self, claims: &Claims) -> String {
         let body = B64.encode(serde_json::to_vec(claims).expect("claims serialize"));
         let signed_part = format!("{VERSION}.{body}");

@@ -8,7 +8,8 @@ use crate::conversation::{
 };
 use crate::error::{ErrorBody, ErrorCode};
 use crate::events::{
-    Author, ChatMessage, ConversationCommand, ConversationEvent, SystemEvent, TransferTarget,
+    Author, Channel, ChatMessage, ConversationCommand, ConversationEvent, SystemEvent,
+    TransferTarget,
 };
 use crate::files::Attachment;
 use crate::ids::{ClientMessageId, ConversationId, OperatorId};
@@ -70,6 +71,7 @@ pub fn chat_message<V: JsonValue>(v: &V) -> Option<ChatMessage> {
         note: v.flag("note").unwrap_or(false),
         edited_at: v.u64("edited_at"),
         deleted: v.flag("deleted").unwrap_or(false),
+        via: v.text("via").and_then(|c| Channel::parse(&c)),
     })
 }
 
@@ -490,7 +492,9 @@ pub fn chat_message_json(m: &ChatMessage) -> String {
     if let Some(at) = m.edited_at {
         w.number("edited_at", at);
     }
-    w.flag_if("deleted", m.deleted).finish()
+    w.flag_if("deleted", m.deleted)
+        .text_if("via", m.via.map(Channel::as_str))
+        .finish()
 }
 
 #[cfg(test)]

@@ -146,6 +146,7 @@ fn message(seq: u64) -> ChatMessage {
         note: false,
         edited_at: None,
         deleted: false,
+        via: None,
     }
 }
 
@@ -158,6 +159,7 @@ fn every_message() -> Vec<ChatMessage> {
             note: i == 1,
             edited_at: Some(1_764_000_009_999),
             deleted: i == 2,
+            via: (i == 0).then_some(Channel::Email),
             ..message(2 + i as u64)
         });
     }

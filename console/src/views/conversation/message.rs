@@ -87,6 +87,12 @@ pub(super) fn Message(message: ChatMessage) -> impl IntoView {
             <time>
                 {clock(message.sent_at)}
                 {message.edited_at.map(|_| move || format!(" · {}", session.texts().edited))}
+                {message.via.map(|via| move || {
+                    let how = match via {
+                        protocol::Channel::Email => session.texts().by_email,
+                    };
+                    format!(" · {how}")
+                })}
             </time>
             {mine.then(|| view! {
                 <span class="own-actions">

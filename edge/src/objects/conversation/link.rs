@@ -36,6 +36,8 @@ pub enum ConversationRoute {
     CustomData(protocol::rest::CustomDataUpdate),
     /// A file was uploaded: deleted in an hour unless a message sends it.
     Uploaded(Uploaded),
+    /// The visitor answered by e-mail (checked and parsed by the router).
+    MailAnswer(super::mail_answer::MailAnswer),
     /// Close an operator's sockets whose access ended.
     Revoke(Revoke),
     /// The site's settings changed: these are the ones to follow from now on.
@@ -160,6 +162,23 @@ impl ConversationLink {
         self.done(&ConversationRoute::Uploaded(uploaded))
             .await
             .map(|_| ())
+    }
+
+    /// Stores the visitor's answer by e-mail: `Err(why)` when the conversation refuses it.
+    pub async fn mail_answer(
+        &self,
+        answer: super::mail_answer::MailAnswer,
+    ) -> Result<std::result::Result<(), String>> {
+        let mut response = self.send(&ConversationRoute::MailAnswer(answer)).await?;
+        if response.status_code() < 300 {
+            return Ok(Ok(()));
+        }
+        let why = response
+            .json::<protocol::ErrorBody>()
+            .await
+            .map(|e| e.message)
+            .unwrap_or_else(|_| format!("refused ({})", response.status_code()));
+        Ok(Err(why))
     }
 
     pub async fn revoke(&self, revoke: &Revoke) -> Result<()> {

@@ -5,6 +5,7 @@ mod commands;
 mod connect;
 mod export;
 pub mod link;
+pub mod mail_answer;
 mod reply_mail;
 pub(crate) mod store;
 mod uploads;
@@ -100,6 +101,7 @@ impl DurableObject for ConversationRoom {
                 self.uploaded(uploaded).await?;
                 done()
             }
+            ConversationRoute::MailAnswer(answer) => self.mail_answer(answer).await,
             ConversationRoute::Revoke(revoke) => {
                 crate::objects::revoke::close_revoked(&self.state, &revoke);
                 done()

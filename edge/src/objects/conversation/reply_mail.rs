@@ -77,6 +77,7 @@ impl ConversationRoom {
         let page = state.source.map(|s| s.landing).unwrap_or_default();
         let link = reopen_link(&page, &settings.allowed_origins);
         let mail = reply_email(&settings, &replies, &context, link.as_deref(), to, now);
+        let mail = self.answerable_mail(&meta, &settings, mail)?;
         if !self.site(&meta).queue_visitor_email(&mail).await? {
             crate::log::error(
                 "reply_mail.limit",

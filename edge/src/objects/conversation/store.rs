@@ -2,7 +2,9 @@
 //! schema migrations that run when the object wakes.
 
 use crate::http;
-use protocol::{Attachment, Author, ChatMessage, ClientMessageId, ConversationState, SystemEvent};
+use protocol::{
+    Attachment, Author, Channel, ChatMessage, ClientMessageId, ConversationState, SystemEvent,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use worker::{Result, SqlStorage};
@@ -29,6 +31,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE messages ADD COLUMN note INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
      ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;",
+    // v5: messages that came another way than the web chat (an e-mail answer) say so.
+    "ALTER TABLE messages ADD COLUMN via TEXT",
 ];
 
 /// Facts about the conversation, written once when the visitor first connects.
@@ -58,6 +62,7 @@ struct MessageRow {
     note: i64,
     edited_at: Option<i64>,
     deleted: i64,
+    via: Option<String>,
 }
 
 impl MessageRow {
@@ -77,6 +82,7 @@ impl MessageRow {
             note: self.note != 0,
             edited_at: self.edited_at.map(|t| t as u64),
             deleted: self.deleted != 0,
+            via: self.via.and_then(|c| Channel::parse(&c)),
         })
     }
 }
@@ -101,10 +107,11 @@ pub struct Draft {
     pub event: Option<SystemEvent>,
     pub attachment: Option<Attachment>,
     pub note: bool,
+    pub via: Option<Channel>,
 }
 
 const COLUMNS: &str =
-    "seq, client_id, author, text, sent_at, event, attachment, note, edited_at, deleted";
+    "seq, client_id, author, text, sent_at, event, attachment, note, edited_at, deleted, via";
 
 pub struct Store(pub SqlStorage);
 
@@ -285,6 +292,7 @@ impl Store {
             event,
             attachment,
             note,
+            via,
         } = draft;
         let sent_at = http::now_ms();
         let event_json = event.as_ref().map(serde_json::to_string).transpose()?;
@@ -292,8 +300,8 @@ impl Store {
         let inserted: Vec<SeqRow> = self
             .0
             .exec(
-                "INSERT INTO messages (sender, client_id, author, text, sent_at, event, attachment, note)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+                "INSERT INTO messages (sender, client_id, author, text, sent_at, event, attachment, note, via)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
                 vec![
                     sender.as_str().into(),
                     client_id.as_str().into(),
@@ -303,6 +311,7 @@ impl Store {
                     event_json.into(),
                     attachment_json.into(),
                     (note as i64).into(),
+                    via.map(Channel::as_str).into(),
                 ],
             )?
             .to_array()?;
@@ -321,6 +330,7 @@ impl Store {
             note,
             edited_at: None,
             deleted: false,
+            via,
         })
     }
 
@@ -365,7 +375,7 @@ impl Store {
     pub fn restore(&self, message: &ChatMessage) -> Result<()> {
         self.0.exec(
             "INSERT INTO messages (seq, sender, client_id, author, text, sent_at, event, attachment,
-                 note, edited_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 note, edited_at, deleted, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 (message.seq as i64).into(),
                 protocol::export::sender_key(&message.author).into(),
@@ -378,6 +388,7 @@ impl Store {
                 i64::from(message.note).into(),
                 message.edited_at.map(|t| t as i64).into(),
                 i64::from(message.deleted).into(),
+                message.via.map(Channel::as_str).into(),
             ],
         )?;
         Ok(())

@@ -242,6 +242,7 @@ impl ConversationRoom {
             event: None,
             attachment: None,
             note: true,
+            via: None,
         })?;
         self.broadcast_to_operators(&ConversationEvent::Message { message });
         Ok(())

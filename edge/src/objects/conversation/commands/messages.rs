@@ -8,10 +8,30 @@ use crate::participant::Participant;
 use protocol::conversation::{check_visitor_may_write, Status};
 use protocol::limits::{LOG_FRAME_MESSAGES, MAX_MESSAGE_CHARS};
 use protocol::{
-    Attachment, Author, ChatMessage, ClientMessageId, ContactInfo, ConversationEvent, ErrorCode,
-    ProtocolError, SystemEvent,
+    Attachment, Author, Channel, ChatMessage, ClientMessageId, ContactInfo, ConversationEvent,
+    ErrorCode, ProtocolError, SystemEvent,
 };
 use worker::{Result, WebSocket};
+
+/// A message as its sender wrote it, before the store numbers it.
+pub(in super::super) struct Written {
+    pub client_id: ClientMessageId,
+    pub text: String,
+    pub attachment: Option<Attachment>,
+    /// How it came, when not through the web chat.
+    pub via: Option<Channel>,
+}
+
+impl Written {
+    pub fn new(client_id: ClientMessageId, text: String, attachment: Option<Attachment>) -> Self {
+        Self {
+            client_id,
+            text,
+            attachment,
+            via: None,
+        }
+    }
+}
 
 impl ConversationRoom {
     /// `Send`: a message (with a file uploaded to this conversation, if any).
@@ -57,7 +77,8 @@ impl ConversationRoom {
                 }
             }
         };
-        self.store_message(ws, participant, meta, client_id, text, attachment)
+        let written = Written::new(client_id, text, attachment);
+        self.store_message(Some(ws), participant, meta, written)
             .await
     }
 
@@ -82,7 +103,8 @@ impl ConversationRoom {
         .await?;
         let store = self.store();
         let fresh = store.stored_seq("visitor", &client_id)?.is_none();
-        self.store_message(ws, participant, meta, client_id, text.clone(), None)
+        let written = Written::new(client_id, text.clone(), None);
+        self.store_message(Some(ws), participant, meta, written)
             .await?;
         if fresh {
             let settings = self.settings(meta).await?;
@@ -110,7 +132,8 @@ impl ConversationRoom {
         client_id: ClientMessageId,
         text: String,
     ) -> Result<()> {
-        if let Some(message) = self.append_once(ws, participant, client_id, text, None, true)? {
+        let written = Written::new(client_id, text, None);
+        if let Some(message) = self.append_once(Some(ws), participant, written, true)? {
             self.broadcast_to_operators(&ConversationEvent::Message { message });
             // Notes are searchable in history.
             self.update_site(meta, &self.store().state()?).await?;
@@ -166,18 +189,14 @@ impl ConversationRoom {
     /// Stores a message unless this sender already sent this `client_id`, then acknowledges
     /// it; only a newly stored message is broadcast and reported to the site. A visitor writing
     /// into an ended chat reopens it.
-    pub(super) async fn store_message(
+    pub(in super::super) async fn store_message(
         &self,
-        ws: &WebSocket,
+        ws: Option<&WebSocket>,
         participant: &Participant,
         meta: &Meta,
-        client_id: ClientMessageId,
-        text: String,
-        attachment: Option<protocol::Attachment>,
+        written: Written,
     ) -> Result<()> {
-        let Some(message) =
-            self.append_once(ws, participant, client_id, text, attachment, false)?
-        else {
+        let Some(message) = self.append_once(ws, participant, written, false)? else {
             return Ok(());
         };
         let operator = match participant {
@@ -225,20 +244,29 @@ impl ConversationRoom {
     /// either way. Returns the message only when it is new (a retry stores nothing).
     pub(super) fn append_once(
         &self,
-        ws: &WebSocket,
+        ws: Option<&WebSocket>,
         participant: &Participant,
-        client_id: ClientMessageId,
-        text: String,
-        attachment: Option<protocol::Attachment>,
+        written: Written,
         note: bool,
     ) -> Result<Option<ChatMessage>> {
         let store = self.store();
         let sender = participant.sender_key();
+        let Written {
+            client_id,
+            text,
+            attachment,
+            via,
+        } = written;
         // The sender's socket may have closed since it sent the command (commands wait their
         // turn): its ack is then lost, harmlessly — the client resends and is acked again. A
         // failed ack must never stop the message from reaching everyone else.
+        let ack = |client_id, seq| {
+            if let Some(ws) = ws {
+                let _ = ws.send(&ConversationEvent::Ack { client_id, seq });
+            }
+        };
         if let Some(seq) = store.stored_seq(&sender, &client_id)? {
-            let _ = ws.send(&ConversationEvent::Ack { client_id, seq });
+            ack(client_id, seq);
             return Ok(None);
         }
         let message = store.append(Draft {
@@ -249,11 +277,9 @@ impl ConversationRoom {
             event: None,
             attachment,
             note,
+            via,
         })?;
-        let _ = ws.send(&ConversationEvent::Ack {
-            client_id,
-            seq: message.seq,
-        });
+        ack(client_id, message.seq);
         let mut change = self.search_change.borrow_mut();
         match &mut *change {
             SearchChange::Appended(list) => list.push(message.clone()),
@@ -294,6 +320,7 @@ impl ConversationRoom {
             event,
             attachment: None,
             note: false,
+            via: None,
         })?;
         self.broadcast(
             &ConversationEvent::Message {
@@ -305,7 +332,7 @@ impl ConversationRoom {
     }
 
     /// The relay's `MAX_MESSAGE_CHARS` (the decoder already holds every text to the 4,000 cap).
-    pub(super) fn within_length(
+    pub(in super::super) fn within_length(
         &self,
         text: &str,
         client_id: &ClientMessageId,

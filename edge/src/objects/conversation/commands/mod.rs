@@ -9,6 +9,8 @@ mod messages;
 mod report;
 mod state;
 
+pub(super) use messages::Written;
+
 use super::ConversationRoom;
 use crate::participant::Participant;
 use protocol::{ClientMessageId, ConversationCommand, ConversationEvent, ErrorCode, ProtocolError};

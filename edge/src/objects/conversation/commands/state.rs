@@ -172,6 +172,7 @@ impl ConversationRoom {
         let settings = self.settings(meta).await?;
         let mail =
             protocol::chat_mail::transcript_email(&settings, &messages, email, http::now_ms());
+        let mail = self.answerable_mail(meta, &settings, mail)?;
         if !self.site(meta).queue_visitor_email(&mail).await? {
             return refuse(
                 ws,

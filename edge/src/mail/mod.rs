@@ -1,6 +1,10 @@
-//! Outgoing e-mail through Cloudflare's `send_email` binding (`EMAIL`), from the address in the
-//! `EMAIL_FROM` variable. With no sender configured (local runs) e-mails are only queued in the
-//! site's outbox, where admins and the tests read them.
+//! E-mail. Outgoing through Cloudflare's `send_email` binding (`EMAIL`), from the address in
+//! the `EMAIL_FROM` variable; with no sender configured (local runs) e-mails are only queued in
+//! the site's outbox, where admins and the tests read them. Incoming: visitors' answers to
+//! `reply+…@EMAIL_REPLY_DOMAIN` (`inbound`, read by `parse`).
+
+pub mod inbound;
+pub mod parse;
 
 use protocol::{Delivery, OutboxEmail};
 use worker::{Env, SendEmailBuilder};
