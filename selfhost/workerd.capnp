@@ -54,6 +54,7 @@ const relay :Workerd.Worker = (
     (name = "BOOTSTRAP_TOKEN", fromEnvironment = "BOOTSTRAP_TOKEN"),
     (name = "ALLOW_DEV_HEADERS", fromEnvironment = "ALLOW_DEV_HEADERS"),
     (name = "EMAIL_FROM", fromEnvironment = "EMAIL_FROM"),
+    (name = "SMTP_URL", fromEnvironment = "SMTP_URL"),
     (name = "EMAIL_REPLY_DOMAIN", fromEnvironment = "EMAIL_REPLY_DOMAIN"),
     (name = "PUBLIC_ORIGIN", fromEnvironment = "PUBLIC_ORIGIN"),
     (name = "VAPID_PRIVATE_KEY", fromEnvironment = "VAPID_PRIVATE_KEY"),

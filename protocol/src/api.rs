@@ -236,6 +236,11 @@ pub enum Delivery {
     #[default]
     Queued,
     Sent,
+    /// Not taken yet (the server is down or busy): tried again from the outbox.
+    Retrying {
+        attempts: u32,
+        reason: String,
+    },
     Failed {
         reason: String,
     },

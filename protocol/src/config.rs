@@ -11,6 +11,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("BOOTSTRAP_TOKEN", true, "(none)", "Authorises creating the first owner; 16+ characters. Remove it afterwards."),
     ("ALLOW_DEV_HEADERS", false, "false", "Local runs only: X-Dev-Geo stands in for Cloudflare's geo data, and pages on this machine may run any site's widget."),
     ("EMAIL_FROM", false, "(empty)", "Sender of outgoing e-mail (send_email binding); empty keeps e-mail in each site's outbox."),
+    ("SMTP_URL", true, "(none)", "Self-hosting: send e-mail through your mail server, smtp://user:password@host:587 (STARTTLS), smtps://…:465 (TLS) or smtp+plain://host:25 (no TLS, a server on the same machine); needs EMAIL_FROM."),
     ("EMAIL_REPLY_DOMAIN", false, "(empty)", "Domain whose reply+…@ addresses receive visitors' e-mail answers (Cloudflare Email Routing to this Worker); empty: answers go to the site's offline address."),
     ("PUBLIC_ORIGIN", false, "(the request's)", "The relay's public address, e.g. https://chat.example.com, for links in e-mails (password resets). Set it when self-hosting behind a proxy."),
     ("VAPID_PRIVATE_KEY", true, "(none)", "Web Push to operators' devices: the relay's P-256 private key, base64url (43 characters); none sends no pushes."),
@@ -36,6 +37,8 @@ pub struct RelayConfig {
     pub bootstrap_token: Option<String>,
     pub allow_dev_headers: bool,
     pub email_from: Option<String>,
+    /// The owner's mail server, when e-mail goes out by SMTP.
+    pub smtp: Option<crate::smtp::SmtpServer>,
     /// Visitors' e-mail answers come back to `reply+…@` this domain.
     pub email_reply_domain: Option<String>,
     /// `scheme://host[:port]` without a path; `None`: links use the request's origin.
@@ -134,6 +137,20 @@ impl RelayConfig {
             if crate::validate::email(from).is_err() {
                 bad("EMAIL_FROM", format!("is not an e-mail address: {from:?}"));
             }
+        }
+        let smtp = get("SMTP_URL").and_then(|url| match crate::smtp::parse_smtp_url(&url) {
+            Ok(server) => Some(server),
+            Err(why) => {
+                // The value holds a password: only why, never it.
+                bad("SMTP_URL", why);
+                None
+            }
+        });
+        if get("SMTP_URL").is_some() && email_from.is_none() {
+            bad(
+                "SMTP_URL",
+                "is set without EMAIL_FROM, the sender address".into(),
+            );
         }
         let email_reply_domain = get("EMAIL_REPLY_DOMAIN").map(|d| d.to_ascii_lowercase());
         if let Some(domain) = &email_reply_domain {
@@ -245,6 +262,7 @@ impl RelayConfig {
             bootstrap_token,
             allow_dev_headers,
             email_from,
+            smtp,
             email_reply_domain,
             public_origin,
             vapid_private_key,
@@ -341,6 +359,14 @@ mod tests {
         assert!(c.allow_dev_headers);
         assert_eq!(c.email_from.as_deref(), Some("chat@shop.example"));
         assert_eq!(c.email_reply_domain.as_deref(), Some("mail.shop.example"));
+        let bad_smtp = config(&[
+            ("TOKEN_SECRET", SECRET),
+            ("SMTP_URL", "smtp://user:hunter2@"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(bad_smtp.contains("SMTP_URL") && bad_smtp.contains("EMAIL_FROM"));
+        assert!(!bad_smtp.contains("hunter2"), "never the password");
         let bad_domain = config(&[("TOKEN_SECRET", SECRET), ("EMAIL_REPLY_DOMAIN", "a@b")]);
         assert!(bad_domain
             .unwrap_err()

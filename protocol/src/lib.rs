@@ -32,6 +32,7 @@ pub mod rest;
 pub mod roles;
 pub mod routing;
 pub mod settings;
+pub mod smtp;
 pub mod tagged;
 pub mod time;
 pub mod timeline;

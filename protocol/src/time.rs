@@ -26,6 +26,26 @@ pub fn iso_time(ms: Millis) -> String {
     )
 }
 
+/// `Mon, 07 Dec 2026 10:05:00 +0000`, the `Date:` of a mail (RFC 5322).
+pub fn mail_date(ms: Millis) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = (ms / 1000) as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    let (weekday, _) = weekday_and_hour(ms, 0);
+    format!(
+        "{}, {d:02} {} {y} {:02}:{:02}:{:02} +0000",
+        DAYS[usize::from(weekday - 1)],
+        MONTHS[(m - 1) as usize],
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 /// The calendar date of a day number (days since 1970-01-01), proleptic Gregorian.
 pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

@@ -43,10 +43,11 @@ test("offline messages and transcripts are sent through the send_email binding",
   socket.send({ type: "offline", client_id: "o1", contact: { name: "Ivan", email: "ivan@example.com" }, text: "Call me back" });
   socket.send({ type: "transcript", email: "ivan@example.com" });
   await socket.next((f) => f.type === "done" && f.command === "transcript");
-  const offline = await waitForMail(relay, session.token, (m) => m.to === "sales@shop.test");
+  // Each mail is stored first, then sent: wait for the outcome.
+  const offline = await waitForMail(relay, session.token, (m) => m.to === "sales@shop.test" && m.delivery.state !== "queued");
   assert.deepEqual(offline.delivery, { state: "sent" });
   assert.equal(offline.reply_to, "ivan@example.com", "answering from the mail client reaches the visitor");
-  const transcript = await waitForMail(relay, session.token, (m) => m.to === "ivan@example.com");
+  const transcript = await waitForMail(relay, session.token, (m) => m.to === "ivan@example.com" && m.delivery.state !== "queued");
   assert.deepEqual(transcript.delivery, { state: "sent" });
   assert.match(transcript.body, /Call me back/);
   const mails = await (await fetch(`${relay.origin}/api/v1/sites/demo/outbox`, { headers: { Authorization: `Bearer ${session.token}` } })).json();

@@ -33,10 +33,10 @@ test("start-up under plain workerd refuses a missing TOKEN_SECRET, naming it", a
   );
 });
 
-test("start-up refuses EMAIL_FROM (a self-hosted relay cannot send) and a port something else answers on", async () => {
+test("start-up refuses EMAIL_FROM without SMTP_URL (nothing could send) and a port something else answers on", async () => {
   await assert.rejects(
     startSelfhost(PORT, stateDir, { ...env, EMAIL_FROM: "chat@shop.example" }),
-    (e) => /"event":"config.invalid".*EMAIL_FROM/.test(e.output),
+    (e) => /"event":"config.invalid".*EMAIL_FROM is set without SMTP_URL/.test(e.output),
   );
   const squatter = createServer((_, res) => res.end("{}"));
   await new Promise((r) => squatter.listen(PORT, "127.0.0.1", r));

@@ -6,23 +6,55 @@
 pub mod inbound;
 pub mod parse;
 
-use protocol::{Delivery, OutboxEmail};
+use protocol::OutboxEmail;
 use worker::{Env, SendEmailBuilder};
 
-pub async fn deliver(env: &Env, email: &OutboxEmail) -> Delivery {
-    let Some(from) = crate::config::get(env)
-        .ok()
-        .and_then(|c| c.email_from.clone())
-    else {
-        return Delivery::Queued;
-    };
-    let sender = match env.send_email("EMAIL") {
-        Ok(sender) => sender,
-        Err(e) => {
-            return Delivery::Failed {
-                reason: format!("no EMAIL binding: {e}"),
+pub mod smtp;
+
+/// What became of one attempt to send a mail.
+pub enum Outcome {
+    Sent,
+    /// No sender configured (`EMAIL_FROM` empty): the mail stays in the outbox.
+    NoSender,
+    /// Worth another try later (server down, busy, connection lost).
+    Retry(String),
+    /// Refused for good (the server said 5xx).
+    Failed(String),
+}
+
+impl Outcome {
+    /// As the outbox shows it, for a mail tried once and not again (account mail).
+    pub fn delivery(self) -> protocol::Delivery {
+        match self {
+            Outcome::Sent => protocol::Delivery::Sent,
+            Outcome::NoSender => protocol::Delivery::Queued,
+            Outcome::Retry(reason) | Outcome::Failed(reason) => {
+                protocol::Delivery::Failed { reason }
             }
         }
+    }
+}
+
+/// One attempt: through the owner's SMTP server when `SMTP_URL` is set, else Cloudflare's
+/// `send_email` binding. `message_id` is the mail's own, the same on every attempt.
+pub async fn deliver(env: &Env, email: &OutboxEmail, message_id: &str) -> Outcome {
+    let Ok(config) = crate::config::get(env) else {
+        return Outcome::Retry("the relay is not configured".into());
+    };
+    let Some(from) = config.email_from.clone() else {
+        return Outcome::NoSender;
+    };
+    if let Some(server) = &config.smtp {
+        let date = protocol::time::mail_date(crate::http::now_ms());
+        return match smtp::send(server, &from, email, message_id, &date).await {
+            Ok(()) => Outcome::Sent,
+            Err(e) if e.permanent => Outcome::Failed(e.reason),
+            Err(e) => Outcome::Retry(e.reason),
+        };
+    }
+    let sender = match env.send_email("EMAIL") {
+        Ok(sender) => sender,
+        Err(e) => return Outcome::Failed(format!("no EMAIL binding: {e}")),
     };
     let message = SendEmailBuilder::new(&from, &email.to, &email.subject);
     message.set_text(&email.body);
@@ -30,12 +62,8 @@ pub async fn deliver(env: &Env, email: &OutboxEmail) -> Delivery {
         message.set_reply_to(reply_to);
     }
     match sender.send_with_builder(&message).await {
-        Ok(_) => Delivery::Sent,
-        Err(e) => {
-            let reason = format!("{e:?}");
-            // The reason may hold the address: it stays in the outbox, not in the log.
-            crate::log::error("email.failed", &"send_email refused the message", &[]);
-            Delivery::Failed { reason }
-        }
+        Ok(_) => Outcome::Sent,
+        // The reason may hold the address: it stays in the outbox, not in the log.
+        Err(e) => Outcome::Retry(format!("{e:?}")),
     }
 }

@@ -250,7 +250,10 @@ impl AccountDirectory {
             created_at: now,
             delivery: Default::default(),
         };
-        email.delivery = crate::mail::deliver(&self.env, &email).await;
+        let message_id = format!("{}@consultant", crate::random::id());
+        email.delivery = crate::mail::deliver(&self.env, &email, &message_id)
+            .await
+            .delivery();
         // Reset links are spent within the hour: a week of account mail is plenty to keep.
         self.state.storage().sql().exec(
             "DELETE FROM mail WHERE created_at < ?",

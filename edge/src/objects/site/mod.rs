@@ -82,6 +82,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     operator_sockets::MIGRATION,
     // v9: which conversations hold the site's settings, to hand them a change.
     settings_holders::MIGRATION,
+    // v10: mails not sent yet are retried.
+    outbox::MIGRATION,
 ];
 
 /// A `value` column, for the site's queries.
@@ -156,6 +158,7 @@ impl DurableObject for SiteRoom {
     /// Webhook deliveries that are due, and the check for nobody online in working hours.
     async fn alarm(&self) -> Result<Response> {
         self.deliver_webhooks().await?;
+        self.retry_due_mail().await?;
         if let Some(site) = self.site_id()? {
             self.alert_if_nobody_online(&site, None).await?;
             self.apply_retention(&site).await?;

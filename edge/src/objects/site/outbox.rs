@@ -3,7 +3,8 @@
 
 use super::SiteRoom;
 use crate::http;
-use protocol::OutboxEmail;
+use crate::mail::Outcome;
+use protocol::{Delivery, OutboxEmail};
 use serde::Deserialize;
 use worker::Result;
 
@@ -12,6 +13,25 @@ const OUTBOX_KEEP_MS: u64 = 90 * 86_400_000;
 /// How many queued e-mails the outbox listing shows.
 const OUTBOX_PAGE: i64 = 100;
 
+/// v10: mails not taken yet are tried again: when (`next_at`), how often so far, and the
+/// mail's own Message-ID, the same on every attempt.
+pub(super) const MIGRATION: &str = "
+ALTER TABLE outbox ADD COLUMN next_at INTEGER;
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_at) WHERE next_at IS NOT NULL;";
+
+/// Mails tried again per alarm (the rest wait for the next one).
+const RETRIES_PER_ALARM: i64 = 20;
+
+#[derive(Deserialize)]
+struct DueRow {
+    id: i64,
+    email: String,
+    attempts: i64,
+    message_id: String,
+}
+
 impl SiteRoom {
     /// Stores an e-mail in the outbox and sends it when a sender is configured. The outbox
     /// keeps what `RETENTION_DAYS` keeps, and never more than `OUTBOX_KEEP_MS`.
@@ -19,8 +39,7 @@ impl SiteRoom {
         self.store_email(email, false).await
     }
 
-    async fn store_email(&self, mut email: OutboxEmail, to_visitor: bool) -> Result<()> {
-        email.delivery = crate::mail::deliver(&self.env, &email).await;
+    async fn store_email(&self, email: OutboxEmail, to_visitor: bool) -> Result<()> {
         let keep = crate::config::of(&self.env)?
             .retention_ms()
             .map_or(OUTBOX_KEEP_MS, |ms| ms.min(OUTBOX_KEEP_MS));
@@ -29,12 +48,106 @@ impl SiteRoom {
             "DELETE FROM outbox WHERE created_at < ?",
             vec![(http::now_ms().saturating_sub(keep) as i64).into()],
         )?;
+        let message_id = format!("{}@consultant", crate::random::id());
+        // Stored before the first attempt: whatever happens to this request, the mail is in
+        // the outbox and the alarm tries it again.
+        #[derive(Deserialize)]
+        struct Inserted {
+            id: i64,
+        }
+        let rows: Vec<Inserted> = sql
+            .exec(
+                "INSERT INTO outbox (email, created_at, to_visitor, next_at, message_id)
+                 VALUES (?, ?, ?, ?, ?) RETURNING id",
+                vec![
+                    serde_json::to_string(&email)?.into(),
+                    (email.created_at as i64).into(),
+                    i64::from(to_visitor).into(),
+                    (http::now_ms() as i64).into(),
+                    message_id.as_str().into(),
+                ],
+            )?
+            .to_array()?;
+        let id = rows.first().map(|r| r.id).unwrap_or_default();
+        self.attempt(DueRow {
+            id,
+            email: serde_json::to_string(&email)?,
+            attempts: 0,
+            message_id,
+        })
+        .await?;
+        self.schedule_alarm().await
+    }
+
+    /// From the alarm: tries again the mails that are due.
+    pub(super) async fn retry_due_mail(&self) -> Result<()> {
+        let due: Vec<DueRow> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT id, email, attempts, message_id FROM outbox
+                 WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?",
+                vec![(http::now_ms() as i64).into(), RETRIES_PER_ALARM.into()],
+            )?
+            .to_array()?;
+        for row in due {
+            self.attempt(row).await?;
+        }
+        Ok(())
+    }
+
+    /// When the next mail is due to be tried again.
+    pub(super) fn next_mail_at(&self) -> Result<Option<i64>> {
+        #[derive(Deserialize)]
+        struct At {
+            at: Option<i64>,
+        }
+        let rows: Vec<At> = self
+            .state
+            .storage()
+            .sql()
+            .exec(
+                "SELECT MIN(next_at) AS at FROM outbox WHERE next_at IS NOT NULL",
+                None,
+            )?
+            .to_array()?;
+        Ok(rows.first().and_then(|r| r.at))
+    }
+
+    /// One attempt at one mail, and what the outbox records of it. The mail is claimed (its
+    /// next try moved on) before it is sent, so that no other attempt sends it meanwhile.
+    async fn attempt(&self, row: DueRow) -> Result<()> {
+        let mut email: OutboxEmail = serde_json::from_str(&row.email)?;
+        let attempts = row.attempts as u32 + 1;
+        let unit = crate::config::of(&self.env)?.webhook_retry_unit_ms;
+        let next_at = protocol::webhooks::retry_delay_ms(attempts, unit)
+            .map(|delay| (http::now_ms() + delay) as i64);
+        let sql = self.state.storage().sql();
         sql.exec(
-            "INSERT INTO outbox (email, created_at, to_visitor) VALUES (?, ?, ?)",
+            "UPDATE outbox SET next_at = ?, attempts = ? WHERE id = ?",
+            vec![next_at.into(), i64::from(attempts).into(), row.id.into()],
+        )?;
+        let (delivery, next_at) =
+            match crate::mail::deliver(&self.env, &email, &row.message_id).await {
+                Outcome::Sent => (Delivery::Sent, None),
+                Outcome::NoSender => (Delivery::Queued, None),
+                Outcome::Failed(reason) => (Delivery::Failed { reason }, None),
+                Outcome::Retry(reason) => match next_at {
+                    Some(at) => (Delivery::Retrying { attempts, reason }, Some(at)),
+                    None => (Delivery::Failed { reason }, None),
+                },
+            };
+        if !matches!(delivery, Delivery::Sent) {
+            crate::log::event("mail.not_sent", &[("attempts", &attempts.to_string())]);
+        }
+        email.delivery = delivery;
+        sql.exec(
+            "UPDATE outbox SET email = ?, next_at = ? WHERE id = ?",
             vec![
                 serde_json::to_string(&email)?.into(),
-                (email.created_at as i64).into(),
-                i64::from(to_visitor).into(),
+                next_at.into(),
+                row.id.into(),
             ],
         )?;
         Ok(())

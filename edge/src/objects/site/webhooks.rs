@@ -227,7 +227,14 @@ impl SiteRoom {
             .filter(|s| s.alerts.working_hours.is_some())
             .map(|_| (http::now_ms() + self.presence_check_ms()) as i64);
         let retention = self.retention_due_at()?;
-        let Some(next) = webhook.into_iter().chain(check).chain(retention).min() else {
+        let mail = self.next_mail_at()?;
+        let Some(next) = webhook
+            .into_iter()
+            .chain(check)
+            .chain(retention)
+            .chain(mail)
+            .min()
+        else {
             return Ok(());
         };
         let storage = self.state.storage();
