@@ -25,7 +25,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("UPLOAD_TYPES", false, "(all supported)", "Comma-separated content types accepted for files, from the supported list."),
     ("RETENTION_DAYS", false, "0", "Finished conversations older than this many days are deleted with their files; 0 keeps them."),
     ("RETENTION_DAY_MS", false, "86400000", "The length of a retention day in ms; only tests shorten it."),
-    ("WEBHOOK_RETRY_UNIT_MS", false, "60000", "Webhook retries wait 1, 5, 30, 120, 360 and 720 of these."),
+    ("WEBHOOK_RETRY_UNIT_MS", false, "60000", "Webhook and e-mail retries wait 1, 5, 30, 120, 360 and 720 of these."),
     ("ALERT_CHECK_MS", false, "300000", "How often a site with alerts checks, in working hours, that someone is online."),
     ("REPLY_MAIL_DELAY_MS", false, "120000", "How long an operator's replies to a visitor who left the page wait (collecting the next ones) before they are e-mailed to him."),
 ];

@@ -23,7 +23,6 @@ pub mod ids;
 pub mod inbox;
 pub mod lean;
 pub mod limits;
-pub mod mail_reply;
 pub mod pattern;
 pub mod push;
 pub mod rate_table;

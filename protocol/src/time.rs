@@ -35,10 +35,11 @@ pub fn mail_date(ms: Millis) -> String {
     let secs = (ms / 1000) as i64;
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
-    let (weekday, _) = weekday_and_hour(ms, 0);
+    // 1970-01-01 was a Thursday.
+    let weekday = (days + 3).rem_euclid(7) as usize;
     format!(
         "{}, {d:02} {} {y} {:02}:{:02}:{:02} +0000",
-        DAYS[usize::from(weekday - 1)],
+        DAYS[weekday],
         MONTHS[(m - 1) as usize],
         rest / 3600,
         rest % 3600 / 60,

@@ -5,6 +5,7 @@
 
 pub mod inbound;
 pub mod parse;
+pub mod reply_text;
 
 use protocol::OutboxEmail;
 use worker::{Env, SendEmailBuilder};

@@ -37,7 +37,7 @@ pub fn parse(raw: &[u8]) -> Option<InboundMail> {
         .and_then(|a| a.address())
         .map(str::to_owned);
     let body = message.body_text(0).unwrap_or_default();
-    let text = protocol::mail_reply::new_text(&body);
+    let text = super::reply_text::new_text(&body);
     let files = message
         .attachments()
         // Images shown inside the HTML (logos of signatures) have a Content-ID and no

@@ -2,6 +2,8 @@
 //! mail he answers (`> …` lines, and everything after an "On … wrote:" line or an Outlook
 //! header block), his signature (after `-- `) and "Sent from my phone" lines. Mail clients
 //! write these in their user's language: English and Russian forms are known.
+//! (Kept in the relay, not in `protocol`: in `protocol` its string searches cost the widget's
+//! page module 0.2 KB brotli, measured, though it never calls them.)
 
 /// The new text of a plain-text mail body (lines joined with `\n`, trimmed). Empty when the
 /// mail holds nothing but quotes.
