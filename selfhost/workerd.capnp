@@ -42,12 +42,14 @@ const relay :Workerd.Worker = (
     (className = "AccountDirectory", uniqueKey = "online-consultant-AccountDirectory", enableSql = true),
     (className = "SiteRoom", uniqueKey = "online-consultant-SiteRoom", enableSql = true),
     (className = "ConversationRoom", uniqueKey = "online-consultant-ConversationRoom", enableSql = true),
+    (className = "TelegramBot", uniqueKey = "online-consultant-TelegramBot", enableSql = true),
   ],
   durableObjectStorage = (localDisk = "do-storage"),
   bindings = [
     (name = "DIRECTORY", durableObjectNamespace = "AccountDirectory"),
     (name = "SITES", durableObjectNamespace = "SiteRoom"),
     (name = "CONVERSATIONS", durableObjectNamespace = "ConversationRoom"),
+    (name = "TELEGRAM", durableObjectNamespace = "TelegramBot"),
     (name = "FILES_DISK", service = "files"),
     # Every setting of docs/configuration.md, from the service's environment (unset: default).
     (name = "TOKEN_SECRET", fromEnvironment = "TOKEN_SECRET"),
@@ -57,6 +59,7 @@ const relay :Workerd.Worker = (
     (name = "SMTP_URL", fromEnvironment = "SMTP_URL"),
     (name = "EMAIL_REPLY_DOMAIN", fromEnvironment = "EMAIL_REPLY_DOMAIN"),
     (name = "PUBLIC_ORIGIN", fromEnvironment = "PUBLIC_ORIGIN"),
+    (name = "TELEGRAM_API_URL", fromEnvironment = "TELEGRAM_API_URL"),
     (name = "VAPID_PRIVATE_KEY", fromEnvironment = "VAPID_PRIVATE_KEY"),
     (name = "VAPID_SUBJECT", fromEnvironment = "VAPID_SUBJECT"),
     (name = "RATE_VISITOR_MESSAGES", fromEnvironment = "RATE_VISITOR_MESSAGES"),

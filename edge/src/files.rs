@@ -2,6 +2,7 @@
 //! a file is reachable only through the conversation it was uploaded to.
 
 use crate::blobs::{BlobInfo, Blobs};
+use crate::objects::conversation::link::ConversationLink;
 use protocol::{Attachment, ConversationId, SiteId};
 use worker::{Env, Result};
 
@@ -109,4 +110,45 @@ pub async fn delete_conversation(
     Blobs::open(env)?
         .delete_dir(&format!("files/{site}/{conversation}/"))
         .await
+}
+
+/// A file that came with a message from another channel (a mail, Telegram).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedFile {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Stores the files the chat accepts (type and size as for uploads); names the others with
+/// why they were left out.
+pub async fn save_received(
+    env: &Env,
+    site: &SiteId,
+    conversation: &ConversationId,
+    files: Vec<ReceivedFile>,
+) -> Result<(Vec<Attachment>, Vec<(String, String)>)> {
+    let config = crate::config::of(env)?;
+    let link = ConversationLink::new(env, site, conversation)?;
+    let (mut saved, mut refused) = (Vec::new(), Vec::new());
+    for file in files {
+        match protocol::files::check_upload(
+            &file.name,
+            &file.content_type,
+            &file.bytes,
+            config.upload_policy(),
+        ) {
+            Ok(name) => {
+                let bytes = file.bytes;
+                let saved_file =
+                    save(env, site, conversation, &name, &file.content_type, bytes).await?;
+                // Like an upload: deleted in an hour unless a message sends it (a mail
+                // delivered again stores no message, and leaves no file behind).
+                link.uploaded(&saved_file.id).await?;
+                saved.push(saved_file);
+            }
+            Err(e) => refused.push((file.name, e.message)),
+        }
+    }
+    Ok((saved, refused))
 }

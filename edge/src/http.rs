@@ -255,3 +255,25 @@ pub const NO_LIMIT: i64 = (1 << 53) - 1;
 pub fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }
+
+/// Sends a request out of the relay, giving up after `timeout`. `Err` says why there was no
+/// answer in words an owner can act on (the runtime's own error may name internals).
+pub async fn send_within(
+    request: Request,
+    timeout: std::time::Duration,
+) -> std::result::Result<Response, String> {
+    let controller = worker::AbortController::default();
+    let signal = controller.signal();
+    wasm_bindgen_futures::spawn_local(async move {
+        worker::Delay::from(timeout).await;
+        controller.abort();
+    });
+    match worker::Fetch::Request(request)
+        .send_with_signal(&signal)
+        .await
+    {
+        Ok(response) => Ok(response),
+        Err(_) if signal.aborted() => Err(format!("no answer within {} s", timeout.as_secs())),
+        Err(_) => Err("could not connect".into()),
+    }
+}

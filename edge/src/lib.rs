@@ -16,6 +16,7 @@ pub mod push;
 pub mod random;
 pub mod refusal;
 mod routes;
+pub mod telegram;
 
 use worker::{event, Context, Env, ForwardableEmailMessage, Request, Response, Result};
 

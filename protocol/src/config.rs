@@ -14,6 +14,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("SMTP_URL", true, "(none)", "Self-hosting: send e-mail through your mail server, smtp://user:password@host:587 (STARTTLS), smtps://…:465 (TLS) or smtp+plain://host:25 (no TLS, a server on the same machine); needs EMAIL_FROM."),
     ("EMAIL_REPLY_DOMAIN", false, "(empty)", "Domain whose reply+…@ addresses receive visitors' e-mail answers (Cloudflare Email Routing to this Worker); empty: answers go to the site's offline address."),
     ("PUBLIC_ORIGIN", false, "(the request's)", "The relay's public address, e.g. https://chat.example.com, for links in e-mails (password resets). Set it when self-hosting behind a proxy."),
+    ("TELEGRAM_API_URL", false, "https://api.telegram.org", "Where the Telegram Bot API is: a local Bot API server, or a fake in tests; an address with no path."),
     ("VAPID_PRIVATE_KEY", true, "(none)", "Web Push to operators' devices: the relay's P-256 private key, base64url (43 characters); none sends no pushes."),
     ("VAPID_SUBJECT", false, "mailto:push@localhost", "Who push services may contact about our pushes: mailto: or https:."),
     ("RATE_VISITOR_MESSAGES", false, "10/30", "Messages of one visitor: burst/per minute."),
@@ -43,6 +44,8 @@ pub struct RelayConfig {
     pub email_reply_domain: Option<String>,
     /// `scheme://host[:port]` without a path; `None`: links use the request's origin.
     pub public_origin: Option<String>,
+    /// `scheme://host[:port]` of the Telegram Bot API.
+    pub telegram_api_url: String,
     /// The VAPID private key (base64url scalar): Web Push is on when set.
     pub vapid_private_key: Option<String>,
     pub vapid_subject: String,
@@ -170,6 +173,15 @@ impl RelayConfig {
                 );
             }
         }
+        let telegram_api_url = get("TELEGRAM_API_URL")
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| "https://api.telegram.org".into());
+        if !is_origin(&telegram_api_url) {
+            bad(
+                "TELEGRAM_API_URL",
+                format!("must be an address like https://api.telegram.org (no path), not {telegram_api_url:?}"),
+            );
+        }
         let vapid_private_key = get("VAPID_PRIVATE_KEY");
         let base64url = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
         if vapid_private_key
@@ -265,6 +277,7 @@ impl RelayConfig {
             smtp,
             email_reply_domain,
             public_origin,
+            telegram_api_url,
             vapid_private_key,
             vapid_subject,
             rate_visitor_messages,

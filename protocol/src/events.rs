@@ -56,6 +56,11 @@ pub enum SystemEvent {
     Invited {
         name: String,
     },
+    /// An operator's message `seq` did not reach the visitor's messenger (operators only).
+    NotDelivered {
+        seq: u64,
+        reason: String,
+    },
 }
 
 crate::internally_tagged!(SystemEvent, "event");
@@ -66,18 +71,22 @@ crate::internally_tagged!(SystemEvent, "event");
 pub enum Channel {
     /// The visitor's answer to a reply mail.
     Email,
+    /// A private message to the site's Telegram bot.
+    Telegram,
 }
 
 impl Channel {
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Email => "email",
+            Channel::Telegram => "telegram",
         }
     }
 
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "email" => Some(Channel::Email),
+            "telegram" => Some(Channel::Telegram),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@ pub mod account_mail;
 pub mod alerts;
 pub mod api;
 pub mod canned;
+pub mod channels;
 pub mod chat_mail;
 pub mod config;
 pub mod conversation;

@@ -108,6 +108,12 @@ pub fn system_event(event: &SystemEvent, locale: Locale, reader: Reader) -> Stri
             };
             format!("{transferred}: {department}")
         }
+        SystemEvent::NotDelivered { reason, .. } if ru => {
+            format!("Сообщение не доставлено в Telegram: {reason}")
+        }
+        SystemEvent::NotDelivered { reason, .. } => {
+            format!("The message did not reach Telegram: {reason}")
+        }
     }
 }
 

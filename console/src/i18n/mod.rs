@@ -4,6 +4,8 @@ use protocol::Locale;
 
 mod account;
 pub use account::{account_texts, AccountTexts};
+mod channels;
+pub use channels::{channel_texts, ChannelTexts};
 mod push;
 pub use push::{push_texts, PushTexts};
 mod workplace;
@@ -73,6 +75,7 @@ browser::texts! {
         deleted: "Message deleted" / "Сообщение удалено",
         edited: "edited" / "изменено",
         by_email: "by e-mail" / "по e-mail",
+        by_telegram: "in Telegram" / "в Telegram",
         chats: "Conversations" / "Диалоги",
         role: "Role" / "Роль",
         actions: "Actions" / "Действия",

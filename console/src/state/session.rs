@@ -65,6 +65,10 @@ impl Session {
         i18n::account_texts(self.locale.get())
     }
 
+    pub fn channel_texts(&self) -> &'static i18n::ChannelTexts {
+        i18n::channel_texts(self.locale.get())
+    }
+
     pub fn switch_locale(&self) {
         let next = match self.locale.get_untracked() {
             Locale::En => Locale::Ru,

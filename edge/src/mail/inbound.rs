@@ -3,12 +3,12 @@
 //! expired address, to a conversation that refuses it, or that cannot be read is rejected
 //! with the reason, which the sender's mail server returns to him: nothing is dropped silently.
 
-use super::parse::{parse, InboundFile};
+use super::parse::parse;
 use crate::auth::reply_address::{self, ReplyAddressError};
 use crate::auth::token::TokenKey;
+use crate::objects::conversation::channel_message::ChannelMessage;
 use crate::objects::conversation::link::ConversationLink;
-use crate::objects::conversation::mail_answer::MailAnswer;
-use protocol::{Attachment, ClientMessageId, ConversationId, SiteId};
+use protocol::{Channel, ClientMessageId};
 use worker::{Env, ForwardableEmailMessage, Result};
 
 /// Larger mails are refused unread (Email Routing itself takes up to 25 MB).
@@ -45,7 +45,8 @@ async fn accept(
     };
     let client_id = ClientMessageId::parse(mail.client_id)
         .map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let (attachments, refused) = save_files(env, &site, &conversation, mail.files).await?;
+    let (attachments, refused) =
+        crate::files::save_received(env, &site, &conversation, mail.files).await?;
     let mut text = mail.text;
     // Files the chat does not take are named, so that the operator can ask for them.
     for (name, why) in refused {
@@ -55,13 +56,15 @@ async fn accept(
     if text.is_empty() && attachments.is_empty() {
         return Ok(Err("the answer holds no text of its own".into()));
     }
-    let answer = MailAnswer {
+    let answer = ChannelMessage {
         client_id,
         text,
         attachments: attachments.clone(),
+        via: Channel::Email,
+        telegram: None,
     };
     let stored = ConversationLink::new(env, &site, &conversation)?
-        .mail_answer(answer)
+        .channel_message(answer)
         .await?;
     if stored.is_err() {
         for file in &attachments {
@@ -69,38 +72,4 @@ async fn accept(
         }
     }
     Ok(stored)
-}
-
-/// Stores the files the chat accepts (type and size as for uploads); names the others with
-/// why they were left out.
-async fn save_files(
-    env: &Env,
-    site: &SiteId,
-    conversation: &ConversationId,
-    files: Vec<InboundFile>,
-) -> Result<(Vec<Attachment>, Vec<(String, String)>)> {
-    let config = crate::config::of(env)?;
-    let link = ConversationLink::new(env, site, conversation)?;
-    let (mut saved, mut refused) = (Vec::new(), Vec::new());
-    for file in files {
-        match protocol::files::check_upload(
-            &file.name,
-            &file.content_type,
-            &file.bytes,
-            config.upload_policy(),
-        ) {
-            Ok(name) => {
-                let bytes = file.bytes;
-                let saved_file =
-                    crate::files::save(env, site, conversation, &name, &file.content_type, bytes)
-                        .await?;
-                // Like an upload: deleted in an hour unless a message sends it (a mail
-                // delivered again stores no message, and leaves no file behind).
-                link.uploaded(&saved_file.id).await?;
-                saved.push(saved_file);
-            }
-            Err(e) => refused.push((file.name, e.message)),
-        }
-    }
-    Ok((saved, refused))
 }

@@ -1,6 +1,7 @@
 //! A visitor's e-mail answer, read with `mail-parser`: who wrote it, what is new in it (quotes
 //! and signature cut by `protocol::mail_reply`) and the files he attached.
 
+use crate::files::ReceivedFile;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use mail_parser::{MessageParser, MimeHeaders};
@@ -15,14 +16,7 @@ pub struct InboundMail {
     pub from: Option<String>,
     /// What he wrote, without what he answers.
     pub text: String,
-    pub files: Vec<InboundFile>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InboundFile {
-    pub name: String,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
+    pub files: Vec<ReceivedFile>,
 }
 
 /// The mail, or `None` when it is not one.
@@ -49,7 +43,7 @@ pub fn parse(raw: &[u8]) -> Option<InboundMail> {
                     .content_disposition()
                     .is_some_and(|d| d.is_attachment())
         })
-        .map(|part| InboundFile {
+        .map(|part| ReceivedFile {
             name: part.attachment_name().unwrap_or("file").to_owned(),
             content_type: part
                 .content_type()

@@ -1,10 +1,12 @@
 //! Durable Objects: one [`directory::AccountDirectory`] for accounts, one [`site::SiteRoom`] per
-//! site, one [`conversation::ConversationRoom`] per conversation.
+//! site, one [`conversation::ConversationRoom`] per conversation, one [`telegram::TelegramBot`] per
+//! site with a Telegram bot.
 
 pub mod conversation;
 pub mod directory;
 pub mod revoke;
 pub mod site;
+pub mod telegram;
 
 /// Reads a header the router set on an internal request.
 pub(crate) fn header(req: &worker::Request, name: &str) -> worker::Result<String> {

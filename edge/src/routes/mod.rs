@@ -1,6 +1,7 @@
 //! HTTP and WebSocket entry points under `/api/v1`. Every handler authenticates before it
 //! touches an object; objects trust only what the router passes in internal headers.
 
+use crate::auth::same_secret;
 use crate::auth::token::{Claims, TokenKey};
 use crate::http::{self, encode, internal, query};
 use crate::objects::conversation::link::ConversationLink;
@@ -27,6 +28,7 @@ mod profile;
 mod push;
 mod rest;
 mod sockets;
+mod telegram;
 mod visitor;
 mod webhooks;
 
@@ -131,6 +133,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         delete_async "/api/v1/sites/:site/operators/:operator" => remove_operator;
         post_async "/api/v1/sites/:site/operators/:operator/sign-out" => passwords::sign_out_everywhere;
         get_async "/api/v1/sites/:site/outbox" => contact_tool_call [SiteRoute::Outbox];
+        get_async "/api/v1/sites/:site/telegram" => telegram::status;
+        put_async "/api/v1/sites/:site/telegram" => telegram::connect;
+        delete_async "/api/v1/sites/:site/telegram" => telegram::disconnect;
+        post_async "/api/v1/telegram/:site" => telegram::update;
     };
     router
         .or_else_any_method("/*path", |_, _| {
@@ -225,15 +231,6 @@ fn visitor_geo(req: &Request, env: &Env) -> Geo {
         country: cf.and_then(|cf| cf.country()),
         city: cf.and_then(|cf| cf.city()),
     }
-}
-
-/// Constant-time string comparison for secrets.
-fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 #[cfg(test)]

@@ -109,6 +109,10 @@ pub fn system_event<V: JsonValue>(v: &V) -> Option<SystemEvent> {
             department: v.text("department")?,
         },
         "invited" => SystemEvent::Invited { name: name()? },
+        "not_delivered" => SystemEvent::NotDelivered {
+            seq: v.u64("seq")?,
+            reason: v.text("reason")?,
+        },
         _ => return None,
     })
 }
@@ -475,6 +479,10 @@ pub fn system_event_json(event: &SystemEvent) -> String {
             .text("event", "transferred_to_department")
             .text("department", department),
         SystemEvent::Invited { name } => w.text("event", "invited").text("name", name),
+        SystemEvent::NotDelivered { seq, reason } => w
+            .text("event", "not_delivered")
+            .number("seq", *seq)
+            .text("reason", reason),
     };
     w.finish()
 }

@@ -101,7 +101,7 @@ fn every_system_event() -> Vec<SystemEvent> {
     let _exhaustive = |e: &SystemEvent| match e {
         ClosedByOperator { .. } | EndedByVisitor | EndedAsSpam | Rated { .. } => {}
         CallbackRequested { .. } | Assigned { .. } | Transferred { .. } => {}
-        TransferredToDepartment { .. } | Invited { .. } => {}
+        TransferredToDepartment { .. } | Invited { .. } | NotDelivered { .. } => {}
     };
     vec![
         ClosedByOperator { name: "Ann".into() },
@@ -131,6 +131,10 @@ fn every_system_event() -> Vec<SystemEvent> {
             department: "Sales".into(),
         },
         Invited { name: "Eve".into() },
+        NotDelivered {
+            seq: 7,
+            reason: "Forbidden: bot was blocked by the user".into(),
+        },
     ]
 }
 

@@ -90,6 +90,7 @@ pub(super) fn Message(message: ChatMessage) -> impl IntoView {
                 {message.via.map(|via| move || {
                     let how = match via {
                         protocol::Channel::Email => session.texts().by_email,
+                        protocol::Channel::Telegram => session.texts().by_telegram,
                     };
                     format!(" · {how}")
                 })}

@@ -6,6 +6,7 @@
 mod alerts;
 mod api_keys;
 mod bans;
+mod channels;
 mod identity;
 mod routing;
 mod triggers;
@@ -74,6 +75,7 @@ pub fn Settings() -> impl IntoView {
                     <routing::RoutingSection draft/>
                     <routing::MaskingSection draft/>
                     <alerts::Alerts draft/>
+                    <channels::Telegram/>
                     <identity::Identity/>
                     <webhooks::Webhooks/>
                     <api_keys::ApiKeys/>

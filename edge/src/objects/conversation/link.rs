@@ -36,8 +36,12 @@ pub enum ConversationRoute {
     CustomData(protocol::rest::CustomDataUpdate),
     /// A file was uploaded: deleted in an hour unless a message sends it.
     Uploaded(Uploaded),
-    /// The visitor answered by e-mail (checked and parsed by the router).
-    MailAnswer(super::mail_answer::MailAnswer),
+    /// The visitor wrote by e-mail or Telegram (checked and read by the router).
+    ChannelMessage(super::channel_message::ChannelMessage),
+    /// The visitor pressed a rating button in Telegram.
+    ChannelRating { score: u8 },
+    /// The operator's message `seq` did not reach the visitor's messenger.
+    NotDelivered { seq: u64, reason: String },
     /// Close an operator's sockets whose access ended.
     Revoke(Revoke),
     /// The site's settings changed: these are the ones to follow from now on.
@@ -164,21 +168,34 @@ impl ConversationLink {
             .map(|_| ())
     }
 
-    /// Stores the visitor's answer by e-mail: `Err(why)` when the conversation refuses it.
-    pub async fn mail_answer(
+    /// Stores the visitor's message by e-mail or Telegram: `Err(why)` when the conversation
+    /// refuses it.
+    pub async fn channel_message(
         &self,
-        answer: super::mail_answer::MailAnswer,
+        message: super::channel_message::ChannelMessage,
     ) -> Result<std::result::Result<(), String>> {
-        let mut response = self.send(&ConversationRoute::MailAnswer(answer)).await?;
-        if response.status_code() < 300 {
-            return Ok(Ok(()));
-        }
-        let why = response
-            .json::<protocol::ErrorBody>()
-            .await
-            .map(|e| e.message)
-            .unwrap_or_else(|_| format!("refused ({})", response.status_code()));
-        Ok(Err(why))
+        refusal(
+            self.send(&ConversationRoute::ChannelMessage(message))
+                .await?,
+        )
+        .await
+    }
+
+    /// The visitor's rating from Telegram's buttons: `Err(why)` when it is not taken.
+    pub async fn channel_rating(&self, score: u8) -> Result<std::result::Result<(), String>> {
+        refusal(
+            self.send(&ConversationRoute::ChannelRating { score })
+                .await?,
+        )
+        .await
+    }
+
+    pub async fn not_delivered(&self, seq: u64, reason: &str) -> Result<()> {
+        let route = ConversationRoute::NotDelivered {
+            seq,
+            reason: reason.to_owned(),
+        };
+        self.done(&route).await.map(|_| ())
     }
 
     pub async fn revoke(&self, revoke: &Revoke) -> Result<()> {
@@ -227,4 +244,17 @@ impl ConversationLink {
             ))),
         }
     }
+}
+
+/// `Ok` for a success, else the object's reason.
+async fn refusal(mut response: Response) -> Result<std::result::Result<(), String>> {
+    if response.status_code() < 300 {
+        return Ok(Ok(()));
+    }
+    let why = response
+        .json::<protocol::ErrorBody>()
+        .await
+        .map(|e| e.message)
+        .unwrap_or_else(|_| format!("refused ({})", response.status_code()));
+    Ok(Err(why))
 }

@@ -1,13 +1,14 @@
 //! One conversation: its message log and state in SQLite-backed storage, and the hibernatable
 //! WebSockets of the visitor and of the operators who have it open.
 
+pub mod channel_message;
 mod commands;
 mod connect;
 mod export;
 pub mod link;
-pub mod mail_answer;
 mod reply_mail;
 pub(crate) mod store;
+mod telegram;
 mod uploads;
 
 use crate::http;
@@ -39,6 +40,8 @@ pub struct ConversationRoom {
     >,
     /// Whether a handler is carrying out commands now.
     busy: std::cell::Cell<bool>,
+    /// When "typing…" was last shown in the visitor's Telegram chat (ms).
+    telegram_typing_at: std::cell::Cell<u64>,
 }
 
 /// Marks the conversation's command queue idle when the handler draining it ends.
@@ -76,6 +79,7 @@ impl DurableObject for ConversationRoom {
             search_change: RefCell::new(SearchChange::Unchanged),
             pending: RefCell::default(),
             busy: Default::default(),
+            telegram_typing_at: Default::default(),
         }
     }
 
@@ -101,7 +105,12 @@ impl DurableObject for ConversationRoom {
                 self.uploaded(uploaded).await?;
                 done()
             }
-            ConversationRoute::MailAnswer(answer) => self.mail_answer(answer).await,
+            ConversationRoute::ChannelMessage(message) => self.channel_message(message).await,
+            ConversationRoute::ChannelRating { score } => self.channel_rating(score).await,
+            ConversationRoute::NotDelivered { seq, reason } => {
+                self.not_delivered(seq, reason)?;
+                done()
+            }
             ConversationRoute::Revoke(revoke) => {
                 crate::objects::revoke::close_revoked(&self.state, &revoke);
                 done()

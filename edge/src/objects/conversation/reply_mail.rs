@@ -2,9 +2,13 @@
 //! `protocol::chat_mail`'s): each reply while he is away moves the pending mail on, the
 //! conversation's alarm sends it once due, and nothing goes out if he came back meanwhile.
 
+use super::store::Meta;
 use super::ConversationRoom;
+use crate::auth::reply_address;
+use crate::auth::token::TokenKey;
 use crate::http;
 use protocol::chat_mail::{reopen_link, reply_email, reply_mail_parts, PendingReplyMail};
+use protocol::{OutboxEmail, SiteSettings};
 use worker::Result;
 
 /// Store key of the replies waiting to be mailed (`Option<PendingReplyMail>`).
@@ -13,6 +17,24 @@ const PENDING: &str = "reply_mail";
 const MAIL_LOG_MESSAGES: usize = 200;
 
 impl ConversationRoom {
+    /// With `EMAIL_REPLY_DOMAIN` set, a mail to the visitor that his answer by e-mail comes
+    /// back from into this chat; without, the mail as it is (answers reach the site's address).
+    pub(super) fn answerable_mail(
+        &self,
+        meta: &Meta,
+        settings: &SiteSettings,
+        mail: OutboxEmail,
+    ) -> Result<OutboxEmail> {
+        let config = crate::config::of(&self.env)?;
+        let Some(domain) = config.email_reply_domain.as_deref() else {
+            return Ok(mail);
+        };
+        let key = TokenKey::new(&config.token_secret).map_err(worker::Error::RustError)?;
+        let address =
+            reply_address::address(&key, &meta.site, &meta.conversation, http::now_ms(), domain);
+        Ok(protocol::chat_mail::answerable(mail, settings, address))
+    }
+
     fn visitor_on_page(&self) -> bool {
         !self.state.get_websockets_with_tag("visitor").is_empty()
     }

@@ -13,9 +13,7 @@ use protocol::webhooks::{
 use protocol::{ConversationSummary, SiteId};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::{
-    AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, Response, Result,
-};
+use worker::{Headers, Method, Request, RequestInit, Response, Result};
 
 /// Deliveries posted per alarm (the rest follow at once in the next one).
 const BATCH: i64 = 20;
@@ -373,20 +371,12 @@ async fn post(
         Request::new_with_init(&endpoint.url, &init)
     };
     let request = request().map_err(|e| e.to_string())?;
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    wasm_bindgen_futures::spawn_local(async move {
-        Delay::from(TIMEOUT).await;
-        controller.abort();
-    });
-    match Fetch::Request(request).send_with_signal(&signal).await {
+    match http::send_within(request, TIMEOUT).await {
         Ok(response) if (300..400).contains(&response.status_code()) => Err(format!(
             "answered {} (a redirect): webhooks do not follow redirects",
             response.status_code()
         )),
         Ok(response) => Ok(response.status_code()),
-        Err(_) if signal.aborted() => Err("no answer within 10 s".into()),
-        // The runtime's own error says nothing the owner can act on and may name internals.
-        Err(_) => Err("could not connect".into()),
+        Err(why) => Err(why),
     }
 }

@@ -4,6 +4,7 @@
 use super::super::store::{Draft, Meta, Store};
 use super::super::{ConversationRoom, SearchChange};
 use super::{refuse, system_id};
+use crate::objects::telegram::link::Action;
 use crate::participant::Participant;
 use protocol::conversation::{check_visitor_may_write, Status};
 use protocol::limits::{LOG_FRAME_MESSAGES, MAX_MESSAGE_CHARS};
@@ -154,11 +155,20 @@ impl ConversationRoom {
         if let Err(e) = own_message(&store, participant, seq) {
             return refuse(ws, e);
         }
-        match text {
-            Some(text) => store.edit(seq, &text)?,
-            None => store.delete(seq)?,
-        }
+        let action = match text {
+            Some(text) => {
+                store.edit(seq, &text)?;
+                Action::Edit { seq, text }
+            }
+            None => {
+                store.delete(seq)?;
+                Action::Delete { seq }
+            }
+        };
         self.announce_change(&store, seq)?;
+        if !store.message(seq)?.is_some_and(|m| m.note) {
+            self.to_telegram(meta, action).await?;
+        }
         self.update_site(meta, &store.state()?).await
     }
 
@@ -205,9 +215,15 @@ impl ConversationRoom {
         };
         // Broadcast first: once stored, a message reaches every open socket whatever fails next.
         let (seq, sent_at) = (message.seq, message.sent_at);
+        let to_telegram = Action::Send {
+            seq,
+            text: message.text.clone(),
+            attachment: message.attachment.clone(),
+        };
         self.broadcast(&ConversationEvent::Message { message }, None);
         if operator.is_some() {
             self.reply_written(seq).await?;
+            self.to_telegram(meta, to_telegram).await?;
         }
         let store = self.store();
         let mut facts = store.facts()?;

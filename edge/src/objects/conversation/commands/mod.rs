@@ -26,7 +26,7 @@ fn done(ws: &WebSocket, command: &str) -> Result<()> {
     })
 }
 
-fn system_id() -> ClientMessageId {
+pub(super) fn system_id() -> ClientMessageId {
     ClientMessageId::parse(format!("sys-{}", crate::random::id())).expect("valid id")
 }
 
@@ -111,6 +111,9 @@ impl ConversationRoom {
             ConversationCommand::Earlier { before } => self.earlier(ws, participant, before),
             ConversationCommand::Typing { typing } => {
                 self.typing(ws, participant, typing);
+                if typing && matches!(participant, Participant::Operator { .. }) {
+                    self.typing_to_telegram(meta).await?;
+                }
                 Ok(())
             }
             ConversationCommand::Contact { contact } => {

@@ -51,6 +51,9 @@ impl ConversationRoom {
         };
         self.system_message(String::new(), Some(event))?;
         self.save_state(meta, |s| s.status = Status::Closed).await?;
+        if matches!(participant, Participant::Operator { .. }) {
+            self.survey_to_telegram(meta).await?;
+        }
         done(ws, "close")
     }
 
@@ -109,11 +112,25 @@ impl ConversationRoom {
         score: u8,
         comment: Option<String>,
     ) -> Result<()> {
+        match self.rated(meta, score, comment).await? {
+            Ok(()) => done(ws, "rate"),
+            Err(e) => refuse(ws, e),
+        }
+    }
+
+    /// Records the visitor's rating (from the widget or Telegram's buttons); `Err` when it is
+    /// not taken (rated already, not on the scale).
+    pub(in super::super) async fn rated(
+        &self,
+        meta: &Meta,
+        score: u8,
+        comment: Option<String>,
+    ) -> Result<std::result::Result<(), ProtocolError>> {
         let settings = self.settings(meta).await?;
         let state = self.store().state()?;
         let rating = match check_rating(&settings, &state, score, comment.as_deref()) {
             Ok(rating) => rating,
-            Err(e) => return refuse(ws, e),
+            Err(e) => return Ok(Err(e)),
         };
         let positive = rating.scale.is_positive(score);
         let event = SystemEvent::Rated {
@@ -130,7 +147,7 @@ impl ConversationRoom {
             self.system_message(reply, None)?;
         }
         self.save_state(meta, |s| s.rating = Some(rating)).await?;
-        done(ws, "rate")
+        Ok(Ok(()))
     }
 
     /// `Callback`: the visitor asks to be called back.
