@@ -35,3 +35,15 @@ export async function seriousViolations(page, include) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+/** A console page signed in as `account`, its page errors collected in `page.errors`. */
+export async function consoleAs(browser, relay, account, viewport = { width: 1280, height: 900 }) {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.errors = watchErrors(page);
+  await page.goto(`${relay.origin}/console/`);
+  await page.fill("#email", account.email);
+  await page.fill("#password", account.password);
+  await page.click("button[type=submit]");
+  await page.locator("nav.inbox").waitFor();
+  return page;
+}

@@ -174,3 +174,16 @@ export async function waitForMail(relay, token, match, timeoutMs = 5000) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Any request to the relay with an operator's (or nobody's) token: status, JSON, text. */
+export async function call(relay, method, path, token, body, headers = {}) {
+  const response = await fetch(`${relay.origin}${path}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), "Content-Type": "application/json", ...headers },
+    body: body === undefined ? undefined : typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: response.status, json, text, headers: response.headers };
+}

@@ -84,12 +84,21 @@ impl ConversationRoom {
             attachments,
             ..
         } = message;
-        if !text.is_empty() || attachments.is_empty() {
-            let first = written(client_id.clone(), text, None);
+        let mut files = attachments.into_iter().peekable();
+        // A Telegram caption belongs to its one file; a mail's text stands on its own.
+        let with_text = match via {
+            Channel::Telegram => files.next(),
+            Channel::Email => None,
+        };
+        if !text.is_empty() || with_text.is_some() || files.peek().is_none() {
+            if let Some(file) = &with_text {
+                self.file_sent(&file.id)?;
+            }
+            let first = written(client_id.clone(), text, with_text);
             self.store_message(None, &visitor, &meta, first).await?;
         }
-        // A message carries one file: each file is a message of its own.
-        for (i, file) in attachments.into_iter().enumerate() {
+        // A message carries one file: each further file is a message of its own.
+        for (i, file) in files.enumerate() {
             self.file_sent(&file.id)?;
             let id = ClientMessageId::parse(format!("{}-{i}", client_id.as_str()))
                 .map_err(|e| worker::Error::RustError(e.to_string()))?;
