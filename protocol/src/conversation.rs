@@ -274,6 +274,12 @@ pub struct ConversationState {
     /// The host site's user id, when the visitor was verified (see `api::Identity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_user: Option<String>,
+    /// The channel the visitor writes from, when not the web chat (a Telegram user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::events::Channel>,
+    /// His picture from that channel, a file of the conversation (for the visitor card).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<crate::files::Attachment>,
 }
 
 impl ConversationState {

@@ -3,7 +3,7 @@
 // (docs/security.md lists them with what stops each.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
+import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings, call as callRelay } from "../support/relay.mjs";
 import { createHmac } from "node:crypto";
 import { createServer, request as httpRequest } from "node:http";
 import { openSocket } from "../support/socket.mjs";
@@ -15,17 +15,7 @@ let counter = 0;
 const unique = (p) => `${p}${Date.now().toString(36)}${(counter++).toString(36)}`;
 const member = (name, role = "operator") => ({ name, email: `${name.toLowerCase()}@shop.test`, password: `${name}-password-1`, role });
 
-async function call(method, path, token, body, headers = {}) {
-  const response = await fetch(`${relay.origin}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), "Content-Type": "application/json", ...headers },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, json, text, headers: response.headers };
-}
+const call = (...args) => callRelay(relay, ...args);
 const socket = async (path) => {
   const s = await openSocket(`${relay.wsOrigin}${path}`);
   sockets.push(s);

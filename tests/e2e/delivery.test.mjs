@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import WebSocket from "ws";
 import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
 import { openSocket, ticketUrl } from "../support/socket.mjs";
-import { launchBrowser, watchErrors } from "../support/browser.mjs";
+import { launchBrowser, consoleAs } from "../support/browser.mjs";
 
 const PORT = 8808;
 const VISITORS = 6;
@@ -303,13 +303,7 @@ test("a client far behind catches up on everything after its last message, in fr
 test("the console shows a long chat's newest messages and pages back to the first on request", async () => {
   const browser = await launchBrowser();
   try {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.errors = watchErrors(page);
-    await page.goto(`${relay.origin}/console/`);
-    await page.fill("#email", ownerAccount.email);
-    await page.fill("#password", ownerAccount.password);
-    await page.click("button[type=submit]");
-    await page.locator("nav.inbox").waitFor();
+    const page = await consoleAs(browser, relay, ownerAccount);
     await page.getByRole("button", { name: /^All/ }).click();
     await page.locator("button.conv", { hasText: "line 619" }).click();
     const log = page.locator("ol.log");

@@ -7,7 +7,7 @@ import {
   relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson, waitForMail,
 } from "../support/relay.mjs";
 import { openSocket } from "../support/socket.mjs";
-import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
+import { launchBrowser, seriousViolations, consoleAs } from "../support/browser.mjs";
 
 const fixture = relayFixture();
 // Visitors' answers come back through reply+…@ this domain (Email Routing on Cloudflare;
@@ -238,12 +238,7 @@ test("her answer by e-mail comes back into the chat without the quote; forged or
 
   // In the console the answer is in the chat, marked as come by e-mail.
   browser = await launchBrowser();
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.errors = watchErrors(page);
-  await page.goto(`${relay.origin}/console/`);
-  await page.fill("#email", owner.email);
-  await page.fill("#password", owner.password);
-  await page.click("button[type=submit]");
+  const page = await consoleAs(browser, relay, owner, { width: 1280, height: 800 });
   await page.goto(`${relay.origin}/console/#/demo/chats/${visitor.conversation}`);
   const answer = page.locator("ol.log li", { hasText: "Yes, please reserve one." });
   await answer.locator("time", { hasText: "by e-mail" }).waitFor();

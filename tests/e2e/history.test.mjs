@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
 import { openSocket } from "../support/socket.mjs";
-import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
+import { launchBrowser, seriousViolations, consoleAs } from "../support/browser.mjs";
 
 const fixture = relayFixture();
 let relay, owner, ownerSession, oleg, vera, browser;
@@ -151,12 +151,7 @@ test("operators find only chats they may open; masked contacts are not searchabl
 });
 
 test("the console's history screen: search, filter, open a transcript with its system events", async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.errors = watchErrors(page);
-  await page.goto(`${relay.origin}/console/`);
-  await page.fill("#email", owner.email);
-  await page.fill("#password", owner.password);
-  await page.click("button[type=submit]");
+  const page = await consoleAs(browser, relay, owner, { width: 1280, height: 800 });
   await page.getByRole("link", { name: "History" }).click();
   const results = page.locator("nav.history li button.conv");
   await results.nth(2).waitFor();

@@ -11,7 +11,7 @@ import { createServer } from "node:http";
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify } from "node:crypto";
 import { relayFixture, startRelay, bootstrap, postJson, signIn, siteSettings, putSettings } from "../support/relay.mjs";
 import { openSocket } from "../support/socket.mjs";
-import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
+import { launchBrowser, seriousViolations, consoleAs } from "../support/browser.mjs";
 
 const PORT = 8836;
 const fixture = relayFixture();
@@ -202,13 +202,7 @@ test("nothing reaches a removed operator, nor one whose console is open", async 
   // The owner opens the console: his inbox there shows the next chat, no push is sent.
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage();
-    page.errors = watchErrors(page);
-    await page.goto(`${relay.origin}/console/`);
-    await page.fill("#email", owner.email);
-    await page.fill("#password", owner.password);
-    await page.click("button[type=submit]");
-    await page.locator("nav.inbox").waitFor();
+    const page = await consoleAs(browser, relay, owner, { width: 1280, height: 720 });
     await page.getByRole("button", { name: /^All/ }).click();
     await page.waitForFunction(async (origin) =>
       (await (await fetch(`${origin}/api/v1/sites/demo/widget-config`)).json()).presence.operators_online, relay.origin);

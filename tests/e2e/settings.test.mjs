@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ROOT, relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson } from "../support/relay.mjs";
 import { openSocket } from "../support/socket.mjs";
-import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
+import { launchBrowser, watchErrors, seriousViolations, consoleAs as signedInConsole } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
 
 const fixture = relayFixture();
@@ -21,16 +21,7 @@ const api = async (method, path, token, body) => {
 };
 const settingsNow = async () => (await api("GET", "/settings", session.token)).json;
 
-async function consoleAs(account) {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.errors = watchErrors(page);
-  await page.goto(`${relay.origin}/console/`);
-  await page.fill("#email", account.email);
-  await page.fill("#password", account.password);
-  await page.click("button[type=submit]");
-  await page.locator("nav.inbox").waitFor();
-  return page;
-}
+const consoleAs = (account) => signedInConsole(browser, relay, account);
 
 async function openSettings(page) {
   await page.getByRole("link", { name: "Settings" }).click();

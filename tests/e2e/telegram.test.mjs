@@ -102,13 +102,17 @@ test("updates without the bot's secret are refused and store nothing", async () 
   assert.equal(JSON.stringify(history.json).includes("forged"), false);
 });
 
+/** A JPEG's first bytes as browsers and the relay read its size: `side` × `side` pixels. */
+const jpeg = (side) => Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, side >> 8, side & 255, side >> 8, side & 255, 1, 1, 0x11, 0]);
+
 test("a Telegram user's messages and files become his conversation, shown in the console with the channel", async () => {
+  fake.setProfilePhoto(ivan.id, jpeg(160));
   assert.equal((await fake.postUpdate(privateMessage(10, { text: "Hello, do you ship to Kazan?" }))).status, 200);
   // Telegram delivers an update again when it is not sure: stored once.
   assert.equal((await fake.postUpdate(privateMessage(10, { text: "Hello, do you ship to Kazan?" }))).status, 200);
-  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7), Buffer.from([0xff, 0xd9])]);
-  fake.addFile("photo-1", jpeg);
-  const photo = privateMessage(11, { caption: "This teapot", photo: [{ file_id: "thumb", file_size: 10 }, { file_id: "photo-1", file_size: jpeg.length }] });
+  const photoBytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7), Buffer.from([0xff, 0xd9])]);
+  fake.addFile("photo-1", photoBytes);
+  const photo = privateMessage(11, { caption: "This teapot", photo: [{ file_id: "thumb", file_size: 10 }, { file_id: "photo-1", file_size: photoBytes.length }] });
   assert.equal((await fake.postUpdate(photo)).status, 200);
   const pdf = Buffer.from("%PDF-1.4\nmy order\n");
   fake.addFile("doc-1", pdf);
@@ -127,6 +131,9 @@ test("a Telegram user's messages and files become his conversation, shown in the
   assert.equal(mine[2].attachment.name, "order.pdf");
   assert.equal(welcome.state.contact.name, "Ivan Petrov");
   assert.deepEqual(welcome.state.custom_data, [{ title: "Telegram", content: "@ivan_p", link: "https://t.me/ivan_p" }]);
+  assert.equal(welcome.state.channel, "telegram");
+  assert.equal(welcome.state.photo.content_type, "image/jpeg", "his Telegram picture, for the card");
+  assert.equal(fake.calls.filter((c) => c.method === "getUserProfilePhotos").length, 1, "fetched once, for the new conversation");
   const file = await fetch(`${relay.origin}/api/v1/sites/demo/conversations/${conversation}/files/${mine[2].attachment.id}`, {
     headers: { Authorization: `Bearer ${session.token}` },
   });
@@ -138,6 +145,10 @@ test("a Telegram user's messages and files become his conversation, shown in the
   await page.getByText("Hello, do you ship to Kazan?").waitFor();
   assert.ok((await page.locator("li.msg.visitor time").first().textContent()).includes("in Telegram"));
   await page.getByRole("link", { name: "@ivan_p" }).waitFor();
+  await page.locator("img.visitor-photo[alt='Photo of Ivan Petrov'][src^='blob:']").waitFor();
+  await page.getByRole("button", { name: /^All/ }).click();
+  const listed = page.locator("nav.inbox button.conv", { hasText: "Ivan Petrov" });
+  assert.equal((await listed.locator(".badge.channel").textContent()).trim(), "Telegram", "the inbox shows the channel");
   assert.deepEqual(await seriousViolations(page), []);
   assert.deepEqual(page.errors, []);
   await page.context().close();

@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 export async function startFakeTelegram(port, token) {
   const calls = [];
   const files = new Map();
+  const profilePhotos = new Map();
   const failures = [];
   let webhook = null;
   let nextMessageId = 100;
@@ -29,6 +30,10 @@ export async function startFakeTelegram(port, token) {
       case "getFile": {
         if (!files.has(params.file_id)) return undefined;
         return { file_id: params.file_id, file_size: files.get(params.file_id).length, file_path: `documents/${params.file_id}.bin` };
+      }
+      case "getUserProfilePhotos": {
+        const photo = profilePhotos.get(Number(params.user_id));
+        return { total_count: photo ? 1 : 0, photos: photo ? [photo] : [] };
       }
       case "editMessageText":
       case "editMessageCaption":
@@ -105,6 +110,14 @@ export async function startFakeTelegram(port, token) {
     get webhook() { return webhook; },
     /** A file a user sent, for getFile and its download. */
     addFile(id, bytes) { files.set(id, bytes); },
+    /** A user's profile photo: its sizes, the one of `width` with these bytes. */
+    setProfilePhoto(userId, bytes, width = 160) {
+      files.set(`avatar-${userId}`, bytes);
+      profilePhotos.set(userId, [
+        { file_id: `avatar-small-${userId}`, width: 80, height: 80 },
+        { file_id: `avatar-${userId}`, width, height: width },
+      ]);
+    },
     /** The next call of `method` fails with this status and body. */
     failNext(method, status, body) { failures.push({ method, status, body }); },
     /** Resolves with the first call matching `match` (made already or to come). */

@@ -23,6 +23,8 @@ browser::texts! {
         take_chat: "Take the open chat" / "Взять открытый диалог",
         close_open_chat: "Close the open chat" / "Закрыть открытый диалог",
         search_history: "Search the history" / "Искать в истории",
+        photo_of: "Photo of" / "Фото:",
+        telegram_badge: "Telegram" / "Telegram",
         no_connection: "No connection. The console goes on by itself when the network is back." / "Нет соединения. Консоль продолжит работу сама, когда сеть вернётся.",
     }
 }

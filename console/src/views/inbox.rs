@@ -114,6 +114,7 @@ fn Entry(summary: ConversationSummary) -> impl IntoView {
     let callback = summary.state.callback.is_some();
     let offline = summary.state.offline;
     let closed = summary.state.status == protocol::Status::Closed;
+    let telegram = summary.state.channel == Some(protocol::Channel::Telegram);
     let name = summary
         .state
         .contact
@@ -146,6 +147,7 @@ fn Entry(summary: ConversationSummary) -> impl IntoView {
                     {callback.then(|| view! { <span class="badge task">{move || session.texts().callback}</span> })}
                     {offline.then(|| view! { <span class="badge">{move || session.texts().offline}</span> })}
                     {closed.then(|| view! { <span class="badge muted">{move || session.texts().closed}</span> })}
+                    {telegram.then(|| view! { <span class="badge channel">{move || session.workplace_texts().telegram_badge}</span> })}
                 </span>
                 <time>{clock(summary.last_at)}</time>
             </span>

@@ -62,6 +62,7 @@ async fn accept(
         attachments: attachments.clone(),
         via: Channel::Email,
         telegram: None,
+        photo: None,
     };
     let stored = ConversationLink::new(env, &site, &conversation)?
         .channel_message(answer)

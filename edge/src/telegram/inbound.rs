@@ -8,7 +8,7 @@ use super::update::{Incoming, IncomingFile, User};
 use crate::files::ReceivedFile;
 use crate::objects::conversation::channel_message::{ChannelMessage, TelegramPeer};
 use crate::objects::conversation::link::{ConversationLink, NewConversation};
-use protocol::{Channel, ClientMessageId, ConversationId, Geo, SiteId, VisitorId};
+use protocol::{Attachment, Channel, ClientMessageId, ConversationId, Geo, SiteId, VisitorId};
 use serde_json::json;
 use worker::{Env, Result};
 
@@ -82,14 +82,19 @@ async fn message(
 ) -> Result<()> {
     let (conversation, visitor) = conversation_of(from.id);
     let link = ConversationLink::new(env, site, &conversation)?;
-    link.open(NewConversation {
-        site: site.clone(),
-        conversation: conversation.clone(),
-        visitor,
-        ip: None,
-        geo: Geo::default(),
-    })
-    .await?;
+    let created = link
+        .open(NewConversation {
+            site: site.clone(),
+            conversation: conversation.clone(),
+            visitor,
+            ip: None,
+            geo: Geo::default(),
+        })
+        .await?;
+    let photo = match created {
+        true => profile_photo(env, api, site, &conversation, from.id).await?,
+        false => None,
+    };
     let mut attachments = Vec::new();
     if let Some(file) = file {
         match fetch_file(env, api, &file).await? {
@@ -121,6 +126,7 @@ async fn message(
                 username,
                 locale: from.locale(),
             }),
+            photo,
         })
         .await?;
     if let Err(why) = stored {
@@ -135,6 +141,39 @@ async fn message(
         }
     }
     Ok(())
+}
+
+/// His Telegram picture (the first of his profile photos, in the size nearest 160 px), kept
+/// as a file of the conversation for the visitor card; `None` when he shows none.
+async fn profile_photo(
+    env: &Env,
+    api: &BotApi,
+    site: &SiteId,
+    conversation: &ConversationId,
+    user_id: i64,
+) -> Result<Option<Attachment>> {
+    let body = json!({ "user_id": user_id, "limit": 1 });
+    let Answer::Done(photos) = api.call("getUserProfilePhotos", &body).await? else {
+        return Ok(None);
+    };
+    let sizes = photos["photos"][0].as_array().cloned().unwrap_or_default();
+    let width = |size: &serde_json::Value| size["width"].as_u64().unwrap_or(0);
+    let chosen = sizes
+        .iter()
+        .find(|size| width(size) >= 160)
+        .or(sizes.last());
+    let Some(file_id) = chosen.and_then(|size| size["file_id"].as_str()) else {
+        return Ok(None);
+    };
+    let most = protocol::files::MAX_AVATAR_BYTES;
+    let Ok(bytes) = api.download(file_id, most).await? else {
+        return Ok(None);
+    };
+    let Ok(kind) = protocol::files::check_avatar("image/jpeg", &bytes) else {
+        return Ok(None);
+    };
+    let photo = crate::files::save(env, site, conversation, "photo.jpg", kind, bytes).await?;
+    Ok(Some(photo))
 }
 
 /// The file's bytes from Telegram, within the relay's upload limit.

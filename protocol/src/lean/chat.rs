@@ -177,6 +177,8 @@ pub fn conversation_state<V: JsonValue>(v: &V) -> Option<ConversationState> {
         invited: v.list("invited", operator_card),
         source: v.member("source", visit_source),
         verified_user: v.text("verified_user"),
+        channel: v.text("channel").and_then(|c| Channel::parse(&c)),
+        photo: v.member("photo", attachment),
     })
 }
 

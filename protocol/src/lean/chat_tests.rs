@@ -210,6 +210,13 @@ fn full_state() -> ConversationState {
         }],
         source: Some(source()),
         verified_user: Some("user-7".into()),
+        channel: Some(Channel::Telegram),
+        photo: Some(Attachment {
+            id: "photo-1".into(),
+            name: "photo.jpg".into(),
+            size: 2_048,
+            content_type: "image/jpeg".into(),
+        }),
     }
 }
 

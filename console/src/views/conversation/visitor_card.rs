@@ -28,7 +28,12 @@ pub(super) fn VisitorCard() -> impl IntoView {
                     && s.department.is_none()
                     && s.callback.is_none()
                     && s.verified_user.is_none();
+                let photo = s.photo.clone().map(|file| {
+                    let name = s.contact.name.clone().unwrap_or_default();
+                    view! { <Photo file name/> }
+                });
                 view! {
+                    {photo}
                     <dl>
                         {row(|t| t.verified_user, s.verified_user.clone().map(|u| format!("✓ {u}")))}
                         {row(|t| t.name, s.contact.name.clone())}
@@ -124,4 +129,24 @@ fn VisitorNow() -> impl IntoView {
             </Show>
         </dl>
     }
+}
+
+/// The visitor's picture from his channel (a file of the conversation, fetched with the
+/// session's token like every file).
+#[component]
+fn Photo(file: protocol::Attachment, name: String) -> impl IntoView {
+    let session = crate::state::use_session();
+    let chat = crate::state::use_chat();
+    let src = RwSignal::new(None::<String>);
+    let url = chat.file_url(&file);
+    let auth = format!("Bearer {}", session.token());
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(object) =
+            browser::http::fetch_blob_url(&url, &[("Authorization", auth.as_str())]).await
+        {
+            src.set(Some(object));
+        }
+    });
+    let alt = move || format!("{} {name}", session.workplace_texts().photo_of);
+    view! { <img class="visitor-photo" src=move || src.get() alt=alt width="64" height="64"/> }
 }

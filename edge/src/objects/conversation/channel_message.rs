@@ -24,6 +24,9 @@ pub struct ChannelMessage {
     /// The Telegram user who wrote, for a message to the bot.
     #[serde(default)]
     pub telegram: Option<TelegramPeer>,
+    /// His picture, stored in this conversation (with his first message).
+    #[serde(default)]
+    pub photo: Option<Attachment>,
 }
 
 /// Who the conversation's visitor is on Telegram: where replies go, and his card.
@@ -67,6 +70,9 @@ impl ConversationRoom {
         }
         if let Some(peer) = &message.telegram {
             self.remember_telegram_peer(&meta, peer).await?;
+        }
+        if let Some(photo) = message.photo.clone() {
+            self.save_state(&meta, |s| s.photo = Some(photo)).await?;
         }
         let visitor = Participant::Visitor {
             visitor: meta.visitor.clone(),
@@ -136,6 +142,7 @@ impl ConversationRoom {
                 s.contact.name = Some(name);
             }
             s.custom_data = card;
+            s.channel = Some(Channel::Telegram);
         })
         .await
     }

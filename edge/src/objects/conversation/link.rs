@@ -128,8 +128,13 @@ impl ConversationLink {
         http::call_object(&self.0, Method::Get, &path, headers, None).await
     }
 
-    pub async fn open(&self, new: NewConversation) -> Result<()> {
-        self.done(&ConversationRoute::Open(new)).await.map(|_| ())
+    /// Creates it unless it exists: `true` when it is new.
+    pub async fn open(&self, new: NewConversation) -> Result<bool> {
+        Ok(self
+            .done(&ConversationRoute::Open(new))
+            .await?
+            .status_code()
+            == 201)
     }
 
     pub async fn verify(&self, verified: VerifiedVisitor) -> Result<()> {

@@ -94,8 +94,8 @@ impl DurableObject for ConversationRoom {
         let done = || Ok(Response::empty()?.with_status(204));
         match route {
             ConversationRoute::Open(new) => {
-                self.create_if_new(new)?;
-                done()
+                let status = if self.create_if_new(new)? { 201 } else { 204 };
+                Ok(Response::empty()?.with_status(status))
             }
             ConversationRoute::Verify(verified) => self.verify(verified).await,
             ConversationRoute::Access { participant } => self.access(&participant),
@@ -307,9 +307,11 @@ impl ConversationRoom {
         Ok(Response::empty()?.with_status(204))
     }
 
-    fn create_if_new(&self, new: NewConversation) -> Result<()> {
+    /// `true` when it did not exist yet.
+    fn create_if_new(&self, new: NewConversation) -> Result<bool> {
         let store = self.store();
-        if store.meta()?.is_none() {
+        let created = store.meta()?.is_none();
+        if created {
             store.put(
                 "meta",
                 &Meta {
@@ -322,7 +324,7 @@ impl ConversationRoom {
                 },
             )?;
         }
-        Ok(())
+        Ok(created)
     }
 
     /// Sends `event` to the operators only (private notes and their changes).
