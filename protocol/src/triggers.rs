@@ -398,7 +398,8 @@ impl Utm {
         }
     }
 
-    /// Reads `utm_*` parameters from a URL's query string.
+    /// Reads `utm_*` parameters from a URL's query string as they are written there (the
+    /// page module, which runs on every page view, has no room for decoding: see `decoded`).
     pub fn from_query(query: &str) -> Self {
         let mut utm = Utm::default();
         for pair in query.trim_start_matches('?').split('&') {
@@ -415,6 +416,40 @@ impl Utm {
         }
         utm
     }
+
+    /// The tags percent-decoded (a Cyrillic campaign is its words): done by the relay when it
+    /// records a visit's source or a live visitor's page.
+    pub fn decoded(self) -> Self {
+        let words = |tag: Option<String>| tag.map(|t| percent_decoded(&t));
+        Utm {
+            source: words(self.source),
+            medium: words(self.medium),
+            campaign: words(self.campaign),
+            term: words(self.term),
+            content: words(self.content),
+        }
+    }
+}
+
+/// `%D0%B2` → `в`; a text that does not decode to UTF-8 stays as it was.
+pub fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -468,7 +503,7 @@ impl VisitSource {
                 })
                 .filter(|v| !v.is_empty())
         };
-        let utm = self.utm;
+        let utm = self.utm.decoded();
         Ok(VisitSource {
             landing: url("landing", self.landing)?,
             referrer: url("referrer", self.referrer)?,
@@ -942,6 +977,27 @@ mod tests {
             ..source
         };
         assert!(bad.normalized().is_err());
+    }
+
+    #[test]
+    fn utm_tags_are_read_as_words() {
+        let utm = Utm::from_query(
+            "?utm_campaign=%D0%B2%D0%B5%D1%81%D0%BD%D0%B0+2026&utm_source=%ZZbad&utm_term=%FF",
+        )
+        .decoded();
+        assert_eq!(utm.campaign.as_deref(), Some("весна 2026"));
+        assert_eq!(
+            utm.source.as_deref(),
+            Some("%ZZbad"),
+            "not a percent sequence"
+        );
+        assert_eq!(utm.term.as_deref(), Some("%FF"), "not UTF-8 once decoded");
+        assert_eq!(percent_decoded("100%"), "100%");
+        assert_eq!(percent_decoded("a%2Fb%20c"), "a/b c");
+        assert_eq!(
+            percent_decoded("https://ya.ru/search?text=%D1%87%D0%B0%D0%B9"),
+            "https://ya.ru/search?text=чай"
+        );
     }
 
     #[test]

@@ -72,7 +72,7 @@ impl PageView {
                 .split_once('?')
                 .map(|(_, q)| q.split('#').next().unwrap_or(q))
                 .unwrap_or("");
-            Utm::from_query(query)
+            Utm::from_query(query).decoded()
         };
         let landing = tags(&self.landing_url);
         if landing != Utm::default() {

@@ -96,17 +96,18 @@ test("the console's live list follows a visitor around the shop; an operator sta
   await consolePage.getByRole("link", { name: "Visitors" }).click();
   const visitorPage = await (await browser.newContext()).newPage();
   visitorPage.errors = watchErrors(visitorPage);
-  await visitorPage.goto(`${shop.origin}/index.html?utm_source=newsletter&utm_campaign=autumn`);
+  // A Cyrillic campaign, percent-encoded as in the link, reads as words.
+  await visitorPage.goto(`${shop.origin}/index.html?utm_source=newsletter&utm_campaign=%D0%BE%D1%81%D0%B5%D0%BD%D1%8C`);
   const row = consolePage.locator("main.visitors tbody tr");
   await row.filter({ hasText: "Catalogue — Teapot Shop" }).waitFor();
-  assert.match(await row.textContent(), /UTM: autumn \/ newsletter/);
+  assert.match(await row.textContent(), /UTM: осень \/ newsletter/);
   assert.match(await row.textContent(), /Chrome \d+, Linux/);
   assert.match(await row.textContent(), /127\.0\.0\.1/);
 
   await visitorPage.goto(`${shop.origin}/delivery.html`);
   await row.filter({ hasText: "Delivery — Teapot Shop" }).waitFor();
   assert.equal(await row.count(), 1, "one visitor, one row");
-  assert.match(await row.textContent(), /UTM: autumn \/ newsletter/, "the visit keeps its campaign");
+  assert.match(await row.textContent(), /UTM: осень \/ newsletter/, "the visit keeps its campaign");
   assert.equal((await row.locator("td").nth(1).textContent()).trim(), "2", "pages viewed");
   // Searching the list: by page, then for nobody, then everyone again.
   const find = consolePage.getByLabel(/^Find a visitor/);

@@ -378,14 +378,14 @@ test("the chat ends with a rating survey, rated once, with the site's automatic 
     window.ym = (...args) => window.ymCalls.push(args);
     window.Ya = { Metrika2: { counters: () => [{ id: 4242 }] } };
   };
-  const page = await visitor("index.html?utm_source=ya&utm_medium=cpc&utm_campaign=spring+sale", undefined, analytics);
+  const page = await visitor("index.html?utm_source=ya&utm_medium=cpc&utm_campaign=spring+sale&utm_term=%D1%87%D0%B0%D0%B9", undefined, analytics);
   await openWidget(page);
   await write(page, "Thanks, that is all");
   await openConversation("Thanks, that is all");
   // Operators see where the visitor came from.
   const source = consolePage.locator("section.card dl.source");
   await source.waitFor();
-  assert.match(await source.textContent(), /utm_source=ya, utm_medium=cpc, utm_campaign=spring sale/);
+  assert.match(await source.textContent(), /utm_source=ya, utm_medium=cpc, utm_campaign=spring sale, utm_term=чай/, "percent-decoded");
   assert.match(await source.textContent(), /index\.html\?utm_source=ya/);
   await consolePage.getByRole("button", { name: "Close chat" }).click();
 

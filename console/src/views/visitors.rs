@@ -143,8 +143,10 @@ fn Row(v: LiveVisitor, composing: RwSignal<Option<LiveVisitor>>) -> impl IntoVie
         let (count, at) = (p.message_count, p.last_at);
         move || format!("{count} {} · {}", texts().messages_short, clock(at))
     });
+    // An address with a Cyrillic path or query reads as words.
+    let url = protocol::triggers::percent_decoded(&v.page.url);
     let title = if v.page.title.is_empty() {
-        v.page.url.clone()
+        url.clone()
     } else {
         v.page.title.clone()
     };
@@ -155,7 +157,7 @@ fn Row(v: LiveVisitor, composing: RwSignal<Option<LiveVisitor>>) -> impl IntoVie
             <th scope="row">{name}</th>
             <td class="page">
                 <span>{title}</span>
-                <small class="muted">{v.page.url.clone()}</small>
+                <small class="muted">{url}</small>
             </td>
             <td>{v.page.pages_viewed}</td>
             <td>{on_site}</td>

@@ -52,7 +52,10 @@ pub(super) fn VisitorCard() -> impl IntoView {
                             .filter_map(|(k, v)| v.as_ref().map(|v| format!("utm_{k}={v}")))
                             .collect::<Vec<_>>();
                         let tags = (!tags.is_empty()).then(|| tags.join(", "));
-                        let present = |v: &String| (!v.is_empty()).then(|| v.clone());
+                        // Shown as words (a search phrase in Cyrillic), kept as sent.
+                        let present = |v: &String| {
+                            (!v.is_empty()).then(|| protocol::triggers::percent_decoded(v))
+                        };
                         view! {
                             <h4>{move || session.texts().visit_source}</h4>
                             <dl class="source">
