@@ -8,6 +8,7 @@
 pub mod account_mail;
 pub mod alerts;
 pub mod api;
+pub mod bans;
 pub mod canned;
 pub mod channels;
 pub mod chat_mail;

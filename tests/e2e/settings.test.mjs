@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ROOT, relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson } from "../support/relay.mjs";
-import { openSocket } from "../support/socket.mjs";
+import { openSocket, refusedWith } from "../support/socket.mjs";
 import { launchBrowser, watchErrors, seriousViolations, consoleAs as signedInConsole } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
 
@@ -159,11 +159,12 @@ test("routing and masking: limits per operator; only the owner changes masking",
   await page.context().close();
 });
 
-test("the ban list: a banned visitor is listed with who banned him; an admin lifts the ban", async () => {
+test("the ban list: a visitor's ban and his address's are lifted each on its own; admins ban addresses and ranges by hand", async () => {
   // No department to choose, no form to fill: the visitor may write at once.
   assert.equal((await putSettings(relay, session.token, siteSettings({ departments: [] }))).status, 204);
   const visitor = (await postJson(relay, "/api/v1/sites/demo/visitors", {})).json;
-  const own = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`);
+  const visitorSocket = `${relay.wsOrigin}/api/v1/sites/demo/conversations/${visitor.conversation}/visitor-socket?token=${visitor.token}`;
+  const own = await openSocket(visitorSocket);
   await own.next((f) => f.type === "welcome");
   own.send({ type: "send", client_id: "s1", text: "buy cheap watches" });
   await own.next((f) => f.type === "ack");
@@ -176,14 +177,47 @@ test("the ban list: a banned visitor is listed with who banned him; an admin lif
 
   const page = await consoleAs(owner);
   await openSettings(page);
-  const row = page.locator("section[aria-labelledby=bans-title] tbody tr");
+  const section = page.locator("section[aria-labelledby=bans-title]");
+  const row = section.locator("tbody tr");
   await row.first().waitFor();
   assert.equal(await row.count(), 1);
   assert.match(await row.textContent(), /127\.0\.0\.1.*Anna Petrova/);
+  // The address is a shared one (an office): its ban goes, his stays.
+  await row.getByRole("button", { name: /^Lift the IP ban/ }).click();
+  await row.getByRole("button", { name: /^Unban/ }).waitFor();
+  assert.doesNotMatch(await row.textContent(), /127\.0\.0\.1/);
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", {})).status < 300, true, "others at the address chat again");
+  assert.equal(await refusedWith(visitorSocket), 403, "he does not");
   await row.getByRole("button", { name: /^Unban/ }).click();
-  await page.locator("section[aria-labelledby=bans-title]", { hasText: "Nobody is banned." }).waitFor();
+  await section.getByText("Nobody is banned.").waitFor();
+
+  // By hand: a typo that would ban a sixteenth of the internet is refused, a range is taken.
+  const address = section.getByLabel("IP address or range, e.g. 203.0.113.0/24");
+  await address.fill("10.0.0.0/4");
+  await section.getByRole("button", { name: "Ban", exact: true }).click();
+  await section.locator("[role=alert]", { hasText: "at most /8" }).waitFor();
+  await address.fill("127.0.0.9/8");
+  await section.getByRole("button", { name: "Ban", exact: true }).click();
+  await row.filter({ hasText: "127.0.0.0/8" }).waitFor();
+  assert.match(await row.textContent(), /Anna Petrova/);
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", {})).status, 403, "every address of the range");
+  assert.deepEqual(await seriousViolations(page, "section[aria-labelledby=bans-title]"), []);
+
+  // Only owners and admins ban or lift bans.
+  const rita = { name: "Rita", email: "rita.bans@shop.test", password: "Rita-password-1", role: "operator" };
+  assert.equal((await api("POST", "/operators", session.token, rita)).status, 201);
+  const ritaSession = await signIn(relay, rita);
+  assert.equal((await api("POST", "/bans", ritaSession.token, { ip: "198.51.100.0/24" })).status, 403);
+  const [rangeBan] = (await api("GET", "/bans", session.token)).json;
+  assert.equal((await api("DELETE", `/bans/${rangeBan.id}`, ritaSession.token)).status, 403);
+  assert.equal((await api("DELETE", `/bans/${rangeBan.id}?part=everything`, session.token)).status, 400);
+
+  await row.getByRole("button", { name: /^Unban/ }).click();
+  await section.getByText("Nobody is banned.").waitFor();
   assert.deepEqual((await api("GET", "/bans", session.token)).json, []);
   assert.equal((await postJson(relay, "/api/v1/sites/demo/visitors", {})).status < 300, true);
+  // The browser logs the refused range's 400; nothing else went wrong.
+  assert.deepEqual(page.errors.filter((e) => !/status of 400/.test(e)), []);
   await page.context().close();
 });
 

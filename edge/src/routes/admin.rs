@@ -80,9 +80,35 @@ pub(super) async fn unban(req: Request, ctx: RouteContext<()>) -> Handled {
     let Ok(id) = ctx.param("ban").cloned().unwrap_or_default().parse::<u64>() else {
         return refuse(ErrorCode::NotFound, "no such ban");
     };
+    let Some(part) = protocol::bans::BanPart::parse(query(&req, "part")?.as_deref()) else {
+        return refuse(ErrorCode::InvalidField, "part: visitor, ip or all");
+    };
     Ok(SiteLink::new(&ctx.env, &site)
-        .send(&SiteRoute::Unban { id: id as i64 })
+        .send(&SiteRoute::Unban {
+            id: id as i64,
+            part,
+        })
         .await?)
+}
+
+/// Bans an IP address or range by hand (owners and admins only).
+pub(super) async fn add_ban(mut req: Request, ctx: RouteContext<()>) -> Handled {
+    let (site, _, _) = site_operator(&req, &ctx, Need::Admin).await?;
+    let by = match token_key(&ctx.env)?.verify(&bearer(&req).unwrap_or_default(), http::now_ms()) {
+        Ok(Claims::Operator { name, .. }) => name,
+        _ => String::new(),
+    };
+    let ban: protocol::bans::NewBan = http::read_json(&mut req).await?;
+    let range = protocol::bans::IpRange::parse(&ban.ip)?;
+    let ban = protocol::Ban {
+        id: 0,
+        visitor: None,
+        ip: Some(range.to_string()),
+        by,
+        at: http::now_ms(),
+    };
+    SiteLink::new(&ctx.env, &site).ban(&ban).await?;
+    Ok(Response::empty()?.with_status(201))
 }
 
 pub(super) async fn list_operators(req: Request, ctx: RouteContext<()>) -> Handled {

@@ -128,6 +128,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         get_async "/api/v1/sites/:site/webhooks/deliveries" => contact_tool_call [SiteRoute::WebhookLog];
         delete_async "/api/v1/sites/:site/webhooks/:webhook" => contact_tool_item ["webhook", |id| SiteRoute::RemoveWebhook { id }];
         get_async "/api/v1/sites/:site/bans" => site_admin_call [SiteRoute::Bans, Need::Admin];
+        post_async "/api/v1/sites/:site/bans" => add_ban;
         delete_async "/api/v1/sites/:site/bans/:ban" => unban;
         post_async "/api/v1/sites/:site/operators" => add_operator;
         delete_async "/api/v1/sites/:site/operators/:operator" => remove_operator;

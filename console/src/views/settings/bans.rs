@@ -1,4 +1,5 @@
-//! The ban list: who was banned, by whom and when; owners and admins lift bans.
+//! The ban list: who was banned, by whom and when; owners and admins ban an address or range
+//! by hand and lift bans — a visitor's and his address's each on its own.
 
 use leptos::prelude::*;
 use protocol::Ban;
@@ -9,18 +10,41 @@ pub(super) fn Bans() -> impl IntoView {
     let texts = move || session.texts();
     let bans = RwSignal::new(Vec::<Ban>::new());
     let error = RwSignal::new(None::<String>);
-    session.call_then("GET", "/bans".into(), None, error, move |body| {
-        bans.set(serde_json::from_str(&body).unwrap_or_default())
-    });
-    let unban = move |id: u64| {
-        session.call_then("DELETE", format!("/bans/{id}"), None, error, move |_| {
-            bans.update(|b| b.retain(|x| x.id != id))
+    let reload = move || {
+        session.call_then("GET", "/bans".into(), None, error, move |body| {
+            bans.set(serde_json::from_str(&body).unwrap_or_default())
         })
+    };
+    reload();
+    let lift = move |id: u64, part: &'static str| {
+        let path = format!("/bans/{id}?part={part}");
+        session.call_then("DELETE", path, None, error, move |_| reload())
+    };
+    let address = RwSignal::new(String::new());
+    let add = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let ban = protocol::bans::NewBan {
+            ip: address.get_untracked(),
+        };
+        let Ok(body) = serde_json::to_string(&ban) else {
+            return;
+        };
+        session.call_then("POST", "/bans".into(), Some(body), error, move |_| {
+            address.set(String::new());
+            reload();
+        });
     };
     view! {
         <section class="section" aria-labelledby="bans-title">
             <h3 id="bans-title">{move || texts().ban_list}</h3>
             <p class="error" role="alert">{move || error.get()}</p>
+            <form on:submit=add>
+                <div class="field">
+                    <label for="ban-ip">{move || texts().ban_ip_label}</label>
+                    <input id="ban-ip" type="text" required autocomplete="off" bind:value=address/>
+                </div>
+                <button type="submit">{move || texts().ban_ip}</button>
+            </form>
             <Show when=move || !bans.with(Vec::is_empty)
                 fallback=move || view! { <p class="muted">{move || texts().no_bans}</p> }>
                 <table>
@@ -32,7 +56,7 @@ pub(super) fn Bans() -> impl IntoView {
                         <th scope="col"><span class="sr">{move || texts().actions}</span></th>
                     </tr></thead>
                     <tbody>
-                        <For each=move || bans.get() key=|b| b.id let:ban>
+                        <For each=move || bans.get() key=|b| (b.id, b.visitor.is_some(), b.ip.is_some()) let:ban>
                             {
                                 let who = ban.visitor.as_ref().map(|v| super::super::visitor_label(session, v)).unwrap_or_default();
                                 let label = format!("{who} {}", ban.ip.clone().unwrap_or_default());
@@ -43,8 +67,20 @@ pub(super) fn Bans() -> impl IntoView {
                                         <td>{ban.by.clone()}</td>
                                         <td>{super::super::date_time(ban.at)}</td>
                                         <td>
-                                            <super::super::RowAction verb=|t| t.unban subject=label
-                                                on_press=move || unban(ban.id)/>
+                                            {if ban.visitor.is_some() && ban.ip.is_some() {
+                                                view! {
+                                                    <super::super::RowAction verb=|t| t.lift_visitor_ban subject=label.clone()
+                                                        on_press=move || lift(ban.id, "visitor")/>
+                                                    " "
+                                                    <super::super::RowAction verb=|t| t.lift_ip_ban subject=label
+                                                        on_press=move || lift(ban.id, "ip")/>
+                                                }.into_any()
+                                            } else {
+                                                view! {
+                                                    <super::super::RowAction verb=|t| t.unban subject=label
+                                                        on_press=move || lift(ban.id, "all")/>
+                                                }.into_any()
+                                            }}
                                         </td>
                                     </tr>
                                 }

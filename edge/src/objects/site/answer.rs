@@ -49,8 +49,8 @@ impl SiteRoom {
                 no_content()
             }
             SiteRoute::Bans => http::json(&self.bans()?),
-            SiteRoute::Unban { id } => {
-                self.remove_ban(id)?;
+            SiteRoute::Unban { id, part } => {
+                self.lift_ban(id, part)?;
                 no_content()
             }
             SiteRoute::Banned { visitor, ip } => {

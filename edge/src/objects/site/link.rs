@@ -165,6 +165,8 @@ pub enum SiteRoute {
     Bans,
     Unban {
         id: i64,
+        #[serde(default = "all_of_it")]
+        part: protocol::bans::BanPart,
     },
     Banned {
         visitor: Option<VisitorId>,
@@ -236,6 +238,10 @@ pub enum SiteRoute {
     ApiKey {
         hash: String,
     },
+}
+
+fn all_of_it() -> protocol::bans::BanPart {
+    protocol::bans::BanPart::All
 }
 
 /// The client side: one site's object.
