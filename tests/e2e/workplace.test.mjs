@@ -297,10 +297,16 @@ test("the installable app: a manifest; the shell opens offline and says so; a pu
     registrationId: registration.registrationId,
     data: JSON.stringify({ title: "New chat", body: "Do you ship teapots?", url, tag: conversation }),
   });
-  const shown = await page.waitForFunction(async () => {
-    const all = await (await navigator.serviceWorker.ready).getNotifications();
-    return all.length ? all.map((n) => ({ title: n.title, body: n.body, url: n.data.url })) : null;
-  });
-  assert.deepEqual(await shown.jsonValue(), [{ title: "New chat", body: "Do you ship teapots?", url }]);
+  // Polled here: `waitForFunction` takes an async predicate's promise itself as its answer, so
+  // under load it could return before the worker showed the notification.
+  let shown = null;
+  for (const deadline = Date.now() + 10000; !shown && Date.now() < deadline; ) {
+    shown = await page.evaluate(async () => {
+      const all = await (await navigator.serviceWorker.ready).getNotifications();
+      return all.length ? all.map((n) => ({ title: n.title, body: n.body, url: n.data.url })) : null;
+    });
+    if (!shown) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(shown, [{ title: "New chat", body: "Do you ship teapots?", url }]);
   await context.close();
 });
