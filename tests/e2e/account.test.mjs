@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { relayFixture, startRelay, bootstrap, signIn, postJson, siteSettings, putSettings } from "../support/relay.mjs";
 import { openSocket } from "../support/socket.mjs";
-import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
+import { launchBrowser, watchErrors, seriousViolations, consoleAs } from "../support/browser.mjs";
 import { png } from "../support/png.mjs";
 
 const fixture = relayFixture();
@@ -143,16 +143,7 @@ test("sites: an owner adds a site with its own settings and team; ids are unique
 });
 
 test("the console: my photo, my statuses, picking one, colleagues see it; adding and switching sites", async () => {
-  const open = async (account) => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.errors = watchErrors(page);
-    await page.goto(`${relay.origin}/console/`);
-    await page.fill("#email", account.email);
-    await page.fill("#password", account.password);
-    await page.click("button[type=submit]");
-    await page.locator("nav.inbox").waitFor();
-    return page;
-  };
+  const open = (account) => consoleAs(browser, relay, account);
   const page = await open(member("Oleg"));
   await page.getByRole("link", { name: "My account" }).click();
   await page.locator("section[aria-labelledby=photo-title] input[type=file]").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png(80, 80) });
