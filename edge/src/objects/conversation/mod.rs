@@ -15,7 +15,7 @@ use crate::http;
 use crate::objects::site::link::SiteLink;
 use crate::participant::Participant;
 use link::{ConversationRoute, NewConversation, VerifiedVisitor, CONNECT_PATH, SETTINGS_KEPT_MS};
-use protocol::{ConversationEvent, ErrorBody, ErrorCode, SiteSettings};
+use protocol::{Author, ConversationEvent, ErrorBody, ErrorCode, SiteSettings, SystemEvent};
 use std::cell::RefCell;
 use store::{Meta, Store};
 use worker::{
@@ -325,6 +325,28 @@ impl ConversationRoom {
             )?;
         }
         Ok(created)
+    }
+
+    /// Stores an operators-only note (`text` or a system `event`) and sends it to the operators.
+    fn append_note(
+        &self,
+        sender: String,
+        author: Author,
+        text: String,
+        event: Option<SystemEvent>,
+    ) -> Result<()> {
+        let message = self.store().append(store::Draft {
+            sender,
+            client_id: commands::system_id(),
+            author,
+            text,
+            event,
+            attachment: None,
+            note: true,
+            via: None,
+        })?;
+        self.broadcast_to_operators(&ConversationEvent::Message { message });
+        Ok(())
     }
 
     /// Sends `event` to the operators only (private notes and their changes).

@@ -3,12 +3,12 @@
 //! as a note for the operators.
 
 use super::channel_message::{TelegramPeer, TELEGRAM_PEER};
-use super::store::{Draft, Meta};
+use super::store::Meta;
 use super::ConversationRoom;
 use crate::http;
 use crate::objects::telegram::link::{Action, BotLink, Outgoing};
 use protocol::settings::RatingScale;
-use protocol::{Author, ConversationEvent, SystemEvent};
+use protocol::{Author, SystemEvent};
 use worker::{Response, Result};
 
 /// "typing…" lasts about 5 s in Telegram: shown again at most this often.
@@ -76,17 +76,7 @@ impl ConversationRoom {
 
     /// A note for the operators that message `seq` did not reach Telegram, and why.
     pub(super) fn not_delivered(&self, seq: u64, reason: String) -> Result<()> {
-        let message = self.store().append(Draft {
-            sender: "system".into(),
-            client_id: super::commands::system_id(),
-            author: Author::System,
-            text: String::new(),
-            event: Some(SystemEvent::NotDelivered { seq, reason }),
-            attachment: None,
-            note: true,
-            via: None,
-        })?;
-        self.broadcast_to_operators(&ConversationEvent::Message { message });
-        Ok(())
+        let event = SystemEvent::NotDelivered { seq, reason };
+        self.append_note("system".into(), Author::System, String::new(), Some(event))
     }
 }

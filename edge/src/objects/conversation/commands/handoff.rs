@@ -1,14 +1,13 @@
 //! Who has the chat: routing for a new one, admins assigning it, operators transferring it
 //! to a colleague or a department, and inviting a colleague in beside the assignee.
 
-use super::super::store::{Draft, Meta};
+use super::super::store::Meta;
 use super::super::ConversationRoom;
-use super::{done, refuse, system_id};
+use super::{done, refuse};
 use crate::objects::site::link::AssignRequest;
 use crate::participant::Participant;
 use protocol::{
-    Author, ConversationEvent, ErrorCode, OperatorCard, OperatorId, ProtocolError, SystemEvent,
-    TransferTarget,
+    Author, ErrorCode, OperatorCard, OperatorId, ProtocolError, SystemEvent, TransferTarget,
 };
 use worker::{Result, WebSocket};
 
@@ -234,17 +233,6 @@ impl ConversationRoom {
     /// Stores a note that goes with a transfer or an invitation, for operators only.
     fn private_note(&self, participant: &Participant, note: Option<String>) -> Result<()> {
         let Some(text) = note else { return Ok(()) };
-        let message = self.store().append(Draft {
-            sender: participant.sender_key(),
-            client_id: system_id(),
-            author: participant.author(),
-            text,
-            event: None,
-            attachment: None,
-            note: true,
-            via: None,
-        })?;
-        self.broadcast_to_operators(&ConversationEvent::Message { message });
-        Ok(())
+        self.append_note(participant.sender_key(), participant.author(), text, None)
     }
 }
