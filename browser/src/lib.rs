@@ -4,6 +4,7 @@
 pub mod backoff;
 #[cfg(feature = "conversation")]
 pub mod conversation;
+pub mod format;
 pub mod http;
 pub mod json;
 pub mod socket;
@@ -53,29 +54,4 @@ pub fn every(ms: u32, f: impl FnMut() + 'static) {
 /// `encodeURIComponent`, for header values that must stay ASCII (file names).
 pub fn encode_component(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
-}
-
-/// "1.2 MB", "340 KB", "12 B".
-pub fn human_size(bytes: u64) -> String {
-    match bytes {
-        // Tenths, rounded, by integer arithmetic.
-        b if b >= 1024 * 1024 => {
-            let tenths = (b * 10 + 512 * 1024) / (1024 * 1024);
-            format!("{}.{} MB", tenths / 10, tenths % 10)
-        }
-        b if b >= 1024 => format!("{} KB", b / 1024),
-        b => format!("{b} B"),
-    }
-}
-
-#[cfg(test)]
-mod size_tests {
-    #[test]
-    fn sizes_read_like_a_person_writes_them() {
-        assert_eq!(super::human_size(12), "12 B");
-        assert_eq!(super::human_size(340 * 1024), "340 KB");
-        assert_eq!(super::human_size(1024 * 1024), "1.0 MB");
-        assert_eq!(super::human_size(1_258_291), "1.2 MB");
-        assert_eq!(super::human_size(10 * 1024 * 1024 - 1), "10.0 MB");
-    }
 }

@@ -3,27 +3,12 @@
 //! each is due is decided here, from the settings and the clock.
 
 use crate::conversation::Rating;
-use crate::error::ProtocolError;
-use crate::error::{ErrorCode, Millis};
+use crate::error::{ErrorCode, Millis, ProtocolError};
+use crate::hours::minute_of_day;
 use crate::settings::AlertSettings;
 
 /// The least time between two "nobody online" alerts.
 pub const NOBODY_ONLINE_EVERY_MS: Millis = 30 * 60 * 1000;
-
-fn minutes(field: &str, value: &str) -> Result<u32, ProtocolError> {
-    let bad = || {
-        ProtocolError::new(
-            ErrorCode::InvalidField,
-            format!("alerts.working_hours.{field}: expected HH:MM"),
-        )
-    };
-    let (h, m) = value.split_once(':').ok_or_else(bad)?;
-    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if h > 24 || m > 59 || h == 24 && m > 0 || value.len() != 5 {
-        return Err(bad());
-    }
-    Ok(h * 60 + m)
-}
 
 impl AlertSettings {
     pub fn validate(&self) -> Result<(), ProtocolError> {
@@ -41,7 +26,11 @@ impl AlertSettings {
             if hours.days.is_empty() || hours.days.iter().any(|d| !(1..=7).contains(d)) {
                 return bad("alerts.working_hours.days: 1 (Monday) to 7 (Sunday), at least one");
             }
-            if minutes("from", &hours.from)? >= minutes("to", &hours.to)? {
+            let (from, to) = (minute_of_day(&hours.from), minute_of_day(&hours.to));
+            let (Some(from), Some(to)) = (from, to) else {
+                return bad("alerts.working_hours: expected HH:MM");
+            };
+            if from >= to {
                 return bad("alerts.working_hours: from must be before to");
             }
         }
@@ -54,30 +43,18 @@ impl AlertSettings {
             .is_some_and(|threshold| rating.scale.max() > 0 && rating.percent() < threshold as u32)
     }
 
-    /// Whether `now` falls in the working hours (the site is `utc_offset_minutes` east of UTC).
-    pub fn in_working_hours(&self, utc_offset_minutes: i32, now: Millis) -> bool {
-        let Some(hours) = &self.working_hours else {
-            return false;
-        };
-        let (weekday, hour) = crate::time::weekday_and_hour(now, utc_offset_minutes);
-        let local_ms = now as i64 + utc_offset_minutes as i64 * 60_000;
-        let minute_of_day = (hour as u32) * 60 + (local_ms.rem_euclid(3_600_000) / 60_000) as u32;
-        let (Ok(from), Ok(to)) = (minutes("from", &hours.from), minutes("to", &hours.to)) else {
-            return false;
-        };
-        hours.days.contains(&weekday) && minute_of_day >= from && minute_of_day < to
-    }
-
-    /// Whether to send a "nobody online" alert now.
+    /// Whether to send a "nobody online" alert now: the alert is on, the site is within its
+    /// working hours (`working`: hours set and open now), nobody online, none sent lately.
     pub fn nobody_online_due(
         &self,
-        utc_offset_minutes: i32,
+        working: bool,
         now: Millis,
         anyone_online: bool,
         last_sent: Option<Millis>,
     ) -> bool {
-        !anyone_online
-            && self.in_working_hours(utc_offset_minutes, now)
+        self.nobody_online
+            && working
+            && !anyone_online
             && last_sent.is_none_or(|at| now.saturating_sub(at) >= NOBODY_ONLINE_EVERY_MS)
     }
 }
@@ -94,6 +71,7 @@ mod tests {
         AlertSettings {
             email: Some("boss@shop.test".into()),
             low_rating_below_percent: Some(50),
+            nobody_online: false,
             working_hours: Some(WorkingHours {
                 days: vec![1, 2, 3, 4, 5],
                 from: "09:00".into(),
@@ -123,24 +101,19 @@ mod tests {
 
     #[test]
     fn nobody_online_in_working_hours_at_most_every_30_minutes() {
-        let a = hours();
-        let msk = 180;
-        assert!(a.in_working_hours(msk, MONDAY_0930_MSK));
-        assert!(!a.in_working_hours(0, MONDAY_0930_MSK), "06:30 in London");
+        let mut a = hours();
+        a.nobody_online = true;
+        let now = MONDAY_0930_MSK;
+        assert!(a.nobody_online_due(true, now, false, None));
+        assert!(!a.nobody_online_due(false, now, false, None), "closed");
         assert!(
-            !a.in_working_hours(msk, MONDAY_0930_MSK + 5 * 86_400_000),
-            "Saturday"
+            !a.nobody_online_due(true, now, true, None),
+            "someone online"
         );
-        assert!(
-            !a.in_working_hours(msk, MONDAY_0930_MSK + 9 * 3_600_000),
-            "18:30"
-        );
-        assert!(a.nobody_online_due(msk, MONDAY_0930_MSK, false, None));
-        assert!(!a.nobody_online_due(msk, MONDAY_0930_MSK, true, None));
-        let later = MONDAY_0930_MSK + 29 * 60_000;
-        assert!(!a.nobody_online_due(msk, later, false, Some(MONDAY_0930_MSK)));
-        assert!(a.nobody_online_due(msk, later + 60_000, false, Some(MONDAY_0930_MSK)));
-        assert!(!AlertSettings::default().nobody_online_due(msk, MONDAY_0930_MSK, false, None));
+        let later = now + 29 * 60_000;
+        assert!(!a.nobody_online_due(true, later, false, Some(now)));
+        assert!(a.nobody_online_due(true, later + 60_000, false, Some(now)));
+        assert!(!AlertSettings::default().nobody_online_due(true, now, false, None));
     }
 
     #[test]
@@ -148,7 +121,10 @@ mod tests {
         assert!(hours().validate().is_ok());
         let mut a = hours();
         a.working_hours.as_mut().unwrap().from = "9:00".into();
-        assert!(a.validate().is_err());
+        assert_eq!(
+            a.validate().unwrap_err().message,
+            "alerts.working_hours: expected HH:MM"
+        );
         let mut a = hours();
         a.working_hours.as_mut().unwrap().to = "08:00".into();
         assert!(a.validate().is_err());

@@ -51,7 +51,15 @@ impl crate::settings::SiteSettings {
             locale: self.locale,
             theme: self.theme.clone(),
             contact_form: self.contact_form.clone(),
-            departments: self.departments.clone(),
+            // Visitors need no department's hours: `presence` says which are open.
+            departments: self
+                .departments
+                .iter()
+                .map(|d| crate::settings::Department {
+                    hours: None,
+                    ..d.clone()
+                })
+                .collect(),
             rating_scale: self.rating.scale,
             hide_launcher_when_offline: self.offline.hide_launcher,
             triggers: self.triggers.clone(),

@@ -303,6 +303,9 @@ pub struct Presence {
     /// Ids of departments with at least one operator online.
     #[serde(default)]
     pub departments_online: Vec<String>,
+    /// Outside working hours: when the site opens again (ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub back_at: Option<crate::error::Millis>,
 }
 
 impl Presence {
@@ -534,6 +537,7 @@ mod tests {
         s.departments = vec![Department {
             id: "sales".into(),
             name: "Sales".into(),
+            hours: None,
         }];
         let mut state = ConversationState::default();
         assert_eq!(
@@ -603,6 +607,7 @@ mod tests {
         let p = Presence {
             operators_online: true,
             departments_online: vec!["sales".into()],
+            back_at: None,
         };
         assert!(p.can_answer(None));
         assert!(p.can_answer(Some("sales")));

@@ -21,6 +21,7 @@ pub mod export;
 pub mod files;
 pub mod heartbeat;
 pub mod history;
+pub mod hours;
 pub mod ids;
 pub mod inbox;
 pub mod lean;
@@ -38,10 +39,13 @@ pub mod tagged;
 pub mod time;
 pub mod timeline;
 pub mod triggers;
+pub mod units;
 pub mod validate;
 pub mod visitors;
 pub mod webhooks;
 pub mod words;
+#[cfg(feature = "zones")]
+pub mod zone;
 
 pub use api::*;
 pub use conversation::{

@@ -77,6 +77,9 @@ pub struct ContactFormSettings {
 pub struct Department {
     pub id: String,
     pub name: String,
+    /// Its own working hours; `None`: the site's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<crate::hours::OpeningHours>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,9 +148,17 @@ pub struct SiteSettings {
     pub triggers: Vec<TriggerRule>,
     #[serde(default = "default_invitation_interval")]
     pub invitation_interval_seconds: u32,
-    /// The site's time zone as an offset from UTC, for weekday/hour trigger conditions.
+    /// The site's time zone as an offset from UTC, from before `time_zone`; used while that is
+    /// unset. The widget is sent the offset of the moment.
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    /// The site's IANA time zone (`Europe/Moscow`): triggers' weekday and hour, working hours,
+    /// alerts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// When chats are taken (the site's time zone); `None`: around the clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<crate::hours::OpeningHours>,
     /// Ready answers for operators; never sent to the widget.
     #[serde(default)]
     pub canned_replies: Vec<crate::canned::CannedReply>,
@@ -319,6 +330,8 @@ impl SiteSettings {
             triggers: Vec::new(),
             invitation_interval_seconds: default_invitation_interval(),
             utc_offset_minutes: 0,
+            time_zone: None,
+            hours: None,
             canned_replies: Vec::new(),
             masking: ContactMasking::default(),
             routing: RoutingSettings::default(),
@@ -338,6 +351,7 @@ impl SiteSettings {
         };
         display_name("name", &self.name)?;
         self.alerts.validate()?;
+        self.validate_time()?;
         let color = self.theme.accent_color.as_bytes();
         if color.len() != 7 || color[0] != b'#' || !color[1..].iter().all(u8::is_ascii_hexdigit) {
             return bad("theme.accent_color", "expected #rrggbb");
@@ -366,6 +380,9 @@ impl SiteSettings {
                 return bad("departments.id", "expected unique lowercase ids");
             }
             display_name("departments.name", &department.name)?;
+            if let Some(hours) = &department.hours {
+                hours.validate("departments.hours")?;
+            }
         }
         for reply in [&self.rating.positive_reply, &self.rating.negative_reply]
             .into_iter()
@@ -427,9 +444,6 @@ impl SiteSettings {
                     return bad(field, "empty or longer than 500 characters");
                 }
             }
-        }
-        if self.utc_offset_minutes.abs() > 14 * 60 {
-            return bad("utc_offset_minutes", "must be within ±14 hours");
         }
         Ok(())
     }
@@ -540,8 +554,12 @@ pub struct AlertSettings {
     /// and on a thumbs-down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub low_rating_below_percent: Option<u8>,
-    /// Alert when nobody is online within these hours (the site's time zone); none: off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Alert when nobody is online within the site's working hours (`SiteSettings::hours`).
+    #[serde(default)]
+    pub nobody_online: bool,
+    /// The alert's own hours from before the site had working hours: read, and moved into
+    /// them by `SiteSettings::migrated`; never written.
+    #[serde(default, skip_serializing)]
     pub working_hours: Option<WorkingHours>,
 }
 
@@ -627,10 +645,12 @@ mod tests {
             Department {
                 id: "sales".into(),
                 name: "Sales".into(),
+                hours: None,
             },
             Department {
                 id: "sales".into(),
                 name: "Again".into(),
+                hours: None,
             },
         ];
         assert!(s.validate().unwrap_err().message.contains("departments"));
@@ -650,6 +670,7 @@ mod tests {
         s.departments = vec![Department {
             id: "sales".into(),
             name: "Sales".into(),
+            hours: None,
         }];
         let anna = crate::ids::OperatorId::parse("anna").unwrap();
         s.routing.operators = vec![OperatorRouting {

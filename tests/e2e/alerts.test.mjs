@@ -23,11 +23,10 @@ async function hook(event, ms = 10_000) {
   }
 }
 
-const alerts = {
-  email: "boss@shop.test",
-  low_rating_below_percent: 50,
-  working_hours: { days: [1, 2, 3, 4, 5, 6, 7], from: "00:00", to: "24:00" },
-};
+const alerts = { email: "boss@shop.test", low_rating_below_percent: 50, nobody_online: true };
+const allWeek = { week: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, from: "00:00", to: "24:00" })), holidays: [] };
+// How alerts' hours were stored before the site had working hours of its own.
+const oldAlerts = { email: "boss@shop.test", low_rating_below_percent: 50, working_hours: { days: [1, 2, 3, 4, 5, 6, 7], from: "00:00", to: "24:00" } };
 
 before(async () => {
   receiver = createServer((req, res) => {
@@ -56,14 +55,25 @@ test("alert settings are validated", async () => {
     [{ ...alerts, low_rating_below_percent: 0 }, /^alerts\.low_rating_below_percent: 1 to 100$/],
     [{ ...alerts, working_hours: { days: [8], from: "09:00", to: "18:00" } }, /^alerts\.working_hours\.days: /],
     [{ ...alerts, working_hours: { days: [1], from: "18:00", to: "09:00" } }, /^alerts\.working_hours: from must be before to$/],
-    [{ ...alerts, working_hours: { days: [1], from: "9am", to: "18:00" } }, /^alerts\.working_hours\.from: expected HH:MM$/],
+    [{ ...alerts, working_hours: { days: [1], from: "9am", to: "18:00" } }, /^alerts\.working_hours: expected HH:MM$/],
   ];
   for (const [value, message] of bad) {
     const saved = await putSettings(relay, owner.token, siteSettings({ alerts: value }));
     assert.equal(saved.status, 400);
     assert.match(saved.json.message, message);
   }
-  const settings = siteSettings({ alerts, utc_offset_minutes: 0, contact_form: { mode: "never" }, departments: [], routing: { auto_assign: false, operators: [], regions: [] } });
+  const badTime = [
+    [{ time_zone: "Mars/Olympus" }, /^time_zone: "Mars\/Olympus" is not an IANA time zone/],
+    [{ time_zone: "Europe/Moscow; DROP" }, /^time_zone: /],
+    [{ hours: { week: [{ day: 1, from: "18:00", to: "09:00" }] } }, /^hours\.week: from must be before to$/],
+    [{ hours: { week: [], holidays: ["2026-02-30"] } }, /^hours\.holidays: "2026-02-30" is not a date/],
+  ];
+  for (const [value, message] of badTime) {
+    const saved = await putSettings(relay, owner.token, siteSettings(value));
+    assert.equal(saved.status, 400, JSON.stringify(value));
+    assert.match(saved.json.message, message);
+  }
+  const settings = siteSettings({ alerts, hours: allWeek, time_zone: "Europe/Moscow", contact_form: { mode: "never" }, departments: [], routing: { auto_assign: false, operators: [], regions: [] } });
   assert.equal((await putSettings(relay, owner.token, settings)).status, 204);
 });
 
@@ -122,9 +132,14 @@ test("a chat rated below the threshold alerts by e-mail and webhook; a good rati
 test("nobody online is noticed by the site's own timer too, with no visitor at all", async () => {
   const auth = { Authorization: `Bearer ${owner.token}`, "Content-Type": "application/json" };
   assert.equal((await postJson(relay, "/api/v1/sites", { site: "night-shop", name: "Night shop" }, auth)).status, 201);
-  const settings = siteSettings({ name: "Night shop", alerts, utc_offset_minutes: 0 });
+  // Saved in the old shape (alerts with hours of their own): they become the site's hours.
+  const settings = siteSettings({ name: "Night shop", alerts: oldAlerts, utc_offset_minutes: 0 });
   const saved = await fetch(`${relay.origin}/api/v1/sites/night-shop/settings`, { method: "PUT", headers: auth, body: JSON.stringify(settings) });
   assert.equal(saved.status, 204);
+  const stored = await (await fetch(`${relay.origin}/api/v1/sites/night-shop/settings`, { headers: auth })).json();
+  assert.deepEqual(stored.hours, allWeek);
+  assert.equal(stored.alerts.nobody_online, true);
+  assert.equal(stored.alerts.working_hours, undefined);
   const deadline = Date.now() + 10_000;
   let mails = [];
   while (!mails.some((m) => m.subject === "Nobody is online — Night shop")) {

@@ -45,6 +45,7 @@ browser::texts! {
         start_chat: "Start chat" / "Начать чат",
         choose_department: "Choose a department" / "Выберите отдел",
         offline_title: "Leave us a message" / "Оставьте сообщение",
+        back_at: "We are back: {when}." / "Снова на связи: {when}.",
         offline_intro: "No one is online right now. Leave your question and contacts: we will reply by e-mail or phone." / "Сейчас никого нет в сети. Оставьте вопрос и контакты — мы ответим по почте или позвоним.",
         your_question: "Your question" / "Ваш вопрос",
         offline_sent: "Thank you! Your message is sent; we will get back to you soon." / "Спасибо! Сообщение отправлено, мы скоро свяжемся с вами.",

@@ -5,7 +5,9 @@ use protocol::Locale;
 mod account;
 pub use account::{account_texts, AccountTexts};
 mod channels;
+mod hours;
 pub use channels::{channel_texts, ChannelTexts};
+pub use hours::hours_texts;
 mod push;
 pub use push::{push_texts, PushTexts};
 mod workplace;
@@ -133,7 +135,7 @@ browser::texts! {
         site_name: "Site name" / "Название сайта",
         widget_language: "Widget language" / "Язык виджета",
         page_language: "The page's language" / "Язык страницы",
-        time_zone: "Time zone (for working hours in triggers)" / "Часовой пояс (для рабочих часов в триггерах)",
+        working_hours: "Working hours" / "Рабочее время",
         invitation_interval: "Minutes between invitations to one visitor" / "Минут между приглашениями одному посетителю",
         field_hidden: "Hidden" / "Не спрашивать",
         field_optional: "Optional" / "Необязательно",
@@ -314,9 +316,8 @@ browser::texts! {
         below_25: "Below 25 % of the scale (1 of 5)" / "Ниже 25 % шкалы (1 из 5)",
         below_50: "Below 50 % (1–2 of 5, thumbs down)" / "Ниже 50 % (1–2 из 5, «палец вниз»)",
         below_75: "Below 75 % (1–3 of 5)" / "Ниже 75 % (1–3 из 5)",
-        nobody_online_alert: "Alert when nobody is online during working hours (at most every 30 minutes)" / "Оповещать, если в рабочее время никого нет в сети (не чаще раза в 30 минут)",
-        work_from: "Working hours from" / "Рабочее время с",
-        work_to: "to" / "до",
+        nobody_online_alert: "Alert when nobody is online during working hours (at most every 30 minutes; set the hours under Working hours)" / "Оповещать, если в рабочее время никого нет в сети (не чаще раза в 30 минут; часы — в разделе «Рабочее время»)",
+        alert_needs_hours: "The site has no working hours yet: this alert stays quiet until they are set." / "У сайта ещё нет рабочего времени: оповещение молчит, пока его не зададут.",
         day_1: "Mon" / "Пн",
         day_2: "Tue" / "Вт",
         day_3: "Wed" / "Ср",
@@ -324,7 +325,7 @@ browser::texts! {
         day_5: "Fri" / "Пт",
         day_6: "Sat" / "Сб",
         day_7: "Sun" / "Вс",
-        alerts_hint: "Alerts also go to webhooks subscribed to alert.low_rating and alert.nobody_online. Hours are in the site's time zone." / "Оповещения уходят и в вебхуки, подписанные на alert.low_rating и alert.nobody_online. Время — в часовом поясе сайта.",
+        alerts_hint: "Alerts also go to webhooks subscribed to alert.low_rating and alert.nobody_online." / "Оповещения уходят и в вебхуки, подписанные на alert.low_rating и alert.nobody_online.",
         event_alert_low_rating: "Alert: low rating" / "Оповещение: низкая оценка",
         event_alert_nobody_online: "Alert: nobody online" / "Оповещение: никого нет в сети",
         load_earlier: "Show earlier messages" / "Показать более ранние сообщения",

@@ -202,7 +202,7 @@ fn Result(summary: ConversationSummary) -> impl IntoView {
             }>
             <span class="line">
                 <span class="name">{name}</span>
-                <time>{date_time(summary.started_at)}</time>
+                <time>{move || date_time(summary.started_at, session.locale.get())}</time>
             </span>
             <span class="preview">{summary.last_preview.clone()}</span>
             <span class="assignee">

@@ -45,16 +45,9 @@ pub(crate) fn clock(ms: u64) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
-/// Day and time in the operator's local time, e.g. `24.11.2026 09:05`.
-pub(crate) fn date_time(ms: u64) -> String {
-    let date = js_sys::Date::new(&(ms as f64).into());
-    format!(
-        "{:02}.{:02}.{} {}",
-        date.get_date(),
-        date.get_month() + 1,
-        date.get_full_year(),
-        clock(ms)
-    )
+/// Day and time in the operator's language and time zone: `24 Nov 2026, 09:05`.
+pub(crate) fn date_time(ms: u64, locale: protocol::Locale) -> String {
+    browser::format::date_time(ms, locale)
 }
 
 /// A short, stable label for a visitor who has not introduced himself.

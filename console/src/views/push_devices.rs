@@ -115,7 +115,7 @@ pub fn PushDeviceList() -> impl IntoView {
                                         {mine.then(|| view! { " (" {move || t().this_device} ")" })}
                                         <span class="muted">
                                             " · " {device.service.clone()} " · " {move || t().added} " "
-                                            {super::date_time(device.created_at)}
+                                            {move || super::date_time(device.created_at, session.locale.get())}
                                         </span>
                                     </span>
                                     <button type="button" class="secondary"

@@ -27,21 +27,9 @@ fn date_input(ms: f64) -> String {
     )
 }
 
-/// `1 min 20 s`, `45 s`, `2 h 5 min`.
-fn duration(ms: Option<u64>) -> String {
-    let Some(ms) = ms else {
-        return "—".into();
-    };
-    let s = ms / 1000;
-    match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min {} s", s / 60, s % 60),
-        _ => format!("{} h {} min", s / 3600, s % 3600 / 60),
-    }
-}
-
-fn median(t: &Timing) -> String {
-    duration(t.median_ms)
+fn median(t: &Timing, locale: protocol::Locale) -> String {
+    t.median_ms
+        .map_or("—".into(), |ms| protocol::units::duration(ms, locale))
 }
 
 fn source_label(texts: &'static Texts, source: ChatSource) -> &'static str {
@@ -184,6 +172,7 @@ pub fn Reports() -> impl IntoView {
             <p class="error" role="alert">{move || error.get()}</p>
             {move || report.get().map(|r| {
                 let t = texts();
+                let locale = session.locale.get();
                 if r.chats == 0 {
                     return view! { <p class="muted" role="status">{t.no_data}</p> }.into_any();
                 }
@@ -205,8 +194,8 @@ pub fn Reports() -> impl IntoView {
                         <div><dt>{t.chats_total}</dt><dd>{r.chats}</dd></div>
                         <div><dt>{t.missed_chats}</dt><dd>{r.missed}</dd></div>
                         <div><dt>{t.offline_chats}</dt><dd>{r.offline}</dd></div>
-                        <div><dt>{t.first_response}</dt><dd>{median(&r.first_response)}</dd></div>
-                        <div><dt>{t.chat_duration}</dt><dd>{median(&r.duration)}</dd></div>
+                        <div><dt>{t.first_response}</dt><dd>{median(&r.first_response, locale)}</dd></div>
+                        <div><dt>{t.chat_duration}</dt><dd>{median(&r.duration, locale)}</dd></div>
                         <div><dt>{t.mean_rating}</dt><dd>{mean}</dd></div>
                     </dl></div>
                     <Bars id="per-day" title=format!("{} ({} — {})", t.chats_per_day, t.chats_total, t.of_them_missed) bars=days/>
@@ -230,7 +219,7 @@ pub fn Reports() -> impl IntoView {
                                     <th scope="row">{o.name.clone()}</th>
                                     <td>{o.chats}</td>
                                     <td>{o.messages}</td>
-                                    <td>{median(&o.first_response)}</td>
+                                    <td>{median(&o.first_response, locale)}</td>
                                     <td>{o.rating_percent.map(|p| format!("{p} %")).unwrap_or_else(|| "—".into())}</td>
                                 </tr>
                             }).collect_view()}

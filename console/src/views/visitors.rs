@@ -5,16 +5,6 @@ use crate::state::Screen;
 use leptos::prelude::*;
 use protocol::visitors::{LiveVisitor, ProactiveChat};
 
-/// "12 min", "1 h 5 min", "40 s".
-fn duration(ms: u64) -> String {
-    let seconds = ms / 1000;
-    match seconds {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => format!("{} min", s / 60),
-        s => format!("{} h {} min", s / 3600, (s % 3600) / 60),
-    }
-}
-
 /// Where the visitor came from: the UTM campaign (or source), else the referrer's host.
 fn came_from(v: &LiveVisitor) -> String {
     let utm = [&v.utm.campaign, &v.utm.source]
@@ -138,7 +128,12 @@ fn Row(v: LiveVisitor, composing: RwSignal<Option<LiveVisitor>>) -> impl IntoVie
         .collect::<Vec<_>>()
         .join(", ");
     let started = v.page.visit_started_at;
-    let on_site = move || duration(inbox.now.get().saturating_sub(started));
+    let on_site = move || {
+        protocol::units::duration(
+            inbox.now.get().saturating_sub(started),
+            session.locale.get(),
+        )
+    };
     let previous = v.previous_chat.as_ref().map(|p| {
         let (count, at) = (p.message_count, p.last_at);
         move || format!("{count} {} · {}", texts().messages_short, clock(at))

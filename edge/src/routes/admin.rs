@@ -61,6 +61,8 @@ pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Han
     let (site, _, role) = site_operator(&req, &ctx, Need::Admin).await?;
     let settings: SiteSettings = http::read_json(&mut req).await?;
     settings.validate()?;
+    // An older shape (the alert's own hours) becomes today's before it crosses to the site.
+    let settings = settings.migrated();
     let link = SiteLink::new(&ctx.env, &site);
     // Masking decides what admins themselves may see: only the owner changes it.
     if !role.changes_masking() && link.settings().await?.masking != settings.masking {
@@ -297,6 +299,10 @@ pub(super) async fn import_site(mut req: Request, ctx: RouteContext<()>) -> Hand
     if let Err(e) = export.validate().and_then(|_| export.settings.validate()) {
         return Err(e.into());
     }
+    let export = SiteExport {
+        settings: export.settings.migrated(),
+        ..export
+    };
     let route = SiteRoute::Import {
         export: Box::new(export),
         replace_settings: query(&req, "settings")?.as_deref() == Some("replace"),

@@ -156,6 +156,7 @@ pub fn presence<V: JsonValue>(v: &V) -> Option<Presence> {
     Some(Presence {
         operators_online: v.flag("operators_online")?,
         departments_online: v.list("departments_online", JsonValue::string),
+        back_at: v.u64("back_at"),
     })
 }
 

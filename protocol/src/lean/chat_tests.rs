@@ -269,6 +269,18 @@ fn every_event() -> Vec<ConversationEvent> {
             presence: Presence {
                 operators_online: true,
                 departments_online: vec!["sales".into(), "support".into()],
+                back_at: None,
+            },
+        },
+        Welcome {
+            conversation: ConversationId::parse("c3").unwrap(),
+            messages: Vec::new(),
+            operator: None,
+            state: ConversationState::default(),
+            presence: Presence {
+                operators_online: false,
+                departments_online: Vec::new(),
+                back_at: Some(1_796_000_000_000),
             },
         },
         Welcome {
@@ -501,6 +513,7 @@ fn full_config() -> WidgetConfig {
     settings.departments = vec![Department {
         id: "sales".into(),
         name: "Продажи".into(),
+        hours: None,
     }];
     settings.rating.scale = RatingScale::FiveFaces;
     settings.offline.hide_launcher = true;
@@ -519,6 +532,7 @@ fn full_config() -> WidgetConfig {
         Presence {
             operators_online: true,
             departments_online: vec!["sales".into()],
+            back_at: Some(1_796_000_000_000),
         },
         Geo {
             country: Some("RU".into()),

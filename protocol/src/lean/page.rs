@@ -55,6 +55,7 @@ pub fn page_config<V: JsonValue>(v: &V) -> PageConfig {
                 .as_ref()
                 .map(|p| p.list("departments_online", JsonValue::string))
                 .unwrap_or_default(),
+            back_at: None,
         },
         geo: Geo {
             country: geo.as_ref().and_then(|g| g.text("country")),

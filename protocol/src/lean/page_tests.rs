@@ -124,6 +124,7 @@ fn the_page_config_is_the_widget_configs_own_values() {
     let presence = Presence {
         operators_online: true,
         departments_online: vec!["sales".into()],
+        back_at: None,
     };
     let geo = Geo {
         country: Some("DE".into()),

@@ -243,6 +243,9 @@ pub fn OfflineForm(chat: Chat) -> impl IntoView {
         <form class="card offline" on:submit=submit aria-labelledby="cw-offline-title" novalidate>
             <h3 id="cw-offline-title">{move || chat.texts().offline_title}</h3>
             <p>{move || chat.site_text(|t| &t.offline_intro).unwrap_or(chat.texts().offline_intro.into())}</p>
+            {move || chat.presence.with(|p| p.back_at).map(|at| view! {
+                <p class="back-at">{chat.texts().back_at.replace("{when}", &browser::format::moment(at, chat.locale.get()))}</p>
+            })}
             <Field id="cw-off-name" label=Signal::derive(move || chat.texts().name.to_owned()) kind="text"
                 autocomplete="name" value=name error=name_err/>
             <Field id="cw-off-email" label=Signal::derive(move || chat.texts().email.to_owned()) kind="email"

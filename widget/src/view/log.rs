@@ -160,7 +160,7 @@ fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
         } else {
             view! {
                 <a class="file" href=url download=file.name.clone()>
-                    "📎 " {file.name.clone()} " (" {browser::human_size(file.size)} ")"
+                    "📎 " {file.name.clone()} " (" {move || protocol::units::size(file.size, chat.locale.get())} ")"
                 </a>
             }
             .into_any()

@@ -138,7 +138,7 @@ fn FileLink(file: protocol::Attachment) -> impl IntoView {
         }
         .into_any()
     } else {
-        let size = browser::human_size(file.size);
+        let size = move || protocol::units::size(file.size, session.locale.get());
         let download = {
             let name = name.clone();
             move |e: leptos::ev::MouseEvent| {

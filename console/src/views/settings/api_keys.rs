@@ -76,8 +76,8 @@ pub(super) fn ApiKeys() -> impl IntoView {
                                 view! {
                                     <tr>
                                         <td>{key.name.clone()} " " <code>{format!("{}…", key.prefix)}</code></td>
-                                        <td>{super::super::date_time(key.created_at)}</td>
-                                        <td>{move || key.last_used_at.map(super::super::date_time).unwrap_or_else(|| texts().never_used.to_owned())}</td>
+                                        <td>{move || super::super::date_time(key.created_at, session.locale.get())}</td>
+                                        <td>{move || key.last_used_at.map(|at| super::super::date_time(at, session.locale.get())).unwrap_or_else(|| texts().never_used.to_owned())}</td>
                                         <td>
                                             <super::super::RowAction verb=|t| t.api_key_revoke subject=label
                                                 on_press=move || revoke(id.clone())/>

@@ -65,7 +65,7 @@ pub(super) fn Bans() -> impl IntoView {
                                         <td>{who.clone()}</td>
                                         <td>{ban.ip.clone().unwrap_or_default()}</td>
                                         <td>{ban.by.clone()}</td>
-                                        <td>{super::super::date_time(ban.at)}</td>
+                                        <td>{move || super::super::date_time(ban.at, session.locale.get())}</td>
                                         <td>
                                             {if ban.visitor.is_some() && ban.ip.is_some() {
                                                 view! {

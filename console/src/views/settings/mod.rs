@@ -7,6 +7,7 @@ mod alerts;
 mod api_keys;
 mod bans;
 mod channels;
+mod hours;
 mod identity;
 mod routing;
 mod triggers;
@@ -71,6 +72,7 @@ pub fn Settings() -> impl IntoView {
                 let draft = Draft { session, site, data: RwSignal::new(loaded) };
                 view! {
                     <widget::WidgetSections draft/>
+                    <hours::WorkingHours draft/>
                     <triggers::Triggers draft/>
                     <routing::RoutingSection draft/>
                     <routing::MaskingSection draft/>

@@ -18,7 +18,7 @@ fn event_label(texts: &'static Texts, event: WebhookEvent) -> &'static str {
 }
 
 /// "Delivered", "HTTP 500 · next try 12:30" or "could not connect · given up".
-fn outcome(texts: &'static Texts, d: &WebhookDelivery) -> String {
+fn outcome(texts: &'static Texts, locale: protocol::Locale, d: &WebhookDelivery) -> String {
     if d.delivered_at.is_some() {
         return format!("{} ({})", texts.delivered_ok, d.status.unwrap_or_default());
     }
@@ -28,7 +28,7 @@ fn outcome(texts: &'static Texts, d: &WebhookDelivery) -> String {
             format!(
                 "{error} · {} {}",
                 texts.retry_at,
-                super::super::date_time(at)
+                super::super::date_time(at, locale)
             )
         }
         Some(_) => String::from("…"),
@@ -162,11 +162,11 @@ pub(super) fn Webhooks() -> impl IntoView {
                                 let result = delivery.clone();
                                 view! {
                                     <tr>
-                                        <td>{super::super::date_time(delivery.created_at)}</td>
+                                        <td>{move || super::super::date_time(delivery.created_at, session.locale.get())}</td>
                                         <td>{move || event_label(texts(), event)}</td>
                                         <td class="code">{delivery.url.clone()}</td>
                                         <td>{delivery.attempts}</td>
-                                        <td>{move || outcome(texts(), &result)}</td>
+                                        <td>{move || outcome(texts(), session.locale.get(), &result)}</td>
                                     </tr>
                                 }
                             }

@@ -64,17 +64,14 @@ pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
     }
 }
 
-/// Site name, language, time zone and how often invitations may be shown.
+/// Site name, language, allowed origins and how often invitations may be shown.
 #[component]
 fn General(draft: Draft) -> impl IntoView {
     let texts = move || draft.session.texts();
-    // Every half hour from UTC−12 to UTC+14.
-    let offsets = (-24..=28).map(|half_hours: i32| half_hours * 30);
     view! {
         <Section draft id="general" title=|t| t.general apply=|from, to| {
             to.name = from.name.clone();
             to.locale = from.locale;
-            to.utc_offset_minutes = from.utc_offset_minutes;
             to.invitation_interval_seconds = from.invitation_interval_seconds;
             to.allowed_origins = from.allowed_origins.clone();
         }>
@@ -84,22 +81,6 @@ fn General(draft: Draft) -> impl IntoView {
                 options=vec![("", |t| t.page_language), ("ru", |_| "Русский"), ("en", |_| "English")]
                 get=|s| s.locale.as_ref().map(wire_name).unwrap_or_default()
                 set=|s, v| s.locale = from_wire(v)/>
-            <div class="field">
-                <label for="utc-offset">{move || texts().time_zone}</label>
-                <select id="utc-offset"
-                    on:change=move |e| {
-                        if let Ok(minutes) = event_target_value(&e).parse() {
-                            draft.edit(|s| s.utc_offset_minutes = minutes);
-                        }
-                    }>
-                    {offsets.map(|minutes| view! {
-                        <option value=minutes.to_string()
-                            selected=move || draft.read(|s| s.utc_offset_minutes) == minutes>
-                            {utc_label(minutes)}
-                        </option>
-                    }).collect_view()}
-                </select>
-            </div>
             <div class="field">
                 <label for="allowed-origins">{move || texts().allowed_origins}</label>
                 <textarea id="allowed-origins" rows="3" aria-describedby="allowed-origins-hint"
@@ -122,12 +103,6 @@ fn General(draft: Draft) -> impl IntoView {
                 }/>
         </Section>
     }
-}
-
-fn utc_label(minutes: i32) -> String {
-    let sign = if minutes < 0 { '−' } else { '+' };
-    let minutes = minutes.abs();
-    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 const FIELD_RULES: [(&str, Label); 3] = [
@@ -227,7 +202,7 @@ fn Departments(draft: Draft) -> impl IntoView {
             <For each=ids key=|id| id.clone() let:id>
                 {
                     let input_id = format!("{id}-name");
-                    let (a, b) = (id.clone(), id.clone());
+                    let (a, b, c) = (id.clone(), id.clone(), id.clone());
                     view! {
                         <div class="row">
                             <label class="sr" for=input_id.clone()>{move || texts().department_name}</label>
@@ -240,15 +215,16 @@ fn Departments(draft: Draft) -> impl IntoView {
                                     }
                                 })/>
                             <button type="button" class="secondary"
-                                on:click=move |_| draft.edit(|s| s.departments.retain(|d| d.id != id))>
+                                on:click=move |_| draft.edit(|s| s.departments.retain(|d| d.id != c))>
                                 {move || texts().delete}
                             </button>
                         </div>
+                        <super::hours::DepartmentHours draft id=id/>
                     }
                 }
             </For>
             <button type="button" class="secondary" on:click=move |_| draft.edit(|s| {
-                s.departments.push(Department { id: new_id("d"), name: String::new() })
+                s.departments.push(Department { id: new_id("d"), name: String::new(), hours: None })
             })>{move || texts().add_department}</button>
         </Section>
     }

@@ -69,7 +69,7 @@ impl SiteRoom {
         closing: Option<&WebSocket>,
     ) -> Result<()> {
         let settings = self.settings()?.unwrap_or_else(|| SiteSettings::new(""));
-        if settings.alerts.working_hours.is_none() {
+        if !settings.alerts.nobody_online || settings.hours.is_none() {
             return Ok(());
         }
         let anyone = self
@@ -85,9 +85,10 @@ impl SiteRoom {
             .to_array()?;
         let last = rows.first().and_then(|r| r.value.parse().ok());
         let now = http::now_ms();
+        let working = settings.hours.is_some() && settings.opening(None, now).open;
         if !settings
             .alerts
-            .nobody_online_due(settings.utc_offset_minutes, now, anyone, last)
+            .nobody_online_due(working, now, anyone, last)
         {
             return Ok(());
         }

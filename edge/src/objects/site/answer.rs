@@ -39,6 +39,8 @@ impl SiteRoom {
                 // A visitor arrived: is anyone there to answer?
                 self.alert_if_nobody_online(&site, None).await?;
                 let mut config = settings.widget_config(site, self.presence(), geo);
+                // The page's triggers read weekday and hour with the zone's offset of today.
+                config.utc_offset_minutes = settings.zone().offset_minutes(http::now_ms());
                 config.max_message_chars = crate::config::of(&self.env)?.max_message_chars;
                 http::json(&config)
             }

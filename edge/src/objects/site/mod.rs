@@ -299,13 +299,15 @@ impl SiteRoom {
         let settings: Option<SiteSettings> = rows
             .into_iter()
             .next()
-            .map(|row| serde_json::from_str(&row.value))
+            .map(|row| serde_json::from_str(&row.value).map(SiteSettings::migrated))
             .transpose()?;
         self.cached_settings.borrow_mut().clone_from(&settings);
         Ok(settings)
     }
 
     fn save_settings(&self, settings: &SiteSettings) -> Result<()> {
+        // Settings in an older shape (the REST API, an import) are stored in today's.
+        let settings = &settings.clone().migrated();
         self.state.storage().sql().exec(
             "INSERT INTO settings (key, value) VALUES ('site', ?)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

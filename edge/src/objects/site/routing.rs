@@ -63,7 +63,11 @@ impl SiteRoom {
             &operators,
             &settings.routing.regions,
             ChatRequest {
-                department: request.department.as_deref(),
+                // A closed department's chat goes to whoever is online.
+                department: request
+                    .department
+                    .as_deref()
+                    .filter(|d| settings.opening(Some(d), http::now_ms()).open),
                 previous_operator: request.previous.as_ref(),
                 country: request.geo.country.as_deref(),
                 city: request.geo.city.as_deref(),

@@ -67,7 +67,8 @@ impl SiteRoom {
     }
 
     /// Who can answer: any online operator, and per department the online operators the
-    /// routing settings let serve it.
+    /// routing settings let serve it; within working hours only (the site's, or a
+    /// department's own), with the time it opens again when closed.
     pub(super) fn presence(&self) -> Presence {
         let online = self.online_operators();
         let settings = self
@@ -75,18 +76,32 @@ impl SiteRoom {
             .ok()
             .flatten()
             .unwrap_or_else(|| SiteSettings::new(""));
+        let now = http::now_ms();
         let serves = |operator: &OperatorCard, department: &str| {
             let (departments, _) = settings.routing.for_operator(&operator.id);
             departments.is_empty() || departments.iter().any(|d| d == department)
         };
+        let departments_online: Vec<String> = settings
+            .departments
+            .iter()
+            .filter(|d| settings.opening(Some(&d.id), now).open)
+            .filter(|d| online.iter().any(|o| serves(o, &d.id)))
+            .map(|d| d.id.clone())
+            .collect();
+        let site = settings.opening(None, now);
+        // Closed, a department with hours of its own may still take chats.
+        let operators_online = if site.open {
+            !online.is_empty()
+        } else {
+            !departments_online.is_empty()
+        };
+        let back_at = (!operators_online && !site.open)
+            .then_some(site.changes_at)
+            .flatten();
         Presence {
-            operators_online: !online.is_empty(),
-            departments_online: settings
-                .departments
-                .iter()
-                .filter(|d| online.iter().any(|o| serves(o, &d.id)))
-                .map(|d| d.id.clone())
-                .collect(),
+            operators_online,
+            departments_online,
+            back_at,
         }
     }
 }

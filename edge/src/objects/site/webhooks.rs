@@ -222,7 +222,7 @@ impl SiteRoom {
         // With working hours set, the site looks every few minutes for nobody online.
         let check = self
             .settings()?
-            .filter(|s| s.alerts.working_hours.is_some())
+            .filter(|s| s.alerts.nobody_online && s.hours.is_some())
             .map(|_| (http::now_ms() + self.presence_check_ms()) as i64);
         let retention = self.retention_due_at()?;
         let mail = self.next_mail_at()?;
