@@ -2,7 +2,6 @@
 //! trigger rules, the visit record and the presence socket's frames.
 
 use super::{JsonValue, ObjectWriter};
-use crate::conversation::Presence;
 use crate::pattern::{MatchKind, Pattern};
 use crate::settings::{Locale, Position};
 use crate::triggers::{Action, Condition, TriggerRule, UtmParam, VisitRecord, VisitState};
@@ -20,7 +19,8 @@ pub struct PageConfig {
     pub triggers: Vec<TriggerRule>,
     pub invitation_interval_seconds: u32,
     pub utc_offset_minutes: i32,
-    pub presence: Presence,
+    /// The config's `presence.operators_online` (the page needs nothing else of it).
+    pub operators_online: bool,
     pub geo: Geo,
 }
 
@@ -46,17 +46,10 @@ pub fn page_config<V: JsonValue>(v: &V) -> PageConfig {
             .field("utc_offset_minutes")
             .and_then(|n| n.number())
             .map_or(0, |n| n as i32),
-        presence: Presence {
-            operators_online: presence
-                .as_ref()
-                .and_then(|p| p.flag("operators_online"))
-                .unwrap_or(false),
-            departments_online: presence
-                .as_ref()
-                .map(|p| p.list("departments_online", JsonValue::string))
-                .unwrap_or_default(),
-            back_at: None,
-        },
+        operators_online: presence
+            .as_ref()
+            .and_then(|p| p.flag("operators_online"))
+            .unwrap_or(false),
         geo: Geo {
             country: geo.as_ref().and_then(|g| g.text("country")),
             city: geo.as_ref().and_then(|g| g.text("city")),

@@ -147,7 +147,7 @@ fn the_page_config_is_the_widget_configs_own_values() {
             triggers: settings.triggers.clone(),
             invitation_interval_seconds: 90,
             utc_offset_minutes: -180,
-            presence,
+            operators_online: true,
             geo,
         }
     );

@@ -177,7 +177,7 @@ fn show_launcher() {
         let offline = p
             .config
             .as_ref()
-            .is_some_and(|c| c.hide_launcher_when_offline && !c.presence.operators_online)
+            .is_some_and(|c| c.hide_launcher_when_offline && !c.operators_online)
             && no_chat;
         p.refused || p.hidden_by_api || p.hidden_by_rule || offline
     });
@@ -310,7 +310,7 @@ pub fn get_state() -> JsValue {
     set("open", JsValue::FALSE);
     set("hidden", JsValue::from_bool(api || rule || refused));
     set("unread", with_page(|p| p.unread).unwrap_or(0).into());
-    let online = config().is_some_and(|c| c.presence.operators_online);
+    let online = config().is_some_and(|c| c.operators_online);
     set("online", JsValue::from_bool(online));
     set("messages", 0.into());
     set("status", JsValue::NULL);

@@ -83,7 +83,7 @@ fn current_visit() -> Option<Visit> {
         city: config.geo.city.clone(),
         weekday,
         hour,
-        operator_online: window::operators_online().unwrap_or(config.presence.operators_online),
+        operator_online: window::operators_online().unwrap_or(config.operators_online),
         already_chatted: CHATTED.with(Cell::get),
     })
 }
