@@ -252,6 +252,15 @@ pub fn encode(value: &str) -> String {
 /// one-JSON-object-per-line form).
 pub const NO_LIMIT: i64 = (1 << 53) - 1;
 
+/// The relay's address for links it hands out (reset mails, Telegram's webhook, transcripts):
+/// `PUBLIC_ORIGIN` when set, since a `Host` header is the asker's to choose; else the request's.
+pub fn public_origin(req: &Request, env: &worker::Env) -> Result<String> {
+    match &crate::config::of(env)?.public_origin {
+        Some(origin) => Ok(origin.clone()),
+        None => Ok(req.url()?.origin().ascii_serialization()),
+    }
+}
+
 pub fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }

@@ -4,7 +4,7 @@ use crate::error::ProtocolError;
 use crate::ids::{ConversationId, OperatorId, SiteId, VisitorId};
 use crate::limits::MAX_PASSWORD_CHARS;
 use crate::roles::Role;
-use crate::settings::Locale;
+use crate::settings::{Department, Locale};
 use crate::validate::invalid;
 use crate::visitors::Geo;
 use serde::{Deserialize, Serialize};
@@ -51,14 +51,10 @@ impl crate::settings::SiteSettings {
             locale: self.locale,
             theme: self.theme.clone(),
             contact_form: self.contact_form.clone(),
-            // Visitors need no department's hours: `presence` says which are open.
             departments: self
                 .departments
                 .iter()
-                .map(|d| crate::settings::Department {
-                    hours: None,
-                    ..d.clone()
-                })
+                .map(Department::for_visitors)
                 .collect(),
             rating_scale: self.rating.scale,
             hide_launcher_when_offline: self.offline.hide_launcher,

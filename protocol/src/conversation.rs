@@ -537,6 +537,7 @@ mod tests {
         s.departments = vec![Department {
             id: "sales".into(),
             name: "Sales".into(),
+            visitor_name: None,
             hours: None,
         }];
         let mut state = ConversationState::default();

@@ -213,11 +213,13 @@ fn a_department_has_its_own_hours_or_the_sites() {
         crate::settings::Department {
             id: "sales".into(),
             name: "Sales".into(),
+            visitor_name: None,
             hours: None,
         },
         crate::settings::Department {
             id: "night".into(),
             name: "Night desk".into(),
+            visitor_name: None,
             hours: Some(week(&[(1, "00:00", "24:00")])),
         },
     ];
@@ -237,7 +239,12 @@ fn zone_names_are_checked() {
     let mut s = SiteSettings::new("Shop");
     s.time_zone = Some("Europe/Moscow".into());
     assert!(s.validate().is_ok());
-    for bad in ["", "Europe/Moscow; drop", "<script>", "Mars/Olympus"] {
+    let mut bad = vec!["", "Europe/Moscow; drop", "<script>"];
+    // Looked up in the tz database where it is built in (the relay).
+    if cfg!(feature = "zones") {
+        bad.push("Mars/Olympus");
+    }
+    for bad in bad {
         s.time_zone = Some(bad.into());
         let message = s.validate().unwrap_err().message;
         assert!(message.starts_with("time_zone: "), "{bad}: {message}");

@@ -365,9 +365,9 @@ fn ratings(chats: &[&ChatRecord]) -> RatingStats {
 }
 
 /// One line per chat of the period, for a spreadsheet (RFC 4180: quoted where needed).
-pub fn csv(query: &ReportQuery, chats: &[ChatRecord]) -> String {
+pub fn csv(query: &ReportQuery, chats: &[ChatRecord], chat_links: &str) -> String {
     let mut out = String::from(
-        "conversation,started_at,source,department,operator,visitor_messages,operator_messages,first_response_s,duration_s,missed,offline,rating,rating_scale,name,email,phone,utm_source,utm_medium,utm_campaign\r\n",
+        "conversation,started_at,source,department,operator,visitor_messages,operator_messages,first_response_s,duration_s,missed,offline,rating,rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,transcript\r\n",
     );
     let secs = |ms: Option<u64>| ms.map(|m| (m / 1000).to_string()).unwrap_or_default();
     for chat in chats
@@ -405,12 +405,17 @@ pub fn csv(query: &ReportQuery, chats: &[ChatRecord]) -> String {
                 .as_ref()
                 .map(|r| scale_name(r.scale))
                 .unwrap_or_default(),
+            s.rating
+                .as_ref()
+                .and_then(|r| r.comment.clone())
+                .unwrap_or_default(),
             s.contact.name.clone().unwrap_or_default(),
             s.contact.email.clone().unwrap_or_default(),
             s.contact.phone.clone().unwrap_or_default(),
             utm.source.unwrap_or_default(),
             utm.medium.unwrap_or_default(),
             utm.campaign.unwrap_or_default(),
+            format!("{chat_links}{}", chat.id),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));
@@ -584,13 +589,18 @@ mod tests {
         let mut c = answered(chat("a", DAY0 + H), "anna", 20_000, Some(5));
         c.state.contact.name = Some("=HYPERLINK(\"x\")".into());
         c.state.contact.email = Some("ivan@example.com".into());
-        let out = csv(&query, &[c]);
+        if let Some(rating) = c.state.rating.as_mut() {
+            rating.comment = Some("Quick, thanks, \"great\"".into());
+        }
+        let out = csv(&query, &[c], "https://chat.shop.test/console/#/demo/chats/");
         let lines: Vec<&str> = out.trim_end().split("\r\n").collect();
         assert_eq!(lines.len(), 2);
+        assert!(lines[0].ends_with(",rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,transcript"));
         assert!(lines[1].starts_with(
-            "a,2026-11-02T01:00:00Z,visitor,,ANNA,1,2,20,600,false,false,5,five_faces,"
+            "a,2026-11-02T01:00:00Z,visitor,,ANNA,1,2,20,600,false,false,5,five_faces,\"Quick, thanks, \"\"great\"\"\","
         ));
         assert!(lines[1].contains(",\"'=HYPERLINK(\"\"x\"\")\",ivan@example.com,"));
+        assert!(lines[1].ends_with(",https://chat.shop.test/console/#/demo/chats/a"));
     }
 
     #[test]

@@ -60,6 +60,24 @@ pub struct CustomField {
     pub required: bool,
 }
 
+impl Department {
+    /// What the widget is sent: the name visitors are shown, no staff name, no hours
+    /// (`Presence` says which departments are open).
+    pub fn for_visitors(&self) -> Department {
+        Department {
+            id: self.id.clone(),
+            name: self.shown_name().to_owned(),
+            visitor_name: None,
+            hours: None,
+        }
+    }
+
+    /// The name visitors see.
+    pub fn shown_name(&self) -> &str {
+        self.visitor_name.as_deref().unwrap_or(&self.name)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactFormSettings {
     pub mode: ContactFormMode,
@@ -76,7 +94,11 @@ pub struct ContactFormSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Department {
     pub id: String,
+    /// What operators call it (the inbox, transfers, reports).
     pub name: String,
+    /// What visitors are shown instead ("Buy a sofa" for "Sales B2C"); `None`: `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_name: Option<String>,
     /// Its own working hours; `None`: the site's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<crate::hours::OpeningHours>,
@@ -380,6 +402,9 @@ impl SiteSettings {
                 return bad("departments.id", "expected unique lowercase ids");
             }
             display_name("departments.name", &department.name)?;
+            if let Some(shown) = &department.visitor_name {
+                display_name("departments.visitor_name", shown)?;
+            }
             if let Some(hours) = &department.hours {
                 hours.validate("departments.hours")?;
             }
@@ -645,11 +670,13 @@ mod tests {
             Department {
                 id: "sales".into(),
                 name: "Sales".into(),
+                visitor_name: None,
                 hours: None,
             },
             Department {
                 id: "sales".into(),
                 name: "Again".into(),
+                visitor_name: None,
                 hours: None,
             },
         ];
@@ -670,6 +697,7 @@ mod tests {
         s.departments = vec![Department {
             id: "sales".into(),
             name: "Sales".into(),
+            visitor_name: None,
             hours: None,
         }];
         let anna = crate::ids::OperatorId::parse("anna").unwrap();
@@ -709,5 +737,45 @@ mod tests {
         assert!(!RatingScale::ThreeFaces.is_positive(2));
         assert!(RatingScale::FiveFaces.is_positive(4));
         assert!(!RatingScale::FiveFaces.is_positive(3));
+    }
+
+    #[test]
+    fn visitors_are_sent_the_name_meant_for_them_and_nothing_internal() {
+        let mut s = SiteSettings::new("Shop");
+        s.departments = vec![
+            Department {
+                id: "b2c".into(),
+                name: "Sales B2C (tier 2)".into(),
+                visitor_name: Some("Buy a sofa".into()),
+                hours: Some(crate::hours::OpeningHours::same_hours(
+                    &[1],
+                    "09:00",
+                    "18:00",
+                )),
+            },
+            Department {
+                id: "help".into(),
+                name: "Support".into(),
+                visitor_name: None,
+                hours: None,
+            },
+        ];
+        assert!(s.validate().is_ok());
+        let config = s.widget_config(
+            crate::ids::SiteId::parse("shop").unwrap(),
+            Default::default(),
+            Default::default(),
+        );
+        let wire = serde_json::to_string(&config.departments).unwrap();
+        assert_eq!(
+            wire,
+            r#"[{"id":"b2c","name":"Buy a sofa"},{"id":"help","name":"Support"}]"#
+        );
+        s.departments[0].visitor_name = Some(" ".into());
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .message
+            .contains("departments.visitor_name"));
     }
 }

@@ -193,9 +193,12 @@ test("contact form before the chat: required fields block the first message unti
 
 test("departments are chosen before the first message; the contact form during the chat can be dismissed", async () => {
   await configure({
-    departments: [{ id: "sales", name: "Sales" }, { id: "support", name: "Support" }],
+    departments: [{ id: "sales", name: "Sales B2C (tier 2)", visitor_name: "Buy a sofa" }, { id: "support", name: "Support" }],
     contact_form: { mode: "during", name: "optional", email: "optional", phone: "hidden", custom: [] },
   });
+  // Visitors are sent the name meant for them, never the team's own.
+  const config = await (await fetch(`${relay.origin}/api/v1/sites/demo/widget-config`, { headers: { Origin: shop.origin } })).json();
+  assert.deepEqual(config.departments, [{ id: "sales", name: "Buy a sofa" }, { id: "support", name: "Support" }]);
   const page = await visitor();
   // A slow network: the relay's welcome on the chat socket comes a second and a half late,
   // after the visitor has picked a department and written. His choice must reach the relay
@@ -212,6 +215,7 @@ test("departments are chosen before the first message; the contact form during t
   });
   await openWidget(page);
   await inWidget(page, ".departments").waitFor();
+  assert.deepEqual(await inWidget(page, ".departments button").allTextContents(), ["Buy a sofa", "Support"]);
   assert.equal(await inWidget(page, "form.composer").isVisible(), false);
   await inWidget(page, ".departments button", { hasText: "Support" }).filter({ hasText: "Support" }).click();
   await inWidget(page, "form.composer:not([hidden])").waitFor();

@@ -186,6 +186,11 @@ fn Result(summary: ConversationSummary) -> impl IntoView {
             format!("{word} {score}/{max}")
         }
     });
+    let comment = summary
+        .state
+        .rating
+        .as_ref()
+        .and_then(|r| r.comment.clone());
     let operator = summary.state.assignee.clone().map(|a| {
         let removed = site.is_removed(&a.id);
         move || {
@@ -209,6 +214,7 @@ fn Result(summary: ConversationSummary) -> impl IntoView {
                 {operator}
                 {rating.map(|r| view! { " · " <span class="badge muted">{r}</span> })}
             </span>
+            {comment.map(|c| view! { <span class="preview rating-comment">{move || texts().rating_comment} ": «" {c} "»"</span> })}
         </button>
     }
 }

@@ -248,6 +248,10 @@ pub(super) async fn reports(req: Request, ctx: RouteContext<()>) -> Handled {
     let route = SiteRoute::Reports {
         query: http::query_pairs(&req)?,
         csv,
+        chat_links: format!(
+            "{}/console/#/{site}/chats/",
+            http::public_origin(&req, &ctx.env)?
+        ),
     };
     Ok(SiteLink::new(&ctx.env, &site).send(&route).await?)
 }

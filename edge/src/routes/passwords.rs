@@ -63,12 +63,8 @@ pub(super) async fn ask_reset(mut req: Request, ctx: RouteContext<()>) -> Handle
     if request.email.chars().count() > protocol::limits::MAX_EMAIL_CHARS {
         return refuse(ErrorCode::TooLarge, "email is too long");
     }
-    // The link's host comes from the configuration when set: a `Host` header is the asker's
-    // to choose, and a link to his host would hand him the code.
-    let origin = match &crate::config::of(&ctx.env)?.public_origin {
-        Some(origin) => origin.clone(),
-        None => req.url()?.origin().ascii_serialization(),
-    };
+    // A link to a host of the asker's choosing would hand him the code.
+    let origin = http::public_origin(&req, &ctx.env)?;
     let console = format!("{origin}/console/");
     let ask = AskReset {
         email: request.email,

@@ -18,11 +18,8 @@ pub(super) async fn connect(mut req: Request, ctx: RouteContext<()>) -> Handled 
     let TelegramConnect { token } = http::read_json(&mut req).await?;
     let token = token.trim().to_owned();
     check_bot_token(&token)?;
-    // Telegram posts to the relay's public address; a `Host` header is the asker's to choose.
-    let origin = match &crate::config::of(&ctx.env)?.public_origin {
-        Some(origin) => origin.clone(),
-        None => req.url()?.origin().ascii_serialization(),
-    };
+    // Telegram posts to the relay's public address.
+    let origin = http::public_origin(&req, &ctx.env)?;
     let webhook_url = format!("{origin}/api/v1/telegram/{site}");
     let route = BotRoute::Connect { token, webhook_url };
     Ok(BotLink::new(&ctx.env, &site)?.send(&route).await?)

@@ -513,6 +513,7 @@ fn full_config() -> WidgetConfig {
     settings.departments = vec![Department {
         id: "sales".into(),
         name: "Продажи".into(),
+        visitor_name: None,
         hours: None,
     }];
     settings.rating.scale = RatingScale::FiveFaces;

@@ -34,6 +34,7 @@ fn config_with_rules<V: JsonValue>(
             Some(Department {
                 id: d.text("id")?,
                 name: d.text("name")?,
+                visitor_name: None,
                 hours: None,
             })
         }),

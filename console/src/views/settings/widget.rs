@@ -202,7 +202,9 @@ fn Departments(draft: Draft) -> impl IntoView {
             <For each=ids key=|id| id.clone() let:id>
                 {
                     let input_id = format!("{id}-name");
+                    let shown_id = format!("{id}-visitor-name");
                     let (a, b, c) = (id.clone(), id.clone(), id.clone());
+                    let (d, e) = (id.clone(), id.clone());
                     view! {
                         <div class="row">
                             <label class="sr" for=input_id.clone()>{move || texts().department_name}</label>
@@ -212,6 +214,15 @@ fn Departments(draft: Draft) -> impl IntoView {
                                 on:input=move |e| draft.edit(|s| {
                                     if let Some(d) = s.departments.iter_mut().find(|d| d.id == b) {
                                         d.name = event_target_value(&e);
+                                    }
+                                })/>
+                            <label class="sr" for=shown_id.clone()>{move || texts().department_visitor_name}</label>
+                            <input id=shown_id type="text"
+                                placeholder=move || texts().department_visitor_name
+                                prop:value=move || draft.read(|s| s.departments.iter().find(|x| x.id == d).and_then(|x| x.visitor_name.clone()).unwrap_or_default())
+                                on:input=move |ev| draft.edit(|s| {
+                                    if let Some(x) = s.departments.iter_mut().find(|x| x.id == e) {
+                                        x.visitor_name = super::optional(event_target_value(&ev));
                                     }
                                 })/>
                             <button type="button" class="secondary"
@@ -224,7 +235,7 @@ fn Departments(draft: Draft) -> impl IntoView {
                 }
             </For>
             <button type="button" class="secondary" on:click=move |_| draft.edit(|s| {
-                s.departments.push(Department { id: new_id("d"), name: String::new(), hours: None })
+                s.departments.push(Department { id: new_id("d"), name: String::new(), visitor_name: None, hours: None })
             })>{move || texts().add_department}</button>
         </Section>
     }

@@ -115,7 +115,11 @@ impl SiteRoom {
                     Err(e) => http::protocol_error(e),
                 }
             }
-            SiteRoute::Reports { query, csv } => self.report(&query, csv),
+            SiteRoute::Reports {
+                query,
+                csv,
+                chat_links,
+            } => self.report(&query, csv.then_some(chat_links.as_str())),
             SiteRoute::Export { after, limit } => {
                 self.export(&self.known_site_id()?, after, limit).await
             }

@@ -212,6 +212,8 @@ pub enum SiteRoute {
     Reports {
         query: Vec<(String, String)>,
         csv: bool,
+        /// What a chat's id is appended to for its transcript in the console (the CSV's links).
+        chat_links: String,
     },
     /// A page of the site's export.
     Export {

@@ -51,18 +51,23 @@ impl SiteRoom {
             .collect())
     }
 
-    /// `GET /reports?from&to&tz` (JSON) and `GET /reports.csv?from&to&tz`.
-    pub(super) fn report(&self, pairs: &[(String, String)], as_csv: bool) -> Result<Response> {
+    /// `GET /reports?from&to&tz` (JSON) and `GET /reports.csv?from&to&tz` (with `chat_links`,
+    /// what each chat's id is appended to for its transcript).
+    pub(super) fn report(
+        &self,
+        pairs: &[(String, String)],
+        chat_links: Option<&str>,
+    ) -> Result<Response> {
         let query =
             match ReportQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
                 Ok(query) => query,
                 Err(e) => return http::protocol_error(e),
             };
         let chats = self.chats_started(&query)?;
-        if !as_csv {
+        let Some(chat_links) = chat_links else {
             return http::json(&aggregate(&query, &chats));
-        }
-        let mut response = Response::ok(csv(&query, &chats))?;
+        };
+        let mut response = Response::ok(csv(&query, &chats, chat_links))?;
         let headers = response.headers_mut();
         headers.set("Content-Type", "text/csv; charset=utf-8")?;
         headers.set(

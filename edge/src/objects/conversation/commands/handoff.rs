@@ -161,7 +161,8 @@ impl ConversationRoom {
                 };
                 self.private_note(participant, note)?;
                 let event = SystemEvent::TransferredToDepartment {
-                    department: department.name.clone(),
+                    // The visitor reads it too: the name he is shown.
+                    department: department.shown_name().to_owned(),
                 };
                 self.system_message(String::new(), Some(event))?;
                 self.save_state(meta, |s| {
