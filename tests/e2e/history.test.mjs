@@ -85,7 +85,7 @@ before(async () => {
   await b.visitor.next((f) => f.type === "state" && f.state.assignee?.name === "Vera");
   b.visitor.send({ type: "close" });
   await b.visitor.next((f) => f.type === "state" && f.state.status === "closed");
-  b.visitor.send({ type: "rate", score: 1 });
+  b.visitor.send({ type: "rate", score: 1, comment: "The cup came <b>broken</b> twice" });
   await b.visitor.next((f) => f.type === "done" && f.command === "rate");
   // C: sales, Oleg, a private note, not rated.
   const c = await chat("C", { department: "sales", text: "What about gift wrapping?", operator: oleg, reply: "Free of charge." });
@@ -170,6 +170,8 @@ test("the console's history screen: search, filter, open a transcript with its s
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await results.filter({ hasText: "Ivan" }).waitFor();
   assert.equal(await results.count(), 1);
+  // The visitor's comment is shown with the rating, as text.
+  assert.equal((await results.first().locator(".rating-comment").textContent()).trim(), "Visitor's comment: «The cup came <b>broken</b> twice»");
   await results.first().click();
   await log.locator("li.system", { hasText: /transferred/i }).waitFor();
   assert.deepEqual(await seriousViolations(page), []);
