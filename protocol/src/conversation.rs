@@ -140,15 +140,15 @@ impl ConversationState {
         role: crate::roles::Role,
         masking: &crate::settings::ContactMasking,
     ) -> Self {
+        let mut seen = self.clone();
         if masking.hides_from(role) {
-            ConversationState {
-                contact: self.contact.masked(),
-                callback: self.callback.as_deref().map(mask_phone),
-                ..self.clone()
-            }
-        } else {
-            self.clone()
+            seen.contact = self.contact.masked();
+            seen.callback = self.callback.as_deref().map(mask_phone);
         }
+        if masking.hides_ratings_from(role) {
+            seen.rating = None;
+        }
+        seen
     }
 }
 
@@ -448,6 +448,7 @@ mod tests {
         let masking = ContactMasking {
             operators: true,
             admins: false,
+            ratings: false,
         };
         let seen = state.for_role(Role::Operator, &masking);
         assert_eq!(seen.contact.email.as_deref(), Some("i***@mail.ru"));
@@ -458,6 +459,7 @@ mod tests {
         let all = ContactMasking {
             operators: true,
             admins: true,
+            ratings: true,
         };
         assert_ne!(state.for_role(Role::Admin, &all), state);
         assert_eq!(
@@ -465,6 +467,29 @@ mod tests {
             state,
             "the owner always sees"
         );
+        let rated = ConversationState {
+            rating: Some(Rating {
+                score: 1,
+                scale: crate::settings::RatingScale::FiveFaces,
+                comment: Some("rude".into()),
+            }),
+            ..state.clone()
+        };
+        let hidden = ContactMasking {
+            ratings: true,
+            ..Default::default()
+        };
+        assert_eq!(rated.for_role(Role::Operator, &hidden).rating, None);
+        assert_eq!(
+            rated.for_role(Role::Operator, &hidden).contact,
+            rated.contact
+        );
+        assert_eq!(
+            rated.for_role(Role::Admin, &hidden),
+            rated,
+            "admins see ratings"
+        );
+        assert_eq!(rated.for_role(Role::Owner, &hidden), rated);
     }
 
     #[test]

@@ -323,9 +323,23 @@ pub struct ContactMasking {
     pub operators: bool,
     #[serde(default)]
     pub admins: bool,
+    /// Hide visitors' ratings (and their comments) from operators; admins and the owner see
+    /// them. Unlike the contact masks, admins may change it.
+    #[serde(default)]
+    pub ratings: bool,
 }
 
 impl ContactMasking {
+    /// Whether `role` is kept from seeing visitors' ratings.
+    pub fn hides_ratings_from(&self, role: crate::roles::Role) -> bool {
+        self.ratings && role == crate::roles::Role::Operator
+    }
+
+    /// The part only the owner changes: what admins themselves may see.
+    pub fn contacts(&self) -> (bool, bool) {
+        (self.operators, self.admins)
+    }
+
     pub fn hides_from(&self, role: crate::roles::Role) -> bool {
         match role {
             crate::roles::Role::Owner => false,

@@ -68,6 +68,16 @@ pub fn system_event(event: &SystemEvent, locale: Locale, reader: Reader) -> Stri
             };
             format!("{rated}: {label}")
         }
+        // What operators are shown when the site hides ratings from them.
+        SystemEvent::Rated {
+            scale: RatingScale::Off,
+            ..
+        } => if ru {
+            "Посетитель оценил чат"
+        } else {
+            "The visitor rated the chat"
+        }
+        .to_owned(),
         SystemEvent::Rated { score, scale } => {
             let rated = if ru { "Оценка" } else { "Rated" };
             format!("{rated}: {score}/{}", scale.max())

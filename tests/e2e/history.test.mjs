@@ -178,3 +178,36 @@ test("the console's history screen: search, filter, open a transcript with its s
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("ratings hidden from operators: not shown, not findable by filter, not in the chat's log; admins may set it", async () => {
+  const hidden = siteSettings({
+    departments: [{ id: "sales", name: "Sales" }, { id: "support", name: "Support" }],
+    contact_form: { mode: "never" },
+    routing: { auto_assign: false, operators: [], regions: [] },
+    masking: { operators: false, admins: false, ratings: true },
+  });
+  assert.equal((await putSettings(relay, ownerSession.token, hidden)).status, 204);
+  const [b] = (await history(vera, "")).json.conversations;
+  assert.equal(b.state.rating ?? null, null, "Vera does not see B's rating");
+  assert.deepEqual(await found(vera, "rating=poor"), [], "nor can she find it by filtering");
+  assert.deepEqual(await found(vera, "rating=unrated"), ["B"]);
+  assert.deepEqual(await found(ownerSession, "rating=poor"), ["B"], "the owner sees it");
+
+  const socket = await openSocket(ws(`/conversations/${chats.B}/operator-socket`, vera.token));
+  sockets.push(socket);
+  const welcome = await socket.next((f) => f.type === "welcome");
+  assert.equal(welcome.state.rating ?? null, null);
+  const rated = welcome.messages.filter((m) => m.event?.event === "rated");
+  assert.equal(rated.length, 1);
+  assert.deepEqual([rated[0].event.score, rated[0].event.scale], [0, "off"], "rated, without the score");
+  assert.equal(JSON.stringify(welcome).includes("twice"), false, "nor the comment");
+
+  // An admin turns it off again (unlike contact masking, which only the owner changes).
+  const admin = member("Alla");
+  admin.role = "admin";
+  assert.equal((await postJson(relay, "/api/v1/sites/demo/operators", admin, { Authorization: `Bearer ${ownerSession.token}` })).status, 201);
+  const alla = await signIn(relay, admin);
+  assert.equal((await putSettings(relay, alla.token, { ...hidden, masking: { operators: false, admins: false, ratings: false } })).status, 204);
+  assert.equal((await history(vera, "")).json.conversations[0].state.rating.score, 1);
+  assert.equal((await putSettings(relay, alla.token, { ...hidden, masking: { operators: true, admins: false, ratings: false } })).status, 403, "contacts stay the owner's");
+});

@@ -131,6 +131,7 @@ browser::texts! {
         scale_five: "5 faces" / "5 смайликов",
         positive_reply: "Automatic reply to a good rating" / "Автоответ на хорошую оценку",
         negative_reply: "Automatic reply to a poor rating" / "Автоответ на плохую оценку",
+        hide_ratings: "Hide visitors' ratings and comments from operators (admins and the owner see them)" / "Скрывать оценки и комментарии посетителей от операторов (администраторы и владелец их видят)",
         general: "General" / "Общие",
         site_name: "Site name" / "Название сайта",
         widget_language: "Widget language" / "Язык виджета",

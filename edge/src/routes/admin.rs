@@ -65,7 +65,9 @@ pub(super) async fn put_settings(mut req: Request, ctx: RouteContext<()>) -> Han
     let settings = settings.migrated();
     let link = SiteLink::new(&ctx.env, &site);
     // Masking decides what admins themselves may see: only the owner changes it.
-    if !role.changes_masking() && link.settings().await?.masking != settings.masking {
+    if !role.changes_masking()
+        && link.settings().await?.masking.contacts() != settings.masking.contacts()
+    {
         return refuse(
             ErrorCode::Forbidden,
             "only the owner changes contact masking",

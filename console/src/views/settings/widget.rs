@@ -48,7 +48,10 @@ pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
                 set=|s, v| s.offline.notify_email = optional(v)/>
         </Section>
         <Departments draft/>
-        <Section draft id="rating" title=|t| t.rating_settings apply=|from, to| to.rating = from.rating.clone()>
+        <Section draft id="rating" title=|t| t.rating_settings apply=|from, to| {
+            to.rating = from.rating.clone();
+            to.masking.ratings = from.masking.ratings;
+        }>
             <Choice draft id="rating-scale" label=|t| t.rating_scale
                 options=vec![("off", |t| t.scale_off), ("thumbs", |t| t.scale_thumbs),
                     ("three_faces", |t| t.scale_three), ("five_faces", |t| t.scale_five)]
@@ -60,6 +63,8 @@ pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
             <TextArea draft id="negative-reply" label=|t| t.negative_reply
                 get=|s| s.rating.negative_reply.clone().unwrap_or_default()
                 set=|s, v| s.rating.negative_reply = optional(v)/>
+            <Check draft id="hide-ratings" label=|t| t.hide_ratings
+                get=|s| s.masking.ratings set=|s, v| s.masking.ratings = v/>
         </Section>
     }
 }

@@ -383,17 +383,26 @@ impl ConversationRoom {
     }
 
     /// An event as `participant` may see it: operators whose role the site masks get the
-    /// visitor's e-mail and phone masked.
+    /// visitor's e-mail and phone masked, and no ratings when the site hides them.
     fn shape_for(&self, participant: &Participant, event: &ConversationEvent) -> ConversationEvent {
         let Participant::Operator { role, .. } = participant else {
             return event.clone();
         };
         let masking = self.masking();
-        if !masking.hides_from(*role) {
+        let (contacts, ratings) = (masking.hides_from(*role), masking.hides_ratings_from(*role));
+        if !contacts && !ratings {
             return event.clone();
         }
         let mask_message = |message: &protocol::ChatMessage| {
             let mut message = message.clone();
+            if let (true, Some(SystemEvent::Rated { score, scale })) = (ratings, &mut message.event)
+            {
+                // "The visitor rated the chat", without the score.
+                (*score, *scale) = (0, protocol::settings::RatingScale::Off);
+            }
+            if !contacts {
+                return message;
+            }
             if let Some(protocol::SystemEvent::CallbackRequested { phone }) = &mut message.event {
                 *phone = protocol::ContactInfo {
                     phone: Some(phone.clone()),

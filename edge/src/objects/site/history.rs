@@ -157,9 +157,11 @@ impl SiteRoom {
             for row in rows {
                 before = row.last_at;
                 let summary: ConversationSummary = serde_json::from_str(&row.summary)?;
+                // Filtered as the reader sees it: a rating hidden from him cannot be found
+                // by filtering on it either.
+                let summary = masked_summary(summary, Some(role), &masking);
                 if query.admits(&summary) && visible(&summary, participant) {
-                    page.conversations
-                        .push(masked_summary(summary, Some(role), &masking));
+                    page.conversations.push(summary);
                     if page.conversations.len() == HISTORY_PAGE {
                         page.next_before = Some(row.last_at as u64);
                         return Ok(page);
