@@ -154,49 +154,64 @@ impl OpeningHours {
         Ok(())
     }
 
-    /// The open intervals (instants) of local days `first..=last`, in order, touching ones
-    /// joined (Monday 18:00–24:00 and Tuesday 00:00–09:00 are one).
-    fn intervals(&self, calendar: &impl Calendar, first: i64, last: i64) -> Vec<(Millis, Millis)> {
-        let holidays: Vec<i64> = self.holidays.iter().filter_map(|d| day_number(d)).collect();
-        let mut all = Vec::new();
-        for day in (first..=last).filter(|d| !holidays.contains(d)) {
-            for hours in self.week.iter().filter(|h| h.day == weekday(day)) {
-                let (Some(from), Some(to)) = (minute_of_day(&hours.from), minute_of_day(&hours.to))
-                else {
-                    continue;
-                };
-                all.push((calendar.instant(day, from), calendar.instant(day, to)));
-            }
+    /// The open intervals (instants) of one local day, in order; none on a holiday.
+    fn day_intervals(&self, calendar: &impl Calendar, day: i64) -> Vec<(Millis, Millis)> {
+        if self.holidays.iter().any(|d| day_number(d) == Some(day)) {
+            return Vec::new();
         }
+        let mut all: Vec<(Millis, Millis)> = self
+            .week
+            .iter()
+            .filter(|h| h.day == weekday(day))
+            .filter_map(|h| Some((minute_of_day(&h.from)?, minute_of_day(&h.to)?)))
+            .map(|(from, to)| (calendar.instant(day, from), calendar.instant(day, to)))
+            .collect();
         all.sort_unstable();
-        let mut joined: Vec<(Millis, Millis)> = Vec::with_capacity(all.len());
-        for (from, to) in all {
-            match joined.last_mut() {
-                Some(last) if from <= last.1 => last.1 = last.1.max(to),
-                _ => joined.push((from, to)),
-            }
-        }
-        joined
+        all
     }
 
-    /// Whether it is open at `now`, and until when (or from when).
+    /// Whether it is open at `now`, and until when (or from when). Goes day by day from
+    /// yesterday (its hours may run past midnight), joining touching intervals (Monday
+    /// 18:00–24:00 and Tuesday 00:00–09:00 are one), and stops as soon as a later day cannot
+    /// change the answer: usually within today.
     pub fn at(&self, calendar: &impl Calendar, now: Millis) -> Opening {
         let (today, _) = calendar.local(now);
-        let intervals = self.intervals(calendar, today - 1, today + LOOK_AHEAD_DAYS);
-        match intervals.iter().find(|(_, to)| *to > now) {
-            Some(&(from, to)) if from <= now => Opening {
+        let answer = |(from, to): (Millis, Millis)| match from <= now {
+            true => Opening {
                 open: true,
                 changes_at: Some(to),
             },
-            Some(&(from, _)) => Opening {
+            false => Opening {
                 open: false,
                 changes_at: Some(from),
             },
-            None => Opening {
+        };
+        // The first joined interval that ends after `now`.
+        let mut next: Option<(Millis, Millis)> = None;
+        for day in today - 1..=today + LOOK_AHEAD_DAYS {
+            for (from, to) in self.day_intervals(calendar, day) {
+                match &mut next {
+                    Some(found) if from <= found.1 => found.1 = found.1.max(to),
+                    Some(_) => {}
+                    None if to > now => next = Some((from, to)),
+                    None => {}
+                }
+            }
+            match next {
+                // Closed now: the next opening is known, whatever follows.
+                Some(found) if found.0 > now => return answer(found),
+                // Open until before the next midnight: no later day can extend it.
+                Some(found) if found.1 < calendar.instant(day + 1, 0) => return answer(found),
+                _ => {}
+            }
+        }
+        next.map_or(
+            Opening {
                 open: false,
                 changes_at: None,
             },
-        }
+            answer,
+        )
     }
 }
 

@@ -83,6 +83,22 @@ fn open_within_the_day_and_closed_over_lunch() {
 #[test]
 fn a_night_shift_over_midnight_is_one_interval() {
     let hours = week(&[(1, "18:00", "24:00"), (2, "00:00", "09:00")]);
+    // Tuesday 03:00 in Moscow: still Monday's shift, from yesterday.
+    assert_eq!(
+        hours.at(&MOSCOW, utc("2026-12-08", "00:00")),
+        Opening {
+            open: true,
+            changes_at: Some(utc("2026-12-08", "06:00"))
+        }
+    );
+    // Tuesday 10:00: closed until next Monday 18:00.
+    assert_eq!(
+        hours.at(&MOSCOW, utc("2026-12-08", "07:00")),
+        Opening {
+            open: false,
+            changes_at: Some(utc("2026-12-14", "15:00"))
+        }
+    );
     let monday_evening = utc("2026-12-07", "20:00"); // 23:00 in Moscow
     assert_eq!(
         hours.at(&MOSCOW, monday_evening),

@@ -77,6 +77,11 @@ impl SiteRoom {
             .flatten()
             .unwrap_or_else(|| SiteSettings::new(""));
         let now = http::now_ms();
+        // The zone is looked up once for the site and all its departments.
+        let zone = settings.zone();
+        let opening = |department: Option<&str>| {
+            protocol::hours::opening(settings.hours_of(department), &zone, now)
+        };
         let serves = |operator: &OperatorCard, department: &str| {
             let (departments, _) = settings.routing.for_operator(&operator.id);
             departments.is_empty() || departments.iter().any(|d| d == department)
@@ -84,11 +89,11 @@ impl SiteRoom {
         let departments_online: Vec<String> = settings
             .departments
             .iter()
-            .filter(|d| settings.opening(Some(&d.id), now).open)
+            .filter(|d| opening(Some(&d.id)).open)
             .filter(|d| online.iter().any(|o| serves(o, &d.id)))
             .map(|d| d.id.clone())
             .collect();
-        let site = settings.opening(None, now);
+        let site = opening(None);
         // Closed, a department with hours of its own may still take chats.
         let operators_online = if site.open {
             !online.is_empty()
