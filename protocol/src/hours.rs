@@ -295,4 +295,4 @@ impl SiteSettings {
 
 #[cfg(test)]
 #[path = "hours_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -1,7 +1,7 @@
 use super::*;
 
 /// The UTC instant of a date and `HH:MM`.
-fn utc(date: &str, time: &str) -> Millis {
+pub(crate) fn utc(date: &str, time: &str) -> Millis {
     let minutes = day_number(date).unwrap() * 1440 + i64::from(minute_of_day(time).unwrap());
     minutes as Millis * 60_000
 }

@@ -1,10 +1,6 @@
 use super::*;
-use crate::hours::{day_number, minute_of_day, DayHours, Opening, OpeningHours};
-
-fn utc(date: &str, time: &str) -> Millis {
-    let minutes = day_number(date).unwrap() * 1440 + i64::from(minute_of_day(time).unwrap());
-    minutes as Millis * 60_000
-}
+use crate::hours::tests::utc;
+use crate::hours::{day_number, DayHours, Opening, OpeningHours};
 
 fn berlin() -> Zone {
     Zone::named("Europe/Berlin").unwrap()
