@@ -150,6 +150,14 @@ impl ConversationState {
         }
         seen
     }
+
+    /// What the visitor may see of this state: all but the operators' tags.
+    pub fn for_visitor(&self) -> Self {
+        Self {
+            tags: Vec::new(),
+            ..self.clone()
+        }
+    }
 }
 
 impl ContactFormSettings {
@@ -280,6 +288,9 @@ pub struct ConversationState {
     /// His picture from that channel, a file of the conversation (for the visitor card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<crate::files::Attachment>,
+    /// Operators' tags (see `tags`); the visitor never receives them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 impl ConversationState {

@@ -131,6 +131,12 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
             operator,
             note: optional_text(note)?,
         },
+        C::Tag { tag } => C::Tag {
+            tag: crate::tags::tag("tag", &tag)?,
+        },
+        C::Untag { tag } => C::Untag {
+            tag: crate::tags::tag("tag", &tag)?,
+        },
         other @ (C::Typing { .. }
         | C::Earlier { .. }
         | C::Assign { .. }

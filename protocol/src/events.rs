@@ -197,6 +197,11 @@ pub enum ConversationCommand {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// Operator only: put a tag on the chat (one of the site's list, or a free one when the
+    /// site allows them; see `tags`).
+    Tag { tag: String },
+    /// Operator only: take a tag off the chat.
+    Untag { tag: String },
 }
 
 crate::internally_tagged!(ConversationCommand, "type");
@@ -234,6 +239,8 @@ impl ConversationCommand {
         "assign",
         "transfer",
         "invite",
+        "tag",
+        "untag",
     ];
 
     /// Commands only the visitor may send.
@@ -259,6 +266,8 @@ impl ConversationCommand {
                 | ConversationCommand::Assign { .. }
                 | ConversationCommand::Transfer { .. }
                 | ConversationCommand::Invite { .. }
+                | ConversationCommand::Tag { .. }
+                | ConversationCommand::Untag { .. }
         )
     }
 

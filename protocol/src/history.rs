@@ -38,6 +38,8 @@ pub struct HistoryQuery {
     pub to: Option<Millis>,
     pub rating: Option<RatingFilter>,
     pub department: Option<String>,
+    /// Chats carrying this tag (in any letter case).
+    pub tag: Option<String>,
     /// Paging: only conversations whose last activity is older than this.
     pub before: Option<Millis>,
 }
@@ -100,6 +102,7 @@ impl HistoryQuery {
                     }
                     query.department = Some(value.to_owned())
                 }
+                "tag" => query.tag = Some(crate::tags::tag("tag", value)?),
                 other => return Err(invalid(other, "unknown filter")),
             }
         }
@@ -139,6 +142,10 @@ impl HistoryQuery {
                 .department
                 .as_ref()
                 .is_none_or(|d| state.department.as_ref() == Some(d))
+            && self
+                .tag
+                .as_ref()
+                .is_none_or(|t| crate::tags::has_tag(&state.tags, t))
     }
 }
 
@@ -200,9 +207,10 @@ mod tests {
     #[test]
     fn reads_every_filter_and_refuses_bad_ones() {
         let q = pairs(
-            "text=teapot  Kazan&from=10&to=20&rating=poor&department=sales&before=99&operator=",
+            "text=teapot  Kazan&from=10&to=20&rating=poor&department=sales&before=99&operator=&tag= VIP  client ",
         )
         .unwrap();
+        assert_eq!(q.tag.as_deref(), Some("VIP client"));
         assert_eq!(q.words(), vec!["teapot", "kazan"]);
         assert_eq!((q.from, q.to, q.before), (Some(10), Some(20), Some(99)));
         assert_eq!(q.rating, Some(RatingFilter::Poor));
@@ -215,6 +223,8 @@ mod tests {
             ("department=Sales!", "department"),
             ("sort=asc", "sort"),
             ("from=20&to=10", "from"),
+            ("tag=a,b", "tag"),
+            (&format!("tag={}", "x".repeat(41)), "tag"),
         ] {
             let error = pairs(bad).unwrap_err();
             assert!(error.message.starts_with(field), "{bad}: {}", error.message);
@@ -255,6 +265,21 @@ mod tests {
         assert!(q("department=sales").admits(&good) && !q("department=sales").admits(&poor));
         assert!(q("before=206").admits(&poor) && !q("before=205").admits(&poor));
         assert!(q("").admits(&unrated));
+    }
+
+    #[test]
+    fn filters_by_tag_in_any_letter_case() {
+        let mut tagged = summary(100, None, None);
+        tagged.state.tags = vec!["Refund".into(), "Доставка".into()];
+        let untagged = summary(200, None, None);
+        let q = |s: &str| pairs(s).unwrap();
+        assert!(q("tag=refund").admits(&tagged) && !q("tag=refund").admits(&untagged));
+        assert!(q("tag=ДОСТАВКА").admits(&tagged));
+        assert!(
+            !q("tag=Ref").admits(&tagged),
+            "a whole tag, not a part of one"
+        );
+        assert!(q("tag=").admits(&untagged), "empty means any");
     }
 
     fn message(author: serde_json::Value, text: &str, deleted: bool) -> ChatMessage {

@@ -36,6 +36,7 @@ pub mod routing;
 pub mod settings;
 pub mod smtp;
 pub mod tagged;
+pub mod tags;
 pub mod time;
 pub mod timeline;
 pub mod triggers;

@@ -264,6 +264,15 @@ pub struct Report {
     pub ratings: RatingStats,
     pub operators: Vec<OperatorStats>,
     pub sources: BTreeMap<ChatSource, u32>,
+    /// Chats per tag, the most used first.
+    #[serde(default)]
+    pub tags: Vec<TagCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCount {
+    pub tag: String,
+    pub chats: u32,
 }
 
 /// The report of the chats started within the period.
@@ -315,6 +324,10 @@ pub fn aggregate(query: &ReportQuery, chats: &[ChatRecord]) -> Report {
     );
     report.duration = Timing::of(chats.iter().filter_map(|c| c.duration_ms()).collect());
     report.ratings = ratings(&chats);
+    report.tags = crate::tags::count(chats.iter().map(|c| c.state.tags.as_slice()))
+        .into_iter()
+        .map(|(tag, chats)| TagCount { tag, chats })
+        .collect();
     report.operators = operators
         .into_iter()
         .map(|(id, (name, theirs))| {
@@ -367,7 +380,7 @@ fn ratings(chats: &[&ChatRecord]) -> RatingStats {
 /// One line per chat of the period, for a spreadsheet (RFC 4180: quoted where needed).
 pub fn csv(query: &ReportQuery, chats: &[ChatRecord], chat_links: &str) -> String {
     let mut out = String::from(
-        "conversation,started_at,source,department,operator,visitor_messages,operator_messages,first_response_s,duration_s,missed,offline,rating,rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,transcript\r\n",
+        "conversation,started_at,source,department,operator,visitor_messages,operator_messages,first_response_s,duration_s,missed,offline,rating,rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,tags,transcript\r\n",
     );
     let secs = |ms: Option<u64>| ms.map(|m| (m / 1000).to_string()).unwrap_or_default();
     for chat in chats
@@ -415,6 +428,7 @@ pub fn csv(query: &ReportQuery, chats: &[ChatRecord], chat_links: &str) -> Strin
             utm.source.unwrap_or_default(),
             utm.medium.unwrap_or_default(),
             utm.campaign.unwrap_or_default(),
+            s.tags.join(", "),
             format!("{chat_links}{}", chat.id),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
@@ -531,12 +545,17 @@ mod tests {
             },
             ..Default::default()
         });
+        campaign.state.tags = vec!["Refund".into()];
+        let mut tagged = answered(chat("a", DAY0 + 9 * H), "anna", 20_000, Some(5));
+        tagged.state.tags = vec!["refund".into(), "VIP".into()];
+        let mut outside = chat("outside", DAY0 + 5 * 24 * H);
+        outside.state.tags = vec!["VIP".into()];
         let chats = vec![
-            answered(chat("a", DAY0 + 9 * H), "anna", 20_000, Some(5)),
+            tagged,
             answered(chat("b", DAY0 + 10 * H), "anna", 40_000, None),
             campaign,
             missed,
-            chat("outside", DAY0 + 5 * 24 * H),
+            outside,
         ];
         let report = aggregate(&query, &chats);
         assert_eq!(report.chats, 4);
@@ -557,6 +576,12 @@ mod tests {
         assert_eq!(report.ratings.mean_percent, Some(62));
         assert_eq!(report.sources[&ChatSource::Visitor], 3);
         assert_eq!(report.sources[&ChatSource::Campaign], 1);
+        let tags: Vec<(&str, u32)> = report
+            .tags
+            .iter()
+            .map(|t| (t.tag.as_str(), t.chats))
+            .collect();
+        assert_eq!(tags, vec![("refund", 2), ("VIP", 1)], "within the period");
         let anna = &report.operators[0];
         assert_eq!(
             (anna.name.as_str(), anna.chats, anna.messages),
@@ -592,15 +617,17 @@ mod tests {
         if let Some(rating) = c.state.rating.as_mut() {
             rating.comment = Some("Quick, thanks, \"great\"".into());
         }
+        c.state.tags = vec!["Refund".into(), "VIP client".into()];
         let out = csv(&query, &[c], "https://chat.shop.test/console/#/demo/chats/");
         let lines: Vec<&str> = out.trim_end().split("\r\n").collect();
         assert_eq!(lines.len(), 2);
-        assert!(lines[0].ends_with(",rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,transcript"));
+        assert!(lines[0].ends_with(",rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,tags,transcript"));
         assert!(lines[1].starts_with(
             "a,2026-11-02T01:00:00Z,visitor,,ANNA,1,2,20,600,false,false,5,five_faces,\"Quick, thanks, \"\"great\"\"\","
         ));
         assert!(lines[1].contains(",\"'=HYPERLINK(\"\"x\"\")\",ivan@example.com,"));
-        assert!(lines[1].ends_with(",https://chat.shop.test/console/#/demo/chats/a"));
+        assert!(lines[1]
+            .ends_with(",\"Refund, VIP client\",https://chat.shop.test/console/#/demo/chats/a"));
     }
 
     #[test]

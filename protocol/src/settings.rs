@@ -200,6 +200,9 @@ pub struct SiteSettings {
     /// E-mail and webhook alerts: low ratings, nobody online in working hours.
     #[serde(default)]
     pub alerts: crate::settings::AlertSettings,
+    /// The tags operators put on conversations; never sent to the widget.
+    #[serde(default)]
+    pub tags: crate::tags::TagSettings,
 }
 
 /// Whether an entry of `allowed_origins` is `scheme://host[:port]`, the host optionally
@@ -374,6 +377,7 @@ impl SiteSettings {
             texts: WidgetTexts::default(),
             allowed_origins: Vec::new(),
             alerts: Default::default(),
+            tags: Default::default(),
         }
     }
 
@@ -388,6 +392,7 @@ impl SiteSettings {
         display_name("name", &self.name)?;
         self.alerts.validate()?;
         self.validate_time()?;
+        self.tags.validate()?;
         let color = self.theme.accent_color.as_bytes();
         if color.len() != 7 || color[0] != b'#' || !color[1..].iter().all(u8::is_ascii_hexdigit) {
             return bad("theme.accent_color", "expected #rrggbb");

@@ -91,6 +91,7 @@ const COMMANDS = [
   ["`assign` to a colleague", "✗", "✓", "✗ (takes only an unassigned chat, for himself)"],
   ["`transfer`", "✗", "✓", "✓ his own chats"],
   ["`invite`", "✗", "✓", "✓ chats he is in"],
+  ["`tag`, `untag` (the site's list, or free tags when allowed)", "✗", "✓", "✓ chats he may open"],
 ];
 
 let settingsNow;

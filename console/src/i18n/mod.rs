@@ -10,6 +10,8 @@ pub use channels::{channel_texts, ChannelTexts};
 pub use hours::hours_texts;
 mod push;
 pub use push::{push_texts, PushTexts};
+mod tags;
+pub use tags::{tag_texts, TagTexts};
 mod workplace;
 pub use workplace::{workplace_texts, WorkplaceTexts};
 
@@ -137,6 +139,7 @@ browser::texts! {
         widget_language: "Widget language" / "Язык виджета",
         page_language: "The page's language" / "Язык страницы",
         working_hours: "Working hours" / "Рабочее время",
+        tags_settings: "Tags" / "Метки",
         invitation_interval: "Minutes between invitations to one visitor" / "Минут между приглашениями одному посетителю",
         field_hidden: "Hidden" / "Не спрашивать",
         field_optional: "Optional" / "Необязательно",

@@ -285,6 +285,33 @@ impl OpenChat {
         self.transmit(&ConversationCommand::Invite { operator, note });
     }
 
+    /// Puts a tag on the open chat when the site's tags allow it; `false` and a notice (in
+    /// the operator's language) when they do not.
+    pub fn tag(&self, typed: &str, allowed: &protocol::tags::TagSettings) -> bool {
+        let texts = self.session.tag_texts();
+        let current = self.state.with_untracked(|s| s.tags.clone());
+        let refusal = match allowed.add(&current, typed) {
+            Ok(_) => None,
+            Err(_) if protocol::tags::tag("tag", typed).is_err() => Some(texts.bad_tag),
+            Err(_) if current.len() >= protocol::tags::MAX_CONVERSATION_TAGS => {
+                Some(texts.too_many)
+            }
+            Err(_) => Some(texts.not_listed),
+        };
+        if let Some(why) = refusal {
+            self.notice.set(Some(why.to_owned()));
+            return false;
+        }
+        self.notice.set(None);
+        self.transmit(&ConversationCommand::Tag {
+            tag: typed.to_owned(),
+        })
+    }
+
+    pub fn untag(&self, tag: String) {
+        self.transmit(&ConversationCommand::Untag { tag });
+    }
+
     /// Hands a command to the socket once its welcome is handled (so nothing overtakes an
     /// unsent message); `false`: it did not go.
     fn transmit(&self, command: &ConversationCommand) -> bool {

@@ -60,6 +60,10 @@ impl Session {
         i18n::push_texts(self.locale.get())
     }
 
+    pub fn tag_texts(&self) -> &'static i18n::TagTexts {
+        i18n::tag_texts(self.locale.get())
+    }
+
     /// Texts of the account's safety (sign-in help, passwords, sessions).
     pub fn account_texts(&self) -> &'static i18n::AccountTexts {
         i18n::account_texts(self.locale.get())

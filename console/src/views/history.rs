@@ -1,5 +1,5 @@
-//! History: every conversation, searched by text and filtered by operator, dates, rating and
-//! department; a result opens beside the list with its full transcript and system events.
+//! History: every conversation, searched by text and filtered by operator, dates, rating,
+//! department and tag; a result opens beside the list with its full transcript and system events.
 
 use super::{date_time, visitor_label};
 use leptos::prelude::*;
@@ -24,7 +24,8 @@ pub fn History() -> impl IntoView {
     let session = crate::state::use_session();
     let site = crate::state::use_site();
     let texts = move || session.texts();
-    let (text, operator, from, to, rating, department) = (
+    let (text, operator, from, to, rating, department, tag) = (
+        RwSignal::new(String::new()),
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -42,6 +43,7 @@ pub fn History() -> impl IntoView {
             ("operator", operator.get_untracked()),
             ("rating", rating.get_untracked()),
             ("department", department.get_untracked()),
+            ("tag", tag.get_untracked()),
         ];
         if let Some(ms) = local_midnight(&from.get_untracked(), 0) {
             query.push(("from", ms.to_string()));
@@ -81,6 +83,11 @@ pub fn History() -> impl IntoView {
     let departments = move || {
         site.settings
             .with(|s| s.as_ref().map(|s| s.departments.clone()))
+            .unwrap_or_default()
+    };
+    let site_tags = move || {
+        site.settings
+            .with(|s| s.as_ref().map(|s| s.tags.list.clone()))
             .unwrap_or_default()
     };
     view! {
@@ -134,6 +141,14 @@ pub fn History() -> impl IntoView {
                         </select>
                     </div>
                 </Show>
+                <div class="field">
+                    <label for="history-tag">{move || session.tag_texts().tag}</label>
+                    <input id="history-tag" list="history-tags" autocomplete="off"
+                        placeholder=move || session.tag_texts().any_tag bind:value=tag/>
+                    <datalist id="history-tags">
+                        {move || site_tags().into_iter().map(|t| view! { <option value=t/> }).collect_view()}
+                    </datalist>
+                </div>
                 <button type="submit" class="primary">{move || texts().search}</button>
             </form>
             <p class="error" role="alert">{move || error.get()}</p>
@@ -198,6 +213,7 @@ fn Result(summary: ConversationSummary) -> impl IntoView {
             format!("{} {mark}", a.name).trim_end().to_owned()
         }
     });
+    let tags = (!summary.state.tags.is_empty()).then(|| summary.state.tags.join(", "));
     let opened = summary.clone();
     view! {
         <button type="button" class="conv" aria-current=current
@@ -215,6 +231,7 @@ fn Result(summary: ConversationSummary) -> impl IntoView {
                 {rating.map(|r| view! { " · " <span class="badge muted">{r}</span> })}
             </span>
             {comment.map(|c| view! { <span class="preview rating-comment">{move || texts().rating_comment} ": «" {c} "»"</span> })}
+            {tags.map(|tags| view! { <span class="preview tags-line">{move || session.tag_texts().tags} ": " {tags}</span> })}
         </button>
     }
 }

@@ -133,6 +133,7 @@ fn Entry(summary: ConversationSummary) -> impl IntoView {
             format!("{}: {} {mark}", t.assigned_to, a.name)
         }
     });
+    let tags = (!summary.state.tags.is_empty()).then(|| summary.state.tags.join(", "));
     view! {
         <button
             type="button"
@@ -158,6 +159,13 @@ fn Entry(summary: ConversationSummary) -> impl IntoView {
                 })}
             </span>
             {assignee.map(|a| view! { <span class="assignee">{a}</span> })}
+            {tags.map(|tags| view! {
+                <span class="assignee tags-line">
+                    <span class="sr">{move || session.tag_texts().tags} ": "</span>
+                    <span aria-hidden="true">"# "</span>
+                    {tags}
+                </span>
+            })}
         </button>
     }
 }

@@ -1,6 +1,7 @@
 //! Reports for owners and admins: a period, the figures of it, SVG bar charts (chats per day
-//! and per hour, sources, ratings), the operators' load and efficiency, and a CSV export. The
-//! numbers come from the relay (`protocol::reports::aggregate`); this screen only draws them.
+//! and per hour, sources, ratings), the operators' load and efficiency, chats by tag, and a
+//! CSV export. The numbers come from the relay (`protocol::reports::aggregate`); this screen
+//! only draws them.
 
 use crate::i18n::Texts;
 use leptos::prelude::*;
@@ -225,6 +226,23 @@ pub fn Reports() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    {(!r.tags.is_empty()).then(|| {
+                        let tt = session.tag_texts();
+                        view! {
+                            <h3>{tt.by_tag}</h3>
+                            <table class="tags-report">
+                                <thead><tr>
+                                    <th scope="col">{tt.tag}</th>
+                                    <th scope="col">{tt.chats}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {r.tags.iter().map(|c| view! {
+                                        <tr><th scope="row">{c.tag.clone()}</th><td>{c.chats}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                    })}
                 }.into_any()
             })}
         </main>

@@ -180,6 +180,7 @@ pub fn conversation_state<V: JsonValue>(v: &V) -> Option<ConversationState> {
         verified_user: v.text("verified_user"),
         channel: v.text("channel").and_then(|c| Channel::parse(&c)),
         photo: v.member("photo", attachment),
+        tags: v.list("tags", JsonValue::string),
     })
 }
 
@@ -374,6 +375,14 @@ pub fn command_json(command: &ConversationCommand) -> String {
             kind(&mut w, "invite");
             w.text("operator", operator.as_str())
                 .text_if("note", note.as_deref());
+        }
+        C::Tag { tag } => {
+            kind(&mut w, "tag");
+            w.text("tag", tag);
+        }
+        C::Untag { tag } => {
+            kind(&mut w, "untag");
+            w.text("tag", tag);
         }
     }
     w.finish()

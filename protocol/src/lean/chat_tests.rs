@@ -217,6 +217,7 @@ fn full_state() -> ConversationState {
             size: 2_048,
             content_type: "image/jpeg".into(),
         }),
+        tags: vec!["Refund".into(), "Доставка \"быстро\"".into()],
     }
 }
 
@@ -330,6 +331,7 @@ fn every_command() -> Vec<ConversationCommand> {
         Source { .. } | Department { .. } | Close | Rate { .. } | Transcript { .. } => {}
         Callback { .. } | Offline { .. } | Note { .. } | Edit { .. } | Delete { .. } => {}
         Spam | Ban | Assign { .. } | Transfer { .. } | Invite { .. } => {}
+        Tag { .. } | Untag { .. } => {}
     };
     let id = |s: &str| ClientMessageId::parse(s).unwrap();
     let op = || OperatorId::parse("op-2").unwrap();
@@ -409,6 +411,12 @@ fn every_command() -> Vec<ConversationCommand> {
         Invite {
             operator: op(),
             note: Some("help".into()),
+        },
+        Tag {
+            tag: "VIP \"gold\"".into(),
+        },
+        Untag {
+            tag: "доставка".into(),
         },
     ]
 }

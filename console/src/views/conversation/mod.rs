@@ -4,6 +4,7 @@
 use super::{clock, visitor_label};
 use leptos::html;
 mod message;
+mod tags;
 mod visitor_card;
 
 use leptos::prelude::*;

@@ -80,6 +80,7 @@ pub(super) fn VisitorCard() -> impl IntoView {
                     })}
                 }
             }}
+            <super::tags::ChatTags/>
         </section>
     }
 }

@@ -1,6 +1,6 @@
 //! The site's settings, for owners and admins: what the widget does (contact form, offline
 //! behaviour, departments, rating, triggers, texts, theme), who gets chats (routing), contact
-//! masking, webhooks, API keys and the ban list. Each section is its own form with its own Save, and saves only
+//! masking, tags, webhooks, API keys and the ban list. Each section is its own form with its own Save, and saves only
 //! its part: a colleague's change to another section is not overwritten.
 
 mod alerts;
@@ -10,6 +10,7 @@ mod channels;
 mod hours;
 mod identity;
 mod routing;
+mod tags;
 mod triggers;
 mod webhooks;
 mod widget;
@@ -76,6 +77,7 @@ pub fn Settings() -> impl IntoView {
                     <triggers::Triggers draft/>
                     <routing::RoutingSection draft/>
                     <routing::MaskingSection draft/>
+                    <tags::Tags draft/>
                     <alerts::Alerts draft/>
                     <channels::Telegram/>
                     <identity::Identity/>

@@ -386,7 +386,7 @@ impl ConversationRoom {
     /// visitor's e-mail and phone masked, and no ratings when the site hides them.
     fn shape_for(&self, participant: &Participant, event: &ConversationEvent) -> ConversationEvent {
         let Participant::Operator { role, .. } = participant else {
-            return event.clone();
+            return for_visitor(event);
         };
         let masking = self.masking();
         let (contacts, ratings) = (masking.hides_from(*role), masking.hides_ratings_from(*role));
@@ -439,5 +439,28 @@ impl ConversationRoom {
             },
             other => other.clone(),
         }
+    }
+}
+
+/// An event as the visitor may see it: the chat's state without the operators' tags.
+fn for_visitor(event: &ConversationEvent) -> ConversationEvent {
+    match event {
+        ConversationEvent::State { state } => ConversationEvent::State {
+            state: state.for_visitor(),
+        },
+        ConversationEvent::Welcome {
+            conversation,
+            messages,
+            operator,
+            state,
+            presence,
+        } => ConversationEvent::Welcome {
+            conversation: conversation.clone(),
+            messages: messages.clone(),
+            operator: operator.clone(),
+            state: state.for_visitor(),
+            presence: presence.clone(),
+        },
+        other => other.clone(),
     }
 }

@@ -1,7 +1,7 @@
 //! What the conversation does with each command from a visitor or an operator: who may send
 //! it and at what rate (here), then one method per command, in the room of its concern:
 //! `messages` (writing, notes, edits, paging, typing), `state` (department, closing, spam and
-//! bans, rating, call back, transcripts) and `handoff` (routing, assigning, transfers,
+//! bans, rating, call back, transcripts, tags) and `handoff` (routing, assigning, transfers,
 //! invitations); `report` saves the state and tells everyone.
 
 mod handoff;
@@ -153,6 +153,8 @@ impl ConversationRoom {
                 self.send_transcript(ws, meta, email).await
             }
             ConversationCommand::Callback { phone } => self.callback(ws, meta, phone).await,
+            ConversationCommand::Tag { tag } => self.retag(ws, meta, tag, true).await,
+            ConversationCommand::Untag { tag } => self.retag(ws, meta, tag, false).await,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! What the chat is: its department, its end (closed, spam, a ban), the visitor's rating,
-//! a call back, and the transcript e-mailed to the visitor.
+//! a call back, the transcript e-mailed to the visitor, and the operators' tags.
 
 use super::super::store::Meta;
 use super::super::ConversationRoom;
@@ -201,5 +201,33 @@ impl ConversationRoom {
         }
         store.put(TRANSCRIPTS_SENT, &(sent + 1))?;
         done(ws, "transcript")
+    }
+
+    /// `Tag` / `Untag`: an operator puts a tag on the chat (as the site's list spells it, or
+    /// a free one when the site allows them) or takes one off.
+    pub(super) async fn retag(
+        &self,
+        ws: &WebSocket,
+        meta: &Meta,
+        tag: String,
+        add: bool,
+    ) -> Result<()> {
+        let settings = self.settings(meta).await?;
+        let retagged = |current: &[String]| match add {
+            true => settings.tags.add(current, &tag),
+            false => Ok(protocol::tags::remove(current, &tag)),
+        };
+        // Checked on the state as it is now; the change below reads it again (nothing can
+        // come between: there is no await until it is written).
+        if let Err(error) = retagged(&self.store().state()?.tags) {
+            return refuse(ws, error);
+        }
+        self.save_state(meta, |s| {
+            if let Ok(tags) = retagged(&s.tags) {
+                s.tags = tags;
+            }
+        })
+        .await?;
+        done(ws, if add { "tag" } else { "untag" })
     }
 }
