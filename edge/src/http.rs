@@ -12,7 +12,7 @@ pub fn status_of(code: ErrorCode) -> u16 {
         ErrorCode::Forbidden => 403,
         ErrorCode::NotFound => 404,
         ErrorCode::Conflict | ErrorCode::ContactRequired | ErrorCode::DepartmentRequired => 409,
-        ErrorCode::AlreadyRated => 409,
+        ErrorCode::AlreadyRated | ErrorCode::ConsentRequired => 409,
         ErrorCode::TooLarge => 413,
         ErrorCode::UnsupportedType => 415,
         ErrorCode::RateLimited => 429,

@@ -32,6 +32,9 @@ pub struct WidgetConfig {
     /// The relay's `MAX_MESSAGE_CHARS`.
     #[serde(default = "max_message_chars")]
     pub max_message_chars: usize,
+    /// The consent checkbox of the contact and offline forms, when the site requires one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<crate::consent::ConsentSettings>,
 }
 
 fn max_message_chars() -> usize {
@@ -65,6 +68,7 @@ impl crate::settings::SiteSettings {
             geo,
             texts: self.texts.clone(),
             max_message_chars: crate::limits::MAX_MESSAGE_CHARS,
+            consent: self.consent.for_widget(),
         }
     }
 }

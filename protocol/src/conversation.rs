@@ -291,6 +291,9 @@ pub struct ConversationState {
     /// Operators' tags (see `tags`); the visitor never receives them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The visitor agreed to the site's personal data policy (see `consent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<crate::consent::ConsentRecord>,
 }
 
 impl ConversationState {

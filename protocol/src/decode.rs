@@ -131,6 +131,10 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
             operator,
             note: optional_text(note)?,
         },
+        C::Consent { text, policy_url } => {
+            let (text, policy_url) = crate::consent::agreement(&text, &policy_url)?;
+            C::Consent { text, policy_url }
+        }
         C::Tag { tag } => C::Tag {
             tag: crate::tags::tag("tag", &tag)?,
         },

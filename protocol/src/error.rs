@@ -34,6 +34,9 @@ pub enum ErrorCode {
     /// The site has departments and none was chosen.
     DepartmentRequired,
     AlreadyRated,
+    /// The site asks visitors to agree to its personal data policy before it keeps their
+    /// contact data, and this visitor has not.
+    ConsentRequired,
     /// Too many in too short a time; try again after `retry_after_ms`.
     RateLimited,
     Internal,

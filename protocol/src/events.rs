@@ -160,6 +160,9 @@ pub enum ConversationCommand {
     Transcript { email: String },
     /// Visitor only: call me back at this number.
     Callback { phone: String },
+    /// Visitor only: he ticked the consent checkbox reading `text` beside the policy at
+    /// `policy_url`; goes before the contact data it allows.
+    Consent { text: String, policy_url: String },
     /// Visitor only: the leave-a-message form, used when no operator is online.
     Offline {
         client_id: ClientMessageId,
@@ -241,6 +244,7 @@ impl ConversationCommand {
         "invite",
         "tag",
         "untag",
+        "consent",
     ];
 
     /// Commands only the visitor may send.

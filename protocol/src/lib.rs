@@ -13,6 +13,7 @@ pub mod canned;
 pub mod channels;
 pub mod chat_mail;
 pub mod config;
+pub mod consent;
 pub mod conversation;
 pub mod decode;
 pub mod error;

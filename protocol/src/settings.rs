@@ -203,6 +203,9 @@ pub struct SiteSettings {
     /// The tags operators put on conversations; never sent to the widget.
     #[serde(default)]
     pub tags: crate::tags::TagSettings,
+    /// Whether visitors must agree to the site's personal data policy to leave contact data.
+    #[serde(default)]
+    pub consent: crate::consent::ConsentSettings,
 }
 
 /// Whether an entry of `allowed_origins` is `scheme://host[:port]`, the host optionally
@@ -378,6 +381,7 @@ impl SiteSettings {
             allowed_origins: Vec::new(),
             alerts: Default::default(),
             tags: Default::default(),
+            consent: Default::default(),
         }
     }
 
@@ -393,6 +397,7 @@ impl SiteSettings {
         self.alerts.validate()?;
         self.validate_time()?;
         self.tags.validate()?;
+        self.consent.validate()?;
         let color = self.theme.accent_color.as_bytes();
         if color.len() != 7 || color[0] != b'#' || !color[1..].iter().all(u8::is_ascii_hexdigit) {
             return bad("theme.accent_color", "expected #rrggbb");

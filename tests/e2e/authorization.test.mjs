@@ -86,7 +86,7 @@ const MATRIX = [
 /** Commands on a conversation socket: who may send each (the others get `forbidden`). */
 const COMMANDS = [
   ["`send`, `typing`, `close`", "✓", "✓", "✓"],
-  ["`contact`, `custom_data`, `department`, `rate`, `transcript`, `callback`, `offline`", "✓", "✗", "✗"],
+  ["`contact`, `custom_data`, `department`, `rate`, `transcript`, `callback`, `offline`, `consent`", "✓", "✗", "✗"],
   ["`note`, `edit`, `delete` (own messages), `spam`, `ban`", "✗", "✓", "✓"],
   ["`assign` to a colleague", "✗", "✓", "✗ (takes only an unassigned chat, for himself)"],
   ["`transfer`", "✗", "✓", "✓ his own chats"],

@@ -181,6 +181,13 @@ pub fn conversation_state<V: JsonValue>(v: &V) -> Option<ConversationState> {
         channel: v.text("channel").and_then(|c| Channel::parse(&c)),
         photo: v.member("photo", attachment),
         tags: v.list("tags", JsonValue::string),
+        consent: v.member("consent", |c| {
+            Some(crate::consent::ConsentRecord {
+                at: c.u64("at")?,
+                text: c.text("text")?,
+                policy_url: c.text("policy_url")?,
+            })
+        }),
     })
 }
 
@@ -251,6 +258,7 @@ pub fn error_body<V: JsonValue>(v: &V) -> Option<ErrorBody> {
         "contact_required" => ContactRequired,
         "department_required" => DepartmentRequired,
         "already_rated" => AlreadyRated,
+        "consent_required" => ConsentRequired,
         "rate_limited" => RateLimited,
         "internal" => Internal,
         _ => return None,
@@ -375,6 +383,10 @@ pub fn command_json(command: &ConversationCommand) -> String {
             kind(&mut w, "invite");
             w.text("operator", operator.as_str())
                 .text_if("note", note.as_deref());
+        }
+        C::Consent { text, policy_url } => {
+            kind(&mut w, "consent");
+            w.text("text", text).text("policy_url", policy_url);
         }
         C::Tag { tag } => {
             kind(&mut w, "tag");

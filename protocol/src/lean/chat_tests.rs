@@ -218,6 +218,11 @@ fn full_state() -> ConversationState {
             content_type: "image/jpeg".into(),
         }),
         tags: vec!["Refund".into(), "Доставка \"быстро\"".into()],
+        consent: Some(crate::consent::ConsentRecord {
+            at: 1_764_000_000_000,
+            text: "I agree".into(),
+            policy_url: "/privacy".into(),
+        }),
     }
 }
 
@@ -227,6 +232,7 @@ fn every_error() -> Vec<ErrorBody> {
         MalformedFrame | UnknownType | TooLarge | UnsupportedType | InvalidField => {}
         Unauthorized | Forbidden | NotFound | Conflict | ContactRequired => {}
         DepartmentRequired | AlreadyRated | RateLimited | Internal => {}
+        ConsentRequired => {}
     };
     let codes = [
         MalformedFrame,
@@ -241,6 +247,7 @@ fn every_error() -> Vec<ErrorBody> {
         ContactRequired,
         DepartmentRequired,
         AlreadyRated,
+        ConsentRequired,
         RateLimited,
         Internal,
     ];
@@ -331,7 +338,7 @@ fn every_command() -> Vec<ConversationCommand> {
         Source { .. } | Department { .. } | Close | Rate { .. } | Transcript { .. } => {}
         Callback { .. } | Offline { .. } | Note { .. } | Edit { .. } | Delete { .. } => {}
         Spam | Ban | Assign { .. } | Transfer { .. } | Invite { .. } => {}
-        Tag { .. } | Untag { .. } => {}
+        Tag { .. } | Untag { .. } | Consent { .. } => {}
     };
     let id = |s: &str| ClientMessageId::parse(s).unwrap();
     let op = || OperatorId::parse("op-2").unwrap();
@@ -417,6 +424,10 @@ fn every_command() -> Vec<ConversationCommand> {
         },
         Untag {
             tag: "доставка".into(),
+        },
+        Consent {
+            text: "Согласен на обработку \"данных\"".into(),
+            policy_url: "https://shop.example/privacy".into(),
         },
     ]
 }
@@ -504,6 +515,11 @@ fn full_config() -> WidgetConfig {
     settings.theme.launcher_label = Some("Чат".into());
     settings.theme.logo_url = Some("https://shop.example/logo.png".into());
     settings.contact_form.mode = ContactFormMode::Before;
+    settings.consent = crate::consent::ConsentSettings {
+        required: true,
+        policy_url: Some("https://shop.example/privacy".into()),
+        text: Some("Согласен на обработку данных".into()),
+    };
     settings.contact_form.name = FieldRule::Required;
     settings.contact_form.email = FieldRule::Hidden;
     settings.contact_form.custom = vec![

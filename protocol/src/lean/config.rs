@@ -52,6 +52,13 @@ fn config_with_rules<V: JsonValue>(
         max_message_chars: v
             .u32("max_message_chars")
             .map_or(crate::limits::MAX_MESSAGE_CHARS, |n| n as usize),
+        consent: v.member("consent", |c| {
+            Some(crate::consent::ConsentSettings {
+                required: c.flag("required").unwrap_or(false),
+                policy_url: c.text("policy_url"),
+                text: c.text("text"),
+            })
+        }),
     })
 }
 

@@ -20,6 +20,7 @@ fn describes_the_visitor(command: &ConversationCommand) -> bool {
     matches!(
         command,
         ConversationCommand::Department { .. }
+            | ConversationCommand::Consent { .. }
             | ConversationCommand::Contact { .. }
             | ConversationCommand::CustomData { .. }
             | ConversationCommand::Source { .. }
@@ -186,15 +187,16 @@ impl Chat {
                 // What the visitor told before the socket was up (his department, contact
                 // data) goes before his messages: the relay checks a message against it (a
                 // site that asks for a department refuses a message without one). Other
-                // commands (ending the chat, a rating) go after them, in the order given.
-                if let Some(contact) = session::stored_profile(&self.site()) {
-                    self.transmit(&ConversationCommand::Contact { contact });
-                }
+                // commands (ending the chat, a rating) go after them, in the order given. The
+                // stored contact goes after the consent that may be queued to allow it.
                 let queued = CONTROL_QUEUE.with(|q| std::mem::take(&mut *q.borrow_mut()));
                 let (setup, later): (Vec<_>, Vec<_>) =
                     queued.into_iter().partition(describes_the_visitor);
                 for command in setup {
                     self.command(command);
+                }
+                if let Some(contact) = session::stored_profile(&self.site()) {
+                    self.transmit(&ConversationCommand::Contact { contact });
                 }
                 resend.iter().for_each(|c| {
                     self.transmit(c);
@@ -257,6 +259,11 @@ impl Chat {
             }
             Applied::Refused { error, returned } => {
                 web_sys::console::warn_1(&format!("chat: {}", error.message).into());
+                // Contact data from the page (`setContactInfo`) before the visitor agreed: it
+                // stays in the browser and goes with his agreement.
+                if error.code == protocol::ErrorCode::ConsentRequired && returned.is_none() {
+                    return;
+                }
                 // The relay will never take this message: give the text back to the visitor.
                 if let Some(returned) = returned {
                     if self.draft.with_untracked(String::is_empty) {

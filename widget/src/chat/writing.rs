@@ -53,13 +53,49 @@ impl Chat {
         self.client.typing();
     }
 
-    /// Contact data from the form or `Consultant.setContactInfo`; kept in the browser until
-    /// the relay confirms it.
-    pub fn set_contact(&self, contact: ContactInfo) {
+    /// Contact data from the form or `Consultant.setContactInfo`; kept in the browser (with
+    /// what is kept already: the page's data waits there for the visitor's consent) until the
+    /// relay confirms it.
+    pub fn set_contact(&self, newer: ContactInfo) {
+        let mut contact = session::stored_profile(&self.site()).unwrap_or_default();
+        contact.merge(newer);
         session::remember_profile(&self.site(), &contact);
         if !self.transmit(&ConversationCommand::Contact { contact }) {
             self.ensure_connected();
         }
+    }
+
+    /// The consent checkbox the forms must show: the site's, while this conversation has no
+    /// agreement yet.
+    pub fn consent_needed(&self) -> Option<protocol::consent::ConsentSettings> {
+        if self.state.with(|s| s.consent.is_some()) {
+            return None;
+        }
+        self.config
+            .with(|c| c.as_ref().and_then(|c| c.consent.clone()))
+    }
+
+    /// The checkbox's words: the site's own, or ours in the visitor's language.
+    pub fn consent_words(&self, consent: &protocol::consent::ConsentSettings) -> String {
+        consent
+            .text
+            .clone()
+            .unwrap_or_else(|| self.texts().consent_default.to_owned())
+    }
+
+    /// He ticked the box: the relay records the words he read before the contact data they
+    /// allow (the command goes first, on this socket or the next one).
+    pub fn agree(&self, consent: &protocol::consent::ConsentSettings) {
+        let text = self.consent_words(consent);
+        let policy_url = consent.policy_url.clone().unwrap_or_default();
+        self.state.update(|s| {
+            s.consent = Some(protocol::consent::ConsentRecord {
+                at: js_sys::Date::now() as u64,
+                text: text.clone(),
+                policy_url: policy_url.clone(),
+            })
+        });
+        self.command(ConversationCommand::Consent { text, policy_url });
     }
 
     pub fn set_custom_data(&self, items: Vec<CustomDataItem>) {

@@ -46,6 +46,65 @@ fn Field(
     }
 }
 
+/// The consent checkbox with the site's policy link, while the site asks for one and the
+/// visitor has not agreed; `agreed` follows the box, `error` says it must be ticked.
+#[component]
+fn ConsentBox(
+    chat: Chat,
+    id: &'static str,
+    agreed: RwSignal<bool>,
+    error: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    move || {
+        chat.consent_needed().map(|consent| {
+            let words = chat.consent_words(&consent);
+            let (described, error_id) = (described.clone(), error_id.clone());
+            view! {
+                <div class="field consent">
+                    <input type="checkbox" id=id required
+                        aria-invalid=move || error.with(Option::is_some).to_string()
+                        aria-describedby=move || error.with(Option::is_some).then(|| described.clone())
+                        prop:checked=move || agreed.get()
+                        on:change=move |e| {
+                            agreed.set(event_target_checked(&e));
+                            error.set(None);
+                        }/>
+                    <label for=id>{format!("{words} ({})", chat.texts().required)}</label>
+                    " "
+                    <a href=consent.policy_url.clone() target="_blank" rel="noopener noreferrer">
+                        {move || chat.texts().privacy_policy}
+                    </a>
+                    <Show when=move || error.with(Option::is_some)>
+                        <p class="field-error" id=error_id.clone()>{move || error.get()}</p>
+                    </Show>
+                </div>
+            }
+        })
+    }
+}
+
+/// Whether the form may go as far as consent goes: the box is ticked, or none is asked for.
+fn consent_ticked(
+    chat: Chat,
+    agreed: RwSignal<bool>,
+    error: RwSignal<Option<&'static str>>,
+) -> bool {
+    let ticked = agreed.get_untracked() || chat.consent_needed().is_none();
+    if !ticked {
+        error.set(Some(chat.texts().consent_needed));
+    }
+    ticked
+}
+
+/// The form goes: its agreement (if one was asked for) goes first.
+fn record_consent(chat: Chat) {
+    if let Some(consent) = chat.consent_needed() {
+        chat.agree(&consent);
+    }
+}
+
 fn label_for(
     chat: Chat,
     base: fn(&'static crate::i18n::Texts) -> &'static str,
@@ -92,6 +151,7 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
         .collect();
     let custom_for_submit = custom.clone();
     let rules = settings.clone();
+    let (agreed, consent_err) = (RwSignal::new(false), RwSignal::new(None));
 
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
@@ -136,7 +196,8 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
                 }
             }
         }
-        if ok {
+        if consent_ticked(chat, agreed, consent_err) && ok {
+            record_consent(chat);
             chat.state.update(|s| s.contact.merge(contact.clone()));
             chat.set_contact(contact);
             chat.contact_requested.set(false);
@@ -172,6 +233,7 @@ pub fn ContactForm(chat: Chat) -> impl IntoView {
                 let label = Signal::derive(move || if required { format!("{label} ({})", chat.texts().required) } else { label.clone() });
                 view! { <Field id=id label=label kind="text" value=value error=error required=required/> }
             }).collect_view()}
+            <ConsentBox chat id="cw-consent" agreed error=consent_err/>
             <div class="actions">
                 <button type="submit" class="primary">
                     {move || if mode == Some(ContactFormMode::Before) { chat.texts().start_chat } else { chat.texts().submit }}
@@ -201,6 +263,7 @@ pub fn OfflineForm(chat: Chat) -> impl IntoView {
         RwSignal::new(None),
     );
     let question_err = RwSignal::new(None::<&'static str>);
+    let (agreed, consent_err) = (RwSignal::new(false), RwSignal::new(None));
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let t = chat.texts();
@@ -234,7 +297,9 @@ pub fn OfflineForm(chat: Chat) -> impl IntoView {
             ..Default::default()
         }
         .normalized_folded(browser::fold_case);
-        if let (true, Some(text), Ok(contact)) = (ok, text, contact) {
+        let ticked = consent_ticked(chat, agreed, consent_err);
+        if let (true, true, Some(text), Ok(contact)) = (ok, ticked, text, contact) {
+            record_consent(chat);
             chat.send_offline(contact, text);
             chat.note(Note::Confirmation(t.offline_sent));
         }
@@ -264,6 +329,7 @@ pub fn OfflineForm(chat: Chat) -> impl IntoView {
                     <p class="field-error">{move || question_err.get()}</p>
                 </Show>
             </div>
+            <ConsentBox chat id="cw-off-consent" agreed error=consent_err/>
             <div class="actions">
                 <button type="submit" class="primary">{move || chat.texts().submit}</button>
             </div>

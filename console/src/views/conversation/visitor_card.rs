@@ -42,6 +42,21 @@ pub(super) fn VisitorCard() -> impl IntoView {
                         {s.contact.custom.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
                         {row(|t| t.department, s.department.clone())}
                         {row(|t| t.callback, s.callback.clone())}
+                        {s.consent.clone().map(|c| {
+                            let when = super::super::date_time(c.at, session.locale.get());
+                            view! {
+                                <dt>{move || session.texts().consent_given}</dt>
+                                <dd class="consent">
+                                    "✓ " {when} " — «" {c.text} "» "
+                                    // A /path is the host site's, not the console's: shown as text.
+                                    {if c.policy_url.starts_with("https://") {
+                                        view! { <a href=c.policy_url target="_blank" rel="noopener noreferrer">{move || session.texts().consent_policy_link}</a> }.into_any()
+                                    } else {
+                                        view! { <span>{c.policy_url}</span> }.into_any()
+                                    }}
+                                </dd>
+                            }
+                        })}
                     </dl>
                     {empty.then(|| view! { <p class="muted">{move || session.texts().no_contact}</p> })}
                     <VisitorNow/>

@@ -1,5 +1,6 @@
 //! Sections for what the visitor sees: general, appearance, texts, contact form, offline
-//! behaviour, departments and the rating survey.
+//! behaviour, departments and the rating survey; the consent checkbox goes with the contact
+//! form.
 
 use super::{
     from_wire, new_id, optional, wire_name, Check, Choice, Draft, Label, Section, TextArea,
@@ -137,7 +138,10 @@ fn ContactForm(draft: Draft) -> impl IntoView {
     };
     view! {
         <Section draft id="contact-form" title=|t| t.contact_form_settings
-            apply=|from, to| to.contact_form = from.contact_form.clone()>
+            apply=|from, to| {
+                to.contact_form = from.contact_form.clone();
+                to.consent = from.consent.clone();
+            }>
             <Choice draft id="form-mode" label=|t| t.form_mode
                 options=vec![("before", |t| t.form_before), ("during", |t| t.form_during), ("never", |t| t.form_never)]
                 get=|s| wire_name(&s.contact_form.mode)
@@ -180,6 +184,15 @@ fn ContactForm(draft: Draft) -> impl IntoView {
                     s.contact_form.custom.push(CustomField { id: new_id("f"), label: String::new(), required: false })
                 })>{move || texts().add_field}</button>
             </fieldset>
+            <Check draft id="consent-required" label=|t| t.consent_on
+                get=|s| s.consent.required
+                set=|s, on| s.consent.required = on/>
+            <TextInput draft id="consent-policy" label=|t| t.consent_policy
+                get=|s| s.consent.policy_url.clone().unwrap_or_default()
+                set=|s, v| s.consent.policy_url = optional(v.trim().to_owned())/>
+            <TextInput draft id="consent-text" label=|t| t.consent_words
+                get=|s| s.consent.text.clone().unwrap_or_default()
+                set=|s, v| s.consent.text = optional(v)/>
         </Section>
     }
 }

@@ -97,6 +97,12 @@ impl ConversationRoom {
         if let Err(e) = self.within_length(&text, &client_id) {
             return refuse(ws, e);
         }
+        if !contact.is_empty() {
+            if let Err(mut e) = self.may_keep_contact(meta).await? {
+                e.client_id = Some(client_id);
+                return refuse(ws, e);
+            }
+        }
         self.save_state(meta, |s| {
             s.contact.merge(contact);
             s.offline = true;

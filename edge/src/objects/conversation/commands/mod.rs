@@ -116,9 +116,9 @@ impl ConversationRoom {
                 }
                 Ok(())
             }
-            ConversationCommand::Contact { contact } => {
-                self.save_state(meta, |s| s.contact.merge(contact)).await?;
-                done(ws, "contact")
+            ConversationCommand::Contact { contact } => self.save_contact(ws, meta, contact).await,
+            ConversationCommand::Consent { text, policy_url } => {
+                self.consent(ws, meta, text, policy_url).await
             }
             ConversationCommand::CustomData { items } => {
                 self.save_state(meta, |s| s.custom_data = items).await?;

@@ -203,6 +203,50 @@ impl ConversationRoom {
         done(ws, "transcript")
     }
 
+    /// Whether the site's consent rule lets this conversation keep contact data now.
+    pub(super) async fn may_keep_contact(
+        &self,
+        meta: &Meta,
+    ) -> Result<std::result::Result<(), ProtocolError>> {
+        let settings = self.settings(meta).await?;
+        let agreed = self.store().state()?.consent.is_some();
+        Ok(settings.consent.admits_contact(agreed))
+    }
+
+    /// `Contact`: the visitor's contact data, kept once he agreed when the site asks that.
+    pub(super) async fn save_contact(
+        &self,
+        ws: &WebSocket,
+        meta: &Meta,
+        contact: protocol::ContactInfo,
+    ) -> Result<()> {
+        if !contact.is_empty() {
+            if let Err(error) = self.may_keep_contact(meta).await? {
+                return refuse(ws, error);
+            }
+        }
+        self.save_state(meta, |s| s.contact.merge(contact)).await?;
+        done(ws, "contact")
+    }
+
+    /// `Consent`: the visitor agreed to the site's policy; the newest agreement is kept, with
+    /// the words he read and when.
+    pub(super) async fn consent(
+        &self,
+        ws: &WebSocket,
+        meta: &Meta,
+        text: String,
+        policy_url: String,
+    ) -> Result<()> {
+        let record = protocol::consent::ConsentRecord {
+            at: http::now_ms(),
+            text,
+            policy_url,
+        };
+        self.save_state(meta, |s| s.consent = Some(record)).await?;
+        done(ws, "consent")
+    }
+
     /// `Tag` / `Untag`: an operator puts a tag on the chat (as the site's list spells it, or
     /// a free one when the site allows them) or takes one off.
     pub(super) async fn retag(
