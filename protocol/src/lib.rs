@@ -27,6 +27,7 @@ pub mod ids;
 pub mod inbox;
 pub mod lean;
 pub mod limits;
+pub mod online_time;
 pub mod pattern;
 pub mod push;
 pub mod rate_table;

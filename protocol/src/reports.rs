@@ -240,6 +240,9 @@ pub struct OperatorStats {
     pub rated: u32,
     /// Mean rating of his chats, 0..=100.
     pub rating_percent: Option<u32>,
+    /// How long he was online within the period (see `online_time`).
+    #[serde(default)]
+    pub online_ms: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,6 +351,7 @@ pub fn aggregate(query: &ReportQuery, chats: &[ChatRecord]) -> Report {
                 ),
                 rated: rated.rated,
                 rating_percent: rated.mean_percent,
+                online_ms: 0,
             }
         })
         .collect();

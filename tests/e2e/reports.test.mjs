@@ -90,6 +90,40 @@ test("the relay's report of a period: chats, missed, offline, first response, ra
   assert.equal(before.chats, 0, "chats outside the period do not count");
 });
 
+test("operators' online time: counted while the console is open and not away, cut to the period", async () => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const onlineMs = async (query = period()) => {
+    const r = JSON.parse((await get(`/reports?${query}`, owner.token)).text);
+    return r.operators.find((o) => o.name === "Oleg")?.online_ms ?? 0;
+  };
+  const before = await onlineMs();
+  const opened = Date.now();
+  const inbox = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/inbox-socket?token=${oleg.token}`);
+  await inbox.next((f) => f.type === "snapshot");
+  await sleep(1500);
+  inbox.send({ type: "status", availability: "away" });
+  await inbox.next((f) => f.type === "team" && f.colleagues.some((c) => c.name === "Oleg" && c.availability === "away"));
+  const awayAt = Date.now();
+  await sleep(1500);
+  inbox.send({ type: "status", availability: "online" });
+  await inbox.next((f) => f.type === "team" && f.colleagues.some((c) => c.name === "Oleg" && c.availability === "online"));
+  const backAt = Date.now();
+  await sleep(500);
+  // While online, the open stretch counts up to now.
+  const live = await onlineMs();
+  assert.ok(live - before >= 1900, `${live - before} ms`);
+  await inbox.close();
+  await sleep(300);
+  const closedAt = Date.now();
+  const total = (await onlineMs()) - before;
+  // Online from opening to going away, and from coming back to closing; not the 1.5 s away.
+  assert.ok(total >= 1900, `${total} ms online`);
+  assert.ok(total <= (awayAt - opened) + (closedAt - backAt), `${total} ms is more than the stretches online`);
+  assert.equal(await onlineMs(), before + total, "closed: no longer growing");
+  // A period that ends before he came online counts none of it.
+  assert.equal(await onlineMs(`from=${opened - 120_000}&to=${opened - 60_000}&tz=0`), 0);
+});
+
 test("bad periods are refused; reports are for owners and admins", async () => {
   const missing = await get("/reports?to=5", owner.token);
   assert.equal(missing.status, 400);
@@ -107,8 +141,8 @@ test("the CSV export: one line per chat, spreadsheet-safe", async () => {
   const lines = csv.text.trim().split("\r\n");
   assert.equal(lines.length, 5);
   assert.match(lines[0], /^conversation,started_at,source,/);
-  assert.match(lines[0], /,rating_scale,rating_comment,.*,utm_campaign,transcript$/);
-  assert.ok(lines.some((l) => /,campaign,.*,Oleg,.*,5,five_faces,.*,spring,http:\/\/127\.0\.0\.1:\d+\/console\/#\/demo\/chats\/[\w-]+$/.test(l)), lines.join("\n"));
+  assert.match(lines[0], /,rating_scale,rating_comment,.*,utm_campaign,tags,transcript$/);
+  assert.ok(lines.some((l) => /,campaign,.*,Oleg,.*,5,five_faces,.*,spring,,http:\/\/127\.0\.0\.1:\d+\/console\/#\/demo\/chats\/[\w-]+$/.test(l)), lines.join("\n"));
   assert.ok(lines.some((l) => /,invitation,/.test(l)));
   assert.ok(lines.some((l) => /,true,true,.*Ivan,ivan@example\.com/.test(l)), "the offline message: missed and offline");
 });
@@ -134,6 +168,9 @@ test("the console's Reports screen: figures, charts, operators, CSV download; ac
     const sources = page.locator("figure.chart", { hasText: "Chats by source" });
     assert.match(await sources.locator("table.sr").textContent(), /Campaign \(UTM\)1/);
     assert.match(await page.locator("table.operators tbody").textContent(), /Oleg22/);
+    assert.match(await page.locator("table.operators thead").textContent(), /Online$/);
+    const olegOnline = page.locator("table.operators tbody tr", { hasText: "Oleg" }).locator("td").last();
+    assert.match(await olegOnline.textContent(), /^\d+ s$/, "his seconds online in the test above");
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
     assert.match(download.suggestedFilename(), /^chats-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);

@@ -311,6 +311,7 @@ browser::texts! {
         chats_by_source: "Chats by source" / "Чаты по источникам",
         ratings_title: "Ratings" / "Оценки",
         messages_col: "Messages" / "Сообщений",
+        online_time: "Online" / "В сети",
         source_visitor: "Visitor wrote first" / "Посетитель написал сам",
         source_invitation: "Invitation" / "Приглашение",
         source_operator: "Operator started" / "Начал оператор",

@@ -213,6 +213,7 @@ pub fn Reports() -> impl IntoView {
                             <th scope="col">{t.messages_col}</th>
                             <th scope="col">{t.first_response}</th>
                             <th scope="col">{t.mean_rating}</th>
+                            <th scope="col">{t.online_time}</th>
                         </tr></thead>
                         <tbody>
                             {r.operators.iter().map(|o| view! {
@@ -222,6 +223,7 @@ pub fn Reports() -> impl IntoView {
                                     <td>{o.messages}</td>
                                     <td>{median(&o.first_response, locale)}</td>
                                     <td>{o.rating_percent.map(|p| format!("{p} %")).unwrap_or_else(|| "—".into())}</td>
+                                    <td>{if o.online_ms > 0 { protocol::units::duration(o.online_ms, locale) } else { "—".into() }}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -10,6 +10,7 @@ mod history;
 mod identity;
 mod inbox;
 pub mod link;
+mod online_time;
 mod operator_sockets;
 mod outbox;
 mod presence;
@@ -84,6 +85,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     settings_holders::MIGRATION,
     // v10: mails not sent yet are retried.
     outbox::MIGRATION,
+    // v11: operators' stretches online, for reports.
+    online_time::MIGRATION,
 ];
 
 /// A `value` column, for the site's queries.

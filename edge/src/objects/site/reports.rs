@@ -65,7 +65,10 @@ impl SiteRoom {
             };
         let chats = self.chats_started(&query)?;
         let Some(chat_links) = chat_links else {
-            return http::json(&aggregate(&query, &chats));
+            let mut report = aggregate(&query, &chats);
+            let spans = self.online_spans(query.from, query.to)?;
+            protocol::online_time::add_online_time(&mut report, &query, &spans, http::now_ms());
+            return http::json(&report);
         };
         let mut response = Response::ok(csv(&query, &chats, chat_links))?;
         let headers = response.headers_mut();

@@ -42,6 +42,17 @@ impl SiteRoom {
                 }
             }
         }
+        let online: Vec<OperatorCard> = colleagues
+            .iter()
+            .filter(|c| c.availability == Availability::Online)
+            .map(|c| OperatorCard {
+                id: c.id.clone(),
+                name: c.name.clone(),
+            })
+            .collect();
+        if let Err(e) = self.record_online(&online) {
+            crate::log::error("online_time.record_failed", &e, &[]);
+        }
         let event = InboxEvent::Team { colleagues };
         for socket in crate::objects::revoke::live_operator_sockets(&self.state, http::now_ms()) {
             if Some(&socket) != closing {
