@@ -61,6 +61,9 @@ pub enum SystemEvent {
         seq: u64,
         reason: String,
     },
+    /// Nobody answered in time, whoever it was offered to: the visitor is offered the
+    /// leave-a-message form (`routing.no_answer_seconds`).
+    NoAnswer,
 }
 
 crate::internally_tagged!(SystemEvent, "event");

@@ -4,7 +4,8 @@
 //! their limit of simultaneous chats are candidates; a returning visitor goes back to his
 //! previous operator when that operator is a candidate; region rules (city first, then country)
 //! narrow the candidates when one of theirs is available; then the least loaded candidate wins,
-//! ties going to whoever was assigned longest ago (round robin).
+//! ties going to whoever was assigned longest ago (round robin). A chat nobody answers in time
+//! escalates ([`Escalation`]): to the next operator, to everyone, then to a left message.
 
 use crate::ids::OperatorId;
 use serde::{Deserialize, Serialize};
@@ -92,6 +93,49 @@ pub fn route(
                 .then(a.id.cmp(&b.id))
         })
         .map(|o| o.id.clone())
+}
+
+/// The range `routing.no_answer_seconds` may take.
+pub const NO_ANSWER_SECONDS: std::ops::RangeInclusive<u32> = 5..=3600;
+
+/// The steps a chat nobody answers goes through, each `no_answer_seconds` after the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Escalation {
+    /// Offered to the next operator (routing, without the one who did not answer).
+    NextOperator,
+    /// Unassigned: offered to everyone online.
+    Everyone,
+    /// The visitor is offered the leave-a-message form.
+    LeaveMessage,
+}
+
+impl Escalation {
+    /// The step after `done` steps; `None` once all were taken.
+    pub fn after(done: u8) -> Option<Self> {
+        match done {
+            0 => Some(Escalation::NextOperator),
+            1 => Some(Escalation::Everyone),
+            2 => Some(Escalation::LeaveMessage),
+            _ => None,
+        }
+    }
+}
+
+/// When the next step is due for a chat whose visitor first wrote at `first_visitor_at`:
+/// `None` when the site does not escalate, an operator has answered, or every step was taken.
+pub fn escalation_due(
+    seconds: Option<u32>,
+    facts: &crate::reports::ChatFacts,
+    done: u8,
+) -> Option<crate::error::Millis> {
+    let seconds = u64::from(seconds?);
+    let since = facts.first_visitor_at?;
+    if facts.first_reply_at.is_some() || facts.operator_started {
+        return None;
+    }
+    Escalation::after(done)?;
+    Some(since + seconds * 1000 * (u64::from(done) + 1))
 }
 
 #[cfg(test)]
@@ -214,5 +258,57 @@ mod tests {
         let mut vera_off = ops.clone();
         vera_off[2].online = false;
         assert_eq!(pick(&vera_off, &regions, moscow).as_deref(), Some("boris"));
+    }
+
+    #[test]
+    fn a_chat_nobody_answers_goes_to_the_next_operator_then_everyone_then_a_message() {
+        use crate::reports::ChatFacts;
+        let waiting = ChatFacts {
+            first_visitor_at: Some(1_000),
+            visitor_messages: 1,
+            ..ChatFacts::default()
+        };
+        assert_eq!(escalation_due(Some(30), &waiting, 0), Some(31_000));
+        assert_eq!(escalation_due(Some(30), &waiting, 1), Some(61_000));
+        assert_eq!(escalation_due(Some(30), &waiting, 2), Some(91_000));
+        assert_eq!(
+            escalation_due(Some(30), &waiting, 3),
+            None,
+            "every step taken"
+        );
+        assert_eq!(
+            escalation_due(None, &waiting, 0),
+            None,
+            "the site lets chats wait"
+        );
+        let answered = ChatFacts {
+            first_reply_at: Some(20_000),
+            ..waiting.clone()
+        };
+        assert_eq!(escalation_due(Some(30), &answered, 0), None);
+        let proactive = ChatFacts {
+            operator_started: true,
+            ..waiting.clone()
+        };
+        assert_eq!(
+            escalation_due(Some(30), &proactive, 0),
+            None,
+            "an operator started it"
+        );
+        assert_eq!(
+            escalation_due(Some(30), &ChatFacts::default(), 0),
+            None,
+            "nobody wrote"
+        );
+        let steps: Vec<_> = (0..4).map(Escalation::after).collect();
+        assert_eq!(
+            steps,
+            vec![
+                Some(Escalation::NextOperator),
+                Some(Escalation::Everyone),
+                Some(Escalation::LeaveMessage),
+                None
+            ]
+        );
     }
 }

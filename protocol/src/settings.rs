@@ -282,6 +282,11 @@ pub struct RoutingSettings {
     /// Chats from these countries or cities go to these operators when one of them can take it.
     #[serde(default)]
     pub regions: Vec<crate::routing::RegionRule>,
+    /// When nobody answers a new chat within this many seconds, it is offered to the next
+    /// operator, then to everyone online, then the visitor is offered the leave-a-message
+    /// form (`crate::routing::Escalation`); `None`: it waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_answer_seconds: Option<u32>,
 }
 
 impl Default for RoutingSettings {
@@ -291,6 +296,7 @@ impl Default for RoutingSettings {
             max_chats: None,
             operators: Vec::new(),
             regions: Vec::new(),
+            no_answer_seconds: None,
         }
     }
 }
@@ -515,6 +521,12 @@ impl RoutingSettings {
         let limit_ok = |max: Option<u32>| max.is_none_or(|m| (1..=MAX_CHATS_LIMIT).contains(&m));
         if !limit_ok(self.max_chats) {
             return bad("max_chats", "expected 1 to 100");
+        }
+        if self
+            .no_answer_seconds
+            .is_some_and(|s| !crate::routing::NO_ANSWER_SECONDS.contains(&s))
+        {
+            return bad("no_answer_seconds", "expected 5 to 3600 seconds");
         }
         let mut seen = std::collections::HashSet::new();
         for entry in &self.operators {

@@ -124,6 +124,12 @@ pub fn system_event(event: &SystemEvent, locale: Locale, reader: Reader) -> Stri
         SystemEvent::NotDelivered { reason, .. } => {
             format!("The message did not reach Telegram: {reason}")
         }
+        SystemEvent::NoAnswer => match (visitor, ru) {
+            (true, true) => "Извините, сейчас никто не может ответить. Оставьте сообщение — мы ответим по почте.".into(),
+            (true, false) => "Sorry, nobody can answer right now. Leave a message and we will reply by e-mail.".into(),
+            (false, true) => "Никто не ответил вовремя: посетителю предложено оставить сообщение".into(),
+            (false, false) => "Nobody answered in time: the visitor was offered to leave a message".into(),
+        },
     }
 }
 

@@ -165,6 +165,8 @@ browser::texts! {
         add_department: "Add a department" / "Добавить отдел",
         routing: "Routing of new chats" / "Распределение новых чатов",
         auto_assign: "Assign new chats to operators automatically" / "Назначать новые чаты операторам автоматически",
+        no_answer: "If nobody answers a new chat within (seconds)" / "Если на новый чат не ответили за (секунд)",
+        no_answer_hint: "5 to 3600; empty: the chat waits. It is offered to the next operator, then after as long again to everyone online, then the visitor is offered to leave a message." / "От 5 до 3600; пусто — чат ждёт. Чат предлагается следующему оператору, через столько же — всем в сети, затем посетителю предлагается оставить сообщение.",
         max_chats: "Most chats at once" / "Максимум чатов одновременно",
         max_chats_hint: "Empty: no limit." / "Пусто — без ограничения.",
         per_operator: "Per operator (no departments ticked: all departments)" / "По операторам (отделы не отмечены — все отделы)",

@@ -113,6 +113,7 @@ pub fn system_event<V: JsonValue>(v: &V) -> Option<SystemEvent> {
             seq: v.u64("seq")?,
             reason: v.text("reason")?,
         },
+        "no_answer" => SystemEvent::NoAnswer,
         _ => return None,
     })
 }
@@ -507,6 +508,7 @@ pub fn system_event_json(event: &SystemEvent) -> String {
             .text("event", "not_delivered")
             .number("seq", *seq)
             .text("reason", reason),
+        SystemEvent::NoAnswer => w.text("event", "no_answer"),
     };
     w.finish()
 }

@@ -102,6 +102,7 @@ fn every_system_event() -> Vec<SystemEvent> {
         ClosedByOperator { .. } | EndedByVisitor | EndedAsSpam | Rated { .. } => {}
         CallbackRequested { .. } | Assigned { .. } | Transferred { .. } => {}
         TransferredToDepartment { .. } | Invited { .. } | NotDelivered { .. } => {}
+        NoAnswer => {}
     };
     vec![
         ClosedByOperator { name: "Ann".into() },
@@ -135,6 +136,7 @@ fn every_system_event() -> Vec<SystemEvent> {
             seq: 7,
             reason: "Forbidden: bot was blocked by the user".into(),
         },
+        NoAnswer,
     ]
 }
 

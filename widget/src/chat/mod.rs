@@ -259,14 +259,17 @@ impl Chat {
     }
 
     /// Whether the window shows the leave-a-message form: nobody online to answer and no
-    /// conversation going on.
+    /// conversation going on, or nobody answered in time (the relay said so last).
     pub fn offline(&self) -> bool {
         let department = self.state.with(|s| s.department.clone());
-        !self.presence.with(|p| p.can_answer(department.as_deref()))
-            && self
-                .client
-                .timeline
-                .with(|t| t.messages().is_empty() && t.pending().is_empty())
+        let (empty, unanswered) = self.client.timeline.with(|t| {
+            let last = t.messages().last().and_then(|m| m.event.as_ref());
+            (
+                t.messages().is_empty() && t.pending().is_empty(),
+                matches!(last, Some(protocol::SystemEvent::NoAnswer)),
+            )
+        });
+        (unanswered || empty && !self.presence.with(|p| p.can_answer(department.as_deref())))
             && self.config.with(Option::is_some)
     }
 

@@ -50,6 +50,9 @@ pub(super) fn RoutingSection(draft: Draft) -> impl IntoView {
             <TextInput draft id="max-chats" label=|t| t.max_chats kind="number" hint=|t| t.max_chats_hint
                 get=|s| s.routing.max_chats.map(|m| m.to_string()).unwrap_or_default()
                 set=|s, v| s.routing.max_chats = v.parse().ok()/>
+            <TextInput draft id="no-answer" label=|t| t.no_answer kind="number" hint=|t| t.no_answer_hint
+                get=|s| s.routing.no_answer_seconds.map(|n| n.to_string()).unwrap_or_default()
+                set=|s, v| s.routing.no_answer_seconds = v.trim().parse().ok()/>
             <table>
                 <caption>{move || texts().per_operator}</caption>
                 <thead><tr>

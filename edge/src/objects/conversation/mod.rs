@@ -179,11 +179,13 @@ impl DurableObject for ConversationRoom {
     }
 
     /// Uploads never sent are deleted an hour on (`uploads`); replies to a visitor who left
-    /// are e-mailed to him (`reply_mail`). Each says when it needs the alarm next.
+    /// are e-mailed to him (`reply_mail`); a chat nobody answers escalates (`escalation`).
+    /// Each says when it needs the alarm next.
     async fn alarm(&self) -> Result<Response> {
         let files = self.delete_unsent_files().await?;
         let mail = self.mail_replies_if_due().await?;
-        if let Some(next) = files.into_iter().chain(mail).min() {
+        let escalation = self.escalate_if_due().await?;
+        if let Some(next) = files.into_iter().chain(mail).chain(escalation).min() {
             self.wake_at(next).await?;
         }
         Ok(Response::empty()?.with_status(204))

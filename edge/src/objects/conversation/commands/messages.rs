@@ -259,7 +259,11 @@ impl ConversationRoom {
                 s.assignee = assignee;
             }
         })
-        .await
+        .await?;
+        if visitor {
+            self.schedule_escalation(meta).await?;
+        }
+        Ok(())
     }
 
     /// Stores a message unless this sender already sent `client_id`, and acknowledges it

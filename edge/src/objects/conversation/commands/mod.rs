@@ -2,8 +2,10 @@
 //! it and at what rate (here), then one method per command, in the room of its concern:
 //! `messages` (writing, notes, edits, paging, typing), `state` (department, closing, spam and
 //! bans, rating, call back, transcripts, tags) and `handoff` (routing, assigning, transfers,
-//! invitations); `report` saves the state and tells everyone.
+//! invitations); `report` saves the state and tells everyone; `escalation` moves a chat
+//! nobody answers.
 
+mod escalation;
 mod handoff;
 mod messages;
 mod report;
