@@ -74,5 +74,6 @@ const relay :Workerd.Worker = (
     (name = "WEBHOOK_RETRY_UNIT_MS", fromEnvironment = "WEBHOOK_RETRY_UNIT_MS"),
     (name = "ALERT_CHECK_MS", fromEnvironment = "ALERT_CHECK_MS"),
     (name = "REPLY_MAIL_DELAY_MS", fromEnvironment = "REPLY_MAIL_DELAY_MS"),
+    (name = "SURVEY_MINUTE_MS", fromEnvironment = "SURVEY_MINUTE_MS"),
   ],
 );

@@ -29,6 +29,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("WEBHOOK_RETRY_UNIT_MS", false, "60000", "Webhook and e-mail retries wait 1, 5, 30, 120, 360 and 720 of these."),
     ("ALERT_CHECK_MS", false, "300000", "How often a site with alerts checks, in working hours, that someone is online."),
     ("REPLY_MAIL_DELAY_MS", false, "120000", "How long an operator's replies to a visitor who left the page wait (collecting the next ones) before they are e-mailed to him."),
+    ("SURVEY_MINUTE_MS", false, "60000", "The length of a minute of the rating survey's silence (`rating.silence_minutes`), in ms; only tests shorten it."),
 ];
 
 /// The parsed configuration.
@@ -62,6 +63,7 @@ pub struct RelayConfig {
     pub webhook_retry_unit_ms: u64,
     pub alert_check_ms: u64,
     pub reply_mail_delay_ms: u64,
+    pub survey_minute_ms: u64,
 }
 
 /// `https://host[:port]` or `http://…`, with no path, query or user part.
@@ -241,6 +243,7 @@ impl RelayConfig {
         let webhook_retry_unit_ms = number("WEBHOOK_RETRY_UNIT_MS", 60_000, 1..=3_600_000);
         let alert_check_ms = number("ALERT_CHECK_MS", 300_000, 100..=86_400_000);
         let reply_mail_delay_ms = number("REPLY_MAIL_DELAY_MS", 120_000, 100..=3_600_000);
+        let survey_minute_ms = number("SURVEY_MINUTE_MS", 60_000, 100..=60_000);
         let upload_types = match get("UPLOAD_TYPES") {
             None => ALLOWED_TYPES.iter().map(|t| t.to_string()).collect(),
             Some(list) => {
@@ -292,6 +295,7 @@ impl RelayConfig {
             webhook_retry_unit_ms,
             alert_check_ms,
             reply_mail_delay_ms,
+            survey_minute_ms,
         })
     }
 

@@ -294,6 +294,10 @@ pub struct ConversationState {
     /// The visitor agreed to the site's personal data policy (see `consent`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<crate::consent::ConsentRecord>,
+    /// The visitor is asked to rate the chat (when it ended, or after a silence; see
+    /// `settings::SurveyOffer`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub survey: bool,
 }
 
 impl ConversationState {
@@ -387,7 +391,7 @@ pub fn check_rating(
             "this chat is already rated",
         ));
     }
-    if state.status != Status::Closed {
+    if state.status != Status::Closed && !state.survey {
         return Err(ProtocolError::new(
             ErrorCode::Forbidden,
             "a chat is rated once it has ended",
@@ -586,6 +590,54 @@ mod tests {
         );
         state.department = Some("sales".into());
         assert!(check_visitor_may_write(&s, &state).is_ok());
+    }
+
+    #[test]
+    fn the_survey_after_a_silence_is_asked_once_of_an_answered_open_chat() {
+        use crate::settings::SurveyOffer;
+        let mut settings = SiteSettings::new("Shop");
+        settings.rating.scale = RatingScale::FiveFaces;
+        let open = ConversationState::default();
+        let rating = &mut settings.rating;
+        assert_eq!(
+            rating.silence_survey_at(&open, true, 1_000, 60_000),
+            None,
+            "on close only"
+        );
+        rating.offer = SurveyOffer::AfterSilence;
+        rating.silence_minutes = 5;
+        assert_eq!(
+            rating.silence_survey_at(&open, true, 1_000, 60_000),
+            Some(301_000)
+        );
+        assert_eq!(
+            rating.silence_survey_at(&open, false, 1_000, 60_000),
+            None,
+            "not answered"
+        );
+        let asked = ConversationState {
+            survey: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            rating.silence_survey_at(&asked, true, 1_000, 60_000),
+            None,
+            "asked already"
+        );
+        let closed = ConversationState {
+            status: Status::Closed,
+            ..Default::default()
+        };
+        assert_eq!(rating.silence_survey_at(&closed, true, 1_000, 60_000), None);
+        assert!(rating.asks_on_close());
+        rating.offer = SurveyOffer::Never;
+        assert!(!rating.asks_on_close());
+        assert_eq!(rating.silence_survey_at(&open, true, 1_000, 60_000), None);
+        // Asked after a silence, an open chat may be rated.
+        assert!(check_rating(&settings, &asked, 4, None).is_ok());
+        assert!(check_rating(&settings, &open, 4, None).is_err());
+        settings.rating.silence_minutes = 0;
+        assert!(settings.validate().is_err());
     }
 
     #[test]

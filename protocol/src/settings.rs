@@ -131,13 +131,70 @@ impl RatingScale {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RatingSettings {
     pub scale: RatingScale,
     #[serde(default)]
     pub positive_reply: Option<String>,
     #[serde(default)]
     pub negative_reply: Option<String>,
+    /// When the visitor is asked to rate the chat.
+    #[serde(default)]
+    pub offer: SurveyOffer,
+    /// For `after_silence`: minutes without a message, once an operator has answered.
+    #[serde(default = "default_silence_minutes")]
+    pub silence_minutes: u32,
+}
+
+fn default_silence_minutes() -> u32 {
+    10
+}
+
+impl Default for RatingSettings {
+    fn default() -> Self {
+        Self {
+            scale: RatingScale::default(),
+            positive_reply: None,
+            negative_reply: None,
+            offer: SurveyOffer::default(),
+            silence_minutes: default_silence_minutes(),
+        }
+    }
+}
+
+/// When the rating survey is offered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyOffer {
+    /// When the chat ends.
+    #[default]
+    OnClose,
+    /// When it ends, or once it has been quiet for `silence_minutes` after an answer.
+    AfterSilence,
+    /// Never asked (a rating is still taken from a client that sends one).
+    Never,
+}
+
+impl RatingSettings {
+    /// When a chat quiet since `last_at` is asked to rate: `None` unless the site asks after
+    /// silence, an operator has answered and the visitor was not asked yet.
+    pub fn silence_survey_at(
+        &self,
+        state: &crate::ConversationState,
+        answered: bool,
+        last_at: crate::error::Millis,
+        minute_ms: u64,
+    ) -> Option<crate::error::Millis> {
+        let asks = self.scale != RatingScale::Off && self.offer == SurveyOffer::AfterSilence;
+        let open = state.status == crate::Status::Open && !state.survey && !state.spam;
+        (asks && open && answered && state.rating.is_none())
+            .then(|| last_at + u64::from(self.silence_minutes) * minute_ms)
+    }
+
+    /// Whether closing the chat asks the visitor to rate it.
+    pub fn asks_on_close(&self) -> bool {
+        self.scale != RatingScale::Off && self.offer != SurveyOffer::Never
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -446,6 +503,9 @@ impl SiteSettings {
             if reply.chars().count() > MAX_MESSAGE_CHARS {
                 return bad("rating reply", "too long");
             }
+        }
+        if !(1..=1440).contains(&self.rating.silence_minutes) {
+            return bad("rating.silence_minutes", "expected 1 to 1440 minutes");
         }
         let mut ids = std::collections::HashSet::new();
         for rule in &self.triggers {

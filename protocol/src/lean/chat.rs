@@ -182,6 +182,7 @@ pub fn conversation_state<V: JsonValue>(v: &V) -> Option<ConversationState> {
         channel: v.text("channel").and_then(|c| Channel::parse(&c)),
         photo: v.member("photo", attachment),
         tags: v.list("tags", JsonValue::string),
+        survey: v.flag("survey").unwrap_or(false),
         consent: v.member("consent", |c| {
             Some(crate::consent::ConsentRecord {
                 at: c.u64("at")?,

@@ -220,6 +220,7 @@ fn full_state() -> ConversationState {
             content_type: "image/jpeg".into(),
         }),
         tags: vec!["Refund".into(), "Доставка \"быстро\"".into()],
+        survey: true,
         consent: Some(crate::consent::ConsentRecord {
             at: 1_764_000_000_000,
             text: "I agree".into(),

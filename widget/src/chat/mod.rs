@@ -37,8 +37,7 @@ use leptos::prelude::*;
 use protocol::settings::ContactFormMode;
 use protocol::{
     Applied, Author, ClientMessageId, ContactInfo, ConversationCommand, ConversationState,
-    CustomDataItem, Locale, OperatorCard, Presence, SiteId, Status as ChatStatus, Timeline,
-    VisitorSession, WidgetConfig,
+    CustomDataItem, Locale, OperatorCard, Presence, SiteId, Timeline, VisitorSession, WidgetConfig,
 };
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -285,8 +284,9 @@ impl Chat {
     }
 
     pub fn awaits_rating(&self) -> bool {
+        // The relay asks (on close, or after a silence, as the site says).
         self.state
-            .with(|s| s.status == ChatStatus::Closed && s.rating.is_none() && !s.spam)
+            .with(|s| s.survey && s.rating.is_none() && !s.spam)
             && self.config.with(|c| {
                 c.as_ref()
                     .is_some_and(|c| c.rating_scale != protocol::settings::RatingScale::Off)

@@ -58,6 +58,13 @@ pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
                     ("three_faces", |t| t.scale_three), ("five_faces", |t| t.scale_five)]
                 get=|s| wire_name(&s.rating.scale)
                 set=|s, v| if let Some(scale) = from_wire(v) { s.rating.scale = scale }/>
+            <Choice draft id="survey-offer" label=|t| t.survey_offer
+                options=vec![("on_close", |t| t.survey_on_close), ("after_silence", |t| t.survey_after_silence), ("never", |t| t.survey_never)]
+                get=|s| wire_name(&s.rating.offer)
+                set=|s, v| if let Some(offer) = from_wire(v) { s.rating.offer = offer }/>
+            <TextInput draft id="silence-minutes" label=|t| t.silence_minutes kind="number"
+                get=|s| s.rating.silence_minutes.to_string()
+                set=|s, v| s.rating.silence_minutes = v.trim().parse().unwrap_or(0)/>
             <TextArea draft id="positive-reply" label=|t| t.positive_reply
                 get=|s| s.rating.positive_reply.clone().unwrap_or_default()
                 set=|s, v| s.rating.positive_reply = optional(v)/>

@@ -179,13 +179,18 @@ impl DurableObject for ConversationRoom {
     }
 
     /// Uploads never sent are deleted an hour on (`uploads`); replies to a visitor who left
-    /// are e-mailed to him (`reply_mail`); a chat nobody answers escalates (`escalation`).
-    /// Each says when it needs the alarm next.
+    /// are e-mailed to him (`reply_mail`); a chat nobody answers escalates (`escalation`); a
+    /// quiet one asks for a rating (`survey`). Each says when it needs the alarm next.
     async fn alarm(&self) -> Result<Response> {
         let files = self.delete_unsent_files().await?;
         let mail = self.mail_replies_if_due().await?;
         let escalation = self.escalate_if_due().await?;
-        if let Some(next) = files.into_iter().chain(mail).chain(escalation).min() {
+        let survey = self.survey_if_quiet().await?;
+        let next = [files, mail, escalation, survey]
+            .into_iter()
+            .flatten()
+            .min();
+        if let Some(next) = next {
             self.wake_at(next).await?;
         }
         Ok(Response::empty()?.with_status(204))

@@ -7,7 +7,6 @@ use super::store::Meta;
 use super::ConversationRoom;
 use crate::http;
 use crate::objects::telegram::link::{Action, BotLink, Outgoing};
-use protocol::settings::RatingScale;
 use protocol::{Author, SystemEvent};
 use worker::{Response, Result};
 
@@ -54,8 +53,9 @@ impl ConversationRoom {
         let Some(peer) = self.telegram_peer()? else {
             return Ok(());
         };
-        let scale = self.settings(meta).await?.rating.scale;
-        if scale == RatingScale::Off || self.store().state()?.rating.is_some() {
+        let rating = self.settings(meta).await?.rating;
+        let scale = rating.scale;
+        if !rating.asks_on_close() || self.store().state()?.rating.is_some() {
             return Ok(());
         }
         let locale = peer.locale;

@@ -263,7 +263,7 @@ impl ConversationRoom {
         if visitor {
             self.schedule_escalation(meta).await?;
         }
-        Ok(())
+        self.schedule_silence_survey(meta).await
     }
 
     /// Stores a message unless this sender already sent `client_id`, and acknowledges it

@@ -3,13 +3,14 @@
 //! `messages` (writing, notes, edits, paging, typing), `state` (department, closing, spam and
 //! bans, rating, call back, transcripts, tags) and `handoff` (routing, assigning, transfers,
 //! invitations); `report` saves the state and tells everyone; `escalation` moves a chat
-//! nobody answers.
+//! nobody answers; `survey` asks for a rating after a silence.
 
 mod escalation;
 mod handoff;
 mod messages;
 mod report;
 mod state;
+mod survey;
 
 pub(super) use messages::Written;
 

@@ -49,8 +49,13 @@ impl ConversationRoom {
             }
             Participant::Visitor { .. } => SystemEvent::EndedByVisitor,
         };
+        let survey = self.settings(meta).await?.rating.asks_on_close();
         self.system_message(String::new(), Some(event))?;
-        self.save_state(meta, |s| s.status = Status::Closed).await?;
+        self.save_state(meta, |s| {
+            s.status = Status::Closed;
+            s.survey |= survey;
+        })
+        .await?;
         if matches!(participant, Participant::Operator { .. }) {
             self.survey_to_telegram(meta).await?;
         }
