@@ -15,7 +15,10 @@ use crate::http;
 use crate::objects::site::link::SiteLink;
 use crate::participant::Participant;
 use link::{ConversationRoute, NewConversation, VerifiedVisitor, CONNECT_PATH, SETTINGS_KEPT_MS};
-use protocol::{Author, ConversationEvent, ErrorBody, ErrorCode, SiteSettings, SystemEvent};
+use protocol::{
+    Author, ChatMessage, ConversationEvent, ConversationState, ErrorBody, ErrorCode, SiteSettings,
+    SystemEvent,
+};
 use std::cell::RefCell;
 use store::{Meta, Store};
 use worker::{
@@ -421,51 +424,41 @@ impl ConversationRoom {
             }
             message
         };
-        match event {
-            ConversationEvent::State { state } => ConversationEvent::State {
-                state: state.for_role(*role, &masking),
-            },
-            ConversationEvent::Message { message } => ConversationEvent::Message {
-                message: mask_message(message),
-            },
-            ConversationEvent::Messages { messages } => ConversationEvent::Messages {
-                messages: messages.iter().map(mask_message).collect(),
-            },
-            ConversationEvent::Welcome {
-                conversation,
-                messages,
-                operator,
-                state,
-                presence,
-            } => ConversationEvent::Welcome {
-                conversation: conversation.clone(),
-                messages: messages.iter().map(mask_message).collect(),
-                operator: operator.clone(),
-                state: state.for_role(*role, &masking),
-                presence: presence.clone(),
-            },
-            other => other.clone(),
-        }
+        reshaped(event, |state| state.for_role(*role, &masking), mask_message)
     }
 }
 
 /// An event as the visitor may see it: the chat's state without the operators' tags.
 fn for_visitor(event: &ConversationEvent) -> ConversationEvent {
+    reshaped(event, ConversationState::for_visitor, ChatMessage::clone)
+}
+
+/// `event` with its state and messages as a reader may see them (`state`, `message`); other
+/// events as they are.
+fn reshaped(
+    event: &ConversationEvent,
+    state: impl Fn(&ConversationState) -> ConversationState,
+    message: impl Fn(&ChatMessage) -> ChatMessage,
+) -> ConversationEvent {
     match event {
-        ConversationEvent::State { state } => ConversationEvent::State {
-            state: state.for_visitor(),
+        ConversationEvent::State { state: s } => ConversationEvent::State { state: state(s) },
+        ConversationEvent::Message { message: m } => ConversationEvent::Message {
+            message: message(m),
+        },
+        ConversationEvent::Messages { messages } => ConversationEvent::Messages {
+            messages: messages.iter().map(&message).collect(),
         },
         ConversationEvent::Welcome {
             conversation,
             messages,
             operator,
-            state,
+            state: s,
             presence,
         } => ConversationEvent::Welcome {
             conversation: conversation.clone(),
-            messages: messages.clone(),
+            messages: messages.iter().map(&message).collect(),
             operator: operator.clone(),
-            state: state.for_visitor(),
+            state: state(s),
             presence: presence.clone(),
         },
         other => other.clone(),

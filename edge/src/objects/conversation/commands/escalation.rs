@@ -18,6 +18,10 @@ impl ConversationRoom {
     /// After a visitor's message: the alarm rings when the next step is due.
     pub(super) async fn schedule_escalation(&self, meta: &Meta) -> Result<()> {
         let settings = self.settings(meta).await?;
+        // Every visitor message passes here: a site that lets chats wait reads nothing more.
+        if settings.routing.no_answer_seconds.is_none() {
+            return Ok(());
+        }
         let store = self.store();
         let taken: u8 = store.get(STEPS_TAKEN)?.unwrap_or(0);
         if let Some(at) = escalation_due(settings.routing.no_answer_seconds, &store.facts()?, taken)

@@ -11,6 +11,10 @@ impl ConversationRoom {
     /// When the chat would be quiet long enough, if the site asks after a silence.
     async fn silence_survey_at(&self, meta: &Meta) -> Result<Option<u64>> {
         let settings = self.settings(meta).await?;
+        // Every message passes here: a site that asks only on close reads nothing more.
+        if settings.rating.offer != protocol::settings::SurveyOffer::AfterSilence {
+            return Ok(None);
+        }
         let store = self.store();
         let Some(last) = store.last_message()? else {
             return Ok(None);
