@@ -15,12 +15,13 @@ pub struct Place {
 }
 
 impl Screen {
-    const ALL: [Screen; 8] = [
+    const ALL: [Screen; 9] = [
         Screen::Chats,
         Screen::Visitors,
         Screen::History,
         Screen::Team,
         Screen::Replies,
+        Screen::Answers,
         Screen::Reports,
         Screen::Settings,
         Screen::Account,
@@ -33,6 +34,7 @@ impl Screen {
             Screen::History => "history",
             Screen::Team => "team",
             Screen::Replies => "replies",
+            Screen::Answers => "answers",
             Screen::Reports => "reports",
             Screen::Settings => "settings",
             Screen::Account => "account",

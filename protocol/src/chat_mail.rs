@@ -233,6 +233,7 @@ fn transcript(settings: &SiteSettings, messages: &[ChatMessage]) -> String {
             Author::Visitor => if ru { "Вы" } else { "You" }.to_owned(),
             Author::Operator { name, .. } => name.clone(),
             Author::System => settings.name.clone(),
+            Author::Bot => words::bot_name(if ru { Locale::Ru } else { Locale::En }).to_owned(),
         };
         let locale = if ru { Locale::Ru } else { Locale::En };
         let mut text = match &m.event {

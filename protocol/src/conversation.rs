@@ -298,6 +298,9 @@ pub struct ConversationState {
     /// `settings::SurveyOffer`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub survey: bool,
+    /// The automatic answer the visitor's first message got, and what he made of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_answer: Option<crate::answers::AutoAnswered>,
 }
 
 impl ConversationState {

@@ -148,7 +148,8 @@ fn normalize(command: ConversationCommand) -> Result<ConversationCommand, Protoc
         | C::Rate { .. }
         | C::Delete { .. }
         | C::Spam
-        | C::Ban) => other,
+        | C::Ban
+        | C::AutoFeedback { .. }) => other,
     })
 }
 

@@ -15,8 +15,13 @@ use serde::{Deserialize, Serialize};
 #[serde(remote = "Self", rename_all = "snake_case")]
 pub enum Author {
     Visitor,
-    Operator { id: OperatorId, name: String },
+    Operator {
+        id: OperatorId,
+        name: String,
+    },
     System,
+    /// The site's automatic answer (see `answers`).
+    Bot,
 }
 
 crate::internally_tagged!(Author, "kind");
@@ -208,6 +213,9 @@ pub enum ConversationCommand {
     Tag { tag: String },
     /// Operator only: take a tag off the chat.
     Untag { tag: String },
+    /// Visitor only: whether the automatic answer he was given helped; `false` asks for a
+    /// person (the chat goes to routing).
+    AutoFeedback { helpful: bool },
 }
 
 crate::internally_tagged!(ConversationCommand, "type");
@@ -248,6 +256,7 @@ impl ConversationCommand {
         "tag",
         "untag",
         "consent",
+        "auto_feedback",
     ];
 
     /// Commands only the visitor may send.

@@ -31,6 +31,9 @@ pub struct SiteExport {
     /// its conversations skipped or repeated (new ones may or may not be in).
     #[serde(default)]
     pub next_after: Option<ConversationId>,
+    /// The site's automatic answers (replaced with the settings, when asked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auto_answers: Vec<crate::answers::AutoAnswer>,
 }
 
 /// One conversation: who, its state (the visitor's contact data and custom data included),
@@ -70,6 +73,24 @@ impl SiteExport {
                 "export format {} is not {EXPORT_FORMAT}",
                 self.format
             ));
+        }
+        if self.auto_answers.len() > crate::answers::MAX_ANSWERS {
+            return bad(format!(
+                "auto_answers: at most {}",
+                crate::answers::MAX_ANSWERS
+            ));
+        }
+        let mut answer_ids = std::collections::HashSet::new();
+        for answer in &self.auto_answers {
+            if answer.id.is_empty() || answer.id.len() > 64 || !answer_ids.insert(&answer.id) {
+                return bad(format!(
+                    "auto_answers: id {:?} is empty, too long or twice",
+                    answer.id
+                ));
+            }
+            if let Err(e) = answer.clone().tidied() {
+                return bad(format!("auto_answers: {}", e.message));
+            }
         }
         let mut ids = std::collections::HashSet::new();
         for conversation in &self.conversations {
@@ -112,6 +133,7 @@ pub fn sender_key(author: &Author) -> String {
         Author::Visitor => "visitor".into(),
         Author::Operator { id, .. } => format!("operator:{id}"),
         Author::System => "system".into(),
+        Author::Bot => "bot".into(),
     }
 }
 
@@ -144,6 +166,7 @@ mod tests {
             settings: SiteSettings::new("Shop"),
             conversations,
             next_after: None,
+            auto_answers: vec![],
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod account_mail;
 pub mod alerts;
+pub mod answers;
 pub mod api;
 pub mod bans;
 pub mod canned;

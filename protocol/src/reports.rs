@@ -3,6 +3,7 @@
 //! console charts: chats per day and per hour, first response and duration, missed chats,
 //! ratings, per-operator load and efficiency, chats by source. Pure functions, unit-tested.
 
+use crate::answers::AutoOutcome;
 use crate::conversation::{ConversationState, Rating};
 use crate::error::ProtocolError;
 use crate::error::{ErrorCode, Millis};
@@ -36,6 +37,12 @@ pub struct ChatFacts {
     /// Operators who wrote, with how many messages each.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub by_operator: BTreeMap<OperatorId, u32>,
+    /// The visitor's first message got an automatic answer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auto_answered: bool,
+    /// When the visitor so answered asked for a person, or wrote again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handed_over_at: Option<Millis>,
 }
 
 impl ChatFacts {
@@ -60,8 +67,20 @@ impl ChatFacts {
         }
     }
 
+    /// Since when the visitor waits for a person: his first message, or, answered
+    /// automatically, the moment he asked for one (never while the answer may do).
+    pub fn waiting_since(&self) -> Option<Millis> {
+        if self.auto_answered {
+            self.handed_over_at
+        } else {
+            self.first_visitor_at
+        }
+    }
+
+    /// From when the visitor began waiting for a person to the first operator's answer.
     pub fn first_response_ms(&self) -> Option<u64> {
-        Some(self.first_reply_at?.saturating_sub(self.first_visitor_at?))
+        let since = self.waiting_since().or(self.first_visitor_at)?;
+        Some(self.first_reply_at?.saturating_sub(since))
     }
 }
 
@@ -102,9 +121,19 @@ impl ChatRecord {
         }
     }
 
-    /// The visitor wrote and no operator ever answered.
+    /// The visitor wrote and no operator ever answered (nor did an automatic answer he found
+    /// helpful).
     pub fn missed(&self) -> bool {
-        self.facts.visitor_messages > 0 && self.facts.first_reply_at.is_none()
+        self.facts.visitor_messages > 0 && self.facts.first_reply_at.is_none() && !self.helped()
+    }
+
+    /// An automatic answer the visitor found helpful.
+    pub fn helped(&self) -> bool {
+        self.auto_outcome() == Some(AutoOutcome::Helpful)
+    }
+
+    pub fn auto_outcome(&self) -> Option<AutoOutcome> {
+        self.state.auto_answer.as_ref().map(|a| a.outcome)
     }
 
     pub fn duration_ms(&self) -> Option<u64> {
@@ -270,6 +299,19 @@ pub struct Report {
     /// Chats per tag, the most used first.
     #[serde(default)]
     pub tags: Vec<TagCount>,
+    #[serde(default)]
+    pub automatic: AutomaticStats,
+}
+
+/// Chats whose first message got an automatic answer, and what the visitors did then (those
+/// still deciding are in `answered` only).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutomaticStats {
+    pub answered: u32,
+    /// The visitor found it helpful: nobody else was needed.
+    pub helpful: u32,
+    /// The visitor asked for a person or wrote again, or an operator answered.
+    pub handed_over: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -310,6 +352,12 @@ pub fn aggregate(query: &ReportQuery, chats: &[ChatRecord]) -> Report {
         }
         report.per_hour[query.hour_of(chat.started_at)] += 1;
         *report.sources.entry(chat.source()).or_default() += 1;
+        if let Some(outcome) = chat.auto_outcome() {
+            let automatic = &mut report.automatic;
+            automatic.answered += 1;
+            automatic.helpful += u32::from(outcome == AutoOutcome::Helpful);
+            automatic.handed_over += u32::from(outcome == AutoOutcome::HandedOver);
+        }
         if let Some(assignee) = &chat.state.assignee {
             operators
                 .entry(assignee.id.clone())
@@ -384,7 +432,7 @@ fn ratings(chats: &[&ChatRecord]) -> RatingStats {
 /// One line per chat of the period, for a spreadsheet (RFC 4180: quoted where needed).
 pub fn csv(query: &ReportQuery, chats: &[ChatRecord], chat_links: &str) -> String {
     let mut out = String::from(
-        "conversation,started_at,source,department,operator,visitor_messages,operator_messages,first_response_s,duration_s,missed,offline,rating,rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,tags,transcript\r\n",
+        "conversation,started_at,source,department,operator,visitor_messages,operator_messages,first_response_s,duration_s,missed,offline,rating,rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,tags,auto_answer,transcript\r\n",
     );
     let secs = |ms: Option<u64>| ms.map(|m| (m / 1000).to_string()).unwrap_or_default();
     for chat in chats
@@ -433,6 +481,9 @@ pub fn csv(query: &ReportQuery, chats: &[ChatRecord], chat_links: &str) -> Strin
             utm.medium.unwrap_or_default(),
             utm.campaign.unwrap_or_default(),
             s.tags.join(", "),
+            chat.auto_outcome()
+                .map(|o| o.as_str().to_owned())
+                .unwrap_or_default(),
             format!("{chat_links}{}", chat.id),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
@@ -625,13 +676,54 @@ mod tests {
         let out = csv(&query, &[c], "https://chat.shop.test/console/#/demo/chats/");
         let lines: Vec<&str> = out.trim_end().split("\r\n").collect();
         assert_eq!(lines.len(), 2);
-        assert!(lines[0].ends_with(",rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,tags,transcript"));
+        assert!(lines[0].ends_with(",rating_scale,rating_comment,name,email,phone,utm_source,utm_medium,utm_campaign,tags,auto_answer,transcript"));
         assert!(lines[1].starts_with(
             "a,2026-11-02T01:00:00Z,visitor,,ANNA,1,2,20,600,false,false,5,five_faces,\"Quick, thanks, \"\"great\"\"\","
         ));
         assert!(lines[1].contains(",\"'=HYPERLINK(\"\"x\"\")\",ivan@example.com,"));
         assert!(lines[1]
-            .ends_with(",\"Refund, VIP client\",https://chat.shop.test/console/#/demo/chats/a"));
+            .ends_with(",\"Refund, VIP client\",,https://chat.shop.test/console/#/demo/chats/a"));
+    }
+
+    #[test]
+    fn automatic_answers_are_counted_and_a_helpful_one_is_not_missed() {
+        use crate::answers::AutoAnswered;
+        let query = ReportQuery {
+            from: DAY0,
+            to: DAY0 + 24 * H,
+            tz_minutes: 0,
+        };
+        let auto = |id: &str, outcome: Option<AutoOutcome>| {
+            let mut c = chat(id, DAY0 + H);
+            c.facts.record(None, c.started_at);
+            c.state.auto_answer = outcome.map(|outcome| AutoAnswered {
+                id: "delivery".into(),
+                question: "Delivery".into(),
+                seq: 2,
+                outcome,
+            });
+            c
+        };
+        let chats = vec![
+            auto("helped", Some(AutoOutcome::Helpful)),
+            auto("person", Some(AutoOutcome::HandedOver)),
+            auto("deciding", Some(AutoOutcome::Offered)),
+            auto("plain", None),
+        ];
+        let report = aggregate(&query, &chats);
+        assert_eq!(
+            report.automatic,
+            AutomaticStats {
+                answered: 3,
+                helpful: 1,
+                handed_over: 1
+            }
+        );
+        assert_eq!(report.missed, 3, "all but the helped one wait for a person");
+        let out = csv(&query, &chats, "/c/");
+        assert!(out.contains(",helpful,/c/helped\r\n"), "{out}");
+        assert!(out.contains(",handed_over,/c/person\r\n"));
+        assert!(out.contains(",,/c/plain\r\n"));
     }
 
     #[test]

@@ -122,15 +122,16 @@ impl Escalation {
     }
 }
 
-/// When the next step is due for a chat whose visitor first wrote at `first_visitor_at`:
-/// `None` when the site does not escalate, an operator has answered, or every step was taken.
+/// When the next step is due for a chat whose visitor waits for a person (see
+/// `ChatFacts::waiting_since`): `None` when the site does not escalate, nobody waits (an
+/// automatic answer may do), an operator has answered, or every step was taken.
 pub fn escalation_due(
     seconds: Option<u32>,
     facts: &crate::reports::ChatFacts,
     done: u8,
 ) -> Option<crate::error::Millis> {
     let seconds = u64::from(seconds?);
-    let since = facts.first_visitor_at?;
+    let since = facts.waiting_since()?;
     if facts.first_reply_at.is_some() || facts.operator_started {
         return None;
     }
@@ -300,6 +301,29 @@ mod tests {
             None,
             "nobody wrote"
         );
+        let answered_automatically = ChatFacts {
+            auto_answered: true,
+            ..waiting.clone()
+        };
+        assert_eq!(
+            escalation_due(Some(30), &answered_automatically, 0),
+            None,
+            "the automatic answer may do"
+        );
+        let handed_over = ChatFacts {
+            handed_over_at: Some(500_000),
+            ..answered_automatically
+        };
+        assert_eq!(
+            escalation_due(Some(30), &handed_over, 0),
+            Some(530_000),
+            "from when he asked for a person"
+        );
+        let replied = ChatFacts {
+            first_reply_at: Some(520_000),
+            ..handed_over
+        };
+        assert_eq!(replied.first_response_ms(), Some(20_000));
         let steps: Vec<_> = (0..4).map(Escalation::after).collect();
         assert_eq!(
             steps,

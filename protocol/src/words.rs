@@ -33,6 +33,14 @@ pub fn scale_labels(scale: RatingScale, locale: Locale) -> &'static [&'static st
     }
 }
 
+/// Who signs the site's automatic answers.
+pub fn bot_name(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Ru => "Автоответ",
+        Locale::En => "Automatic answer",
+    }
+}
+
 /// A system event as `reader` reads it.
 pub fn system_event(event: &SystemEvent, locale: Locale, reader: Reader) -> String {
     let ru = locale == Locale::Ru;

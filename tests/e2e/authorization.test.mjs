@@ -48,6 +48,9 @@ const MATRIX = [
   ["set the owner's photo", (a) => http("PUT", `/sites/demo/operators/${ids.owner}/avatar`, a, png(40, 40), "image/png"), [200, 403, 403, 401, 403, 403, 401]],
   ["list bans `GET /sites/{site}/bans`", (a) => http("GET", "/sites/demo/bans", a), [200, 200, 403, 401, 403, 403, 401]],
   ["lift a ban `DELETE /sites/{site}/bans/{id}`", (a) => http("DELETE", "/sites/demo/bans/999999", a), [204, 204, 403, 401, 403, 403, 401]],
+  ["list automatic answers `GET /sites/{site}/auto-answers`", (a) => http("GET", "/sites/demo/auto-answers", a), [200, 200, 403, 401, 403, 403, 401]],
+  ["add an automatic answer `POST /sites/{site}/auto-answers`", (a) => http("POST", "/sites/demo/auto-answers", a, { question: unique("Question "), keywords: [unique("word")], answer: "An answer" }), [201, 201, 403, 401, 403, 403, 401]],
+  ["remove an automatic answer `DELETE /sites/{site}/auto-answers/{id}` (404: none such)", (a) => http("DELETE", "/sites/demo/auto-answers/none-such", a), [404, 404, 403, 401, 403, 403, 401]],
   ["read the e-mail outbox `GET /sites/{site}/outbox`", (a) => http("GET", "/sites/demo/outbox", a), [200, 200, 403, 401, 403, 403, 401]],
   ["read reports `GET /sites/{site}/reports`", (a) => http("GET", `/sites/demo/reports?from=0&to=${86_400_000 * 300}`, a), [200, 200, 403, 401, 403, 403, 401]],
   ["export chats `GET /sites/{site}/reports.csv`", (a) => http("GET", `/sites/demo/reports.csv?from=0&to=${86_400_000 * 300}`, a), [200, 200, 403, 401, 403, 403, 401]],
@@ -86,7 +89,7 @@ const MATRIX = [
 /** Commands on a conversation socket: who may send each (the others get `forbidden`). */
 const COMMANDS = [
   ["`send`, `typing`, `close`", "✓", "✓", "✓"],
-  ["`contact`, `custom_data`, `department`, `rate`, `transcript`, `callback`, `offline`, `consent`", "✓", "✗", "✗"],
+  ["`contact`, `custom_data`, `department`, `rate`, `transcript`, `callback`, `offline`, `consent`, `auto_feedback`", "✓", "✗", "✗"],
   ["`note`, `edit`, `delete` (own messages), `spam`, `ban`", "✗", "✓", "✓"],
   ["`assign` to a colleague", "✗", "✓", "✗ (takes only an unassigned chat, for himself)"],
   ["`transfer`", "✗", "✓", "✓ his own chats"],
@@ -232,7 +235,7 @@ test("socket commands: each side and role may send only its own", async () => {
     s.send(command);
     return (await s.next((f) => f.type === "error" || (f.type === "done" && f.command === command.type))).code ?? "done";
   };
-  for (const command of [{ type: "contact", contact: { name: "X" } }, { type: "rate", score: 1 }, { type: "callback", phone: "+7 900 000-00-00" }]) {
+  for (const command of [{ type: "contact", contact: { name: "X" } }, { type: "rate", score: 1 }, { type: "callback", phone: "+7 900 000-00-00" }, { type: "auto_feedback", helpful: true }]) {
     assert.equal(await refused(operatorSocket, command), "forbidden", command.type);
   }
   for (const command of [{ type: "note", client_id: unique("n"), text: "x" }, { type: "spam" }, { type: "ban" }, { type: "assign", operator: ids.operator }]) {

@@ -141,8 +141,8 @@ test("the CSV export: one line per chat, spreadsheet-safe", async () => {
   const lines = csv.text.trim().split("\r\n");
   assert.equal(lines.length, 5);
   assert.match(lines[0], /^conversation,started_at,source,/);
-  assert.match(lines[0], /,rating_scale,rating_comment,.*,utm_campaign,tags,transcript$/);
-  assert.ok(lines.some((l) => /,campaign,.*,Oleg,.*,5,five_faces,.*,spring,,http:\/\/127\.0\.0\.1:\d+\/console\/#\/demo\/chats\/[\w-]+$/.test(l)), lines.join("\n"));
+  assert.match(lines[0], /,rating_scale,rating_comment,.*,utm_campaign,tags,auto_answer,transcript$/);
+  assert.ok(lines.some((l) => /,campaign,.*,Oleg,.*,5,five_faces,.*,spring,,,http:\/\/127\.0\.0\.1:\d+\/console\/#\/demo\/chats\/[\w-]+$/.test(l)), lines.join("\n"));
   assert.ok(lines.some((l) => /,invitation,/.test(l)));
   assert.ok(lines.some((l) => /,true,true,.*Ivan,ivan@example\.com/.test(l)), "the offline message: missed and offline");
 });

@@ -222,7 +222,7 @@ test("history filters by tag in any case; reports count by tag; the CSV, the RES
 
   const csv = await fetch(`${relay.origin}/api/v1/sites/demo/reports.csv?${period}`, { headers: auth(owner) });
   const lines = (await csv.text()).trim().split("\r\n");
-  assert.match(lines[0], /,utm_campaign,tags,transcript$/);
+  assert.match(lines[0], /,utm_campaign,tags,auto_answer,transcript$/);
   assert.ok(lines.some((l) => l.startsWith(c.id) && l.includes(',"Доставка, VIP",')), lines.join("\n"));
 
   const key = await call(relay, "POST", "/api/v1/sites/demo/api-keys", owner.token, { name: "CRM" });

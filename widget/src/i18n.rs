@@ -66,6 +66,10 @@ browser::texts! {
         edited: "edited" / "изменено",
         uploading: "Uploading the file…" / "Загружаем файл…",
         file_too_large: "The file is larger than 10 MB." / "Файл больше 10 МБ.",
+        was_it_helpful: "Was this helpful?" / "Это помогло?",
+        it_helped: "Yes, thanks" / "Да, спасибо",
+        talk_to_person: "Talk to a person" / "Позвать оператора",
+        glad_it_helped: "Glad it helped! Write if you need anything else." / "Рады помочь! Пишите, если понадобится что-то ещё.",
         file_type: "This type of file cannot be sent. Images, PDF, text, Word, Excel and ZIP files can." / "Такой файл отправить нельзя. Можно изображения, PDF, текст, Word, Excel и ZIP.",
     }
 }

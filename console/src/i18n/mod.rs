@@ -4,6 +4,8 @@ use protocol::Locale;
 
 mod account;
 pub use account::{account_texts, AccountTexts};
+mod answers;
+pub use answers::{answer_texts, AnswerTexts};
 mod channels;
 mod hours;
 pub use channels::{channel_texts, ChannelTexts};
@@ -66,6 +68,7 @@ browser::texts! {
         since: "since" / "с",
         team_online: "Team online" / "Коллеги в сети",
         canned_replies: "Canned replies" / "Шаблоны ответов",
+        auto_answers: "Automatic answers" / "Автоответы",
         canned_hint: "Type / and words from a canned reply, then Enter to insert it." / "Наберите / и слова из шаблона, затем Enter, чтобы вставить его.",
         title_label: "Title" / "Название",
         text_label: "Text" / "Текст",

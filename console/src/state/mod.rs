@@ -21,6 +21,7 @@ pub enum Screen {
     Chats,
     Team,
     Replies,
+    Answers,
     Settings,
     History,
     Visitors,

@@ -60,6 +60,10 @@ impl Session {
         i18n::push_texts(self.locale.get())
     }
 
+    pub fn answer_texts(&self) -> &'static i18n::AnswerTexts {
+        i18n::answer_texts(self.locale.get())
+    }
+
     pub fn tag_texts(&self) -> &'static i18n::TagTexts {
         i18n::tag_texts(self.locale.get())
     }

@@ -1,6 +1,7 @@
 //! The console's screens.
 
 mod account;
+mod answers;
 mod assignment;
 mod conversation;
 mod history;

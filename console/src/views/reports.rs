@@ -228,6 +228,18 @@ pub fn Reports() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    {(r.automatic.answered > 0).then(|| {
+                        let at = session.answer_texts();
+                        let a = &r.automatic;
+                        view! {
+                            <h3>{at.screen}</h3>
+                            <dl class="figures automatic">
+                                <div><dt>{at.answered}</dt><dd>{a.answered}</dd></div>
+                                <div><dt>{at.helpful}</dt><dd>{a.helpful}</dd></div>
+                                <div><dt>{at.handed_over}</dt><dd>{a.handed_over}</dd></div>
+                            </dl>
+                        }
+                    })}
                     {(!r.tags.is_empty()).then(|| {
                         let tt = session.tag_texts();
                         view! {

@@ -139,6 +139,7 @@ pub fn Workspace() -> impl IntoView {
                 <ScreenLink screen=Screen::Team label=|t| t.team menu_open/>
                 <ScreenLink screen=Screen::Replies label=|t| t.canned_replies menu_open/>
                 <Show when=move || session.is_admin()>
+                    <ScreenLink screen=Screen::Answers label=|t| t.auto_answers menu_open/>
                     <ScreenLink screen=Screen::Reports label=|t| t.reports menu_open/>
                     <ScreenLink screen=Screen::Settings label=|t| t.settings menu_open/>
                 </Show>
@@ -168,6 +169,7 @@ pub fn Workspace() -> impl IntoView {
                     Screen::Account => view! { <super::account::Account/> }.into_any(),
                     Screen::Team => view! { <super::team::Team/> }.into_any(),
                     Screen::Replies => view! { <super::replies::Replies/> }.into_any(),
+                    Screen::Answers => view! { <super::answers::Answers/> }.into_any(),
                     Screen::Settings => view! { <super::settings::Settings/> }.into_any(),
                     Screen::Reports => view! { <super::reports::Reports/> }.into_any(),
                 }}

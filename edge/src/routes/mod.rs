@@ -21,6 +21,7 @@ use worker::{Env, Headers, Method, Request, Response, Result, RouteContext, Rout
 
 mod account;
 mod admin;
+mod auto_answers;
 mod files;
 mod live;
 mod passwords;
@@ -127,6 +128,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         post_async "/api/v1/sites/:site/webhooks" => webhooks::add_webhook;
         get_async "/api/v1/sites/:site/webhooks/deliveries" => contact_tool_call [SiteRoute::WebhookLog];
         delete_async "/api/v1/sites/:site/webhooks/:webhook" => contact_tool_item ["webhook", |id| SiteRoute::RemoveWebhook { id }];
+        get_async "/api/v1/sites/:site/auto-answers" => auto_answers::list;
+        post_async "/api/v1/sites/:site/auto-answers" => auto_answers::add;
+        put_async "/api/v1/sites/:site/auto-answers/:answer" => auto_answers::replace;
+        delete_async "/api/v1/sites/:site/auto-answers/:answer" => auto_answers::remove;
         get_async "/api/v1/sites/:site/bans" => site_admin_call [SiteRoute::Bans, Need::Admin];
         post_async "/api/v1/sites/:site/bans" => add_ban;
         delete_async "/api/v1/sites/:site/bans/:ban" => unban;

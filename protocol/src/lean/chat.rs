@@ -83,6 +83,7 @@ pub fn author<V: JsonValue>(v: &V) -> Option<Author> {
             name: v.text("name")?,
         },
         "system" => Author::System,
+        "bot" => Author::Bot,
         _ => return None,
     })
 }
@@ -188,6 +189,20 @@ pub fn conversation_state<V: JsonValue>(v: &V) -> Option<ConversationState> {
                 at: c.u64("at")?,
                 text: c.text("text")?,
                 policy_url: c.text("policy_url")?,
+            })
+        }),
+        auto_answer: v.member("auto_answer", |a| {
+            use crate::answers::{AutoAnswered, AutoOutcome};
+            Some(AutoAnswered {
+                id: a.text("id")?,
+                question: a.text("question")?,
+                seq: a.u64("seq")?,
+                outcome: match a.text("outcome")?.as_str() {
+                    "offered" => AutoOutcome::Offered,
+                    "helpful" => AutoOutcome::Helpful,
+                    "handed_over" => AutoOutcome::HandedOver,
+                    _ => return None,
+                },
             })
         }),
     })
@@ -398,6 +413,10 @@ pub fn command_json(command: &ConversationCommand) -> String {
             kind(&mut w, "untag");
             w.text("tag", tag);
         }
+        C::AutoFeedback { helpful } => {
+            kind(&mut w, "auto_feedback");
+            w.flag("helpful", *helpful);
+        }
     }
     w.finish()
 }
@@ -478,6 +497,7 @@ pub fn author_json(author: &Author) -> String {
             .text("name", name)
             .finish(),
         Author::System => ObjectWriter::new().text("kind", "system").finish(),
+        Author::Bot => ObjectWriter::new().text("kind", "bot").finish(),
     }
 }
 

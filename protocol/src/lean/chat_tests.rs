@@ -83,7 +83,7 @@ fn source() -> VisitSource {
 
 fn every_author() -> Vec<Author> {
     let _exhaustive = |a: &Author| match a {
-        Author::Visitor | Author::Operator { .. } | Author::System => {}
+        Author::Visitor | Author::Operator { .. } | Author::System | Author::Bot => {}
     };
     let card = operator();
     vec![
@@ -93,6 +93,7 @@ fn every_author() -> Vec<Author> {
             name: card.name,
         },
         Author::System,
+        Author::Bot,
     ]
 }
 
@@ -226,6 +227,12 @@ fn full_state() -> ConversationState {
             text: "I agree".into(),
             policy_url: "/privacy".into(),
         }),
+        auto_answer: Some(crate::answers::AutoAnswered {
+            id: "delivery".into(),
+            question: "Доставка \"быстро\"".into(),
+            seq: 3,
+            outcome: crate::answers::AutoOutcome::HandedOver,
+        }),
     }
 }
 
@@ -341,7 +348,7 @@ fn every_command() -> Vec<ConversationCommand> {
         Source { .. } | Department { .. } | Close | Rate { .. } | Transcript { .. } => {}
         Callback { .. } | Offline { .. } | Note { .. } | Edit { .. } | Delete { .. } => {}
         Spam | Ban | Assign { .. } | Transfer { .. } | Invite { .. } => {}
-        Tag { .. } | Untag { .. } | Consent { .. } => {}
+        Tag { .. } | Untag { .. } | Consent { .. } | AutoFeedback { .. } => {}
     };
     let id = |s: &str| ClientMessageId::parse(s).unwrap();
     let op = || OperatorId::parse("op-2").unwrap();
@@ -432,6 +439,8 @@ fn every_command() -> Vec<ConversationCommand> {
             text: "Согласен на обработку \"данных\"".into(),
             policy_url: "https://shop.example/privacy".into(),
         },
+        AutoFeedback { helpful: true },
+        AutoFeedback { helpful: false },
     ]
 }
 

@@ -136,6 +136,10 @@ fn Message(chat: Chat, message: ChatMessage) -> impl IntoView {
         Author::Visitor => ("msg visitor", None),
         Author::Operator { name, .. } => ("msg operator", Some(name.clone())),
         Author::System => ("msg system", None),
+        Author::Bot => (
+            "msg operator",
+            Some(words::bot_name(chat.locale.get_untracked()).into()),
+        ),
     };
     let is_visitor = message.author == Author::Visitor;
     let who = move || {

@@ -2,6 +2,7 @@
 
 mod forms;
 mod log;
+mod verdict;
 
 use crate::chat::{Chat, Panel, RelayState};
 use leptos::html;
@@ -235,6 +236,9 @@ pub fn Widget(chat: Chat) -> impl IntoView {
                 <forms::Menu chat menu_open/>
             </Show>
             <log::Log chat/>
+            <Show when=move || chat.state.with(|s| s.awaits_verdict())>
+                <verdict::Verdict chat/>
+            </Show>
             <Show when=move || chat.uploading.get()>
                 <p class="notice" role="status">{move || chat.texts().uploading}</p>
             </Show>

@@ -19,8 +19,10 @@ pub(super) fn Message(message: ChatMessage) -> impl IntoView {
         Author::Visitor => ("msg visitor", None),
         Author::Operator { name, id } => ("msg operator", Some((name.clone(), id.clone()))),
         Author::System => ("msg system", None),
+        Author::Bot => ("msg operator bot", None),
     };
     let system = message.author == Author::System;
+    let bot = message.author == Author::Bot;
     let who = move || {
         who.clone()
             .map(|(name, id)| {
@@ -32,7 +34,9 @@ pub(super) fn Message(message: ChatMessage) -> impl IntoView {
                 }
             })
             .unwrap_or_else(|| {
-                if system {
+                if bot {
+                    words::bot_name(session.locale.get())
+                } else if system {
                     session.texts().auto_reply
                 } else {
                     session.texts().visitor

@@ -57,6 +57,21 @@ pub(super) fn VisitorCard() -> impl IntoView {
                                 </dd>
                             }
                         })}
+                        {s.auto_answer.clone().map(|given| {
+                            use protocol::answers::AutoOutcome;
+                            let outcome = move || {
+                                let t = session.answer_texts();
+                                match given.outcome {
+                                    AutoOutcome::Offered => t.offered,
+                                    AutoOutcome::Helpful => t.helped,
+                                    AutoOutcome::HandedOver => t.handed,
+                                }
+                            };
+                            view! {
+                                <dt>{move || session.answer_texts().card}</dt>
+                                <dd class="auto-answer">"«" {given.question} "» — " {outcome}</dd>
+                            }
+                        })}
                     </dl>
                     {empty.then(|| view! { <p class="muted">{move || session.texts().no_contact}</p> })}
                     <VisitorNow/>

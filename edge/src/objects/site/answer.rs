@@ -138,6 +138,10 @@ impl SiteRoom {
             SiteRoute::AddApiKey(key) => self.add_api_key(&key),
             SiteRoute::RevokeApiKey { id } => self.revoke_api_key(&id),
             SiteRoute::ApiKey { hash } => self.check_api_key(&hash),
+            SiteRoute::AutoAnswers => http::json(&self.auto_answers()?),
+            SiteRoute::SaveAutoAnswer { answer, new } => self.save_auto_answer(&answer, new),
+            SiteRoute::RemoveAutoAnswer { id } => self.remove_auto_answer(&id),
+            SiteRoute::MatchAutoAnswer { text } => http::json(&self.match_auto_answer(&text)?),
         }
     }
 

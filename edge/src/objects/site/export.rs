@@ -54,6 +54,7 @@ impl SiteRoom {
             settings,
             conversations,
             next_after: last.filter(|_| more),
+            auto_answers: self.auto_answers()?,
         })
     }
 
@@ -68,6 +69,7 @@ impl SiteRoom {
     ) -> Result<Response> {
         if replace_settings {
             self.save_settings(&export.settings)?;
+            self.replace_auto_answers(&export.auto_answers)?;
         }
         let mut result = ImportResult {
             settings_replaced: replace_settings,

@@ -240,6 +240,20 @@ pub enum SiteRoute {
     ApiKey {
         hash: String,
     },
+    AutoAnswers,
+    /// An answer tidied by the router: a new one (with the id the router gave it) or a
+    /// replacement of the one with its id.
+    SaveAutoAnswer {
+        answer: protocol::answers::AutoAnswer,
+        new: bool,
+    },
+    RemoveAutoAnswer {
+        id: String,
+    },
+    /// The automatic answer a visitor's message asks for (`null` when none).
+    MatchAutoAnswer {
+        text: String,
+    },
 }
 
 fn all_of_it() -> protocol::bans::BanPart {
@@ -391,6 +405,15 @@ impl<'a> SiteLink<'a> {
                 self.site
             ))),
         }
+    }
+
+    /// The automatic answer `text` asks for, if the site has one.
+    pub async fn match_auto_answer(
+        &self,
+        text: &str,
+    ) -> Result<Option<protocol::answers::AutoAnswer>> {
+        let route = SiteRoute::MatchAutoAnswer { text: text.into() };
+        self.done(&route).await?.json().await
     }
 
     pub async fn queue_email(&self, email: &OutboxEmail) -> Result<()> {

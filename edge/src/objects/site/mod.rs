@@ -4,6 +4,7 @@
 mod alerts;
 mod answer;
 mod api_keys;
+mod auto_answers;
 mod bans;
 mod export;
 mod history;
@@ -87,6 +88,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     outbox::MIGRATION,
     // v11: operators' stretches online, for reports.
     online_time::MIGRATION,
+    // v12: automatic answers.
+    auto_answers::MIGRATION,
 ];
 
 /// A `value` column, for the site's queries.
@@ -110,6 +113,8 @@ pub struct SiteRoom {
     /// The settings as last read or written: every request reads them, only settings changes
     /// and imports write them, and this object is their only writer.
     cached_settings: std::cell::RefCell<Option<SiteSettings>>,
+    /// The automatic answers as last read (this object is their only writer).
+    cached_answers: std::cell::RefCell<Option<Vec<protocol::answers::AutoAnswer>>>,
     /// Per-IP rates (new visitors, uploads), in memory: limits over seconds and minutes.
     rates: std::cell::RefCell<RateTable<(crate::limits::Limited, String)>>,
 }
@@ -128,6 +133,7 @@ impl DurableObject for SiteRoom {
             env,
             known_site: Default::default(),
             cached_settings: Default::default(),
+            cached_answers: Default::default(),
             rates: std::cell::RefCell::new(RateTable::new(MAX_RATED_IPS)),
         }
     }

@@ -10,7 +10,7 @@ use protocol::conversation::{check_visitor_may_write, Status};
 use protocol::limits::{LOG_FRAME_MESSAGES, MAX_MESSAGE_CHARS};
 use protocol::{
     Attachment, Author, Channel, ChatMessage, ClientMessageId, ContactInfo, ConversationEvent,
-    ErrorCode, ProtocolError, SystemEvent,
+    ErrorCode, OperatorCard, ProtocolError, SystemEvent,
 };
 use worker::{Result, WebSocket};
 
@@ -221,6 +221,7 @@ impl ConversationRoom {
         };
         // Broadcast first: once stored, a message reaches every open socket whatever fails next.
         let (seq, sent_at) = (message.seq, message.sent_at);
+        let asked = (message.via.is_none()).then(|| message.text.clone());
         let to_telegram = Action::Send {
             seq,
             text: message.text.clone(),
@@ -236,21 +237,29 @@ impl ConversationRoom {
         facts.record(operator, sent_at);
         store.set_facts(&facts)?;
         let visitor = matches!(participant, Participant::Visitor { .. });
+        // A first question the site has an answer to is answered at once and waits for the
+        // visitor's verdict, unrouted; writing again while it waits asks for a person.
+        let automatic = match visitor {
+            true => self.answer_automatically(meta, asked.as_deref()).await?,
+            false => None,
+        };
+        let state = store.state()?;
+        let verdict_awaited = state.awaits_verdict();
+        if visitor && verdict_awaited {
+            facts.handed_over_at = Some(sent_at);
+            store.set_facts(&facts)?;
+        }
         // An unassigned chat goes to the operator who answers it, or routing picks one for
         // the visitor's message.
         let mut assignee = None;
-        if self.store().state()?.assignee.is_none() {
+        if state.assignee.is_none() && automatic.is_none() {
             assignee = match participant {
                 Participant::Operator { .. } => participant.operator_card(),
                 Participant::Visitor { .. } => self.route(meta, None).await?,
             };
+            self.announce_assignee(assignee.as_ref())?;
         }
-        if let Some(card) = &assignee {
-            let event = SystemEvent::Assigned {
-                name: card.name.clone(),
-            };
-            self.system_message(String::new(), Some(event))?;
-        }
+        let answered = automatic.is_some();
         self.save_state(meta, |s| {
             if visitor && s.status == Status::Closed {
                 s.status = Status::Open;
@@ -258,12 +267,27 @@ impl ConversationRoom {
             if s.assignee.is_none() {
                 s.assignee = assignee;
             }
+            match automatic {
+                Some(given) => s.auto_answer = Some(given),
+                None => s.hand_over_from_automatic(),
+            }
         })
         .await?;
-        if visitor {
+        if visitor && !answered {
             self.schedule_escalation(meta).await?;
         }
         self.schedule_silence_survey(meta).await
+    }
+
+    /// Says in the log who took the chat.
+    pub(super) fn announce_assignee(&self, card: Option<&OperatorCard>) -> Result<()> {
+        if let Some(card) = card {
+            let event = SystemEvent::Assigned {
+                name: card.name.clone(),
+            };
+            self.system_message(String::new(), Some(event))?;
+        }
+        Ok(())
     }
 
     /// Stores a message unless this sender already sent `client_id`, and acknowledges it

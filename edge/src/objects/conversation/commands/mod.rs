@@ -3,8 +3,10 @@
 //! `messages` (writing, notes, edits, paging, typing), `state` (department, closing, spam and
 //! bans, rating, call back, transcripts, tags) and `handoff` (routing, assigning, transfers,
 //! invitations); `report` saves the state and tells everyone; `escalation` moves a chat
-//! nobody answers; `survey` asks for a rating after a silence.
+//! nobody answers; `survey` asks for a rating after a silence; `auto_answer` answers a first
+//! question the site has an answer to.
 
+mod auto_answer;
 mod escalation;
 mod handoff;
 mod messages;
@@ -158,6 +160,9 @@ impl ConversationRoom {
             ConversationCommand::Callback { phone } => self.callback(ws, meta, phone).await,
             ConversationCommand::Tag { tag } => self.retag(ws, meta, tag, true).await,
             ConversationCommand::Untag { tag } => self.retag(ws, meta, tag, false).await,
+            ConversationCommand::AutoFeedback { helpful } => {
+                self.auto_feedback(ws, meta, helpful).await
+            }
         }
     }
 }
