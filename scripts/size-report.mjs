@@ -44,10 +44,13 @@ writeFileSync("dist/size-report.json", JSON.stringify(rows, null, 2) + "\n");
 // The page view's 45 KB holds the site's config too (tests/bench measures it all-in), so the
 // code's own ceiling leaves it room. The open chat's target is 120 KB; until the window gets
 // there, its ceiling is a ratchet a little above today's size, so it cannot grow unnoticed.
+// Moved once, on purpose: 195 -> 196.2 KB for automatic answers (the bot's answer and its
+// "Was this helpful?" in the window: +1.1 KB; lol_alloc instead of dlmalloc was measured for
+// it and saved only 0.3 KB).
 const budgets = {
   "loader (widget.js)": 3 * 1024,
   "page view (loader + page module)": 45 * 1024,
-  "open chat (page view + chat window)": 195 * 1024,
+  "open chat (page view + chat window)": 196.2 * 1024,
 };
 if (process.env.FAST !== "1") {
   const over = rows.filter((r) => budgets[r.name] !== undefined && r.brotli > budgets[r.name]);
