@@ -106,6 +106,7 @@ test("a broken rule is caught before saving; the relay's reason is shown; good r
   const page = await consoleAs(owner);
   await openSettings(page);
   await page.getByRole("button", { name: "Add a rule" }).click();
+  await page.getByText("Edit as JSON (advanced)").click();
   const text = page.getByLabel("Rule as JSON");
   const rule = JSON.parse(await text.inputValue());
   assert.equal(rule.enabled, false, "a new rule starts switched off");
@@ -131,6 +132,66 @@ test("a broken rule is caught before saving; the relay's reason is shown; good r
   assert.equal(stored.enabled, true);
   assert.equal(stored.actions[0].text, "Need a wholesale quote?");
   await page.context().close();
+});
+
+test("the visual rule editor: conditions and actions picked and filled in by keyboard, in step with the JSON; in Russian too", async () => {
+  assert.equal((await putSettings(relay, session.token, siteSettings({ departments: [{ id: "sales", name: "Sales" }] }))).status, 204);
+  const page = await consoleAs(owner);
+  await openSettings(page);
+  await page.getByRole("button", { name: "Add a rule" }).click();
+  const rule = page.locator(".rule").last();
+  const id = (await rule.locator("input[type=checkbox]").first().getAttribute("id")).replace(/-enabled$/, "");
+  // The template: 30 seconds on the page, then an invitation.
+  assert.equal(await rule.locator(".rule-row").first().getByLabel("At least", { exact: true }).inputValue(), "30");
+  // Conditions: the page's address, by keyboard.
+  await rule.getByRole("button", { name: "Add a condition" }).click();
+  const second = rule.locator(".rule-row").nth(1);
+  await second.getByLabel("Condition").selectOption("url");
+  await second.getByLabel("How it matches").selectOption("starts_with");
+  await second.getByLabel("Text", { exact: true }).fill("/pricing");
+  await second.getByLabel("Does not match (the opposite)").check();
+  await rule.getByRole("button", { name: "Add a condition" }).click();
+  const third = rule.locator(".rule-row").nth(2);
+  await third.getByLabel("Condition").selectOption("weekday");
+  await third.getByLabel("Sat").check();
+  await third.getByLabel("Mon").uncheck();
+  // The invitation's fields, and the department it sends the chat to.
+  const action = rule.locator(".rule-row").nth(3);
+  await action.getByLabel("Invitation text").fill("Questions about prices?");
+  await action.getByLabel("Shown as from (name)").fill("Anna");
+  await action.getByLabel("Department the chat goes to").selectOption("sales");
+  await rule.getByRole("button", { name: "Add an action" }).click();
+  await rule.locator(".rule-row").nth(4).getByLabel("Action").selectOption("hide_widget");
+  await rule.getByRole("button", { name: "Remove Hide the widget" }).click();
+  // The JSON view shows the same rule.
+  await rule.getByText("Edit as JSON (advanced)").click();
+  const shown = JSON.parse(await rule.getByLabel("Rule as JSON").inputValue());
+  assert.deepEqual(shown.conditions, [
+    { if: "seconds_on_page", at_least: 30 },
+    { if: "url", pattern: { kind: "starts_with", value: "/pricing", negate: true } },
+    { if: "weekday", days: [2, 3, 4, 5, 6] },
+  ]);
+  assert.deepEqual(shown.actions, [{ do: "invite", text: "Questions about prices?", operator_name: "Anna", avatar_url: null, department: "sales" }]);
+  // A change in the JSON shows in the pickers.
+  shown.conditions[0].at_least = 45;
+  await rule.getByLabel("Rule as JSON").fill(JSON.stringify(shown));
+  await rule.getByLabel("Rule as JSON").blur();
+  assert.equal(await rule.locator(".rule-row").first().getByLabel("At least", { exact: true }).inputValue(), "45");
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.getByLabel(`On: ${id}`).check();
+  assert.equal(await save(page, "triggers"), "Saved");
+  const stored = (await settingsNow()).triggers.find((r) => r.id === id);
+  assert.equal(stored.enabled, true);
+  assert.equal(stored.conditions[1].pattern.value, "/pricing");
+  assert.equal(stored.actions[0].department, "sales");
+  // In Russian.
+  await page.getByRole("button", { name: "Русский" }).click();
+  await rule.getByText("Когда выполнены все условия").waitFor();
+  assert.equal(await rule.locator(".rule-row").first().getByLabel("Не меньше", { exact: true }).inputValue(), "45");
+  assert.deepEqual(await seriousViolations(page), []);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  assert.equal((await putSettings(relay, session.token, siteSettings())).status, 204);
 });
 
 test("routing and masking: limits per operator; only the owner changes masking", async () => {

@@ -14,6 +14,8 @@ mod push;
 pub use push::{push_texts, PushTexts};
 mod tags;
 pub use tags::{tag_texts, TagTexts};
+mod triggers;
+pub use triggers::{trigger_texts, TriggerTexts};
 mod workplace;
 pub use workplace::{workplace_texts, WorkplaceTexts};
 

@@ -64,6 +64,10 @@ impl Session {
         i18n::answer_texts(self.locale.get())
     }
 
+    pub fn trigger_texts(&self) -> &'static i18n::TriggerTexts {
+        i18n::trigger_texts(self.locale.get())
+    }
+
     pub fn tag_texts(&self) -> &'static i18n::TagTexts {
         i18n::tag_texts(self.locale.get())
     }

@@ -10,6 +10,7 @@ mod channels;
 mod hours;
 mod identity;
 mod routing;
+mod rule_editor;
 mod tags;
 mod triggers;
 mod webhooks;

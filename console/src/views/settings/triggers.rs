@@ -1,5 +1,6 @@
-//! Trigger rules: the list with on/off switches, and each rule's conditions and actions edited
-//! as JSON (the shape of `protocol::triggers`), checked as it is typed and again by the relay.
+//! Trigger rules: the list with on/off switches, each rule's conditions and actions edited with
+//! pickers and fields (`rule_editor`) or, as the advanced view, as JSON (the shape of
+//! `protocol::triggers`), checked as it is typed and again by the relay.
 
 use super::{new_id, Draft, Section};
 use leptos::prelude::*;
@@ -100,12 +101,16 @@ fn RuleEditor(draft: Draft, id: String, broken: RwSignal<Vec<(String, String)>>)
                     }/>
                 <label for=toggle_id>{move || format!("{} {title}", texts().rule_enabled)}</label>
             </div>
-            <label class="sr" for=text_id.clone()>{move || texts().rule_json}</label>
-            <textarea id=text_id class="code" rows="8" spellcheck="false"
-                aria-invalid=move || error().is_some().then_some("true")
-                aria-describedby=error_id.clone()
-                prop:value=move || rule().map(|r| pretty(&r)).unwrap_or_default()
-                on:change=on_text></textarea>
+            <super::rule_editor::RuleForm draft id=id.clone()/>
+            <details class="rule-json">
+                <summary>{move || draft.session.trigger_texts().json}</summary>
+                <label class="sr" for=text_id.clone()>{move || texts().rule_json}</label>
+                <textarea id=text_id class="code" rows="8" spellcheck="false"
+                    aria-invalid=move || error().is_some().then_some("true")
+                    aria-describedby=error_id.clone()
+                    prop:value=move || rule().map(|r| pretty(&r)).unwrap_or_default()
+                    on:change=on_text></textarea>
+            </details>
             <p id=error_id class="error">{error}</p>
             <button type="button" class="secondary" on:click=move |_| {
                 broken.update(|b| b.retain(|(r, _)| r != &delete_id));
