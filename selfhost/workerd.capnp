@@ -63,6 +63,7 @@ const relay :Workerd.Worker = (
     (name = "VAPID_PRIVATE_KEY", fromEnvironment = "VAPID_PRIVATE_KEY"),
     (name = "VAPID_SUBJECT", fromEnvironment = "VAPID_SUBJECT"),
     (name = "RATE_VISITOR_MESSAGES", fromEnvironment = "RATE_VISITOR_MESSAGES"),
+    (name = "RATE_OPERATOR_COMMANDS", fromEnvironment = "RATE_OPERATOR_COMMANDS"),
     (name = "RATE_NEW_VISITORS_PER_IP", fromEnvironment = "RATE_NEW_VISITORS_PER_IP"),
     (name = "RATE_UPLOADS_PER_IP", fromEnvironment = "RATE_UPLOADS_PER_IP"),
     (name = "RATE_SIGN_IN_PER_IP", fromEnvironment = "RATE_SIGN_IN_PER_IP"),

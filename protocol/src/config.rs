@@ -18,6 +18,7 @@ pub const SETTINGS: &[(&str, bool, &str, &str)] = &[
     ("VAPID_PRIVATE_KEY", true, "(none)", "Web Push to operators' devices: the relay's P-256 private key, base64url (43 characters); none sends no pushes."),
     ("VAPID_SUBJECT", false, "mailto:push@localhost", "Who push services may contact about our pushes: mailto: or https:."),
     ("RATE_VISITOR_MESSAGES", false, "10/30", "Messages of one visitor: burst/per minute."),
+    ("RATE_OPERATOR_COMMANDS", false, "60/300", "Commands of one operator in one conversation (messages, notes, tags, typing…): burst/per minute."),
     ("RATE_NEW_VISITORS_PER_IP", false, "20/6", "New visitors (conversations) per IP address: burst/per minute."),
     ("RATE_UPLOADS_PER_IP", false, "5/10", "Visitors' file uploads per IP address: burst/per minute."),
     ("RATE_SIGN_IN_PER_IP", false, "10/10", "Sign-in attempts and other password checks per IP address: burst/per minute."),
@@ -51,6 +52,7 @@ pub struct RelayConfig {
     pub vapid_private_key: Option<String>,
     pub vapid_subject: String,
     pub rate_visitor_messages: Rate,
+    pub rate_operator_commands: Rate,
     pub rate_new_visitors_per_ip: Rate,
     pub rate_uploads_per_ip: Rate,
     pub rate_sign_in_per_ip: Rate,
@@ -213,6 +215,8 @@ impl RelayConfig {
             }),
         };
         let rate_visitor_messages = rate("RATE_VISITOR_MESSAGES", VISITOR_MESSAGES);
+        let rate_operator_commands =
+            rate("RATE_OPERATOR_COMMANDS", crate::limits::OPERATOR_COMMANDS);
         let rate_new_visitors_per_ip = rate("RATE_NEW_VISITORS_PER_IP", NEW_VISITORS_PER_IP);
         let rate_uploads_per_ip = rate("RATE_UPLOADS_PER_IP", UPLOADS_PER_IP);
         let rate_sign_in_per_ip = rate("RATE_SIGN_IN_PER_IP", SIGN_IN_PER_IP);
@@ -284,6 +288,7 @@ impl RelayConfig {
             vapid_private_key,
             vapid_subject,
             rate_visitor_messages,
+            rate_operator_commands,
             rate_new_visitors_per_ip,
             rate_uploads_per_ip,
             rate_sign_in_per_ip,
@@ -342,6 +347,7 @@ mod tests {
     fn defaults_need_only_the_token_secret() {
         let c = config(&[("TOKEN_SECRET", SECRET)]).unwrap();
         assert_eq!(c.rate_visitor_messages, VISITOR_MESSAGES);
+        assert_eq!(c.rate_operator_commands, crate::limits::OPERATOR_COMMANDS);
         assert_eq!(c.max_upload_bytes, MAX_FILE_BYTES);
         assert_eq!(c.max_message_chars, crate::limits::MAX_MESSAGE_CHARS);
         assert_eq!(c.upload_types.len(), ALLOWED_TYPES.len());

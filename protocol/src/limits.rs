@@ -77,6 +77,15 @@ pub const VISITOR_OTHER_COMMANDS: Rate = Rate {
     burst: 30,
     per_minute: 60,
 };
+/// Commands of one operator in one conversation (messages, notes, tags, typing…): far above
+/// what a person types, so that only a script in a loop meets it (each command may save the
+/// state and report to the site).
+pub const OPERATOR_COMMANDS: Rate = Rate {
+    burst: 60,
+    per_minute: 300,
+};
+/// Operators whose rates one conversation remembers at once.
+pub const MAX_RATED_OPERATORS: usize = 64;
 /// Presence sockets (pages with the widget open) from one IP address, and on one site.
 pub const MAX_PRESENCE_PER_IP: usize = 100;
 pub const MAX_PRESENCE_PER_SITE: usize = 20_000;

@@ -1,4 +1,4 @@
-// Limits and abuse. Rate limits: a visitor's messages, new visitors per IP address and
+// Limits and abuse. Rate limits: a visitor's messages, an operator's commands, new visitors per IP address and
 // visitors' uploads per IP address; over the limit the client gets `rate_limited` with when to
 // try again, nothing is stored, and a retry after that is stored once. Allowed origins: the
 // widget runs only on the site's own pages. The relay runs with low limits and without the
@@ -17,6 +17,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 before(async () => {
   relay = await startRelay(fixture, 8809, {
     RATE_VISITOR_MESSAGES: "3/60",
+    RATE_OPERATOR_COMMANDS: "5/60",
     RATE_NEW_VISITORS_PER_IP: "3/6",
     RATE_UPLOADS_PER_IP: "2/6",
     ALLOW_DEV_HEADERS: "false",
@@ -66,6 +67,32 @@ test("a visitor's messages: a burst, then rate_limited naming the message; a ret
   const welcome = await again.next((f) => f.type === "welcome");
   const written = welcome.messages.filter((m) => m.author.kind === "visitor").map((m) => m.client_id);
   assert.deepEqual(written, ["r1", "r2", "r3", "r4"], "refused messages were not stored; nothing twice");
+  await again.close();
+});
+
+test("an operator's script in a loop: past the burst its commands are refused with when to retry, and nothing refused is stored", async () => {
+  // The visitor's chat of the test above: it has messages, so operators may open it.
+  const v = first;
+  const op = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/operator-socket?token=${session.token}`);
+  await op.next((f) => f.type === "welcome");
+  for (let i = 1; i <= 8; i++) op.send({ type: "note", client_id: `n${i}`, text: `note ${i}` });
+  const acks = [];
+  const limited = [];
+  while (acks.length + limited.length < 8) {
+    const frame = await op.next((f) => f.type === "ack" || f.type === "error");
+    if (frame.type === "ack") acks.push(frame.client_id);
+    else limited.push(frame);
+  }
+  assert.deepEqual(acks, ["n1", "n2", "n3", "n4", "n5"]);
+  assert.deepEqual(limited.map((e) => [e.code, e.client_id]), [["rate_limited", "n6"], ["rate_limited", "n7"], ["rate_limited", "n8"]]);
+  assert.ok(limited[0].retry_after_ms > 0 && limited[0].retry_after_ms <= 12_000, `${limited[0].retry_after_ms}`);
+  // Any command counts (a flood of tags too), and nothing refused was stored.
+  op.send({ type: "typing", typing: true });
+  assert.equal((await op.next((f) => f.type === "error")).code, "rate_limited");
+  await op.close();
+  const again = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/conversations/${v.conversation}/operator-socket?token=${session.token}`);
+  const welcome = await again.next((f) => f.type === "welcome");
+  assert.deepEqual(welcome.messages.filter((m) => m.note).map((m) => m.client_id), acks);
   await again.close();
 });
 

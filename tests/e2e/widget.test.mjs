@@ -477,6 +477,38 @@ test("trigger rules: invitation after seconds on a page, anti-spam, open window,
   await fresh.close();
 });
 
+test("an invitation that names a department: answering it skips the picker and the chat goes there", async () => {
+  await configure({
+    departments: [{ id: "support", name: "Support" }, { id: "sales", name: "Sales B2C", visitor_name: "Buy a teapot" }],
+    triggers: [{ id: "sales-invite", conditions: [{ if: "url", pattern: { kind: "contains", value: "/pricing" } }],
+      actions: [{ do: "invite", operator_name: "Anna", text: "Choosing a teapot?", department: "sales" }] }],
+  });
+  const page = await visitor("pricing.html");
+  const teaser = inWidget(page, ".teaser");
+  await teaser.filter({ hasText: "Choosing a teapot?" }).waitFor({ timeout: 8000 });
+  await teaser.locator(".teaser-body").click();
+  await log(page).locator("li.invitation", { hasText: "Choosing a teapot?" }).waitFor();
+  assert.equal(await inWidget(page, ".departments").count(), 0, "no picker: the invitation chose");
+  await inWidget(page, "textarea#cw-input").fill("Which one brews green tea best?");
+  await inWidget(page, "textarea#cw-input").press("Enter");
+  let summary;
+  for (let i = 0; i < 50 && summary?.state.department !== "sales"; i++) {
+    const found = await fetch(`${relay.origin}/api/v1/sites/demo/history?text=${encodeURIComponent("green tea best")}`, { headers: { Authorization: `Bearer ${session.token}` } });
+    summary = (await found.json()).conversations?.[0];
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(summary?.state.department, "sales");
+  assert.equal(summary.state.source.invitation, true);
+  // Without an invitation, the same site still asks which department.
+  const plain = await visitor("index.html", { width: 1280, height: 800 });
+  await openWidget(plain);
+  await inWidget(plain, ".departments").waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  await plain.context().close();
+  await configure({});
+});
+
 test("the JS API: contact info, custom data, sendMessage, startTrigger, getState, hide and show", async () => {
   await configure({
     triggers: [{ id: "never-by-itself", conditions: [{ if: "pages_viewed", at_least: 999 }],

@@ -64,11 +64,18 @@ pub fn source(site: &SiteId) -> Option<VisitSource> {
 }
 
 /// A rule's proactive invitation (the page has already chimed and counted it).
-pub fn invite(chat: Chat, operator_name: String, avatar_url: Option<String>, text: String) {
+pub fn invite(
+    chat: Chat,
+    operator_name: String,
+    avatar_url: Option<String>,
+    text: String,
+    department: Option<String>,
+) {
     chat.note(Note::Invitation {
         operator_name,
         avatar_url,
         text,
+        department,
     });
     if !chat.is_open() {
         chat.unread.update(|n| *n += 1);

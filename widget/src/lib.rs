@@ -196,10 +196,16 @@ pub fn send_message(text: String) -> bool {
 
 // The trigger rules' actions, from the page module.
 
-/// A proactive invitation, shown as if from an operator.
+/// A proactive invitation, shown as if from an operator (of `department`, where the chat goes
+/// when the visitor answers it).
 #[wasm_bindgen]
-pub fn invite(operator_name: String, avatar_url: Option<String>, text: String) {
-    with_chat(|chat| host::invite(chat, operator_name, avatar_url, text));
+pub fn invite(
+    operator_name: String,
+    avatar_url: Option<String>,
+    text: String,
+    department: Option<String>,
+) {
+    with_chat(|chat| host::invite(chat, operator_name, avatar_url, text, department));
 }
 
 /// A rule asks for the visitor's contact details.

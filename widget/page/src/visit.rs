@@ -166,18 +166,20 @@ fn carry_out(fired: Fired) {
                 text,
                 operator_name,
                 avatar_url,
-                ..
+                department,
             } => {
                 if !window::is_open() {
                     crate::note_unread();
                 }
-                let avatar = avatar_url.map_or(JsValue::UNDEFINED, |url| JsValue::from_str(&url));
+                let given =
+                    |v: Option<String>| v.map_or(JsValue::UNDEFINED, |v| JsValue::from_str(&v));
                 window::call(
                     "invite",
                     &[
                         JsValue::from_str(&operator_name),
-                        avatar,
+                        given(avatar_url),
                         JsValue::from_str(&text),
+                        given(department),
                     ],
                 );
                 crate::emit("invitation", &rule);

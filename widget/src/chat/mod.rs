@@ -69,6 +69,8 @@ pub enum Note {
         operator_name: String,
         avatar_url: Option<String>,
         text: String,
+        /// Where the chat goes when the visitor answers (the department picker is skipped).
+        department: Option<String>,
     },
     /// The trigger's "operator will answer shortly" text (or the default).
     SlowReply(String),
@@ -276,6 +278,17 @@ impl Chat {
         self.config
             .with(|c| c.as_ref().is_some_and(|c| !c.departments.is_empty()))
             && self.state.with(|s| s.department.is_none())
+            && self.invited_to().is_none()
+    }
+
+    /// The department a proactive invitation the visitor sees names.
+    pub fn invited_to(&self) -> Option<String> {
+        self.notes.with(|notes| {
+            notes.iter().find_map(|n| match n {
+                Note::Invitation { department, .. } => department.clone(),
+                _ => None,
+            })
+        })
     }
 
     /// An operator ended the chat as spam: no more writing or rating.

@@ -15,6 +15,12 @@ impl Chat {
     /// Tells the conversation where the visit came from (and whether the visitor is answering
     /// a proactive invitation); the relay keeps the first it hears.
     pub(super) fn record_source(&self) {
+        // Answering an invitation that names a department sends the chat there.
+        if let Some(id) = untrack(|| self.invited_to()) {
+            if self.state.with_untracked(|s| s.department.is_none()) {
+                self.command(ConversationCommand::Department { id });
+            }
+        }
         if self.state.with_untracked(|s| s.source.is_some()) {
             return;
         }

@@ -105,6 +105,7 @@ fn NoteView(chat: Chat, note: Note) -> impl IntoView {
             operator_name,
             avatar_url,
             text,
+            ..
         } => view! {
             <li class="msg operator invitation">
                 <span class="who">

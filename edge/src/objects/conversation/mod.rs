@@ -35,6 +35,8 @@ pub struct ConversationRoom {
     visitor_rate: RefCell<Option<protocol::limits::Bucket>>,
     /// The visitor's rate of his other commands.
     visitor_other_rate: RefCell<Option<protocol::limits::Bucket>>,
+    /// Each operator's rate of commands.
+    operator_rates: RefCell<protocol::rate_table::RateTable<protocol::OperatorId>>,
     /// What changed in the searchable text since the last report to the site.
     search_change: RefCell<SearchChange>,
     /// Commands received while another is being carried out, in arrival order.
@@ -79,6 +81,9 @@ impl DurableObject for ConversationRoom {
             settings: RefCell::new(None),
             visitor_rate: RefCell::new(None),
             visitor_other_rate: RefCell::new(None),
+            operator_rates: RefCell::new(protocol::rate_table::RateTable::new(
+                protocol::limits::MAX_RATED_OPERATORS,
+            )),
             search_change: RefCell::new(SearchChange::Unchanged),
             pending: RefCell::default(),
             busy: Default::default(),
@@ -229,6 +234,16 @@ impl ConversationRoom {
             .borrow_mut()
             .get_or_insert_with(|| protocol::limits::Bucket::new(rate, now))
             .take(rate, now)
+    }
+
+    /// Takes one command from `operator`'s rate; `Err` is how long until the next.
+    fn operator_may(&self, operator: &protocol::OperatorId) -> std::result::Result<(), u64> {
+        let rate = crate::config::get(&self.env).map_or(protocol::limits::OPERATOR_COMMANDS, |c| {
+            c.rate_operator_commands
+        });
+        self.operator_rates
+            .borrow_mut()
+            .take(operator, rate, http::now_ms())
     }
 
     fn store(&self) -> Store {

@@ -61,18 +61,22 @@ impl ConversationRoom {
                 | ConversationCommand::Callback { .. }
                 | ConversationCommand::Transcript { .. }
         );
-        if matches!(participant, Participant::Visitor { .. }) {
+        let allowed = match participant {
             // Writes have their own rate; every other command of a visitor (typing, contact,
             // department, rating…) a looser one, so that no command floods the room.
-            if let Err(retry_after_ms) = self.visitor_may(writes) {
-                let client_id = match &command {
-                    ConversationCommand::Send { client_id, .. }
-                    | ConversationCommand::Offline { client_id, .. } => Some(client_id.clone()),
-                    _ => None,
-                };
-                let error = protocol::ErrorBody::rate_limited(client_id, retry_after_ms);
-                return ws.send(&ConversationEvent::Error(error));
-            }
+            Participant::Visitor { .. } => self.visitor_may(writes),
+            Participant::Operator { id, .. } => self.operator_may(id),
+        };
+        // An operator's too: only a script in a loop meets it (see `OPERATOR_COMMANDS`).
+        if let Err(retry_after_ms) = allowed {
+            let client_id = match &command {
+                ConversationCommand::Send { client_id, .. }
+                | ConversationCommand::Offline { client_id, .. }
+                | ConversationCommand::Note { client_id, .. } => Some(client_id.clone()),
+                _ => None,
+            };
+            let error = protocol::ErrorBody::rate_limited(client_id, retry_after_ms);
+            return ws.send(&ConversationEvent::Error(error));
         }
         let store = self.store();
         let Some(meta) = store.meta()? else {
