@@ -44,13 +44,16 @@ writeFileSync("dist/size-report.json", JSON.stringify(rows, null, 2) + "\n");
 // The page view's 45 KB holds the site's config too (tests/bench measures it all-in), so the
 // code's own ceiling leaves it room. The open chat's target is 120 KB; until the window gets
 // there, its ceiling is a ratchet a little above today's size, so it cannot grow unnoticed.
-// Moved once, on purpose: 195 -> 196.2 KB for automatic answers (the bot's answer and its
-// "Was this helpful?" in the window: +1.1 KB; lol_alloc instead of dlmalloc was measured for
-// it and saved only 0.3 KB).
+// Moved on purpose, by what features of issue 21 measured: 195 -> 196.2 KB for automatic
+// answers (the bot's answer and its "Was this helpful?" in the window: +1.1 KB; lol_alloc
+// instead of dlmalloc in the window was measured for it, saved 0.3 KB, and was not kept
+// without a benchmark of a free list under a long chat), then -> 196.6 KB for invitations that
+// name a department and device conditions (+0.3 KB; the relay settles device conditions itself
+// so the page reads none of them).
 const budgets = {
   "loader (widget.js)": 3 * 1024,
   "page view (loader + page module)": 45 * 1024,
-  "open chat (page view + chat window)": 196.2 * 1024,
+  "open chat (page view + chat window)": 196.6 * 1024,
 };
 if (process.env.FAST !== "1") {
   const over = rows.filter((r) => budgets[r.name] !== undefined && r.brotli > budgets[r.name]);

@@ -37,6 +37,10 @@ pub struct WidgetConfig {
     pub consent: Option<crate::consent::ConsentSettings>,
 }
 
+/// The rule `hide_on_phones` becomes in the widget's configuration (its id is no slug: no
+/// rule of the site's can have it).
+pub const HIDE_ON_PHONES_RULE: &str = "site:hide-on-phones";
+
 fn max_message_chars() -> usize {
     crate::limits::MAX_MESSAGE_CHARS
 }
@@ -70,6 +74,34 @@ impl crate::settings::SiteSettings {
             max_message_chars: crate::limits::MAX_MESSAGE_CHARS,
             consent: self.consent.for_widget(),
         }
+    }
+
+    /// [`Self::widget_config`] for a visitor on `device`. The device is known before the page
+    /// runs any rule and does not change while it does, so the relay settles the rules' device
+    /// conditions here and the page never reads one: "hide on phones" is one more rule.
+    pub fn widget_config_for(
+        &self,
+        site: SiteId,
+        presence: crate::conversation::Presence,
+        geo: Geo,
+        device: crate::device::Device,
+    ) -> WidgetConfig {
+        let mut config = self.widget_config(site, presence, geo);
+        if self.hide_on_phones {
+            config.triggers.push(crate::triggers::TriggerRule {
+                id: HIDE_ON_PHONES_RULE.into(),
+                enabled: true,
+                conditions: vec![crate::triggers::Condition::Device {
+                    devices: vec![crate::device::Device::Phone],
+                }],
+                actions: vec![crate::triggers::Action::HideWidget],
+            });
+        }
+        config.triggers = std::mem::take(&mut config.triggers)
+            .into_iter()
+            .filter_map(|rule| rule.for_device(device))
+            .collect();
+        config
     }
 }
 

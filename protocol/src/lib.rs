@@ -17,6 +17,7 @@ pub mod config;
 pub mod consent;
 pub mod conversation;
 pub mod decode;
+pub mod device;
 pub mod error;
 pub mod events;
 pub mod export;

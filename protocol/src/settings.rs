@@ -263,6 +263,9 @@ pub struct SiteSettings {
     /// Whether visitors must agree to the site's personal data policy to leave contact data.
     #[serde(default)]
     pub consent: crate::consent::ConsentSettings,
+    /// No widget on phones (as the relay reads the visitor's User-Agent).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hide_on_phones: bool,
 }
 
 /// Whether an entry of `allowed_origins` is `scheme://host[:port]`, the host optionally
@@ -444,6 +447,7 @@ impl SiteSettings {
             allowed_origins: Vec::new(),
             alerts: Default::default(),
             tags: Default::default(),
+            hide_on_phones: false,
             consent: Default::default(),
         }
     }
@@ -512,10 +516,21 @@ impl SiteSettings {
             if !is_slug(&rule.id) || !ids.insert(&rule.id) {
                 return bad("triggers.id", "expected unique lowercase ids");
             }
+            for condition in &rule.conditions {
+                if let crate::triggers::Condition::Device { devices } = condition {
+                    if devices.is_empty() {
+                        return bad(
+                            "triggers.device.devices",
+                            "name at least one kind of device",
+                        );
+                    }
+                }
+            }
             for action in &rule.actions {
                 if let Action::Invite {
                     text,
                     operator_name,
+                    department,
                     ..
                 } = action
                 {
@@ -523,6 +538,14 @@ impl SiteSettings {
                         return bad("triggers.invite.text", "empty or too long");
                     }
                     display_name("triggers.invite.operator_name", operator_name)?;
+                    if let Some(named) = department {
+                        if !self.departments.iter().any(|d| &d.id == named) {
+                            return bad(
+                                "triggers.invite.department",
+                                "not one of the site's departments",
+                            );
+                        }
+                    }
                 }
             }
         }
@@ -785,6 +808,41 @@ mod tests {
         let mut s = SiteSettings::new("Shop");
         s.utc_offset_minutes = 15 * 60;
         assert!(s.validate().is_err());
+
+        let rule = |conditions, department: Option<&str>| crate::triggers::TriggerRule {
+            id: "r".into(),
+            enabled: true,
+            conditions,
+            actions: vec![Action::Invite {
+                text: "Hi".into(),
+                operator_name: "Anna".into(),
+                avatar_url: None,
+                department: department.map(str::to_owned),
+            }],
+        };
+        let mut s = SiteSettings::new("Shop");
+        s.triggers = vec![rule(
+            vec![crate::triggers::Condition::Device { devices: vec![] }],
+            None,
+        )];
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .message
+            .contains("triggers.device"));
+        s.triggers = vec![rule(vec![], Some("nowhere"))];
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .message
+            .contains("triggers.invite.department"));
+        s.departments = vec![Department {
+            id: "nowhere".into(),
+            name: "Somewhere".into(),
+            visitor_name: None,
+            hours: None,
+        }];
+        assert!(s.validate().is_ok(), "a department of the site");
     }
 
     #[test]

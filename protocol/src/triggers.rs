@@ -90,6 +90,10 @@ pub enum Condition {
     AlreadyChatted {
         chatted: bool,
     },
+    /// Holds on any of these kinds of device (see `device::Device`).
+    Device {
+        devices: Vec<crate::device::Device>,
+    },
 }
 
 crate::internally_tagged!(Condition, "if");
@@ -152,6 +156,8 @@ pub struct Visit {
     pub hour: u8,
     pub operator_online: bool,
     pub already_chatted: bool,
+    /// As the relay read it from the User-Agent; unknown holds no device condition.
+    pub device: Option<crate::device::Device>,
 }
 
 impl Condition {
@@ -192,11 +198,27 @@ impl Condition {
             }
             Condition::OperatorOnline { online } => visit.operator_online == *online,
             Condition::AlreadyChatted { chatted } => visit.already_chatted == *chatted,
+            Condition::Device { devices } => visit.device.is_some_and(|d| devices.contains(&d)),
         }
     }
 }
 
 impl TriggerRule {
+    /// The rule as a visitor on `device` needs it: `None` when one of its device conditions
+    /// excludes him, else without its device conditions (they hold).
+    pub fn for_device(mut self, device: crate::device::Device) -> Option<TriggerRule> {
+        let excluded = self
+            .conditions
+            .iter()
+            .any(|c| matches!(c, Condition::Device { devices } if !devices.contains(&device)));
+        if excluded {
+            return None;
+        }
+        self.conditions
+            .retain(|c| !matches!(c, Condition::Device { .. }));
+        Some(self)
+    }
+
     pub fn holds(&self, visit: &Visit) -> bool {
         self.holds_folded(visit, str::to_lowercase)
     }
@@ -544,6 +566,7 @@ mod tests {
             hour: 14,
             operator_online: true,
             already_chatted: false,
+            device: Some(crate::device::Device::Phone),
         }
     }
 
@@ -677,10 +700,52 @@ mod tests {
             (OperatorOnline { online: false }, false),
             (AlreadyChatted { chatted: false }, true),
             (AlreadyChatted { chatted: true }, false),
+            (
+                Device {
+                    devices: vec![crate::device::Device::Phone, crate::device::Device::Tablet],
+                },
+                true,
+            ),
+            (
+                Device {
+                    devices: vec![crate::device::Device::Desktop],
+                },
+                false,
+            ),
         ];
         for (condition, expected) in table {
             assert_eq!(condition.holds(&visit()), expected, "{condition:?}");
         }
+    }
+
+    #[test]
+    fn the_relay_settles_device_conditions_for_the_visitor() {
+        use crate::device::Device as D;
+        let rule = TriggerRule {
+            id: "phones".into(),
+            enabled: true,
+            conditions: vec![
+                Condition::PagesViewed { at_least: 2 },
+                Condition::Device {
+                    devices: vec![D::Phone, D::Tablet],
+                },
+            ],
+            actions: vec![Action::OpenWindow],
+        };
+        let kept = rule
+            .clone()
+            .for_device(D::Tablet)
+            .expect("a tablet meets it");
+        assert_eq!(
+            kept.conditions,
+            vec![Condition::PagesViewed { at_least: 2 }]
+        );
+        assert_eq!(rule.clone().for_device(D::Desktop), None);
+        let any = TriggerRule {
+            conditions: vec![],
+            ..rule
+        };
+        assert_eq!(any.clone().for_device(D::Desktop), Some(any));
     }
 
     #[test]

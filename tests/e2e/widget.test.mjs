@@ -509,6 +509,46 @@ test("an invitation that names a department: answering it skips the picker and t
   await configure({});
 });
 
+test("devices: a rule for phones invites only phones; 'hide on phones' hides the widget there and nowhere else", async () => {
+  const PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+  const TABLET = "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+  const on = async (userAgent, viewport) => {
+    const context = await browser.newContext({ userAgent, viewport });
+    const page = await context.newPage();
+    page.errors = watchErrors(page);
+    await page.goto(`${shop.origin}/index.html`);
+    await page.waitForFunction(() => window.Consultant.getState().ready);
+    return page;
+  };
+  const refused = await putSettings(relay, session.token, siteSettings({ triggers: [{ id: "nobody", conditions: [{ if: "device", devices: [] }], actions: [{ do: "open_window" }] }] }));
+  assert.equal(refused.status, 400);
+  assert.match(refused.json.message, /triggers\.device\.devices/);
+  await configure({ triggers: [{ id: "phones-only", conditions: [{ if: "device", devices: ["phone"] }],
+    actions: [{ do: "invite", operator_name: "Anna", text: "Chat from your phone?" }] }] });
+  const phone = await on(PHONE, { width: 390, height: 800 });
+  await inWidget(phone, ".teaser").filter({ hasText: "Chat from your phone?" }).waitFor({ timeout: 8000 });
+  const desktop = await on(undefined, { width: 1280, height: 800 });
+  await desktop.waitForTimeout(2500);
+  assert.equal(await inWidget(desktop, ".teaser").filter({ hasText: "Chat from your phone?" }).count(), 0, "no invitation on a computer");
+  for (const p of [phone, desktop]) await p.context().close();
+
+  await configure({ hide_on_phones: true });
+  const hidden = await on(PHONE, { width: 390, height: 800 });
+  await hidden.locator("consultant-widget[hidden]").waitFor({ state: "attached", timeout: 5000 });
+  assert.equal(await inWidget(hidden, "button.launcher").isVisible(), false);
+  const tablet = await on(TABLET, { width: 820, height: 1180 });
+  const computer = await on(undefined, { width: 1280, height: 800 });
+  for (const p of [tablet, computer]) {
+    await inWidget(p, "button.launcher").waitFor();
+    assert.equal(await inWidget(p, "button.launcher").isVisible(), true);
+  }
+  for (const p of [hidden, tablet, computer]) {
+    assert.deepEqual(p.errors, []);
+    await p.context().close();
+  }
+  await configure({});
+});
+
 test("the JS API: contact info, custom data, sendMessage, startTrigger, getState, hide and show", async () => {
   await configure({
     triggers: [{ id: "never-by-itself", conditions: [{ if: "pages_viewed", at_least: 999 }],

@@ -129,6 +129,7 @@ browser::texts! {
         offline_intro_label: "Text above the offline form" / "Текст над формой, когда никого нет в сети",
         offline_settings: "When nobody is online" / "Когда никого нет в сети",
         hide_launcher_offline: "Hide the widget while no operator is online" / "Скрывать виджет, пока нет операторов в сети",
+        hide_on_phones: "Hide the widget on phones (tablets and computers keep it)" / "Скрывать виджет на телефонах (на планшетах и компьютерах он остаётся)",
         offline_email: "Send offline messages to" / "Отправлять офлайн-сообщения на адрес",
         rating_settings: "Rating survey" / "Оценка чата",
         rating_scale: "Scale" / "Шкала",

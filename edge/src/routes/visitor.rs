@@ -9,9 +9,11 @@ pub(super) async fn widget_config(
     site: &SiteId,
 ) -> Handled<WidgetConfig> {
     let geo = visitor_geo(req, env);
+    let agent = req.headers().get("User-Agent")?.unwrap_or_default();
     let route = SiteRoute::Config {
         page: page_origin(req, env),
         geo,
+        device: protocol::device::Device::of_user_agent(&agent),
     };
     let mut answer = SiteLink::new(env, site).send(&route).await?;
     match answer.status_code() {

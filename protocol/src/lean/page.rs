@@ -144,6 +144,7 @@ pub fn condition<V: JsonValue>(v: &V) -> Option<Condition> {
         "already_chatted" => Condition::AlreadyChatted {
             chatted: v.flag("chatted")?,
         },
+        // "device" never reaches a page: the relay settles it (`TriggerRule::for_device`).
         _ => return None,
     })
 }

@@ -130,10 +130,12 @@ fn the_page_config_is_the_widget_configs_own_values() {
         country: Some("DE".into()),
         city: None,
     };
-    let config = settings.widget_config(
+    settings.hide_on_phones = true;
+    let config = settings.widget_config_for(
         SiteId::parse("shop").unwrap(),
         presence.clone(),
         geo.clone(),
+        crate::device::Device::Phone,
     );
     let wire = serde_json::to_value(&config).unwrap();
     assert_eq!(
@@ -144,7 +146,19 @@ fn the_page_config_is_the_widget_configs_own_values() {
             position: Position::Left,
             launcher_label: Some("Чат".into()),
             hide_launcher_when_offline: true,
-            triggers: settings.triggers.clone(),
+            // "Hide on phones" is one more rule (its device settled by the relay), with an id no
+            // site's rule can have.
+            triggers: settings
+                .triggers
+                .iter()
+                .cloned()
+                .chain([TriggerRule {
+                    id: crate::api::HIDE_ON_PHONES_RULE.into(),
+                    enabled: true,
+                    conditions: vec![],
+                    actions: vec![Action::HideWidget],
+                }])
+                .collect(),
             invitation_interval_seconds: 90,
             utc_offset_minutes: -180,
             operators_online: true,

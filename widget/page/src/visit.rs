@@ -85,6 +85,8 @@ fn current_visit() -> Option<Visit> {
         hour,
         operator_online: window::operators_online().unwrap_or(config.operators_online),
         already_chatted: CHATTED.with(Cell::get),
+        // The relay kept only the rules this visitor's device meets.
+        device: None,
     })
 }
 

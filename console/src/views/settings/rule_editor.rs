@@ -4,6 +4,7 @@
 
 use super::Draft;
 use leptos::prelude::*;
+use protocol::device::Device;
 use protocol::pattern::{MatchKind, Pattern};
 use protocol::triggers::{Action, Condition, TriggerRule, UtmParam};
 
@@ -63,7 +64,7 @@ impl Rule {
     }
 }
 
-const CONDITIONS: [&str; 14] = [
+const CONDITIONS: [&str; 15] = [
     "seconds_on_page",
     "seconds_on_site",
     "pages_viewed",
@@ -78,6 +79,7 @@ const CONDITIONS: [&str; 14] = [
     "hours",
     "operator_online",
     "already_chatted",
+    "device",
 ];
 
 fn condition_kind(c: &Condition) -> &'static str {
@@ -96,6 +98,7 @@ fn condition_kind(c: &Condition) -> &'static str {
         Condition::Hours { .. } => "hours",
         Condition::OperatorOnline { .. } => "operator_online",
         Condition::AlreadyChatted { .. } => "already_chatted",
+        Condition::Device { .. } => "device",
     }
 }
 
@@ -124,6 +127,9 @@ fn new_condition(kind: &str) -> Condition {
         "hours" => Condition::Hours { from: 9, to: 18 },
         "operator_online" => Condition::OperatorOnline { online: true },
         "already_chatted" => Condition::AlreadyChatted { chatted: false },
+        "device" => Condition::Device {
+            devices: vec![Device::Phone],
+        },
         _ => Condition::SecondsOnPage { at_least: 30 },
     }
 }
@@ -143,6 +149,7 @@ fn condition_label(kind: &str) -> Label {
         "hours" => |t| t.hours,
         "operator_online" => |t| t.operator_online,
         "already_chatted" => |t| t.already_chatted,
+        "device" => |t| t.device,
         _ => |t| t.seconds_on_page,
     }
 }
@@ -351,6 +358,7 @@ fn condition_fields(rule: Rule, index: usize, kind: &str, prefix: &str) -> AnyVi
         )
         .into_any(),
         "weekday" => weekdays(rule, index, prefix).into_any(),
+        "device" => devices(rule, index, prefix).into_any(),
         "hours" => view! {
             {number(rule, id("from"), |t| t.from_hour,
                 get(|c| match c { Condition::Hours { from, .. } => Some(from.to_string()), _ => None }),
@@ -508,6 +516,39 @@ fn weekdays(rule: Rule, index: usize, prefix: &str) -> impl IntoView {
                                 });
                             }/>
                         <label for=id>{move || name(session.texts())}</label>
+                    </span>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+fn devices(rule: Rule, index: usize, prefix: &str) -> impl IntoView {
+    let names: [(Device, Label); 3] = [
+        (Device::Phone, |t| t.phone),
+        (Device::Tablet, |t| t.tablet),
+        (Device::Desktop, |t| t.desktop),
+    ];
+    let has = move |device: Device| matches!(rule.condition(index), Some(Condition::Device { devices }) if devices.contains(&device));
+    view! {
+        <fieldset class="days">
+            <legend>{move || rule.texts().device}</legend>
+            {names.into_iter().map(|(device, name)| {
+                let id = format!("{prefix}-{}", device.as_str());
+                view! {
+                    <span class="check">
+                        <input id=id.clone() type="checkbox" prop:checked=move || has(device)
+                            on:change=move |e| {
+                                let on = event_target_checked(&e);
+                                rule.edit_condition(index, |c| if let Condition::Device { devices } = c {
+                                    devices.retain(|d| *d != device);
+                                    if on {
+                                        devices.push(device);
+                                        devices.sort_by_key(|d| Device::ALL.iter().position(|x| x == d));
+                                    }
+                                });
+                            }/>
+                        <label for=id>{move || name(rule.texts())}</label>
                     </span>
                 }
             }).collect_view()}

@@ -13,7 +13,10 @@ use protocol::settings::{CustomField, Department};
 pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
     view! {
         <General draft/>
-        <Section draft id="appearance" title=|t| t.appearance apply=|from, to| to.theme = from.theme.clone()>
+        <Section draft id="appearance" title=|t| t.appearance apply=|from, to| {
+            to.theme = from.theme.clone();
+            to.hide_on_phones = from.hide_on_phones;
+        }>
             <div class="field">
                 <label for="accent">{move || draft.session.texts().accent_color}</label>
                 <input id="accent" type="color"
@@ -30,6 +33,8 @@ pub(super) fn WidgetSections(draft: Draft) -> impl IntoView {
             <TextInput draft id="logo-url" label=|t| t.logo_url kind="url" hint=|t| t.logo_hint
                 get=|s| s.theme.logo_url.clone().unwrap_or_default()
                 set=|s, v| s.theme.logo_url = optional(v)/>
+            <Check draft id="hide-on-phones" label=|t| t.hide_on_phones
+                get=|s| s.hide_on_phones set=|s, v| s.hide_on_phones = v/>
         </Section>
         <Section draft id="texts" title=|t| t.widget_texts apply=|from, to| to.texts = from.texts.clone()>
             <p class="muted">{move || draft.session.texts().widget_texts_hint}</p>

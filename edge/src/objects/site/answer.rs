@@ -30,7 +30,7 @@ impl SiteRoom {
                     http::error(ErrorCode::Forbidden, "origin not allowed")
                 }
             }
-            SiteRoute::Config { page, geo } => {
+            SiteRoute::Config { page, geo, device } => {
                 if !self.origin_allowed(&page)? {
                     return http::error(ErrorCode::Forbidden, "origin not allowed");
                 }
@@ -38,7 +38,7 @@ impl SiteRoom {
                 let settings = self.settings()?.unwrap_or_else(|| SiteSettings::new(""));
                 // A visitor arrived: is anyone there to answer?
                 self.alert_if_nobody_online(&site, None).await?;
-                let mut config = settings.widget_config(site, self.presence(), geo);
+                let mut config = settings.widget_config_for(site, self.presence(), geo, device);
                 // The page's triggers read weekday and hour with the zone's offset of today.
                 config.utc_offset_minutes = settings.zone().offset_minutes(http::now_ms());
                 config.max_message_chars = crate::config::of(&self.env)?.max_message_chars;

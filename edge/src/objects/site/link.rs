@@ -157,6 +157,8 @@ pub enum SiteRoute {
     Config {
         page: PageOrigin,
         geo: Geo,
+        /// The visitor's kind of device, read from his User-Agent by the router.
+        device: protocol::device::Device,
     },
     Presence,
     /// Who should get a chat, by the site's routing rules.
