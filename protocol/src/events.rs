@@ -69,6 +69,8 @@ pub enum SystemEvent {
     /// Nobody answered in time, whoever it was offered to: the visitor is offered the
     /// leave-a-message form (`routing.no_answer_seconds`).
     NoAnswer,
+    /// Nobody answered in time: the chat went back to everyone's queue (a note: operators only).
+    OfferedToEveryone,
 }
 
 crate::internally_tagged!(SystemEvent, "event");

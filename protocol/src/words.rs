@@ -138,6 +138,12 @@ pub fn system_event(event: &SystemEvent, locale: Locale, reader: Reader) -> Stri
             (false, true) => "Никто не ответил вовремя: посетителю предложено оставить сообщение".into(),
             (false, false) => "Nobody answered in time: the visitor was offered to leave a message".into(),
         },
+        SystemEvent::OfferedToEveryone if ru => {
+            "Никто не ответил вовремя: чат предложен всем, кто в сети".into()
+        }
+        SystemEvent::OfferedToEveryone => {
+            "Nobody answered in time: the chat is offered to everyone online".into()
+        }
     }
 }
 

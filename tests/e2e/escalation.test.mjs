@@ -105,8 +105,10 @@ test("unanswered: the next operator, then everyone, then the visitor is offered 
   const welcome = await op.next((f) => f.type === "welcome");
   await op.close();
   // The left message is routed again (someone online replies to it by e-mail); the steps are
-  // not taken twice.
-  assert.deepEqual(welcome.messages.filter((m) => m.event).map((m) => m.event.event), ["assigned", "transferred", "no_answer", "assigned"]);
+  // not taken twice. Why it went back to everyone is a note: the team's, not the visitor's.
+  assert.deepEqual(welcome.messages.filter((m) => m.event).map((m) => m.event.event), ["assigned", "transferred", "offered_to_everyone", "no_answer", "assigned"]);
+  assert.equal(welcome.messages.find((m) => m.event?.event === "offered_to_everyone").note, true);
+  assert.equal(await inWidget(page, "li.msg").filter({ hasText: "offered to everyone" }).count(), 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -115,6 +115,7 @@ pub fn system_event<V: JsonValue>(v: &V) -> Option<SystemEvent> {
             reason: v.text("reason")?,
         },
         "no_answer" => SystemEvent::NoAnswer,
+        "offered_to_everyone" => SystemEvent::OfferedToEveryone,
         _ => return None,
     })
 }
@@ -530,6 +531,7 @@ pub fn system_event_json(event: &SystemEvent) -> String {
             .number("seq", *seq)
             .text("reason", reason),
         SystemEvent::NoAnswer => w.text("event", "no_answer"),
+        SystemEvent::OfferedToEveryone => w.text("event", "offered_to_everyone"),
     };
     w.finish()
 }

@@ -103,7 +103,7 @@ fn every_system_event() -> Vec<SystemEvent> {
         ClosedByOperator { .. } | EndedByVisitor | EndedAsSpam | Rated { .. } => {}
         CallbackRequested { .. } | Assigned { .. } | Transferred { .. } => {}
         TransferredToDepartment { .. } | Invited { .. } | NotDelivered { .. } => {}
-        NoAnswer => {}
+        NoAnswer | OfferedToEveryone => {}
     };
     vec![
         ClosedByOperator { name: "Ann".into() },
@@ -138,6 +138,7 @@ fn every_system_event() -> Vec<SystemEvent> {
             reason: "Forbidden: bot was blocked by the user".into(),
         },
         NoAnswer,
+        OfferedToEveryone,
     ]
 }
 

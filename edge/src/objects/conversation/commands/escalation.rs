@@ -65,8 +65,9 @@ impl ConversationRoom {
                     }
                 }
             }
-            // Unassigned, it is in every operator's queue.
+            // Unassigned, it is in every operator's queue; a note tells the team why.
             Some(Escalation::Everyone) if state.assignee.is_some() => {
+                self.system_note(SystemEvent::OfferedToEveryone)?;
                 self.save_state(&meta, |s| s.assignee = None).await?;
             }
             Some(Escalation::LeaveMessage) => {

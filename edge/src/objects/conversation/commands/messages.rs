@@ -381,6 +381,24 @@ impl ConversationRoom {
         Ok(message)
     }
 
+    /// Appends an event the team reads and the visitor never does (a private note).
+    pub(super) fn system_note(&self, event: SystemEvent) -> Result<ChatMessage> {
+        let message = self.store().append(Draft {
+            sender: "system".into(),
+            client_id: system_id(),
+            author: Author::System,
+            text: String::new(),
+            event: Some(event),
+            attachment: None,
+            note: true,
+            via: None,
+        })?;
+        self.broadcast_to_operators(&ConversationEvent::Message {
+            message: message.clone(),
+        });
+        Ok(message)
+    }
+
     /// The relay's `MAX_MESSAGE_CHARS` (the decoder already holds every text to the 4,000 cap).
     pub(in super::super) fn within_length(
         &self,
