@@ -287,9 +287,15 @@ test("the console: keep answers on their screen, try a message, read the answer'
   await table.locator("tr", { hasText: "9 to 22" }).waitFor();
   await page.screenshot({ path: join(ROOT, "docs/screenshots/auto-answers.png") });
 
-  // The visitor card tells what became of a chat's automatic answer.
+  // The visitor card tells what became of a chat's automatic answer; the inbox marks a chat
+  // whose answer still waits for the visitor's verdict.
+  const deciding = await visitor();
+  deciding.socket.send({ type: "send", client_id: "d1", text: "What are your opening hours?" });
+  await deciding.socket.next((f) => f.type === "state" && f.state.auto_answer?.outcome === "offered");
   await page.getByRole("link", { name: "Conversations" }).click();
   await page.locator("button.view", { hasText: "All" }).click();
+  await page.locator("nav.inbox button.conv", { hasText: "9 to 22" }).locator(".badge", { hasText: "answered automatically" }).waitFor();
+  assert.equal(await page.locator("nav.inbox button.conv", { hasText: "real person please" }).locator(".badge", { hasText: "answered automatically" }).count(), 0);
   await page.locator("nav.inbox button.conv", { hasText: "real person please" }).click();
   await page.locator("dd.auto-answer", { hasText: "«Delivery costs» — the visitor asked for a person" }).waitFor();
   await page.locator("li.msg.bot", { hasText: DELIVERY.answer }).waitFor();

@@ -25,6 +25,7 @@ browser::texts! {
         helpful: "Found it helpful" / "Ответ помог",
         handed_over: "Then asked for a person" / "Затем позвали оператора",
         card: "Automatic answer" / "Автоответ",
+        badge: "answered automatically" / "ответил автоответ",
         offered: "waiting for the visitor's verdict" / "ждёт оценки посетителя",
         helped: "helped the visitor" / "помог посетителю",
         handed: "the visitor asked for a person" / "посетитель позвал оператора",

@@ -134,6 +134,8 @@ fn Entry(summary: ConversationSummary) -> impl IntoView {
         }
     });
     let tags = (!summary.state.tags.is_empty()).then(|| summary.state.tags.join(", "));
+    // The relay answered the visitor's question; he has not said yet whether it helped.
+    let automatic = summary.state.awaits_verdict();
     view! {
         <button
             type="button"
@@ -147,6 +149,7 @@ fn Entry(summary: ConversationSummary) -> impl IntoView {
                     {waiting.then(|| view! { <span class="badge">{move || session.texts().awaiting_reply}</span> })}
                     {callback.then(|| view! { <span class="badge task">{move || session.texts().callback}</span> })}
                     {offline.then(|| view! { <span class="badge">{move || session.texts().offline}</span> })}
+                    {automatic.then(|| view! { <span class="badge muted">{move || session.answer_texts().badge}</span> })}
                     {closed.then(|| view! { <span class="badge muted">{move || session.texts().closed}</span> })}
                     {telegram.then(|| view! { <span class="badge channel">{move || session.workplace_texts().telegram_badge}</span> })}
                 </span>
