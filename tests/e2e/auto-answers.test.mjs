@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson, call, ROOT } from "../support/relay.mjs";
+import { relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson, call, ROOT, chatWithWords } from "../support/relay.mjs";
 import { launchBrowser, watchErrors, seriousViolations, consoleAs } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
 import { openSocket } from "../support/socket.mjs";
@@ -27,17 +27,7 @@ const DELIVERY = {
 };
 
 /** The chat whose messages hold `words` once `ready(summary)` holds (history, as the owner). */
-async function chatWith(words, ready = () => true, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let summary;
-  while (Date.now() < deadline) {
-    const found = await call(relay, "GET", `/api/v1/sites/demo/history?text=${encodeURIComponent(words)}`, owner.token);
-    summary = found.json.conversations?.[0];
-    if (summary && ready(summary)) return summary;
-    await sleep(200);
-  }
-  throw new Error(`not reached: ${JSON.stringify(summary?.state)}`);
-}
+const chatWith = (words, ready, timeoutMs) => chatWithWords(relay, owner.token, words, ready, timeoutMs);
 
 /** A new visitor's socket on his own conversation. */
 async function visitor() {

@@ -5,7 +5,7 @@
 // keyboard and screen reader included; operators see the record on the visitor card.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson, call } from "../support/relay.mjs";
+import { relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson, call, chatWithWords } from "../support/relay.mjs";
 import { launchBrowser, watchErrors, seriousViolations, consoleAs } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
 import { openSocket } from "../support/socket.mjs";
@@ -43,15 +43,8 @@ async function operatorView(conversation) {
 }
 
 /** The conversation whose messages hold `words`, as history finds it (waits for it). */
-async function chatWith(words, ready = () => true) {
-  for (let i = 0; i < 100; i++) {
-    const found = await call(relay, "GET", `/api/v1/sites/demo/history?text=${encodeURIComponent(words)}`, owner.token);
-    const summary = found.json.conversations?.[0];
-    if (summary && ready(summary)) return summary;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no conversation with ${words}`);
-}
+/** The chat whose messages hold `words` once `ready(summary)` holds (history, as the owner). */
+const chatWith = (words, ready, timeoutMs) => chatWithWords(relay, owner.token, words, ready, timeoutMs);
 
 async function page(locale) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });

@@ -3,7 +3,7 @@
 // offered the leave-a-message form, in his language. An answer in time stops it all.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson, call } from "../support/relay.mjs";
+import { relayFixture, startRelay, bootstrap, signIn, siteSettings, putSettings, postJson, call, chatWithWords } from "../support/relay.mjs";
 import { launchBrowser, watchErrors, seriousViolations } from "../support/browser.mjs";
 import { startShop } from "../support/shop-server.mjs";
 import { openSocket } from "../support/socket.mjs";
@@ -17,17 +17,7 @@ const member = (name) => ({ name, email: `${name.toLowerCase()}@shop.test`, pass
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The chat whose messages hold `words` once `ready(summary)` holds (history, as the owner). */
-async function chatWith(words, ready, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let summary;
-  while (Date.now() < deadline) {
-    const found = await call(relay, "GET", `/api/v1/sites/demo/history?text=${encodeURIComponent(words)}`, owner.token);
-    summary = found.json.conversations?.[0];
-    if (summary && ready(summary)) return summary;
-    await sleep(200);
-  }
-  throw new Error(`not reached: ${JSON.stringify(summary?.state)}`);
-}
+const chatWith = (words, ready, timeoutMs) => chatWithWords(relay, owner.token, words, ready, timeoutMs);
 
 async function inbox(session) {
   const socket = await openSocket(`${relay.wsOrigin}/api/v1/sites/demo/inbox-socket?token=${session.token}`);

@@ -188,3 +188,19 @@ export async function call(relay, method, path, token, body, headers = {}) {
   try { json = JSON.parse(text); } catch { /* not JSON */ }
   return { status: response.status, json, text, headers: response.headers };
 }
+
+/**
+ * The newest conversation whose messages hold `words`, as `token`'s history finds it, once
+ * `ready(summary)` holds; polls for up to `timeoutMs`.
+ */
+export async function chatWithWords(relay, token, words, ready = () => true, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let summary;
+  while (Date.now() < deadline) {
+    const found = await call(relay, "GET", `/api/v1/sites/demo/history?text=${encodeURIComponent(words)}`, token);
+    summary = found.json.conversations?.[0];
+    if (summary && ready(summary)) return summary;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`no conversation with ${JSON.stringify(words)} ready: ${JSON.stringify(summary?.state)}`);
+}
