@@ -488,69 +488,87 @@ fn utm_param(rule: Rule, index: usize, id: String) -> impl IntoView {
     }
 }
 
+type Said = fn(crate::state::Session) -> &'static str;
+
 fn weekdays(rule: Rule, index: usize, prefix: &str) -> impl IntoView {
-    let session = rule.draft.session;
-    let names: [fn(&'static crate::i18n::Texts) -> &'static str; 7] = [
-        |t| t.day_1,
-        |t| t.day_2,
-        |t| t.day_3,
-        |t| t.day_4,
-        |t| t.day_5,
-        |t| t.day_6,
-        |t| t.day_7,
+    let days: [(u8, Said); 7] = [
+        (1, |s| s.texts().day_1),
+        (2, |s| s.texts().day_2),
+        (3, |s| s.texts().day_3),
+        (4, |s| s.texts().day_4),
+        (5, |s| s.texts().day_5),
+        (6, |s| s.texts().day_6),
+        (7, |s| s.texts().day_7),
     ];
-    let has = move |day: u8| matches!(rule.condition(index), Some(Condition::Weekday { days }) if days.contains(&day));
-    view! {
-        <fieldset class="days">
-            <legend>{move || rule.texts().weekday}</legend>
-            {names.into_iter().zip(1u8..).map(|(name, day)| {
-                let id = format!("{prefix}-day{day}");
-                view! {
-                    <span class="check">
-                        <input id=id.clone() type="checkbox" prop:checked=move || has(day)
-                            on:change=move |e| {
-                                let on = event_target_checked(&e);
-                                rule.edit_condition(index, |c| if let Condition::Weekday { days } = c {
-                                    days.retain(|d| *d != day);
-                                    if on { days.push(day); days.sort_unstable(); }
-                                });
-                            }/>
-                        <label for=id>{move || name(session.texts())}</label>
-                    </span>
-                }
-            }).collect_view()}
-        </fieldset>
-    }
+    let options = days.map(|(day, said)| (day, format!("{prefix}-day{day}"), said));
+    checkbox_set(
+        rule,
+        index,
+        |t| t.weekday,
+        options,
+        |c| match c {
+            Condition::Weekday { days } => Some(days),
+            _ => None,
+        },
+    )
 }
 
 fn devices(rule: Rule, index: usize, prefix: &str) -> impl IntoView {
-    let names: [(Device, Label); 3] = [
-        (Device::Phone, |t| t.phone),
-        (Device::Tablet, |t| t.tablet),
-        (Device::Desktop, |t| t.desktop),
+    let kinds: [(Device, Said); 3] = [
+        (Device::Phone, |s| s.trigger_texts().phone),
+        (Device::Tablet, |s| s.trigger_texts().tablet),
+        (Device::Desktop, |s| s.trigger_texts().desktop),
     ];
-    let has = move |device: Device| matches!(rule.condition(index), Some(Condition::Device { devices }) if devices.contains(&device));
+    let options =
+        kinds.map(|(device, said)| (device, format!("{prefix}-{}", device.as_str()), said));
+    checkbox_set(
+        rule,
+        index,
+        |t| t.device,
+        options,
+        |c| match c {
+            Condition::Device { devices } => Some(devices),
+            _ => None,
+        },
+    )
+}
+
+/// A condition's list of chosen values (weekdays, devices) as one checkbox each, kept sorted.
+fn checkbox_set<T, const N: usize>(
+    rule: Rule,
+    index: usize,
+    legend: Label,
+    options: [(T, String, Said); N],
+    list: fn(&mut Condition) -> Option<&mut Vec<T>>,
+) -> impl IntoView
+where
+    T: Copy + Ord + Send + Sync + 'static,
+{
+    let session = rule.draft.session;
+    let has = move |value: T| {
+        rule.condition(index)
+            .as_mut()
+            .and_then(list)
+            .is_some_and(|chosen| chosen.contains(&value))
+    };
     view! {
         <fieldset class="days">
-            <legend>{move || rule.texts().device}</legend>
-            {names.into_iter().map(|(device, name)| {
-                let id = format!("{prefix}-{}", device.as_str());
-                view! {
-                    <span class="check">
-                        <input id=id.clone() type="checkbox" prop:checked=move || has(device)
-                            on:change=move |e| {
-                                let on = event_target_checked(&e);
-                                rule.edit_condition(index, |c| if let Condition::Device { devices } = c {
-                                    devices.retain(|d| *d != device);
-                                    if on {
-                                        devices.push(device);
-                                        devices.sort_by_key(|d| Device::ALL.iter().position(|x| x == d));
-                                    }
-                                });
-                            }/>
-                        <label for=id>{move || name(rule.texts())}</label>
-                    </span>
-                }
+            <legend>{move || legend(rule.texts())}</legend>
+            {options.into_iter().map(|(value, id, said)| view! {
+                <span class="check">
+                    <input id=id.clone() type="checkbox" prop:checked=move || has(value)
+                        on:change=move |e| {
+                            let on = event_target_checked(&e);
+                            rule.edit_condition(index, |c| if let Some(chosen) = list(c) {
+                                chosen.retain(|v| *v != value);
+                                if on {
+                                    chosen.push(value);
+                                    chosen.sort_unstable();
+                                }
+                            });
+                        }/>
+                    <label for=id>{move || said(session)}</label>
+                </span>
             }).collect_view()}
         </fieldset>
     }
